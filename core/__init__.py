@@ -1,0 +1,3 @@
+"""socialplan core: domain model, services, web layer, report engine and plugin manager."""
+
+__version__ = "0.1.0"

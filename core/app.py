@@ -1,0 +1,97 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
+from core import db, i18n
+from core.plugin_manager import build_registry, create_plugin_manager
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+CORE_TEMPLATES = CHECKOUT / "templates"
+DEFAULT_INSTANCE = CHECKOUT / "instances" / "demo"
+# Secret keys that ship in examples and tutorials; refused outside tests.
+KNOWN_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development"}
+
+
+class ConfigurationError(RuntimeError):
+    """The deployment's configuration cannot work; the message says what to change."""
+
+
+def instance_path() -> Path:
+    return Path(os.environ.get("SOCIALPLAN_INSTANCE_PATH", DEFAULT_INSTANCE)).resolve()
+
+
+def _load_secret_key(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+    if not app.config.get("TESTING") and (
+        app.config["SECRET_KEY"] in KNOWN_SECRET_KEYS or len(app.config["SECRET_KEY"]) < 16
+    ):
+        raise ConfigurationError(
+            "SECRET_KEY is a well-known or short value; remove it to have one generated, or set SOCIALPLAN_SECRET_KEY"
+        )
+
+
+def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    app.config.from_mapping(
+        DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'socialplan.sqlite'}",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("SOCIALPLAN")
+    if test_config:
+        app.config.from_mapping(test_config)
+    _load_secret_key(app)
+
+
+def _template_loader(app: Flask, plugin_dirs: list[Path]) -> ChoiceLoader:
+    core_loader = FileSystemLoader(str(CORE_TEMPLATES))
+    search = [str(Path(app.instance_path) / "templates"), *map(str, plugin_dirs), str(CORE_TEMPLATES)]
+    return ChoiceLoader([FileSystemLoader(search), PrefixLoader({"default": core_loader}, delimiter=":")])
+
+
+def create_app(
+    test_config: Mapping[str, Any] | None = None,
+    extra_plugins: Iterable[tuple[str, object]] = (),
+) -> Flask:
+    """Build the application: configuration, database, plugins, languages, web layer."""
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path()),
+        instance_relative_config=True,
+        static_folder=str(CHECKOUT / "core" / "web" / "static"),
+        template_folder=None,
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    _configure(app, test_config)
+
+    pm = create_plugin_manager(extra_plugins)
+    registry = build_registry(pm)
+    app.extensions["socialplan.pm"] = pm
+    app.extensions["socialplan.registry"] = registry
+
+    db.init_app(app)
+    i18n.init_app(app, registry.collect("socialplan_translation_dirs"))
+    app.jinja_loader = _template_loader(app, registry.collect("socialplan_template_dirs"))
+
+    from core import web
+
+    web.init_app(app, registry)
+    return app

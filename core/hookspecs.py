@@ -1,0 +1,186 @@
+"""Every hook a socialplan plugin can implement.
+
+A plugin is a module (or object) registered through the ``socialplan.plugins`` entry-point
+group; it decorates functions with :data:`hookimpl` and names them after the specifications
+below. Core builds its registry from these answers once, when the application starts
+(:func:`core.plugin_manager.build_registry`); items are tagged with the name of the plugin that
+returned them, so that a municipality which has not enabled the plugin never sees them.
+
+Unless a hook says "first result", every implementation is called and core combines the lists.
+Two plugins that claim the same plan kind or report kind code are refused at start-up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint
+    from sqlalchemy.orm import Session
+
+    from core.models import Municipality
+    from core.plugin_api import (
+        DashboardPanel,
+        Finding,
+        FundingSource,
+        Jurisdiction,
+        Nomenclature,
+        PlanKind,
+        ReportKind,
+        SectionFormSpec,
+        ValidationContext,
+    )
+
+PROJECT = "socialplan"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- What a jurisdiction is ------------------------------------------------------------------
+
+
+@hookspec
+def socialplan_jurisdictions() -> list[Jurisdiction]:
+    """The jurisdictions this plugin provides.
+
+    Called once at start-up. Returns a list of :class:`core.plugin_api.Jurisdiction`; the lists
+    of all plugins are concatenated and a code claimed twice is refused.
+    """
+
+
+@hookspec(firstresult=True)
+def socialplan_nomenclature(jurisdiction: str) -> Nomenclature | None:
+    """The nomenclature of service codes of ``jurisdiction`` (e.g. ``'ro'``).
+
+    Called when a form offers the code list, when rules check codes and on plan import.
+    Returns a :class:`core.plugin_api.Nomenclature`, or None when the plugin does not know the
+    jurisdiction. First result: stops at the first non-None answer.
+    """
+
+
+@hookspec(firstresult=True)
+def socialplan_funding_sources(jurisdiction: str) -> list[FundingSource] | None:
+    """The funding sources of ``jurisdiction``, in the order budget tables show them.
+
+    Returns a list of :class:`core.plugin_api.FundingSource`, or None for a jurisdiction the
+    plugin does not know. First result.
+    """
+
+
+# --- Plans: kinds, sections, forms, rules ------------------------------------------------------
+
+
+@hookspec
+def socialplan_plan_kinds() -> list[PlanKind]:
+    """The plan kinds this plugin provides, each with its sections and workflow steps.
+
+    Called once at start-up. Returns a list of :class:`core.plugin_api.PlanKind`; concatenated
+    over plugins; a code claimed by two plugins is refused.
+    """
+
+
+@hookspec(firstresult=True)
+def socialplan_section_form(plan_kind: str, section: str) -> SectionFormSpec | None:
+    """The WTForms form that edits one row of ``section`` of ``plan_kind``.
+
+    Called by the plan editor for every row form it shows or validates. Returns a
+    :class:`core.plugin_api.SectionFormSpec`, or None to let core use its generic form for the
+    section's row type. First result.
+    """
+
+
+@hookspec
+def socialplan_validate_plan(document: dict[str, Any], context: ValidationContext) -> list[Finding]:
+    """Rule findings for a plan.
+
+    Called after every save in the editor, before every workflow step and on plan import, for
+    plans of kinds whose plugin is enabled for the plan's municipality. ``document`` is the plan
+    in the interchange format (see ``core/schemas/plan-v1.schema.json``); ``context`` carries
+    the plan, its kind, the jurisdiction's nomenclature and the locale messages must use.
+    Returns a list of :class:`core.plugin_api.Finding`; all lists are concatenated. A plugin
+    must return [] for plan kinds it does not know.
+    """
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+@hookspec
+def socialplan_report_kinds() -> list[ReportKind]:
+    """The PDF report kinds this plugin provides.
+
+    Called once at start-up. Returns a list of :class:`core.plugin_api.ReportKind`, whose
+    ``render(context: core.reports.ReportContext) -> bytes`` builds the PDF with the core report
+    layer. Concatenated; a code claimed twice is refused.
+    """
+
+
+# --- Web, templates, translations ---------------------------------------------------------------
+
+
+@hookspec
+def socialplan_blueprints() -> list[Blueprint]:
+    """Flask blueprints this plugin adds to the web application.
+
+    Called once by the application factory. Routes that belong to one municipality must take
+    ``<municipality>`` in their URL and call :func:`core.web.tenancy.require_plugin` so that a
+    municipality which has not enabled the plugin gets 404.
+    """
+
+
+@hookspec
+def socialplan_template_dirs() -> list[Path]:
+    """Folders of Jinja templates this plugin provides.
+
+    Looked up after the instance folder's ``templates`` and before core's, so a plugin may
+    override a core template; ``default:<name>`` still reaches core's own.
+    """
+
+
+@hookspec
+def socialplan_translation_dirs() -> list[tuple[Path, str]]:
+    """This plugin's gettext catalogs as ``(translations folder, domain)`` pairs.
+
+    Called by the application factory; core's own catalog comes first and plugins' after, so a
+    plugin's message wins over core's for the same msgid.
+    """
+
+
+@hookspec
+def socialplan_migration_dirs() -> list[Path]:
+    """Folders of Alembic revisions for the plugin's own tables.
+
+    Called by ``socialplan db upgrade``. A plugin's first revision must depend on core's
+    ``core_0001`` revision and carry a branch label named after the plugin.
+    """
+
+
+@hookspec
+def socialplan_dashboard_panels(municipality: Municipality, session: Session) -> list[DashboardPanel]:
+    """Extra panels on a municipality's dashboard (e.g. follow-ups due and overdue).
+
+    Called on every dashboard request, only for plugins enabled for ``municipality``.
+    Returns a list of :class:`core.plugin_api.DashboardPanel`; concatenated.
+    """
+
+
+@hookspec
+def socialplan_cli_commands() -> list[click.Command]:
+    """Extra ``socialplan`` CLI commands or groups. Called once when the CLI starts."""
+
+
+# --- Demo data ---------------------------------------------------------------------------------
+
+
+@hookspec
+def socialplan_demo_data(session: Session) -> list[str]:
+    """Load this plugin's demo municipalities, users and plans into ``session``.
+
+    Called by ``socialplan demo load`` after core's demo accounts exist. Must be idempotent:
+    a second call changes nothing. Returns the slugs of the municipalities it loaded. Core
+    commits after all plugins have answered.
+    """

@@ -1,0 +1,349 @@
+"""The plan document: a plan as JSON, the versioned interchange format.
+
+The same document is what ``socialplan plan export`` writes, what ``plan import`` reads, what every
+revision keeps and what rules and reports read. Its JSON Schema is ``core/schemas/plan-v1.schema.json``;
+docs/plan-format.md in the README describes it. Amounts and other decimals are strings ("66361.82")
+so no float ever touches money; translatable values are objects of one string per locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.models import (
+    AnnualPlan,
+    BudgetLine,
+    Campaign,
+    Municipality,
+    Objective,
+    SectionEntry,
+    SectionText,
+    Service,
+    TrainingRow,
+)
+from core.plugin_api import PlanKind, RowType
+
+FORMAT = "socialplan.plan"
+VERSION = 1
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "plan-v1.schema.json"
+
+
+class DocumentError(ValueError):
+    """A plan document that cannot be read; ``path`` is the JSON path of the offending value."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+# --- decimals ----------------------------------------------------------------------------------
+
+
+def decimal_to_json(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    return text
+
+
+def decimal_from_json(value: Any, path: str) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise DocumentError(path, "a number written as a string is expected")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise DocumentError(path, f"'{value}' is not a number") from None
+    if not number.is_finite():
+        raise DocumentError(path, f"'{value}' is not a number")
+    return number
+
+
+# --- rows, by row type -------------------------------------------------------------------------
+
+
+def _service_row(service: Service) -> dict[str, Any]:
+    return {
+        "code": service.code,
+        "unit": service.unit_name or {},
+        "name": service.name or {},
+        "description": service.description or {},
+        "beneficiary_category": service.beneficiary_category or {},
+        "capacity": decimal_to_json(service.capacity),
+        "capacity_unit": service.capacity_unit or {},
+        "occupancy": decimal_to_json(service.occupancy),
+        "status": service.status,
+        "extra": service.extra or {},
+        "budget": [
+            {
+                "year": line.year,
+                "source": line.funding_source,
+                "amount": decimal_to_json(line.amount),
+                "currency": line.currency,
+                "scale": line.scale,
+                "note": line.note or {},
+            }
+            for line in service.budget_lines
+        ],
+    }
+
+
+def _campaign_row(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "title": campaign.title or {},
+        "objectives": campaign.objectives or {},
+        "period": campaign.period or {},
+        "responsible": campaign.responsible or {},
+        "target_group": campaign.target_group or {},
+    }
+
+
+def _training_row(row: TrainingRow) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "department": row.department or {},
+        "persons": row.persons,
+        "budgeted": row.budgeted,
+        "budget": decimal_to_json(row.budget),
+        "note": row.note or {},
+    }
+
+
+def _objective_row(row: Objective) -> dict[str, Any]:
+    return {"level": row.level, "text": row.text or {}, "reference": row.reference or {}, "group": row.group or {}}
+
+
+def _entry_row(row: SectionEntry) -> dict[str, Any]:
+    return dict(row.fields or {})
+
+
+ROW_MODELS: dict[RowType, tuple[type, Any]] = {
+    RowType.SERVICE: (Service, _service_row),
+    RowType.CAMPAIGN: (Campaign, _campaign_row),
+    RowType.TRAINING: (TrainingRow, _training_row),
+    RowType.OBJECTIVE: (Objective, _objective_row),
+    RowType.ENTRY: (SectionEntry, _entry_row),
+}
+
+
+def _translated(value: Any, path: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        raise DocumentError(path, "a translatable value must be an object of one text per language")
+    return {str(k): str(v) for k, v in value.items() if v not in (None, "")}
+
+
+def _build_service(plan: AnnualPlan, section: str, position: int, row: dict[str, Any], path: str) -> Service:
+    service = Service(
+        plan_id=plan.id,
+        section=section,
+        position=position,
+        code=row.get("code") or "",
+        unit_name=_translated(row.get("unit"), f"{path}.unit"),
+        name=_translated(row.get("name"), f"{path}.name"),
+        description=_translated(row.get("description"), f"{path}.description"),
+        beneficiary_category=_translated(row.get("beneficiary_category"), f"{path}.beneficiary_category"),
+        capacity=decimal_from_json(row.get("capacity"), f"{path}.capacity"),
+        capacity_unit=_translated(row.get("capacity_unit"), f"{path}.capacity_unit"),
+        occupancy=decimal_from_json(row.get("occupancy"), f"{path}.occupancy"),
+        status=row.get("status") or "existing",
+        extra=dict(row.get("extra") or {}),
+    )
+    for index, line in enumerate(row.get("budget") or []):
+        line_path = f"{path}.budget[{index}]"
+        amount = decimal_from_json(line.get("amount"), f"{line_path}.amount")
+        if amount is None:
+            raise DocumentError(f"{line_path}.amount", "an amount is required")
+        service.budget_lines.append(
+            BudgetLine(
+                position=index,
+                year=int(line.get("year") or plan.year),
+                funding_source=line["source"],
+                amount=amount,
+                currency=line.get("currency") or plan.municipality.currency,
+                scale=int(line.get("scale") or 1),
+                note=_translated(line.get("note"), f"{line_path}.note"),
+            )
+        )
+    return service
+
+
+def _build_row(row_type: RowType, plan: AnnualPlan, section: str, position: int, row: dict[str, Any], path: str):
+    common = {"plan_id": plan.id, "section": section, "position": position}
+    if row_type is RowType.SERVICE:
+        return _build_service(plan, section, position, row, path)
+    if row_type is RowType.CAMPAIGN:
+        return Campaign(
+            **common,
+            title=_translated(row.get("title"), f"{path}.title"),
+            objectives=_translated(row.get("objectives"), f"{path}.objectives"),
+            period=dict(row.get("period") or {}),
+            responsible=_translated(row.get("responsible"), f"{path}.responsible"),
+            target_group=_translated(row.get("target_group"), f"{path}.target_group"),
+        )
+    if row_type is RowType.TRAINING:
+        persons = row.get("persons")
+        return TrainingRow(
+            **common,
+            kind=row.get("kind") or "",
+            department=_translated(row.get("department"), f"{path}.department"),
+            persons=int(persons) if persons not in (None, "") else None,
+            budgeted=bool(row.get("budgeted")),
+            budget=decimal_from_json(row.get("budget"), f"{path}.budget"),
+            note=_translated(row.get("note"), f"{path}.note"),
+        )
+    if row_type is RowType.OBJECTIVE:
+        return Objective(
+            **common,
+            level=row.get("level") or "strategic",
+            text=_translated(row.get("text"), f"{path}.text"),
+            reference=_translated(row.get("reference"), f"{path}.reference"),
+            group=_translated(row.get("group"), f"{path}.group"),
+        )
+    return SectionEntry(**common, fields=dict(row))
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+def section_rows(session: Session, plan: AnnualPlan, row_type: RowType, section: str) -> list[dict[str, Any]]:
+    if row_type is RowType.TEXT:
+        return []
+    model, to_dict = ROW_MODELS[row_type]
+    query = select(model).where(model.plan_id == plan.id, model.section == section).order_by(model.position)
+    return [to_dict(row) for row in session.scalars(query)]
+
+
+def _section_texts(session: Session, plan: AnnualPlan) -> dict[str, SectionText]:
+    return {t.section: t for t in session.scalars(select(SectionText).where(SectionText.plan_id == plan.id))}
+
+
+def export_section(session: Session, plan: AnnualPlan, spec, texts: dict[str, SectionText] | None = None):
+    texts = _section_texts(session, plan) if texts is None else texts
+    text = texts.get(spec.key)
+    return {
+        "not_applicable": bool(text and text.not_applicable),
+        "text": (text.text if text else None) or {},
+        "footnote": (text.footnote if text else None) or {},
+        "rows": section_rows(session, plan, spec.row_type, spec.key),
+    }
+
+
+def replace_section(
+    session: Session, plan: AnnualPlan, spec, content: dict[str, Any], path: str = "$"
+) -> None:
+    """Replace one section's rows and text with ``content`` (in the document's section shape).
+
+    Builds every new row before deleting the old ones, so a bad row leaves the section as it was.
+    """
+    rows = content.get("rows") or []
+    new_rows = (
+        []
+        if spec.row_type is RowType.TEXT
+        else [_build_row(spec.row_type, plan, spec.key, i, row, f"{path}.rows[{i}]") for i, row in enumerate(rows)]
+    )
+    text = _translated(content.get("text"), f"{path}.text")
+    footnote = _translated(content.get("footnote"), f"{path}.footnote")
+    if spec.row_type is not RowType.TEXT:
+        model, _ = ROW_MODELS[spec.row_type]
+        old = session.scalars(select(model).where(model.plan_id == plan.id, model.section == spec.key)).all()
+        for row in old:
+            session.delete(row)
+        session.flush()
+    session.add_all(new_rows)
+    existing = session.scalar(select(SectionText).where(SectionText.plan_id == plan.id, SectionText.section == spec.key))
+    not_applicable = bool(content.get("not_applicable"))
+    if existing is None and (text or footnote or not_applicable):
+        session.add(SectionText(plan_id=plan.id, section=spec.key, not_applicable=not_applicable, text=text,
+                                footnote=footnote))
+    elif existing is not None:
+        existing.not_applicable, existing.text, existing.footnote = not_applicable, text, footnote
+    session.flush()
+
+
+# --- whole plans -------------------------------------------------------------------------------
+
+
+def export_plan(session: Session, plan: AnnualPlan, plan_kind: PlanKind) -> dict[str, Any]:
+    municipality = plan.municipality
+    texts = _section_texts(session, plan)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "municipality": {
+            "slug": municipality.slug,
+            "name": municipality.name,
+            "country": municipality.country,
+            "default_locale": municipality.default_locale,
+            "currency": municipality.currency,
+        },
+        "year": plan.year,
+        "kind": plan.kind,
+        "status": plan.status,
+        "title": plan.title or {},
+        "council_decision": {
+            "reference": plan.council_decision_ref,
+            "date": plan.council_decision_date.isoformat() if plan.council_decision_date else None,
+        },
+        "facts": plan.facts or {},
+        "sections": {spec.key: export_section(session, plan, spec, texts) for spec in plan_kind.sections},
+    }
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _json_path(error: jsonschema.ValidationError) -> str:
+    path = "$"
+    for part in error.absolute_path:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def check_schema(document: Any) -> None:
+    """Raise DocumentError naming the JSON path of the first schema violation."""
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(document), key=lambda e: (len(list(e.absolute_path)), e.path))
+    if errors:
+        first = errors[0]
+        raise DocumentError(_json_path(first), first.message)
+
+
+def delete_plan_content(session: Session, plan: AnnualPlan) -> None:
+    for model, _ in ROW_MODELS.values():
+        session.execute(delete(model).where(model.plan_id == plan.id))
+    session.execute(delete(SectionText).where(SectionText.plan_id == plan.id))
+
+
+def apply_document(session: Session, plan: AnnualPlan, plan_kind: PlanKind, document: dict[str, Any]) -> None:
+    """Write a (schema-checked) document's header facts and every section into ``plan``."""
+    plan.status = document.get("status") or "draft"
+    plan.title = _translated(document.get("title"), "$.title")
+    decision = document.get("council_decision") or {}
+    plan.council_decision_ref = decision.get("reference")
+    plan.council_decision_date = dt.date.fromisoformat(decision["date"]) if decision.get("date") else None
+    plan.facts = dict(document.get("facts") or {})
+    sections = document.get("sections") or {}
+    unknown = sorted(set(sections) - {spec.key for spec in plan_kind.sections})
+    if unknown:
+        raise DocumentError(f"$.sections.{unknown[0]}", f"plan kind '{plan_kind.code}' has no section '{unknown[0]}'")
+    for spec in plan_kind.sections:
+        replace_section(session, plan, spec, sections.get(spec.key) or {}, f"$.sections.{spec.key}")
+
+
+def municipality_from_document(session: Session, document: dict[str, Any]) -> Municipality | None:
+    return session.scalar(select(Municipality).where(Municipality.slug == document["municipality"]["slug"]))

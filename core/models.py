@@ -1,0 +1,336 @@
+"""The domain model every jurisdiction shares.
+
+Translatable content is a JSON object of one value per locale (``{"ro": "...", "en": "..."}``);
+:func:`core.i18n.translated` picks the value for a locale and falls back to the municipality's
+default locale. Money is ``Decimal`` in ``Numeric(18, 2)`` columns end to end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base
+
+Translated = dict[str, str]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PLANNER = "planner"
+    VIEWER = "viewer"
+
+
+class OperatingForm(StrEnum):
+    IN_HOUSE = "in_house"
+    CONTRACTED = "contracted"
+    CUSTOMER_CHOICE = "customer_choice"
+    FRAMEWORK_AGREEMENT = "framework_agreement"
+    NGO = "ngo"
+
+
+class ServiceStatus(StrEnum):
+    EXISTING = "existing"
+    PROPOSED = "proposed"
+
+
+class ObjectiveLevel(StrEnum):
+    STRATEGIC = "strategic"
+    OPERATIONAL = "operational"
+
+
+class Municipality(Base):
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[Translated] = mapped_column(JSON)
+    country: Mapped[str] = mapped_column(String(2))
+    default_locale: Mapped[str] = mapped_column(String(8))
+    currency: Mapped[str] = mapped_column(String(3))
+
+    plugins: Mapped[list[MunicipalityPlugin]] = relationship(
+        back_populates="municipality", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def enabled_plugins(self) -> set[str]:
+        return {p.plugin for p in self.plugins}
+
+
+class MunicipalityPlugin(Base):
+    """A plugin an administrator switched on for a municipality."""
+
+    __tablename__ = "municipality_plugin"
+
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True
+    )
+    plugin: Mapped[str] = mapped_column(String(80), primary_key=True)
+    enabled_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    municipality: Mapped[Municipality] = relationship(back_populates="plugins")
+
+
+class Provider(Base):
+    __tablename__ = "provider"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_number: Mapped[str | None] = mapped_column(String(40))
+
+
+class OrgUnit(Base):
+    """An organisational unit (a centre, a service, a home) that runs services."""
+
+    __tablename__ = "org_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    name: Mapped[Translated] = mapped_column(JSON)
+    operating_form: Mapped[str] = mapped_column(String(30), default=OperatingForm.IN_HOUSE)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id", ondelete="SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id", ondelete="SET NULL"))
+
+    provider: Mapped[Provider | None] = relationship()
+
+
+class User(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+
+    # Flask-Login's user protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class AnnualPlan(Base):
+    """A municipality's plan of one kind for one year."""
+
+    __tablename__ = "annual_plan"
+    __table_args__ = (UniqueConstraint("municipality_id", "year", "kind", name="uq_annual_plan_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(30), default="draft")
+    title: Mapped[Translated] = mapped_column(JSON, default=dict)
+    council_decision_ref: Mapped[str | None] = mapped_column(String(120))
+    council_decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    # Facts recorded by workflow steps (consultation period, county opinion ...), by field name.
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    revision: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    revisions: Mapped[list[PlanRevision]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanRevision.number"
+    )
+
+
+Index("ix_annual_plan_municipality_year", AnnualPlan.municipality_id, AnnualPlan.year)
+
+
+class PlanRevision(Base):
+    """A snapshot of the whole plan document, kept on every save."""
+
+    __tablename__ = "plan_revision"
+    __table_args__ = (UniqueConstraint("plan_id", "number", name="uq_plan_revision_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(200))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    plan: Mapped[AnnualPlan] = relationship(back_populates="revisions")
+    user: Mapped[User | None] = relationship()
+
+
+class PlanStep(Base):
+    """A workflow step taken on a plan: who, when, what it recorded."""
+
+    __tablename__ = "plan_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(60))
+    from_status: Mapped[str] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class _PlanRow:
+    """Columns every row of a plan section has: its plan, its section and its place."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class SectionText(Base):
+    """Prose of a section, or its 'not applicable' statement with the legal text behind it."""
+
+    __tablename__ = "section_text"
+    __table_args__ = (UniqueConstraint("plan_id", "section", name="uq_section_text_plan_section"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(60))
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[Translated] = mapped_column(JSON, default=dict)
+    footnote: Mapped[Translated] = mapped_column(JSON, default=dict)
+
+
+class Service(_PlanRow, Base):
+    __tablename__ = "service"
+    __table_args__ = (
+        Index("ix_service_plan_section", "plan_id", "section", "position"),
+        CheckConstraint("status in ('existing', 'proposed')", name="status"),
+    )
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40), default="")
+    unit_name: Mapped[Translated] = mapped_column(JSON, default=dict)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id", ondelete="SET NULL"))
+    name: Mapped[Translated] = mapped_column(JSON, default=dict)
+    description: Mapped[Translated] = mapped_column(JSON, default=dict)
+    beneficiary_category: Mapped[Translated] = mapped_column(JSON, default=dict)
+    capacity: Mapped[Decimal | None]
+    capacity_unit: Mapped[Translated] = mapped_column(JSON, default=dict)
+    occupancy: Mapped[Decimal | None]  # percent
+    status: Mapped[str] = mapped_column(String(20), default=ServiceStatus.EXISTING)
+    # Jurisdiction-specific facts (floor space, staff by role, justification ...).
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    budget_lines: Mapped[list[BudgetLine]] = relationship(
+        back_populates="service", cascade="all, delete-orphan", order_by="BudgetLine.position"
+    )
+
+
+class BudgetLine(Base):
+    """An amount for one service, year and funding source; totals are computed, never stored."""
+
+    __tablename__ = "budget_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    year: Mapped[int]
+    funding_source: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(String(3))
+    scale: Mapped[int] = mapped_column(default=1)  # 1 = lei, 1000 = thousand lei
+    note: Mapped[Translated] = mapped_column(JSON, default=dict)
+
+    service: Mapped[Service] = relationship(back_populates="budget_lines")
+
+
+class Campaign(_PlanRow, Base):
+    __tablename__ = "campaign"
+    __table_args__ = (Index("ix_campaign_plan_section", "plan_id", "section", "position"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
+    title: Mapped[Translated] = mapped_column(JSON, default=dict)
+    objectives: Mapped[Translated] = mapped_column(JSON, default=dict)
+    # {"kind": "range", "start": "2021-06-01", "end": "2021-06-30"} | {"kind": "month", "month": 6}
+    # | {"kind": "months", "months": [7, 8]} | {"kind": "half-year", "half": 1}
+    # | {"kind": "recurrence", "every": "monthly" | "half-yearly" | "yearly"} | {"kind": "dates", "text": {...}}
+    period: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    responsible: Mapped[Translated] = mapped_column(JSON, default=dict)
+    target_group: Mapped[Translated] = mapped_column(JSON, default=dict)
+
+
+class TrainingRow(_PlanRow, Base):
+    __tablename__ = "training_row"
+    __table_args__ = (Index("ix_training_row_plan_section", "plan_id", "section", "position"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(60), default="")
+    department: Mapped[Translated] = mapped_column(JSON, default=dict)
+    persons: Mapped[int | None]
+    budgeted: Mapped[bool] = mapped_column(default=False)
+    budget: Mapped[Decimal | None]
+    note: Mapped[Translated] = mapped_column(JSON, default=dict)
+
+
+class Objective(_PlanRow, Base):
+    __tablename__ = "objective"
+    __table_args__ = (Index("ix_objective_plan_section", "plan_id", "section", "position"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(String(20), default=ObjectiveLevel.STRATEGIC)
+    text: Mapped[Translated] = mapped_column(JSON, default=dict)
+    reference: Mapped[Translated] = mapped_column(JSON, default=dict)
+    group: Mapped[Translated] = mapped_column(JSON, default=dict)  # e.g. the strategy it belongs to
+
+
+class SectionEntry(_PlanRow, Base):
+    """A row of a plugin-defined section whose fields are named by the section's columns."""
+
+    __tablename__ = "section_entry"
+    __table_args__ = (Index("ix_section_entry_plan_section", "plan_id", "section", "position"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AuditEvent(Base):
+    """Administrative changes (plugins switched, users created) with who and when."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(80))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,112 @@
+"""Municipalities, their plugins, and user accounts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.models import AuditEvent, Municipality, MunicipalityPlugin, Role, User
+from core.plugin_manager import Registry
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(Exception):
+    """A change to accounts or municipalities that cannot be made; the message is for the user."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def municipality_by_slug(session: Session, slug: str) -> Municipality | None:
+    return session.scalar(select(Municipality).where(Municipality.slug == slug))
+
+
+def create_municipality(
+    session: Session, slug: str, name: dict[str, str], country: str, default_locale: str, currency: str
+) -> Municipality:
+    if not SLUG.match(slug):
+        raise AccountError(_("A short name may hold only lower-case letters, digits and hyphens."), "slug")
+    if municipality_by_slug(session, slug) is not None:
+        raise AccountError(_("A municipality with this short name already exists."), "slug")
+    municipality = Municipality(slug=slug, name=name, country=country.upper(), default_locale=default_locale,
+                                currency=currency.upper())
+    session.add(municipality)
+    session.flush()
+    return municipality
+
+
+def set_plugin_enabled(
+    session: Session, registry: Registry, municipality: Municipality, plugin: str, enabled: bool,
+    user: User | None = None,
+) -> None:
+    if plugin not in registry.plugin_names:
+        raise AccountError(_("There is no plugin named '%(plugin)s'.", plugin=plugin), "plugin")
+    current = {p.plugin: p for p in municipality.plugins}
+    if enabled and plugin not in current:
+        municipality.plugins.append(MunicipalityPlugin(plugin=plugin))
+    elif not enabled and plugin in current:
+        municipality.plugins.remove(current[plugin])
+    session.add(AuditEvent(user_id=user.id if user else None, municipality_id=municipality.id,
+                           action="plugin enabled" if enabled else "plugin disabled", detail=plugin))
+    session.flush()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def create_user(
+    session: Session, email: str, password: str, role: str, municipality: Municipality | None,
+    locale: str | None = None,
+) -> User:
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise AccountError(_("Enter a valid e-mail address."), "email")
+    if role not in {r.value for r in Role}:
+        raise AccountError(_("The role must be admin, planner or viewer."), "role")
+    if role != Role.ADMIN and municipality is None:
+        raise AccountError(_("A planner or viewer belongs to a municipality."), "municipality")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_("The password must have at least %(count)s characters.", count=MIN_PASSWORD_LENGTH),
+                           "password")
+    if session.scalar(select(User).where(User.email == email)) is not None:
+        raise AccountError(_("A user with this e-mail address already exists."), "email")
+    user = User(email=email, password_hash=hash_password(password), role=role,
+                municipality_id=municipality.id if municipality else None, locale=locale)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(session: Session, user: User) -> str:
+    """A new API token for ``user``; only its digest is stored, so it is shown once."""
+    token = secrets.token_urlsafe(32)
+    user.api_token_hash = _token_digest(token)
+    session.flush()
+    return token
+
+
+def user_by_api_token(session: Session, token: str) -> User | None:
+    user = session.scalar(select(User).where(User.api_token_hash == _token_digest(token)))
+    return user if user is not None and user.active else None

@@ -1,0 +1,285 @@
+"""Changing plans: every change goes through here, is checked, and keeps a revision.
+
+The web layer, the JSON API and the CLI call these functions; none of them writes plan rows
+directly. A function either completes and flushes, or raises before anything is written, so a
+caller that commits after it never stores half a change.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.interchange import apply_document, export_plan, export_section, replace_section
+from core.models import AnnualPlan, Municipality, PlanRevision, PlanStep, User
+from core.plugin_api import PlanKind, SectionSpec, WorkflowStep
+from core.plugin_manager import Registry
+
+
+class PlanError(Exception):
+    """A change that cannot be made; the message is translated and meant for the user."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def plan_kind_of(registry: Registry, plan: AnnualPlan) -> PlanKind:
+    kind = registry.plan_kind(plan.kind)
+    if kind is None:
+        raise PlanError(_("No enabled plugin provides the plan kind '%(kind)s'.", kind=plan.kind))
+    return kind
+
+
+def find_plan(session: Session, municipality: Municipality, year: int, kind: str) -> AnnualPlan | None:
+    return session.scalar(
+        select(AnnualPlan).where(
+            AnnualPlan.municipality_id == municipality.id, AnnualPlan.year == year, AnnualPlan.kind == kind
+        )
+    )
+
+
+def is_read_only(plan: AnnualPlan, plan_kind: PlanKind) -> bool:
+    return plan.status in plan_kind.read_only_statuses
+
+
+def document_of(session: Session, registry: Registry, plan: AnnualPlan) -> dict[str, Any]:
+    return export_plan(session, plan, plan_kind_of(registry, plan))
+
+
+def record_revision(session: Session, registry: Registry, plan: AnnualPlan, user: User | None, action: str) -> None:
+    session.flush()
+    plan.revision += 1
+    plan.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    session.add(
+        PlanRevision(
+            plan_id=plan.id,
+            number=plan.revision,
+            user_id=user.id if user else None,
+            action=action,
+            document=document_of(session, registry, plan),
+        )
+    )
+    session.flush()
+
+
+def create_plan(
+    session: Session, registry: Registry, municipality: Municipality, year: int, kind: str, user: User | None
+) -> AnnualPlan:
+    plan_kind = registry.plan_kind(kind)
+    plugin = registry.plugin_of_plan_kind(kind)
+    if plan_kind is None or plugin not in municipality.enabled_plugins:
+        raise PlanError(_("The plan kind '%(kind)s' is not available for this municipality.", kind=kind), "kind")
+    if find_plan(session, municipality, year, kind) is not None:
+        raise PlanError(_("A plan of this kind already exists for %(year)s.", year=year), "year")
+    plan = AnnualPlan(municipality=municipality, municipality_id=municipality.id, year=year, kind=kind,
+                      status=plan_kind.statuses[0], title={}, facts={})
+    session.add(plan)
+    session.flush()
+    record_revision(session, registry, plan, user, "create")
+    return plan
+
+
+def _require_editable(plan: AnnualPlan, plan_kind: PlanKind) -> None:
+    if is_read_only(plan, plan_kind):
+        raise PlanError(_("This plan is approved and read-only. Open a new revision to change it."))
+
+
+def _section(plan_kind: PlanKind, key: str) -> SectionSpec:
+    spec = plan_kind.section(key)
+    if spec is None:
+        raise PlanError(_("This plan has no section '%(section)s'.", section=key))
+    return spec
+
+
+def change_section(
+    session: Session,
+    registry: Registry,
+    plan: AnnualPlan,
+    section_key: str,
+    change: Callable[[dict[str, Any]], None],
+    user: User | None,
+    action: str,
+) -> None:
+    """Apply ``change`` to a copy of the section's content, write it and keep a revision."""
+    plan_kind = plan_kind_of(registry, plan)
+    _require_editable(plan, plan_kind)
+    spec = _section(plan_kind, section_key)
+    content = copy.deepcopy(export_section(session, plan, spec))
+    change(content)
+    replace_section(session, plan, spec, content, f"$.sections.{spec.key}")
+    record_revision(session, registry, plan, user, action)
+
+
+def _check_index(rows: list[Any], index: int) -> None:
+    if not 0 <= index < len(rows):
+        raise PlanError(_("There is no row %(number)s in this section.", number=index + 1))
+
+
+def add_row(session, registry, plan, section_key: str, row: dict[str, Any], user, position: int | None = None):
+    def change(content):
+        content["rows"].insert(len(content["rows"]) if position is None else position, row)
+
+    change_section(session, registry, plan, section_key, change, user, f"add row to {section_key}")
+
+
+def update_row(session, registry, plan, section_key: str, index: int, row: dict[str, Any], user):
+    def change(content):
+        _check_index(content["rows"], index)
+        content["rows"][index] = row
+
+    change_section(session, registry, plan, section_key, change, user, f"edit row {index + 1} of {section_key}")
+
+
+def delete_row(session, registry, plan, section_key: str, index: int, user):
+    def change(content):
+        _check_index(content["rows"], index)
+        del content["rows"][index]
+
+    change_section(session, registry, plan, section_key, change, user, f"remove row {index + 1} of {section_key}")
+
+
+def move_row(session, registry, plan, section_key: str, index: int, offset: int, user):
+    def change(content):
+        rows = content["rows"]
+        _check_index(rows, index)
+        target = max(0, min(len(rows) - 1, index + offset))
+        rows.insert(target, rows.pop(index))
+
+    change_section(session, registry, plan, section_key, change, user, f"move row {index + 1} of {section_key}")
+
+
+def set_section_text(session, registry, plan, section_key: str, user, *, text=None, footnote=None,
+                     not_applicable: bool | None = None):
+    def change(content):
+        if text is not None:
+            content["text"] = text
+        if footnote is not None:
+            content["footnote"] = footnote
+        if not_applicable is not None:
+            content["not_applicable"] = not_applicable
+
+    change_section(session, registry, plan, section_key, change, user, f"edit text of {section_key}")
+
+
+# --- workflow ----------------------------------------------------------------------------------
+
+
+def available_steps(plan: AnnualPlan, plan_kind: PlanKind) -> list[WorkflowStep]:
+    return [step for step in plan_kind.workflow if step.source == plan.status]
+
+
+def take_step(
+    session: Session,
+    registry: Registry,
+    plan: AnnualPlan,
+    step_code: str,
+    data: dict[str, Any],
+    user: User | None,
+    blocking_errors: int = 0,
+) -> None:
+    """Move the plan along its workflow, recording the step's facts.
+
+    ``blocking_errors`` is the number of error findings the caller found; a step that
+    ``blocks_on_errors`` refuses when it is not zero.
+    """
+    plan_kind = plan_kind_of(registry, plan)
+    step = next((s for s in available_steps(plan, plan_kind) if s.code == step_code), None)
+    if step is None:
+        raise PlanError(_("This step cannot be taken while the plan is '%(status)s'.", status=plan.status))
+    if user is not None and step.role == "admin" and user.role != "admin":
+        raise PlanError(_("Only an administrator can take this step."))
+    if step.blocks_on_errors and blocking_errors:
+        raise PlanError(_("The plan has %(count)s errors. Correct them before submitting.", count=blocking_errors))
+    for field in step.fields:
+        if data.get(field) in (None, ""):
+            raise PlanError(_("This field is required."), field)
+    _record_facts(plan, step, data)
+    session.add(PlanStep(plan_id=plan.id, step=step.code, from_status=plan.status, to_status=step.target,
+                         user_id=user.id if user else None, data=_jsonable(data)))
+    plan.status = step.target
+    record_revision(session, registry, plan, user, f"step {step.code}")
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v for k, v in data.items()}
+
+
+def _record_facts(plan: AnnualPlan, step: WorkflowStep, data: dict[str, Any]) -> None:
+    facts = dict(plan.facts or {})
+    for field in step.fields:
+        value = data[field]
+        if field == "council_decision_ref":
+            plan.council_decision_ref = str(value)
+        elif field == "council_decision_date":
+            plan.council_decision_date = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        else:
+            facts[field] = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+    plan.facts = facts
+
+
+def reopen(session: Session, registry: Registry, plan: AnnualPlan, user: User | None) -> None:
+    """Open a new revision of an approved plan: it becomes a draft again; history keeps the approved one."""
+    plan_kind = plan_kind_of(registry, plan)
+    if not is_read_only(plan, plan_kind):
+        raise PlanError(_("Only an approved plan can be reopened."))
+    session.add(PlanStep(plan_id=plan.id, step="reopen", from_status=plan.status, to_status=plan_kind.statuses[0],
+                         user_id=user.id if user else None, data={}))
+    plan.status = plan_kind.statuses[0]
+    record_revision(session, registry, plan, user, "reopen as new revision")
+
+
+YEAR_PATTERN = re.compile(r"\b(19|20)\d{2}\b")
+
+
+def copy_from_previous_year(
+    session: Session, registry: Registry, municipality: Municipality, year: int, kind: str, user: User | None
+) -> AnnualPlan:
+    """Start ``year``'s plan from last year's: copies the plan kind's ``copy_forward`` sections."""
+    previous = find_plan(session, municipality, year - 1, kind)
+    if previous is None:
+        raise PlanError(_("There is no plan for %(year)s to copy from.", year=year - 1), "year")
+    plan = create_plan(session, registry, municipality, year, kind, user)
+    plan_kind = plan_kind_of(registry, plan)
+    old = document_of(session, registry, previous)
+    for key in plan_kind.copy_forward:
+        content = copy.deepcopy(old["sections"][key])
+        for row in content["rows"]:
+            for line in row.get("budget") or []:
+                line["year"] = year
+        replace_section(session, plan, _section(plan_kind, key), content, f"$.sections.{key}")
+    plan.title = dict(previous.title or {})
+    record_revision(session, registry, plan, user, f"copy from {year - 1}")
+    return plan
+
+
+def import_document(session: Session, registry: Registry, document: dict[str, Any], user: User | None) -> AnnualPlan:
+    """Create or replace the plan a (schema-checked) document describes."""
+    from core.interchange import DocumentError, municipality_from_document
+
+    municipality = municipality_from_document(session, document)
+    if municipality is None:
+        raise DocumentError("$.municipality.slug", f"unknown municipality '{document['municipality']['slug']}'")
+    plan_kind = registry.plan_kind(document["kind"])
+    if plan_kind is None:
+        raise DocumentError("$.kind", f"unknown plan kind '{document['kind']}'")
+    if registry.plugin_of_plan_kind(plan_kind.code) not in municipality.enabled_plugins:
+        raise DocumentError("$.kind", f"plan kind '{plan_kind.code}' is not enabled for '{municipality.slug}'")
+    if document["status"] not in plan_kind.statuses:
+        raise DocumentError("$.status", f"'{document['status']}' is not a status of plan kind '{plan_kind.code}'")
+    plan = find_plan(session, municipality, document["year"], document["kind"])
+    if plan is None:
+        plan = AnnualPlan(municipality=municipality, municipality_id=municipality.id, year=document["year"],
+                          kind=document["kind"], status=plan_kind.statuses[0], title={}, facts={})
+        session.add(plan)
+        session.flush()
+    apply_document(session, plan, plan_kind, document)
+    record_revision(session, registry, plan, user, "import")
+    return plan

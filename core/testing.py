@@ -1,0 +1,156 @@
+"""pytest fixtures shared by core's and the plugins' tests (loaded from the root conftest.py).
+
+Every test gets its own database: a copy of a migrated SQLite file, and, when
+SOCIALPLAN_TEST_DATABASE_URL is set, the same test again on that PostgreSQL database (emptied
+before each test). ``demo_app`` starts from a database with the demo data loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import MetaData, create_engine, text
+
+from core.app import create_app
+
+TEST_SECRET = "test-secret-key-that-is-long-enough"
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("SOCIALPLAN_TEST_DATABASE_URL") else [])
+
+
+def _make_app(url: str, instance: Path, extra_plugins=(), **config) -> Flask:
+    os.environ["SOCIALPLAN_INSTANCE_PATH"] = str(instance)
+    settings = {"TESTING": True, "SECRET_KEY": TEST_SECRET, "DATABASE_URL": url, "WTF_CSRF_ENABLED": False}
+    settings.update(config)
+    return create_app(settings, extra_plugins=extra_plugins)
+
+
+def _migrate(app: Flask, with_demo: bool) -> None:
+    from core.db import get_session
+    from core.demo import load_demo
+    from core.migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        if with_demo:
+            load_demo(get_session(), app.extensions["socialplan.registry"])
+        app.extensions["socialplan.engine"].dispose()
+
+
+def _sqlite_template(factory: pytest.TempPathFactory, with_demo: bool) -> Path:
+    folder = factory.mktemp("template-demo" if with_demo else "template")
+    path = folder / "socialplan.sqlite"
+    _migrate(_make_app(f"sqlite:///{path}", folder), with_demo)
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    return _sqlite_template(tmp_path_factory, with_demo=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_template(tmp_path_factory) -> Path:
+    return _sqlite_template(tmp_path_factory, with_demo=True)
+
+
+def _reset_postgresql(url: str, tmp_path: Path, with_demo: bool) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        metadata = MetaData()
+        metadata.reflect(connection)
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
+    engine.dispose()
+    _migrate(_make_app(url, tmp_path), with_demo)
+
+
+def _database_url(backend: str, tmp_path: Path, template: Path, with_demo: bool) -> str:
+    if backend == "postgresql":
+        url = os.environ["SOCIALPLAN_TEST_DATABASE_URL"]
+        _reset_postgresql(url, tmp_path, with_demo)
+        return url
+    path = tmp_path / "socialplan.sqlite"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path, sqlite_template) -> str:
+    return _database_url(request.param, tmp_path, sqlite_template, with_demo=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_database_url(request, tmp_path, sqlite_demo_template) -> str:
+    return _database_url(request.param, tmp_path, sqlite_demo_template, with_demo=True)
+
+
+@pytest.fixture
+def make_app(tmp_path) -> Callable[..., Flask]:
+    """Build an app on a given database URL, with optional extra plugins and config."""
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+
+    def factory(url: str, extra_plugins=(), **config) -> Flask:
+        return _make_app(url, instance, extra_plugins, **config)
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app, database_url) -> Iterator[Flask]:
+    application = make_app(database_url)
+    yield application
+    application.extensions["socialplan.engine"].dispose()
+
+
+@pytest.fixture
+def demo_app(make_app, demo_database_url) -> Iterator[Flask]:
+    application = make_app(demo_database_url)
+    yield application
+    application.extensions["socialplan.engine"].dispose()
+
+
+@pytest.fixture
+def session(app):
+    from core.db import get_session
+
+    with app.app_context():
+        yield get_session()
+
+
+@pytest.fixture
+def demo_session(demo_app):
+    from core.db import get_session
+
+    with demo_app.app_context():
+        yield get_session()
+
+
+@pytest.fixture
+def registry(app):
+    return app.extensions["socialplan.registry"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def login(client, email: str, password: str):
+    """Sign ``client`` in through the login form."""
+    return client.post("/login", data={"email": email, "password": password}, follow_redirects=True)

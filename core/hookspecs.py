@@ -66,6 +66,7 @@ def socialplan_nomenclature(jurisdiction: str) -> Nomenclature | None:
 def socialplan_funding_sources(jurisdiction: str) -> list[FundingSource] | None:
     """The funding sources of ``jurisdiction``, in the order budget tables show them.
 
+    Called by budget forms, rules and reports.
     Returns a list of :class:`core.plugin_api.FundingSource`, or None for a jurisdiction the
     plugin does not know. First result.
     """
@@ -126,9 +127,10 @@ def socialplan_report_kinds() -> list[ReportKind]:
 def socialplan_blueprints() -> list[Blueprint]:
     """Flask blueprints this plugin adds to the web application.
 
-    Called once by the application factory. Routes that belong to one municipality must take
-    ``<municipality>`` in their URL and call :func:`core.web.tenancy.require_plugin` so that a
-    municipality which has not enabled the plugin gets 404.
+    Called once by the application factory. Returns a list of ``flask.Blueprint``; all are
+    registered. Routes that belong to one municipality must take ``<municipality>`` in their URL
+    and call :func:`core.web.tenancy.require_plugin` so that a municipality which has not
+    enabled the plugin gets 404.
     """
 
 
@@ -136,8 +138,8 @@ def socialplan_blueprints() -> list[Blueprint]:
 def socialplan_template_dirs() -> list[Path]:
     """Folders of Jinja templates this plugin provides.
 
-    Looked up after the instance folder's ``templates`` and before core's, so a plugin may
-    override a core template; ``default:<name>`` still reaches core's own.
+    Called once by the application factory. Returns a list of folder paths, searched after the
+    instance folder's ``templates`` and before core's, so a plugin may override a core template; ``default:<name>`` still reaches core's own.
     """
 
 
@@ -145,8 +147,8 @@ def socialplan_template_dirs() -> list[Path]:
 def socialplan_translation_dirs() -> list[tuple[Path, str]]:
     """This plugin's gettext catalogs as ``(translations folder, domain)`` pairs.
 
-    Called by the application factory; core's own catalog comes first and plugins' after, so a
-    plugin's message wins over core's for the same msgid.
+    Called once by the application factory. Returns a list of pairs; core's own catalog comes
+    first and plugins' after, so a plugin's message wins over core's for the same msgid.
     """
 
 
@@ -154,8 +156,9 @@ def socialplan_translation_dirs() -> list[tuple[Path, str]]:
 def socialplan_migration_dirs() -> list[Path]:
     """Folders of Alembic revisions for the plugin's own tables.
 
-    Called by ``socialplan db upgrade``. A plugin's first revision must depend on core's
-    ``core_0001`` revision and carry a branch label named after the plugin.
+    Called by ``socialplan db upgrade``. Returns a list of folder paths; concatenated. A
+    plugin's first revision must depend on core's ``core_0001`` revision and carry a branch label
+    named after the plugin.
     """
 
 
@@ -170,7 +173,11 @@ def socialplan_dashboard_panels(municipality: Municipality, session: Session) ->
 
 @hookspec
 def socialplan_cli_commands() -> list[click.Command]:
-    """Extra ``socialplan`` CLI commands or groups. Called once when the CLI starts."""
+    """Extra ``socialplan`` CLI commands or groups.
+
+    Called once when the ``socialplan`` command starts, before any app exists. Returns a list of
+    ``click.Command``; each is added to the top-level group.
+    """
 
 
 # --- Demo data ---------------------------------------------------------------------------------

@@ -263,7 +263,9 @@ def replace_section(
             session.delete(row)
         session.flush()
     session.add_all(new_rows)
-    existing = session.scalar(select(SectionText).where(SectionText.plan_id == plan.id, SectionText.section == spec.key))
+    existing = session.scalar(
+        select(SectionText).where(SectionText.plan_id == plan.id, SectionText.section == spec.key)
+    )
     not_applicable = bool(content.get("not_applicable"))
     if existing is None and (text or footnote or not_applicable):
         session.add(SectionText(plan_id=plan.id, section=spec.key, not_applicable=not_applicable, text=text,

@@ -159,6 +159,9 @@ class Finding:
     message: str  # already translated into the current locale
     field: str = ""  # '<section>/<row index>/<column>' or '<section>' or ''; links the editor
     rule: str = ""
+    # True for findings that make data unusable (an unknown code, a negative amount): plan import
+    # refuses a document that has any, while a draft with ordinary errors still imports.
+    blocks_import: bool = False
 
 
 @dataclass(frozen=True)

@@ -58,15 +58,26 @@ def sqlite_demo_template(tmp_path_factory) -> Path:
     return _sqlite_template(tmp_path_factory, with_demo=True)
 
 
+_POSTGRESQL_MIGRATED: set[str] = set()
+
+
 def _reset_postgresql(url: str, tmp_path: Path, with_demo: bool) -> None:
+    """Migrate the test database once per run (from an empty schema), then empty it per test."""
     engine = create_engine(url)
     with engine.begin() as connection:
         metadata = MetaData()
         metadata.reflect(connection)
-        for table in reversed(metadata.sorted_tables):
-            connection.execute(text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
+        if url not in _POSTGRESQL_MIGRATED:
+            for table in reversed(metadata.sorted_tables):
+                connection.execute(text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
+        else:
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name != "alembic_version")
+            if names:
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     engine.dispose()
-    _migrate(_make_app(url, tmp_path), with_demo)
+    if url not in _POSTGRESQL_MIGRATED or with_demo:
+        _migrate(_make_app(url, tmp_path), with_demo)
+    _POSTGRESQL_MIGRATED.add(url)
 
 
 def _database_url(backend: str, tmp_path: Path, template: Path, with_demo: bool) -> str:

@@ -20,10 +20,8 @@ def _required_sections(document: dict[str, Any], plan_kind: PlanKind) -> list[Fi
             (content.get("text") or {}).values()
         )
         if spec.required and empty:
-            findings.append(
-                Finding(Severity.ERROR, _("The section '%(section)s' is required and is empty.", section=str(spec.title)),
-                        spec.key, "core.required-section")
-            )
+            message = _("The section '%(section)s' is required and is empty.", section=str(spec.title))
+            findings.append(Finding(Severity.ERROR, message, spec.key, "core.required-section"))
     return findings
 
 

@@ -1,0 +1,63 @@
+# socialplan: `make demo` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PYBABEL := $(BIN)/pybabel
+# Core's catalog, then each plugin's: "<folder>:<domain>:<source folder>".
+CATALOGS := translations:messages:. plugins/romania/translations:romania:plugins/romania plugins/sweden/translations:sweden:plugins/sweden
+LOCALES := en sv ro
+
+.PHONY: install demo serve test lint bench translations-extract translations-update translations-compile clean
+
+$(INSTALLED): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED) translations-compile
+
+demo: install
+	$(BIN)/socialplan db upgrade
+	$(BIN)/socialplan demo load
+	$(BIN)/socialplan serve --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench
+
+# Catalogs: extract -> update -> (translate) -> compile. Core ignores plugins/ (see babel.cfg).
+translations-extract: $(INSTALLED)
+	@for entry in $(CATALOGS); do \
+	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; src=$${rest#*:}; \
+	  $(PYBABEL) extract --quiet -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	    --project socialplan -o $$dir/$$domain.pot $$src || exit 1; \
+	done
+
+translations-update: translations-extract
+	@for entry in $(CATALOGS); do \
+	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; \
+	  for locale in $(LOCALES); do \
+	    if [ -f $$dir/$$locale/LC_MESSAGES/$$domain.po ]; then \
+	      $(PYBABEL) update --quiet --no-fuzzy-matching -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
+	    else \
+	      $(PYBABEL) init --quiet -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
+	    fi; \
+	  done; \
+	done
+
+translations-compile: $(INSTALLED)
+	@for entry in $(CATALOGS); do \
+	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; \
+	  [ -d $$dir ] && $(PYBABEL) compile --quiet --use-fuzzy -D $$domain -d $$dir || true; \
+	done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

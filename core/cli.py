@@ -1,0 +1,432 @@
+"""The ``socialplan`` command: a Flask CLI group.
+
+Every failure the user can cause prints one sentence to stderr and exits non-zero; a traceback
+means a bug.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from core.app import ConfigurationError, create_app
+from core.db import get_session
+from core.i18n import LOCALES
+from core.interchange import DocumentError, check_schema
+from core.models import AnnualPlan, Municipality
+from core.plugin_manager import PluginConflict, Registry, get_registry
+
+
+class CLIError(click.ClickException):
+    """One sentence for the user; exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def _registry() -> Registry:
+    return get_registry()
+
+
+def _municipality(slug: str) -> Municipality:
+    municipality = get_session().scalar(select(Municipality).where(Municipality.slug == slug))
+    if municipality is None:
+        raise CLIError(f"There is no municipality '{slug}'.")
+    return municipality
+
+
+def _check_locale(lang: str) -> None:
+    if lang not in LOCALES:
+        raise CLIError(f"There is no catalog for language '{lang}'; choose one of {', '.join(LOCALES)}.")
+
+
+def database_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn 'database unreachable' into one sentence instead of a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except OperationalError as error:
+            url = current_app.config["DATABASE_URL"]
+            safe_url = url.split("@")[-1] if "@" in url else url
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise CLIError(f"Cannot reach the database at {safe_url}: {reason}") from None
+
+    return wrapper
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
+def cli() -> None:
+    """socialplan: plan municipal social services."""
+
+
+# --- database and demo -------------------------------------------------------------------------
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@with_appcontext
+@database_errors
+def db_upgrade() -> None:
+    """Apply every migration of core and the installed plugins."""
+    from core.migrate import upgrade
+
+    upgrade()
+    click.echo("Database is up to date.")
+
+
+@cli.group()
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("load")
+@with_appcontext
+@database_errors
+def demo_load() -> None:
+    """Load the demo municipalities, accounts and plans (idempotent)."""
+    from core.demo import DEMO_PASSWORD, load_demo
+
+    accounts = load_demo(get_session(), _registry())
+    click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+    for account in accounts:
+        click.echo(f"  {account.email:<36} {account.role:<8} {account.municipality or '(all municipalities)'}")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web application with a production WSGI server."""
+    from core.wsgi_server import run
+
+    click.echo(f"socialplan is serving on http://{host}:{port}/")
+    run(current_app._get_current_object(), host, port, workers)
+
+
+# --- plugins -----------------------------------------------------------------------------------
+
+
+@cli.group()
+def plugins() -> None:
+    """Plugins and the municipalities that enable them."""
+
+
+@plugins.command("list")
+@with_appcontext
+@database_errors
+def plugins_list() -> None:
+    registry = _registry()
+    municipalities = get_session().scalars(select(Municipality).order_by(Municipality.slug)).all()
+    for name in registry.plugin_names:
+        kinds = ", ".join(code for code, (plugin, _) in registry.plan_kinds.items() if plugin == name)
+        enabled = ", ".join(m.slug for m in municipalities if name in m.enabled_plugins) or "-"
+        click.echo(f"{name}: plan kinds [{kinds}]; enabled for: {enabled}")
+
+
+def _toggle(plugin: str, municipality: str, enabled: bool) -> None:
+    from core.services.accounts import AccountError, set_plugin_enabled
+
+    session = get_session()
+    target = _municipality(municipality)
+    try:
+        set_plugin_enabled(session, _registry(), target, plugin, enabled)
+    except AccountError as error:
+        raise CLIError(str(error)) from None
+    session.commit()
+    click.echo(f"Plugin '{plugin}' is {'enabled' if enabled else 'disabled'} for {municipality}.")
+
+
+@plugins.command("enable")
+@click.argument("plugin")
+@click.option("--municipality", required=True)
+@with_appcontext
+@database_errors
+def plugins_enable(plugin: str, municipality: str) -> None:
+    _toggle(plugin, municipality, True)
+
+
+@plugins.command("disable")
+@click.argument("plugin")
+@click.option("--municipality", required=True)
+@with_appcontext
+@database_errors
+def plugins_disable(plugin: str, municipality: str) -> None:
+    _toggle(plugin, municipality, False)
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+@cli.group()
+def report() -> None:
+    """PDF reports."""
+
+
+@report.command("list")
+@click.option("--municipality")
+@with_appcontext
+@database_errors
+def report_list(municipality: str | None) -> None:
+    """The report kinds, with the plans they can render."""
+    registry = _registry()
+    session = get_session()
+    query = select(AnnualPlan).join(Municipality).order_by(Municipality.slug, AnnualPlan.year)
+    if municipality:
+        query = query.where(AnnualPlan.municipality_id == _municipality(municipality).id)
+    plans = session.scalars(query).all()
+    for code, (plugin, kind) in sorted(registry.report_kinds.items()):
+        with force_locale("en"):
+            click.echo(f"{code} ({plugin}): {kind.name}")
+        for plan in plans:
+            if plan.kind == kind.plan_kind and plugin in plan.municipality.enabled_plugins:
+                click.echo(f"  --municipality {plan.municipality.slug} --year {plan.year} --kind {code}")
+
+
+def _plan_for_report(registry: Registry, municipality: Municipality, year: int, kind: str) -> AnnualPlan:
+    report_kind = registry.report_kind(kind)
+    if report_kind is None or registry.plugin_of_report_kind(kind) not in municipality.enabled_plugins:
+        raise CLIError(f"There is no report kind '{kind}' for {municipality.slug}.")
+    plan = get_session().scalar(
+        select(AnnualPlan).where(AnnualPlan.municipality_id == municipality.id, AnnualPlan.year == year,
+                                 AnnualPlan.kind == report_kind.plan_kind)
+    )
+    if plan is None:
+        raise CLIError(f"{municipality.slug} has no {report_kind.plan_kind} plan for {year}.")
+    return plan
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+@report.command("render")
+@click.option("--municipality")
+@click.option("--all", "all_municipalities", is_flag=True, help="Render every municipality's plan.")
+@click.option("--year", required=True, type=int)
+@click.option("--kind", required=True)
+@click.option("--lang", required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--jobs", type=int, default=None, help="Processes for --all (default: one per core).")
+@with_appcontext
+@database_errors
+def report_render(municipality, all_municipalities, year, kind, lang, out, out_dir, jobs) -> None:
+    """Render one plan's report to a PDF file, or every municipality's with --all."""
+    from core.reports import render_report
+
+    _check_locale(lang)
+    if all_municipalities:
+        if out_dir is None:
+            raise CLIError("--all needs --out-dir.")
+        _render_all(year, kind, lang, out_dir, jobs)
+        return
+    if not municipality or out is None:
+        raise CLIError("Name a --municipality and an --out file, or use --all with --out-dir.")
+    target = _municipality(municipality)
+    plan = _plan_for_report(_registry(), target, year, kind)
+    pdf = render_report(get_session(), plan, kind, lang)
+    _write_atomically(out, pdf)
+    click.echo(f"Wrote {out} ({len(pdf):,} bytes).")
+
+
+def _render_worker(args: tuple[str, int, str, str, str]) -> str:
+    """Runs in a pool process: one app per process, one PDF per call."""
+    from core.reports import render_report
+
+    slug, year, kind, lang, out_dir = args
+    app = _worker_app()
+    with app.app_context():
+        session = get_session()
+        municipality = session.scalar(select(Municipality).where(Municipality.slug == slug))
+        plan = _plan_for_report(get_registry(), municipality, year, kind)
+        _write_atomically(Path(out_dir) / f"{slug}-{year}-{kind}-{lang}.pdf", render_report(session, plan, kind, lang))
+    return slug
+
+
+_WORKER_APP = None
+
+
+def _worker_app():
+    global _WORKER_APP
+    if _WORKER_APP is None:
+        _WORKER_APP = create_app()
+    return _WORKER_APP
+
+
+def _render_all(year: int, kind: str, lang: str, out_dir: Path, jobs: int | None) -> None:
+    registry = _registry()
+    report_kind = registry.report_kind(kind)
+    if report_kind is None:
+        raise CLIError(f"There is no report kind '{kind}'.")
+    slugs = get_session().scalars(
+        select(Municipality.slug).join(AnnualPlan).where(AnnualPlan.year == year,
+                                                         AnnualPlan.kind == report_kind.plan_kind)
+        .order_by(Municipality.slug)
+    ).all()
+    if not slugs:
+        raise CLIError(f"No municipality has a {report_kind.plan_kind} plan for {year}.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tasks = [(slug, year, kind, lang, str(out_dir)) for slug in slugs]
+    failures = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool, click.progressbar(length=len(tasks), label="Rendering",
+                                                                          file=sys.stderr) as bar:
+        futures = {pool.submit(_render_worker, task): task[0] for task in tasks}
+        for future in as_completed(futures):
+            try:
+                future.result()
+            except click.ClickException as error:
+                failures.append(f"{futures[future]}: {error.format_message()}")
+            bar.update(1)
+    if failures:
+        raise CLIError(f"{len(failures)} of {len(tasks)} reports failed, first: {failures[0]}")
+    click.echo(f"Wrote {len(tasks)} reports to {out_dir}.")
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+
+@cli.group()
+def plan() -> None:
+    """Plans in the JSON interchange format (core/schemas/plan-v1.schema.json)."""
+
+
+@plan.command("export")
+@click.option("--municipality", required=True)
+@click.option("--year", required=True, type=int)
+@click.option("--kind", required=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+@database_errors
+def plan_export(municipality: str, year: int, kind: str, out: Path) -> None:
+    from core.services.plans import document_of, find_plan
+
+    registry = _registry()
+    target = _municipality(municipality)
+    if registry.plan_kind(kind) is None or registry.plugin_of_plan_kind(kind) not in target.enabled_plugins:
+        raise CLIError(f"There is no plan kind '{kind}' for {municipality}.")
+    found = find_plan(get_session(), target, year, kind)
+    if found is None:
+        raise CLIError(f"{municipality} has no {kind} plan for {year}.")
+    document = document_of(get_session(), registry, found)
+    _write_atomically(out, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    click.echo(f"Wrote {out}.")
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CLIError(f"Cannot read {path}: {error.strerror}.") from None
+    except UnicodeDecodeError:
+        raise CLIError(f"{path} is not UTF-8 text.") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CLIError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.") from None
+    try:
+        check_schema(document)
+    except DocumentError as error:
+        raise CLIError(f"{path} does not follow the plan format at {error.path}: {error.reason}.") from None
+    return document
+
+
+@plan.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+@database_errors
+def plan_import(file: Path) -> None:
+    """Create or replace the plan the file describes; nothing is written when it is refused."""
+    from core.services.imports import ImportRefused, import_plan
+
+    document = read_document(file)
+    session = get_session()
+    try:
+        found = import_plan(session, _registry(), document, None)
+    except (DocumentError, ImportRefused) as error:
+        session.rollback()
+        raise CLIError(f"{file} was refused at {error.path}: {error.reason}.") from None
+    except SQLAlchemyError:
+        session.rollback()
+        raise
+    session.commit()
+    click.echo(f"Imported the {found.kind} plan of {found.municipality.slug} for {found.year}.")
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+@cli.group()
+def user() -> None:
+    """User accounts."""
+
+
+@user.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "planner", "viewer"]))
+@click.option("--municipality")
+@with_appcontext
+@database_errors
+def user_create(email: str, role: str, municipality: str | None) -> None:
+    """Create an account; the password is read from standard input."""
+    from core.services.accounts import AccountError, create_user
+
+    password = sys.stdin.readline().rstrip("\n")
+    session = get_session()
+    target = _municipality(municipality) if municipality else None
+    try:
+        create_user(session, email, password, role, target)
+    except AccountError as error:
+        raise CLIError(str(error)) from None
+    session.commit()
+    click.echo(f"Created {role} {email.strip().lower()}.")
+
+
+def _plugin_commands() -> None:
+    """Attach plugins' CLI commands; needs the plugin manager only, not an app."""
+    from core.plugin_manager import create_plugin_manager
+
+    pm = create_plugin_manager()
+    for commands in pm.hook.socialplan_cli_commands():
+        for command in commands:
+            cli.add_command(command)
+
+
+def main() -> None:
+    _plugin_commands()
+    try:
+        cli.main(prog_name="socialplan", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except (ConfigurationError, PluginConflict) as error:
+        click.echo(f"Error: {error}.", err=True)
+        sys.exit(1)
+    except OperationalError as error:
+        click.echo(f"Error: cannot reach the database: {str(error.orig).strip().splitlines()[0]}.", err=True)
+        sys.exit(1)

@@ -1,0 +1,579 @@
+"""The report layer plugins compose their PDF report kinds from (ReportLab platypus).
+
+A plugin's ``ReportKind.render(context)`` gets a :class:`ReportContext` and returns PDF bytes,
+usually by filling a :class:`ReportBuilder`::
+
+    def render(context: ReportContext) -> bytes:
+        report = ReportBuilder(title, municipality_name, context.locale, subject=...)
+        report.cover(title, lines=[...], status=..., decision=...)
+        report.heading(_("Existing services"))
+        report.table(header=[[...]], rows=[[...]], col_widths=[3, 1, 1], wrap={0}, align_right={1, 2},
+                     totals=[[_("Total"), "1 486,00 kr", ""]], footnotes=[...], landscape=True)
+        report.bar_chart(_("Budget by funding source"), labels, values, value_format)
+        return report.build()
+
+``ReportBuilder(title, municipality_name, locale, author="socialplan", subject="", generated_at=None)``
+    Pages are A4; each has a header (municipality left, title right) and a footer (generation date
+    left, translated "Page x of y" right). Title, author, subject and language (``locale``) go
+    into the PDF metadata. Strings the caller passes are printed literally: they are escaped
+    before they reach a Paragraph, so ``<b>`` or ``&`` typed by a user never becomes markup.
+    Translate labels (gettext) and format numbers (core.i18n) before passing them.
+
+``.cover(title, lines, status=None, decision=None)``
+    A cover page without header: big title, subtitle lines, ``Status: <status>``, the council
+    decision line as given; the document goes on on a new portrait page.
+``.heading(text, level=1)`` (levels 1-3), ``.paragraph(text)`` (blank lines start a new
+    paragraph, single line breaks are kept), ``.bullets(items)``, ``.spacer(height_mm)``,
+    ``.page_break()``, ``.landscape()`` / ``.portrait()`` (what follows starts on a new page of
+    that orientation, unless the current page is still empty), ``.add(flowable)`` (escape hatch
+    for any platypus flowable; its text is the caller's responsibility).
+``.table(header, rows, col_widths, wrap=(), totals=None, footnotes=(), landscape=False, align_right=(), spans=())``
+    ``header``: one or more header rows, repeated on every page the table runs over.
+    ``rows``: the body, lists of strings. ``col_widths``: relative weights, scaled to the frame.
+    ``wrap``: indexes of columns whose text wraps (they get Paragraphs; other cells stay plain
+    strings, which is much faster; a plain cell too wide for its column is wrapped anyway).
+    ``totals``: rows printed bold under a rule. ``footnotes``: small text under the table.
+    ``align_right``: numeric columns. ``spans``: ReportLab ``("SPAN", (c0, r0), (c1, r1))``
+    commands, rows counted from the first header row. ``landscape=True`` prints the table on
+    landscape pages (headings right before it move along) and goes back to portrait after.
+``.bar_chart(title, labels, values, value_format)`` / ``.pie_chart(title, labels, values, value_format)``
+    ``values`` are Decimals, ``value_format(Decimal) -> str`` formats the printed values
+    (e.g. ``lambda v: format_money(v, "RON")``). The pie's legend shows each share in percent.
+``.build() -> bytes``: the PDF. Call it once, inside the locale's ``force_locale`` (render_report does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from flask_babel import gettext as _
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.piecharts import Pie
+from reportlab.graphics.shapes import Drawing, Rect
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import landscape as landscape_size
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import PageBreakIfNotEmpty
+
+from core.i18n import format_date, format_percent
+from core.reports.fonts import ensure_fonts
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from core.models import AnnualPlan, Municipality
+    from core.plugin_api import PlanKind
+    from core.plugin_manager import Registry
+
+
+@dataclass
+class ReportContext:
+    """Everything a report kind's ``render`` needs."""
+
+    plan: AnnualPlan
+    document: dict[str, Any]  # the plan in the interchange format (core.interchange.export_plan)
+    municipality: Municipality
+    plan_kind: PlanKind
+    locale: str
+    session: Session
+    registry: Registry
+    generated_at: dt.datetime
+
+
+# --- Look ----------------------------------------------------------------------------------------
+
+PORTRAIT = "portrait"
+LANDSCAPE = "landscape"
+COVER = "cover"
+PAGE_SIZES = {PORTRAIT: A4, LANDSCAPE: landscape_size(A4), COVER: A4}
+MARGIN_X = 18 * mm
+MARGIN_TOP = 22 * mm
+MARGIN_BOTTOM = 18 * mm
+HEADER_Y = 13 * mm  # from the top edge
+FOOTER_Y = 10 * mm  # from the bottom edge
+CELL_FONT_SIZE = 8
+CELL_LEADING = 10
+CELL_PADDING = 3
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#616e7c")
+RULE = colors.HexColor("#9aa5b1")
+GRID = colors.HexColor("#c4cdd5")
+HEADER_FILL = colors.HexColor("#e4e7eb")
+STRIPE_FILL = colors.HexColor("#f5f7fa")
+TOTALS_FILL = colors.HexColor("#eef0f3")
+# Okabe-Ito: tells apart for colour-blind readers and in greyscale print.
+PALETTE = [
+    colors.HexColor(c)
+    for c in ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999")
+]
+
+_styles_cache: dict[str, ParagraphStyle] = {}
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """The report's paragraph styles, made once per process (after the fonts are registered)."""
+    if _styles_cache:
+        return _styles_cache
+    regular, bold = ensure_fonts()
+
+    def style(name: str, size: float, leading: float, font: str = regular, **kw: Any) -> ParagraphStyle:
+        kw.setdefault("textColor", INK)
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, **kw)
+
+    made = [
+        style("body", 9.5, 13, spaceAfter=5),
+        style("bullet", 9.5, 13, spaceAfter=2, leftIndent=12, bulletIndent=2, bulletFontName=regular),
+        style("cell", CELL_FONT_SIZE, CELL_LEADING),
+        style("cell_right", CELL_FONT_SIZE, CELL_LEADING, alignment=TA_RIGHT),
+        style("cell_bold", CELL_FONT_SIZE, CELL_LEADING, bold),
+        style("cell_bold_right", CELL_FONT_SIZE, CELL_LEADING, bold, alignment=TA_RIGHT),
+        style("footnote", 7.5, 9.5, textColor=MUTED, spaceBefore=1),
+        style("h1", 15, 19, bold, spaceBefore=10, spaceAfter=6, keepWithNext=1),
+        style("h2", 12.5, 16, bold, spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        style("h3", 10.5, 13.5, bold, spaceBefore=6, spaceAfter=3, keepWithNext=1),
+        style("chart_title", 9.5, 12, bold, spaceBefore=6, spaceAfter=3, keepWithNext=1),
+        style("cover_title", 26, 32, bold, spaceAfter=14),
+        style("cover_line", 14, 19, spaceAfter=4),
+        style("cover_meta", 11, 15, spaceBefore=4, textColor=MUTED),
+    ]
+    _styles_cache.update({s.name: s for s in made})
+    return _styles_cache
+
+
+def _markup(text: Any) -> str:
+    """User text as Paragraph markup that prints literally (line breaks kept)."""
+    return escape("" if text is None else str(text)).replace("\n", "<br/>")
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` shortened with an ellipsis so that it is at most ``width`` points wide."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+# --- Canvas: "Page x of y" needs the page count, known only at the end ---------------------------
+
+
+class _NumberedCanvas(Canvas):
+    """Keeps each finished page and paints the page label on all of them when the count is known."""
+
+    def __init__(self, *args: Any, page_label: str, label_font: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._page_label = page_label  # translated 'Page %(page)s of %(pages)s'
+        self._label_font = label_font
+        self._page_states: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._page_states.append(dict(self.__dict__))
+        self._pageNumber += 1
+        self._startPage()
+
+    def save(self) -> None:
+        pages = len(self._page_states)
+        for number, state in enumerate(self._page_states, start=1):
+            self.__dict__.update(state)
+            self.saveState()
+            self.setFont(self._label_font, 8)
+            self.setFillColor(MUTED)
+            label = self._page_label % {"page": number, "pages": pages}
+            self.drawRightString(self._pagesize[0] - MARGIN_X, FOOTER_Y, label)
+            self.restoreState()
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+# --- The builder ---------------------------------------------------------------------------------
+
+
+class ReportBuilder:
+    """Collects a report's content and builds the PDF; see the module docstring."""
+
+    def __init__(
+        self,
+        title: str,
+        municipality_name: str,
+        locale: str,
+        author: str = "socialplan",
+        subject: str = "",
+        generated_at: dt.datetime | None = None,
+    ) -> None:
+        self.regular, self.bold = ensure_fonts()
+        self.styles = styles()
+        self.title = title or ""
+        self.municipality_name = municipality_name or ""
+        self.locale = locale
+        self.author = author
+        self.subject = subject
+        self.generated_at = generated_at or dt.datetime.now()
+        self._story: list[Flowable] = []
+        self._orientation = PORTRAIT
+        self._heading_run: int | None = None  # index where the trailing run of headings starts
+
+    # -- page flow --
+
+    def _append(self, *flowables: Flowable) -> None:
+        self._story.extend(flowables)
+        self._heading_run = None
+
+    def _switch(self, orientation: str) -> None:
+        """Go on on a page of ``orientation``; headings just before move along to stay with their content."""
+        if orientation == self._orientation:
+            return
+        moved: list[Flowable] = []
+        if self._heading_run is not None:
+            moved = self._story[self._heading_run :]
+            del self._story[self._heading_run :]
+        self._append(PageBreakIfNotEmpty(nextTemplate=orientation))
+        self._orientation = orientation
+        if moved:
+            self._heading_run = len(self._story)
+            self._story.extend(moved)
+
+    def landscape(self) -> None:
+        self._switch(LANDSCAPE)
+
+    def portrait(self) -> None:
+        self._switch(PORTRAIT)
+
+    def page_break(self) -> None:
+        self._append(PageBreak())
+
+    def spacer(self, height_mm: float) -> None:
+        self._append(Spacer(1, height_mm * mm))
+
+    def add(self, flowable: Flowable) -> None:
+        self._append(flowable)
+
+    def frame_width(self) -> float:
+        return PAGE_SIZES[self._orientation][0] - 2 * MARGIN_X
+
+    # -- text --
+
+    def cover(self, title: str, lines: Sequence[str] = (), status: str | None = None, decision: str | None = None) -> None:
+        s = self.styles
+        self._append(PageBreakIfNotEmpty(nextTemplate=COVER), Spacer(1, 55 * mm))
+        self._append(Paragraph(_markup(title), s["cover_title"]))
+        self._append(*(Paragraph(_markup(line), s["cover_line"]) for line in lines if line))
+        if status:
+            self._append(Paragraph(_markup(_("Status: %(status)s", status=status)), s["cover_meta"]))
+        if decision:
+            self._append(Paragraph(_markup(decision), s["cover_meta"]))
+        self._append(PageBreak(nextTemplate=PORTRAIT))
+        self._orientation = PORTRAIT
+
+    def heading(self, text: str, level: int = 1) -> None:
+        run = self._heading_run if self._heading_run is not None else len(self._story)
+        self._append(Paragraph(_markup(text), self.styles[f"h{min(max(level, 1), 3)}"]))
+        self._heading_run = run
+
+    def paragraph(self, text: str) -> None:
+        blocks = [block.strip() for block in str(text or "").replace("\r\n", "\n").split("\n\n")]
+        self._append(*(Paragraph(_markup(block), self.styles["body"]) for block in blocks if block))
+
+    def bullets(self, items: Iterable[str]) -> None:
+        style = self.styles["bullet"]
+        self._append(*(Paragraph(_markup(item), style, bulletText="•") for item in items))
+
+    # -- tables --
+
+    def table(
+        self,
+        header: Sequence[Sequence[str]],
+        rows: Sequence[Sequence[Any]],
+        col_widths: Sequence[float],
+        wrap: Iterable[int] = (),
+        totals: Sequence[Sequence[Any]] | None = None,
+        footnotes: Sequence[str] = (),
+        landscape: bool = False,
+        align_right: Iterable[int] = (),
+        spans: Sequence[tuple] = (),
+    ) -> None:
+        ncols = len(col_widths)
+        totals = list(totals or [])
+        for row in (*header, *rows, *totals):
+            if len(row) != ncols:
+                raise ValueError(f"table row has {len(row)} cells, col_widths has {ncols}: {list(row)[:3]!r}")
+        if not header and not rows and not totals:
+            return
+        previous = self._orientation
+        if landscape:
+            self._switch(LANDSCAPE)
+        frame = self.frame_width()
+        weight = sum(col_widths) or 1
+        widths = [frame * w / weight for w in col_widths]
+        wrap, right = frozenset(wrap), frozenset(align_right)
+        cells = _CellMaker(self.styles, widths, wrap, right)
+        data = [cells.header(row) for row in header]
+        data.extend(cells.body(row, bold=False) for row in rows)
+        data.extend(cells.body(row, bold=True) for row in totals)
+        style = self._table_style(len(header), len(rows), len(totals), right, spans)
+        self._append(Table(data, colWidths=widths, repeatRows=len(header), style=style, hAlign="LEFT"))
+        if footnotes:
+            notes = [Paragraph(_markup(note), self.styles["footnote"]) for note in footnotes]
+            self._append(Spacer(1, 1.5 * mm), *notes)
+        self._append(Spacer(1, 4 * mm))
+        if landscape:
+            self._switch(previous)
+
+    def _table_style(self, nhead: int, nbody: int, ntotals: int, right: frozenset[int], spans: Sequence) -> TableStyle:
+        first_total = nhead + nbody
+        commands: list[tuple] = [
+            ("FONT", (0, 0), (-1, -1), self.regular, CELL_FONT_SIZE, CELL_LEADING),
+            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+            ("BOX", (0, 0), (-1, -1), 0.7, RULE),
+        ]
+        commands.extend(("ALIGN", (col, 0), (col, -1), "RIGHT") for col in sorted(right))
+        if nhead:
+            commands += [
+                ("BACKGROUND", (0, 0), (-1, nhead - 1), HEADER_FILL),
+                ("VALIGN", (0, 0), (-1, nhead - 1), "BOTTOM"),
+                ("LINEBELOW", (0, nhead - 1), (-1, nhead - 1), 0.9, RULE),
+            ]
+        if nbody > 1:
+            commands.append(("ROWBACKGROUNDS", (0, nhead), (-1, first_total - 1), [colors.white, STRIPE_FILL]))
+        if ntotals:
+            commands += [
+                ("FONT", (0, first_total), (-1, -1), self.bold, CELL_FONT_SIZE, CELL_LEADING),
+                ("BACKGROUND", (0, first_total), (-1, -1), TOTALS_FILL),
+                ("LINEABOVE", (0, first_total), (-1, first_total), 0.9, RULE),
+            ]
+        commands.extend(tuple(span) for span in spans)
+        return TableStyle(commands)
+
+    # -- charts --
+
+    def _chart_title(self, title: str) -> Paragraph | None:
+        return Paragraph(_markup(title), self.styles["chart_title"]) if title else None
+
+    def _no_data(self, title: str) -> None:
+        parts = [self._chart_title(title), Paragraph(_markup(_("No data")), self.styles["body"])]
+        self._append(*(p for p in parts if p is not None))
+
+    def bar_chart(
+        self, title: str, labels: Sequence[str], values: Sequence[Decimal], value_format: Callable[[Decimal], str]
+    ) -> None:
+        """Horizontal bars (long category names stay readable), each labelled with its formatted value."""
+        if not values or not any(values):
+            self._no_data(title)
+            return
+        width = self.frame_width()
+        font, size = self.regular, 8
+        texts = [value_format(v) for v in values]
+        label_w = min(max(stringWidth(str(lab), font, size) for lab in labels) + 6, width * 0.4)
+        value_w = max(stringWidth(t, font, size) for t in texts) + 8
+        bar_h = 16
+        height = bar_h * len(values) + 10
+        chart = HorizontalBarChart()
+        chart.x, chart.y = label_w, 5
+        chart.width, chart.height = max(width - label_w - value_w, 40), height - 10
+        # Geometry only: ReportLab draws with floats; printed values come from the Decimals.
+        chart.data = [[float(v) for v in values]]
+        chart.valueAxis.valueMin = min(0.0, *chart.data[0])
+        chart.valueAxis.visibleLabels = 0
+        chart.valueAxis.visibleGrid = 1
+        chart.valueAxis.gridStrokeColor = GRID
+        chart.valueAxis.strokeColor = RULE
+        chart.categoryAxis.categoryNames = [_fit(str(lab), font, size, label_w - 6) for lab in labels]
+        chart.categoryAxis.reverseDirection = 1  # first label on top, in reading order
+        chart.categoryAxis.labels.fontName = font
+        chart.categoryAxis.labels.fontSize = size
+        chart.categoryAxis.labels.fillColor = INK
+        chart.categoryAxis.strokeColor = RULE
+        chart.bars[0].fillColor = PALETTE[0]
+        chart.bars[0].strokeColor = None
+        chart.barWidth = bar_h * 0.6
+        chart.barLabelFormat = "values"
+        chart.barLabelArray = [texts]
+        chart.barLabels.fontName = font
+        chart.barLabels.fontSize = size
+        chart.barLabels.fillColor = INK
+        chart.barLabels.boxAnchor = "w"
+        chart.barLabels.dx = 3
+        drawing = Drawing(width, height)
+        drawing.add(chart)
+        parts = [self._chart_title(title), drawing, Spacer(1, 4 * mm)]
+        self._append(KeepTogether([p for p in parts if p is not None]))
+
+    def pie_chart(
+        self, title: str, labels: Sequence[str], values: Sequence[Decimal], value_format: Callable[[Decimal], str]
+    ) -> None:
+        """A pie of the positive values with a legend table: label, value, share in percent."""
+        total = sum((v for v in values if v > 0), Decimal(0))
+        if not total:
+            self._no_data(title)
+            return
+        size = 48 * mm
+        pie = Pie()
+        pie.x, pie.y, pie.width, pie.height = 4, 4, size - 8, size - 8
+        shown = [(i, v) for i, v in enumerate(values) if v > 0]
+        pie.data = [float(v) for _i, v in shown]
+        pie.labels = None
+        pie.simpleLabels = 1
+        pie.slices.strokeColor = colors.white
+        pie.slices.strokeWidth = 0.8
+        for n, (i, _v) in enumerate(shown):
+            pie.slices[n].fillColor = PALETTE[i % len(PALETTE)]
+        drawing = Drawing(size, size)
+        drawing.add(pie)
+        legend = self._pie_legend(labels, values, total, value_format)
+        width = self.frame_width()
+        layout = Table([[drawing, legend]], colWidths=[size + 6 * mm, width - size - 6 * mm], hAlign="LEFT")
+        layout.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        parts = [self._chart_title(title), layout, Spacer(1, 4 * mm)]
+        self._append(KeepTogether([p for p in parts if p is not None]))
+
+    def _pie_legend(
+        self, labels: Sequence[str], values: Sequence[Decimal], total: Decimal, value_format: Callable[[Decimal], str]
+    ) -> Table:
+        width = self.frame_width() - 54 * mm
+        rows = []
+        for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+            swatch = Drawing(8, 8)
+            swatch.add(Rect(0, 0, 8, 8, fillColor=PALETTE[i % len(PALETTE)], strokeColor=None))
+            share = format_percent(value * 100 / total, 1, self.locale) if value > 0 else ""
+            rows.append([swatch, Paragraph(_markup(label), self.styles["cell"]), value_format(value), share])
+        legend = Table(rows, colWidths=[14, width - 14 - 150, 100, 50], hAlign="LEFT")
+        legend.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), self.regular, CELL_FONT_SIZE, CELL_LEADING),
+                    ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+                    ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("LINEBELOW", (0, 0), (-1, -2), 0.3, GRID),
+                ]
+            )
+        )
+        return legend
+
+    # -- output --
+
+    def _draw_header(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        width, height = canvas._pagesize
+        y = height - HEADER_Y
+        half = (width - 2 * MARGIN_X) / 2 - 6
+        canvas.saveState()
+        canvas.setFont(self.regular, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN_X, y, _fit(self.municipality_name, self.regular, 8, half))
+        canvas.drawRightString(width - MARGIN_X, y, _fit(self.title, self.regular, 8, half))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, y - 2.5 * mm, width - MARGIN_X, y - 2.5 * mm)
+        canvas.restoreState()
+        self._draw_footer(canvas, _doc)
+
+    def _draw_footer(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        width = canvas._pagesize[0]
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, FOOTER_Y + 4 * mm, width - MARGIN_X, FOOTER_Y + 4 * mm)
+        canvas.setFont(self.regular, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(MARGIN_X, FOOTER_Y, self._generated_label)
+        canvas.restoreState()
+
+    def _templates(self) -> list[PageTemplate]:
+        templates = []
+        for name, on_page in ((PORTRAIT, self._draw_header), (LANDSCAPE, self._draw_header), (COVER, self._draw_footer)):
+            width, height = PAGE_SIZES[name]
+            frame = Frame(
+                MARGIN_X, MARGIN_BOTTOM, width - 2 * MARGIN_X, height - MARGIN_TOP - MARGIN_BOTTOM,
+                leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name,
+            )
+            templates.append(PageTemplate(id=name, frames=[frame], onPage=on_page, pagesize=PAGE_SIZES[name]))
+        return templates
+
+    def build(self) -> bytes:
+        date = format_date(self.generated_at.date(), self.locale, "long")
+        self._generated_label = _("Generated %(date)s", date=date)
+        page_label = _("Page %(page)s of %(pages)s")  # formatted per page by the canvas
+        out = io.BytesIO()
+        doc = BaseDocTemplate(
+            out,
+            pagesize=A4,
+            title=self.title,
+            author=self.author,
+            subject=self.subject,
+            creator="socialplan",
+            lang=self.locale,
+            initialFontName=self.regular,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+        )
+        doc.addPageTemplates(self._templates())
+        story = list(self._story) or [Spacer(1, 1)]
+        doc.build(story, canvasmaker=partial(_NumberedCanvas, page_label=page_label, label_font=self.regular))
+        return out.getvalue()
+
+
+class _CellMaker:
+    """Turns a table's rows of strings into cells: plain strings unless the text must wrap."""
+
+    def __init__(
+        self, styles: dict[str, ParagraphStyle], widths: list[float], wrap: frozenset[int], right: frozenset[int]
+    ) -> None:
+        self.styles = styles
+        self.right = right
+        self.wrap = wrap
+        self.inner = [w - 2 * CELL_PADDING for w in widths]
+        # Below this many characters a plain string surely fits (no glyph is wider than 1 em).
+        self.safe_len = [int(w // CELL_FONT_SIZE) for w in self.inner]
+
+    def _paragraph(self, text: str, col: int, bold: bool) -> Paragraph:
+        name = ("cell_bold" if bold else "cell") + ("_right" if col in self.right else "")
+        return Paragraph(_markup(text), self.styles[name])
+
+    def header(self, row: Sequence[Any]) -> list[Any]:
+        return [self._paragraph(str(text), col, True) if text else "" for col, text in enumerate(row)]
+
+    def body(self, row: Sequence[Any], bold: bool) -> list[Any]:
+        cells: list[Any] = []
+        for col, value in enumerate(row):
+            text = value if isinstance(value, str) else ("" if value is None else str(value))
+            if text and (col in self.wrap or (len(text) > self.safe_len[col] and self._overflows(text, col, bold))):
+                cells.append(self._paragraph(text, col, bold))
+            else:
+                cells.append(text)
+        return cells
+
+    def _overflows(self, text: str, col: int, bold: bool) -> bool:
+        font = self.styles["cell_bold" if bold else "cell"].fontName
+        return any(stringWidth(line, font, CELL_FONT_SIZE) > self.inner[col] for line in text.split("\n"))

@@ -1,0 +1,98 @@
+"""Importing a plan document: all of it, or nothing.
+
+The document is checked against the JSON Schema, each section's rows against the schema of its
+row type, service codes against the jurisdiction's nomenclature and amounts for sign; then it is
+written inside a savepoint and every enabled plugin's rules run on it. Any finding that
+``blocks_import`` rolls the savepoint back, so the database is as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+from sqlalchemy.orm import Session
+
+from core.interchange import DocumentError, _json_path, _schema, decimal_from_json
+from core.models import AnnualPlan, User
+from core.plugin_api import Finding, PlanKind, RowType
+from core.plugin_manager import Registry
+from core.services.plans import import_document
+from core.services.validation import validate_document
+
+ROW_SCHEMAS = {
+    RowType.SERVICE: "service_row",
+    RowType.CAMPAIGN: "campaign_row",
+    RowType.TRAINING: "training_row",
+    RowType.OBJECTIVE: "objective_row",
+}
+
+
+class ImportRefused(DocumentError):
+    """The document is well-formed but its content cannot be accepted."""
+
+
+def finding_path(finding: Finding) -> str:
+    """'existing-services/3/code' -> '$.sections.existing-services.rows[3].code'."""
+    parts = [p for p in finding.field.split("/") if p]
+    path = "$.sections" if parts else "$"
+    if parts:
+        path += f".{parts[0]}"
+    if len(parts) > 1:
+        path += f".rows[{parts[1]}]"
+    for part in parts[2:]:
+        path += f"[{part}]" if part.isdigit() else f".{part}"
+    return path
+
+
+def _check_rows(document: dict[str, Any], plan_kind: PlanKind) -> None:
+    schema = _schema()
+    for spec in plan_kind.sections:
+        definition = ROW_SCHEMAS.get(spec.row_type)
+        if definition is None:
+            continue
+        row_schema = {"$defs": schema["$defs"], **schema["$defs"][definition]}
+        validator = jsonschema.Draft202012Validator(row_schema)
+        for index, row in enumerate((document["sections"].get(spec.key) or {}).get("rows", [])):
+            error = next(iter(validator.iter_errors(row)), None)
+            if error is not None:
+                raise DocumentError(
+                    f"$.sections.{spec.key}.rows[{index}]{_json_path(error)[1:]}", error.message
+                )
+
+
+def _check_services(registry: Registry, document: dict[str, Any], plan_kind: PlanKind) -> None:
+    nomenclature = registry.nomenclature(plan_kind.jurisdiction)
+    for spec in plan_kind.sections:
+        if spec.row_type is not RowType.SERVICE:
+            continue
+        for index, row in enumerate((document["sections"].get(spec.key) or {}).get("rows", [])):
+            path = f"$.sections.{spec.key}.rows[{index}]"
+            code = row.get("code") or ""
+            if code and nomenclature is not None and nomenclature.lookup(code) is None:
+                raise ImportRefused(f"{path}.code", f"'{code}' is not a code of the nomenclature")
+            for line_index, line in enumerate(row.get("budget") or []):
+                line_path = f"{path}.budget[{line_index}].amount"
+                amount = decimal_from_json(line.get("amount"), line_path)
+                if amount is not None and amount < 0:
+                    raise ImportRefused(line_path, f"the amount {line['amount']} is negative")
+
+
+def import_plan(session: Session, registry: Registry, document: dict[str, Any], user: User | None) -> AnnualPlan:
+    """Create or replace the plan ``document`` describes, or raise and leave the database as it was."""
+    plan_kind = registry.plan_kind(document.get("kind", ""))
+    if plan_kind is None:
+        raise DocumentError("$.kind", f"unknown plan kind '{document.get('kind')}'")
+    _check_rows(document, plan_kind)
+    _check_services(registry, document, plan_kind)
+    savepoint = session.begin_nested()
+    try:
+        plan = import_document(session, registry, document, user)
+        blocking = [f for f in validate_document(registry, plan, plan_kind, document) if f.blocks_import]
+        if blocking:
+            raise ImportRefused(finding_path(blocking[0]), blocking[0].message)
+    except Exception:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    return plan

@@ -1,0 +1,593 @@
+"""WTForms forms of the web application, and core's generic row forms per row type.
+
+A plugin may give its own row form for a section (hook ``socialplan_section_form``); otherwise the
+editor uses :func:`generic_row_form` here. Every generic form class carries a ``layout``: the groups
+of fields the editor shows, one group per key of the row dict, so that a rule finding about
+``<section>/<row>/<key>`` lands beside the right group. Translatable content gets one field per
+locale (``name__en``, ``name__sv``, ``name__ro``).
+
+Forms are plain ``wtforms.Form`` bound to ``request.form`` explicitly; Flask-WTF's CSRFProtect
+checks every POST for the ``csrf_token`` the templates put in each form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel import Locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import TextInput
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from core.i18n import LOCALES, current_locale, locale_display_name
+from core.interchange import decimal_to_json
+from core.models import ObjectiveLevel, Role, ServiceStatus
+from core.plugin_api import Column, FundingSource, RowType, SectionSpec
+
+# --- fields ------------------------------------------------------------------------------------
+
+
+class LocaleDecimalField(Field):
+    """A decimal typed the way people write it: '1 486,50', '1486.50' or '1.486,50'.
+
+    Spaces are group separators; when both '.' and ',' appear the last one is the decimal mark,
+    when one of them appears it is the decimal mark. Shown back with the locale's decimal mark.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        symbol = Locale.parse(current_locale()).number_symbols["latn"]["decimal"]
+        return decimal_to_json(self.data).replace(".", symbol)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = parse_decimal(valuelist[0])
+        except ValueError:
+            raise ValueError(_("Enter a number, for example 1486,50.")) from None
+
+
+def parse_decimal(text: str) -> Decimal:
+    cleaned = re.sub(r"[\s\u00a0\u202f'’]", "", text)
+    if "," in cleaned and "." in cleaned:
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        group = "." if decimal_mark == "," else ","
+        cleaned = cleaned.replace(group, "").replace(decimal_mark, ".")
+    else:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not number.is_finite():
+        raise ValueError(text)
+    return number
+
+
+class LocaleLabel:
+    """'Name (Svenska)': a field label naming the language of a translatable value, lazily."""
+
+    def __init__(self, label: Any, locale: str) -> None:
+        self.label, self.locale = label, locale
+
+    def __str__(self) -> str:
+        return f"{self.label} ({locale_display_name(self.locale)})"
+
+
+# --- layout ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    """One key of the row dict and the form fields that edit it."""
+
+    key: str
+    label: Any
+    fields: list[str]
+    kind: str = "single"  # single | translated | budget
+    help: Any = None
+
+
+@dataclass
+class Layout:
+    groups: list[Group] = field(default_factory=list)
+
+
+def layout_of(form: Form) -> list[Group]:
+    """The form's groups: core forms declare them; a plugin's form gets one group per field."""
+    layout = getattr(form, "layout", None)
+    if layout is not None:
+        return layout.groups
+    return [Group(f.name, f.label.text, [f.name]) for f in form if f.type not in ("CSRFTokenField", "HiddenField")]
+
+
+def _add_translated(attrs: dict[str, Any], layout: Layout, key: str, label: Any, long: bool = False,
+                    required_locale: str | None = None) -> None:
+    field_class = TextAreaField if long else StringField
+    for locale in LOCALES:
+        attrs[f"{key}__{locale}"] = field_class(LocaleLabel(label, locale), [Optional(), Length(max=4000)],
+                                                render_kw={"lang": locale})
+    layout.groups.append(Group(key, label, [f"{key}__{locale}" for locale in LOCALES], "translated"))
+
+
+def _add(attrs: dict[str, Any], layout: Layout, key: str, field_obj: Field, label: Any) -> None:
+    attrs[key] = field_obj
+    layout.groups.append(Group(key, label, [key]))
+
+
+def translated_data(form: Form, key: str) -> dict[str, str]:
+    values = {locale: (form[f"{key}__{locale}"].data or "").strip() for locale in LOCALES}
+    return {locale: text for locale, text in values.items() if text}
+
+
+def translated_form_data(value: Any, key: str) -> dict[str, str]:
+    value = value if isinstance(value, dict) else ({} if not value else {current_locale(): str(value)})
+    return {f"{key}__{locale}": value.get(locale, "") for locale in LOCALES}
+
+
+# --- generic row forms per row type --------------------------------------------------------------
+
+STATUS_CHOICES = [(ServiceStatus.EXISTING.value, _l("Existing")), (ServiceStatus.PROPOSED.value, _l("Proposed"))]
+SCALE_CHOICES = [("1", _l("units")), ("1000", _l("thousands")), ("1000000", _l("millions"))]
+LEVEL_CHOICES = [(ObjectiveLevel.STRATEGIC.value, _l("Strategic")), (ObjectiveLevel.OPERATIONAL.value, _l("Operational"))]
+PERIOD_KINDS = [
+    ("", _l("(no period)")),
+    ("range", _l("From a date to a date")),
+    ("month", _l("A month")),
+    ("months", _l("Several months")),
+    ("half-year", _l("A half-year")),
+    ("recurrence", _l("Recurring")),
+    ("dates", _l("Dates described in words")),
+]
+RECURRENCES = [("monthly", _l("Monthly")), ("half-yearly", _l("Half-yearly")), ("yearly", _l("Yearly"))]
+BUDGET_SLOTS = 3  # empty budget lines offered below the existing ones; no JavaScript needed to add more
+
+
+def _month_choices() -> list[tuple[str, str]]:
+    names = Locale.parse(current_locale()).months["stand-alone"]["wide"]
+    return [("", "")] + [(str(number), names[number].capitalize()) for number in range(1, 13)]
+
+
+def _budget_line_form(sources: list[FundingSource], year: int) -> type[Form]:
+    class BudgetLineForm(Form):
+        source = SelectField(_l("Funding source"), choices=[("", "")] + [(s.code, str(s.name)) for s in sources],
+                             validators=[Optional()])
+        amount = LocaleDecimalField(_l("Amount"), [Optional()])
+        scale = SelectField(_l("Unit"), choices=SCALE_CHOICES, default="1")
+        year = IntegerField(_l("Year"), [Optional(), NumberRange(1990, 2100)], default=year)
+
+        def validate_amount(self, amount_field: Field) -> None:
+            if self.source.data and amount_field.data is None:
+                raise ValidationError(_("Enter the amount for this funding source."))
+            if amount_field.data is not None and not self.source.data:
+                raise ValidationError(_("Choose the funding source of this amount."))
+
+    return BudgetLineForm
+
+
+def _service_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
+    attrs: dict[str, Any] = {}
+    layout = Layout()
+    _add(attrs, layout, "code", StringField(_l("Service code"), [Optional(), Length(max=40)],
+                                            render_kw={"list": "nomenclature-codes"}), _l("Service code"))
+    _add_translated(attrs, layout, "name", _l("Name"))
+    _add_translated(attrs, layout, "unit", _l("Unit"))
+    _add_translated(attrs, layout, "beneficiary_category", _l("Beneficiary category"))
+    _add(attrs, layout, "capacity", LocaleDecimalField(_l("Capacity"), [Optional(), NumberRange(min=0)]),
+         _l("Capacity"))
+    _add_translated(attrs, layout, "capacity_unit", _l("Capacity unit"))
+    _add(attrs, layout, "occupancy", LocaleDecimalField(_l("Occupancy rate (%)"), [Optional(), NumberRange(min=0)]),
+         _l("Occupancy rate (%)"))
+    _add(attrs, layout, "status", SelectField(_l("Status"), choices=STATUS_CHOICES), _l("Status"))
+    attrs["budget"] = FieldList(FormField(_budget_line_form(ctx.funding_sources, ctx.year)), min_entries=BUDGET_SLOTS)
+    layout.groups.append(Group("budget", _l("Budget"), ["budget"], "budget"))
+    attrs["layout"] = layout
+    return type("ServiceRowForm", (Form,), attrs)
+
+
+def _campaign_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
+    attrs: dict[str, Any] = {}
+    layout = Layout()
+    _add_translated(attrs, layout, "title", _l("Title"))
+    _add_translated(attrs, layout, "objectives", _l("Objectives"), long=True)
+    _add(attrs, layout, "period_kind", SelectField(_l("Period"), choices=PERIOD_KINDS, default=""), _l("Period"))
+    layout.groups[-1].key = "period"
+    attrs["period_start"] = DateField(_l("Start date"), [Optional()])
+    attrs["period_end"] = DateField(_l("End date"), [Optional()])
+    attrs["period_month"] = SelectField(_l("Month"), choices=_month_choices(), default="")
+    attrs["period_months"] = StringField(_l("Months (numbers, e.g. 7, 8)"), [Optional()])
+    attrs["period_half"] = SelectField(_l("Half-year"), choices=[("", ""), ("1", _l("First half of the year")),
+                                                                   ("2", _l("Second half of the year"))], default="")
+    attrs["period_every"] = SelectField(_l("Recurrence"), choices=[("", "")] + RECURRENCES, default="")
+    layout.groups[-1].fields += ["period_start", "period_end", "period_month", "period_months", "period_half",
+                                 "period_every"]
+    _add_translated(attrs, layout, "period_text", _l("Dates in words"))
+    _add_translated(attrs, layout, "responsible", _l("Responsible"))
+    _add_translated(attrs, layout, "target_group", _l("Target group"))
+    attrs["layout"] = layout
+    attrs["validate_period_kind"] = _validate_period
+    return type("CampaignRowForm", (Form,), attrs)
+
+
+def _validate_period(form: Form, kind_field: Field) -> None:
+    kind = kind_field.data
+    if kind == "range":
+        if not form.period_start.data or not form.period_end.data:
+            raise ValidationError(_("Enter the start date and the end date."))
+        if form.period_end.data < form.period_start.data:
+            raise ValidationError(_("The end date is before the start date."))
+    elif kind == "month" and not form.period_month.data:
+        raise ValidationError(_("Choose the month."))
+    elif kind == "months" and not _months(form.period_months.data):
+        raise ValidationError(_("Enter the months as numbers from 1 to 12, separated by commas."))
+    elif kind == "half-year" and not form.period_half.data:
+        raise ValidationError(_("Choose the half-year."))
+    elif kind == "recurrence" and not form.period_every.data:
+        raise ValidationError(_("Choose how often it recurs."))
+    elif kind == "dates" and not translated_data(form, "period_text"):
+        raise ValidationError(_("Describe the dates in at least one language."))
+
+
+def _months(text: str | None) -> list[int]:
+    try:
+        months = [int(part) for part in re.split(r"[,\s]+", (text or "").strip()) if part]
+    except ValueError:
+        return []
+    return months if months and all(1 <= m <= 12 for m in months) else []
+
+
+def _training_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
+    attrs: dict[str, Any] = {}
+    layout = Layout()
+    _add(attrs, layout, "kind", StringField(_l("Kind of training"), [Optional(), Length(max=60)]),
+         _l("Kind of training"))
+    _add_translated(attrs, layout, "department", _l("Department or unit"))
+    _add(attrs, layout, "persons", IntegerField(_l("Number of persons"), [Optional(), NumberRange(min=0)]),
+         _l("Number of persons"))
+    _add(attrs, layout, "budgeted", BooleanField(_l("Budgeted")), _l("Budgeted"))
+    _add(attrs, layout, "budget", LocaleDecimalField(_l("Budget"), [Optional(), NumberRange(min=0)]), _l("Budget"))
+    _add_translated(attrs, layout, "note", _l("Note"))
+    attrs["layout"] = layout
+
+    def validate_budget(form: Form, budget_field: Field) -> None:
+        if form.budgeted.data and budget_field.data is None:
+            raise ValidationError(_("Enter the budget, or untick 'Budgeted' and explain in the note."))
+
+    attrs["validate_budget"] = validate_budget
+    return type("TrainingRowForm", (Form,), attrs)
+
+
+def _objective_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
+    attrs: dict[str, Any] = {}
+    layout = Layout()
+    _add(attrs, layout, "level", SelectField(_l("Level"), choices=LEVEL_CHOICES), _l("Level"))
+    _add_translated(attrs, layout, "text", _l("Objective"), long=True)
+    _add_translated(attrs, layout, "reference", _l("Legal or strategy reference"))
+    _add_translated(attrs, layout, "group", _l("Group"))
+    attrs["layout"] = layout
+    return type("ObjectiveRowForm", (Form,), attrs)
+
+
+def _column_field(column: Column) -> Field:
+    if column.kind == "int":
+        return IntegerField(column.label, [Optional()])
+    if column.kind in ("decimal", "money", "percent"):
+        return LocaleDecimalField(column.label, [Optional()])
+    if column.kind == "date":
+        return DateField(column.label, [Optional()])
+    if column.kind == "bool":
+        return BooleanField(column.label)
+    return StringField(column.label, [Optional(), Length(max=4000)])
+
+
+def _entry_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
+    attrs: dict[str, Any] = {}
+    layout = Layout()
+    for column in spec.columns:
+        if column.kind == "translated":
+            _add_translated(attrs, layout, column.key, column.label)
+        else:
+            _add(attrs, layout, column.key, _column_field(column), column.label)
+    attrs["layout"] = layout
+    return type("EntryRowForm", (Form,), attrs)
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What a generic form needs besides the section: the jurisdiction's sources and the plan's year."""
+
+    funding_sources: list[FundingSource]
+    year: int
+    currency: str
+
+
+FORM_BUILDERS = {
+    RowType.SERVICE: _service_form,
+    RowType.CAMPAIGN: _campaign_form,
+    RowType.TRAINING: _training_form,
+    RowType.OBJECTIVE: _objective_form,
+    RowType.ENTRY: _entry_form,
+}
+
+
+def generic_row_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
+    return FORM_BUILDERS[spec.row_type](spec, ctx)
+
+
+# --- generic row <-> form data --------------------------------------------------------------------
+
+TRANSLATED_KEYS = {
+    RowType.SERVICE: ("name", "unit", "beneficiary_category", "capacity_unit"),
+    RowType.CAMPAIGN: ("title", "objectives", "responsible", "target_group"),
+    RowType.TRAINING: ("department", "note"),
+    RowType.OBJECTIVE: ("text", "reference", "group"),
+}
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def row_to_form_data(spec: SectionSpec, row: dict[str, Any]) -> dict[str, Any]:
+    """The generic form's data for an existing row of the plan document."""
+    data: dict[str, Any] = {}
+    translated_keys = TRANSLATED_KEYS.get(spec.row_type, ())
+    if spec.row_type is RowType.ENTRY:
+        translated_keys = tuple(c.key for c in spec.columns if c.kind == "translated")
+    for key in translated_keys:
+        data.update(translated_form_data(row.get(key), key))
+    if spec.row_type is RowType.SERVICE:
+        data.update(code=row.get("code", ""), capacity=_decimal(row.get("capacity")),
+                    occupancy=_decimal(row.get("occupancy")), status=row.get("status") or "existing")
+        data["budget"] = [
+            {"source": line.get("source", ""), "amount": _decimal(line.get("amount")),
+             "scale": str(line.get("scale") or 1), "year": line.get("year")}
+            for line in row.get("budget") or []
+        ]
+    elif spec.row_type is RowType.CAMPAIGN:
+        data.update(_period_form_data(row.get("period") or {}))
+    elif spec.row_type is RowType.TRAINING:
+        data.update(kind=row.get("kind", ""), persons=row.get("persons"), budgeted=bool(row.get("budgeted")),
+                    budget=_decimal(row.get("budget")))
+    elif spec.row_type is RowType.OBJECTIVE:
+        data.update(level=row.get("level") or "strategic")
+    elif spec.row_type is RowType.ENTRY:
+        for column in spec.columns:
+            if column.kind != "translated":
+                data[column.key] = _entry_value_in(column, row.get(column.key))
+    return data
+
+
+def _entry_value_in(column: Column, value: Any) -> Any:
+    if value in (None, ""):
+        return None
+    if column.kind in ("decimal", "money", "percent"):
+        return _decimal(value)
+    if column.kind == "date":
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            return None
+    return value
+
+
+def _entry_value_out(column: Column, value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return decimal_to_json(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _period_form_data(period: dict[str, Any]) -> dict[str, Any]:
+    kind = period.get("kind", "")
+    data: dict[str, Any] = {"period_kind": kind}
+    if kind == "range":
+        for key in ("start", "end"):
+            try:
+                data[f"period_{key}"] = dt.date.fromisoformat(period.get(key) or "")
+            except ValueError:
+                pass
+    data["period_month"] = str(period.get("month") or "")
+    data["period_months"] = ", ".join(str(m) for m in period.get("months") or [])
+    data["period_half"] = str(period.get("half") or "")
+    data["period_every"] = period.get("every") or ""
+    data.update(translated_form_data(period.get("text") if kind == "dates" else {}, "period_text"))
+    return data
+
+
+def _period_from_form(form: Form) -> dict[str, Any]:
+    kind = form.period_kind.data
+    if kind == "range":
+        return {"kind": kind, "start": form.period_start.data.isoformat(), "end": form.period_end.data.isoformat()}
+    if kind == "month":
+        return {"kind": kind, "month": int(form.period_month.data)}
+    if kind == "months":
+        return {"kind": kind, "months": _months(form.period_months.data)}
+    if kind == "half-year":
+        return {"kind": kind, "half": int(form.period_half.data)}
+    if kind == "recurrence":
+        return {"kind": kind, "every": form.period_every.data}
+    if kind == "dates":
+        return {"kind": kind, "text": translated_data(form, "period_text")}
+    return {}
+
+
+def form_to_row(spec: SectionSpec, form: Form, old_row: dict[str, Any], ctx: FormContext) -> dict[str, Any]:
+    """The row dict of a validated generic form; keys the form does not edit keep their old values."""
+    row = dict(old_row)
+    translated_keys = TRANSLATED_KEYS.get(spec.row_type, ())
+    if spec.row_type is RowType.ENTRY:
+        translated_keys = tuple(c.key for c in spec.columns if c.kind == "translated")
+    for key in translated_keys:
+        row[key] = translated_data(form, key)
+    if spec.row_type is RowType.SERVICE:
+        row.update(code=form.code.data.strip(), capacity=decimal_to_json(form.capacity.data),
+                   occupancy=decimal_to_json(form.occupancy.data), status=form.status.data)
+        row["budget"] = _budget_from_form(form, old_row.get("budget") or [], ctx)
+    elif spec.row_type is RowType.CAMPAIGN:
+        row["period"] = _period_from_form(form)
+    elif spec.row_type is RowType.TRAINING:
+        row.update(kind=form.kind.data.strip(), persons=form.persons.data, budgeted=bool(form.budgeted.data),
+                   budget=decimal_to_json(form.budget.data))
+    elif spec.row_type is RowType.OBJECTIVE:
+        row["level"] = form.level.data
+    elif spec.row_type is RowType.ENTRY:
+        for column in spec.columns:
+            if column.kind != "translated":
+                row[column.key] = _entry_value_out(column, form[column.key].data)
+    return row
+
+
+def _budget_from_form(form: Form, old_lines: list[dict[str, Any]], ctx: FormContext) -> list[dict[str, Any]]:
+    lines = []
+    for entry in form.budget.entries:
+        sub = entry.form
+        if not sub.source.data or sub.amount.data is None:
+            continue
+        old = old_lines[len(lines)] if len(lines) < len(old_lines) else {}
+        lines.append({**old, "year": sub.year.data or ctx.year, "source": sub.source.data,
+                      "amount": decimal_to_json(sub.amount.data), "currency": old.get("currency") or ctx.currency,
+                      "scale": int(sub.scale.data or 1), "note": old.get("note") or {}})
+    return lines
+
+
+def ensure_budget_slots(form: Form) -> None:
+    """Offer BUDGET_SLOTS empty lines after the existing ones, so more can be added without JavaScript."""
+    budget = getattr(form, "budget", None)
+    if not isinstance(budget, FieldList):
+        return
+    filled = sum(1 for entry in budget.entries if entry.form.source.data)
+    while len(budget.entries) < filled + BUDGET_SLOTS:
+        budget.append_entry()
+
+
+# --- other forms ------------------------------------------------------------------------------------
+
+
+class LoginForm(Form):
+    email = StringField(_l("E-mail address"), [DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), [DataRequired()], render_kw={"autocomplete": "current-password"})
+
+
+class PlanCreateForm(Form):
+    year = IntegerField(_l("Year"), [InputRequired(), NumberRange(1990, 2100)])
+    kind = SelectField(_l("Plan kind"), choices=[])
+
+
+def section_text_form() -> type[Form]:
+    attrs: dict[str, Any] = {}
+    layout = Layout()
+    _add(attrs, layout, "not_applicable", BooleanField(_l("Not applicable")), _l("Not applicable"))
+    _add_translated(attrs, layout, "text", _l("Text"), long=True)
+    _add_translated(attrs, layout, "footnote", _l("Footnote or legal reference"), long=True)
+    attrs["layout"] = layout
+    return type("SectionTextForm", (Form,), attrs)
+
+
+# Labels of the facts core's and the plugins' workflow steps record; unknown names get a readable form.
+STEP_FIELD_LABELS = {
+    "council_decision_ref": _l("Council decision number"),
+    "council_decision_date": _l("Council decision date"),
+    "county_opinion_ref": _l("County opinion number"),
+    "county_opinion_date": _l("County opinion date"),
+    "consultation_start": _l("Consultation start date"),
+    "consultation_end": _l("Consultation end date"),
+    "note": _l("Note"),
+}
+
+
+def step_field_label(name: str) -> Any:
+    return STEP_FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def step_form(field_names: tuple[str, ...]) -> type[Form]:
+    """The form of a workflow step: one required input per fact it records; dates as date inputs."""
+    attrs: dict[str, Any] = {}
+    for name in field_names:
+        label = step_field_label(name)
+        if name.endswith("_date") or name.endswith("_start") or name.endswith("_end"):
+            attrs[name] = DateField(label, [InputRequired(message=_l("This field is required."))])
+        else:
+            attrs[name] = StringField(label, [InputRequired(message=_l("This field is required.")), Length(max=120)])
+    return type("StepForm", (Form,), attrs)
+
+
+ROLE_CHOICES = [(Role.ADMIN.value, _l("Administrator")), (Role.PLANNER.value, _l("Planner")),
+                (Role.VIEWER.value, _l("Council viewer"))]
+
+
+def municipality_form() -> type[Form]:
+    attrs: dict[str, Any] = {}
+    layout = Layout()
+    _add(attrs, layout, "slug", StringField(_l("Short name (in web addresses)"), [DataRequired(), Length(max=80)]),
+         _l("Short name (in web addresses)"))
+    _add_translated(attrs, layout, "name", _l("Name"))
+    _add(attrs, layout, "country", StringField(_l("Country code (e.g. RO, SE)"), [DataRequired(), Length(2, 2)]),
+         _l("Country code (e.g. RO, SE)"))
+    _add(attrs, layout, "default_locale", SelectField(_l("Default language"), choices=[]), _l("Default language"))
+    _add(attrs, layout, "currency", StringField(_l("Currency (e.g. RON, SEK)"), [DataRequired(), Length(3, 3)]),
+         _l("Currency (e.g. RON, SEK)"))
+    attrs["layout"] = layout
+
+    def validate_name__en(form: Form, _field: Field) -> None:
+        if not translated_data(form, "name"):
+            raise ValidationError(_("Enter the name in at least one language."))
+
+    attrs["validate_name__en"] = validate_name__en
+    return type("MunicipalityForm", (Form,), attrs)
+
+
+class UserCreateForm(Form):
+    email = StringField(_l("E-mail address"), [DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), [DataRequired()], render_kw={"autocomplete": "new-password"})
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    municipality = SelectField(_l("Municipality"), choices=[])
+    locale = SelectField(_l("Language"), choices=[])
+
+
+class UserEditForm(Form):
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    municipality = SelectField(_l("Municipality"), choices=[])
+    active = BooleanField(_l("Active (may sign in)"))
+
+
+def locale_choices(empty: bool = False) -> list[tuple[str, str]]:
+    choices = [(code, locale_display_name(code)) for code in LOCALES]
+    return ([("", _("(as the municipality)"))] if empty else []) + choices

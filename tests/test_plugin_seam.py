@@ -1,0 +1,342 @@
+"""The plugin seam: every hook is exercised, and a plugin defined here extends a plan with a
+section, a rule and a report kind without any change to core."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from flask import Blueprint, abort
+from wtforms import Form, StringField
+
+from core import hookspecs
+from core.hookspecs import hookimpl
+from core.plugin_api import (
+    Column,
+    DashboardPanel,
+    Finding,
+    FundingSource,
+    Jurisdiction,
+    Nomenclature,
+    NomenclatureEntry,
+    PlanKind,
+    ReportKind,
+    RowType,
+    SectionFormSpec,
+    SectionSpec,
+    Severity,
+    WorkflowStep,
+)
+from core.plugin_manager import PluginConflict, create_plugin_manager
+
+TEMPLATES = Path(__file__).parent / "fixtures" / "seam_templates"
+CATALOGS = Path(__file__).parent / "fixtures" / "seam_translations"
+
+
+class NoteForm(Form):
+    note = StringField("Note")
+
+
+def _render_minutes(context) -> bytes:
+    from core.reports.engine import ReportBuilder
+
+    builder = ReportBuilder(title="Minutes", municipality_name=context.municipality.slug, locale=context.locale)
+    builder.heading("Minutes of the seam")
+    rows = [[row["note"]] for row in context.document["sections"]["notes"]["rows"]]
+    builder.table(header=[["Note"]], rows=rows, col_widths=[1.0], wrap={0})
+    return builder.build()
+
+
+seam_blueprint = Blueprint("seam", __name__, url_prefix="/m/<municipality>/seam")
+
+
+@seam_blueprint.route("/hello")
+def seam_hello(municipality: str):
+    from core.db import get_session
+    from core.services.accounts import municipality_by_slug
+
+    target = municipality_by_slug(get_session(), municipality)
+    if target is None or "seam" not in target.enabled_plugins:
+        abort(404)
+    return "hello from the seam"
+
+
+class SeamPlugin:
+    """A complete, minimal jurisdiction that lives only in this test module."""
+
+    @hookimpl
+    def socialplan_jurisdictions(self):
+        return [Jurisdiction("zz", "Seamland", ("ZZ",), "EUR", "en")]
+
+    @hookimpl
+    def socialplan_nomenclature(self, jurisdiction):
+        if jurisdiction == "zz":
+            return Nomenclature([NomenclatureEntry("ZZ-1", "Seam service")], version="1", source="this test")
+        return None
+
+    @hookimpl
+    def socialplan_funding_sources(self, jurisdiction):
+        return [FundingSource("seam-fund", "Seam fund")] if jurisdiction == "zz" else None
+
+    @hookimpl
+    def socialplan_plan_kinds(self):
+        return [
+            PlanKind(
+                code="seam-plan",
+                name="Seam plan",
+                jurisdiction="zz",
+                sections=(
+                    SectionSpec("notes", "Notes", RowType.ENTRY, (Column("note", "Note"),), required=True),
+                ),
+                workflow=(
+                    WorkflowStep("submit", "Submit", "draft", "submitted", blocks_on_errors=True),
+                    WorkflowStep("approve", "Approve", "submitted", "approved",
+                                 ("council_decision_ref", "council_decision_date")),
+                ),
+            )
+        ]
+
+    @hookimpl
+    def socialplan_section_form(self, plan_kind, section):
+        if (plan_kind, section) == ("seam-plan", "notes"):
+            return SectionFormSpec(NoteForm, to_row=lambda form: {"note": form.note.data})
+        return None
+
+    @hookimpl
+    def socialplan_validate_plan(self, document, context):
+        if document["kind"] != "seam-plan":
+            return []
+        return [
+            Finding(Severity.WARNING, "A note shouts.", f"notes/{index}/note", "seam.shouting")
+            for index, row in enumerate(document["sections"]["notes"]["rows"])
+            if row.get("note", "").isupper()
+        ]
+
+    @hookimpl
+    def socialplan_report_kinds(self):
+        return [ReportKind("seam-minutes", "Minutes", "seam-plan", _render_minutes)]
+
+    @hookimpl
+    def socialplan_blueprints(self):
+        return [seam_blueprint]
+
+    @hookimpl
+    def socialplan_template_dirs(self):
+        return [TEMPLATES]
+
+    @hookimpl
+    def socialplan_translation_dirs(self):
+        return [(CATALOGS, "seam")]
+
+    @hookimpl
+    def socialplan_migration_dirs(self):
+        return []
+
+    @hookimpl
+    def socialplan_dashboard_panels(self, municipality, session):
+        return [DashboardPanel("Seam panel", "seam_panel.html", {"slug": municipality.slug})]
+
+    @hookimpl
+    def socialplan_cli_commands(self):
+        import click
+
+        @click.command("seam-hello")
+        def seam_hello_command():
+            click.echo("hello from the seam")
+
+        return [seam_hello_command]
+
+    @hookimpl
+    def socialplan_demo_data(self, session):
+        from core.demo import ensure_municipality
+        from core.plugin_manager import get_registry
+
+        ensure_municipality(session, get_registry(), "seamtown", {"en": "Seamtown"}, "ZZ", "en", "EUR", ("seam",))
+        return ["seamtown"]
+
+
+@pytest.fixture
+def seam_app(make_app, database_url):
+    app = make_app(database_url, extra_plugins=[("seam", SeamPlugin())])
+    yield app
+    app.extensions["socialplan.engine"].dispose()
+
+
+@pytest.fixture
+def seam(seam_app):
+    """An app context with Seamtown loaded through the demo hook, and its registry."""
+    from core.db import get_session
+    from core.demo import load_demo
+
+    with seam_app.app_context():
+        session = get_session()
+        load_demo(session, seam_app.extensions["socialplan.registry"])
+        from core.services.accounts import municipality_by_slug
+
+        yield SimpleNamespace(
+            app=seam_app, session=session, registry=seam_app.extensions["socialplan.registry"],
+            town=municipality_by_slug(session, "seamtown"),
+        )
+
+
+def _plan_with_notes(seam, *notes: str):
+    from core.services.plans import add_row, create_plan
+
+    plan = create_plan(seam.session, seam.registry, seam.town, 2026, "seam-plan", None)
+    for note in notes:
+        add_row(seam.session, seam.registry, plan, "notes", {"note": note}, None)
+    seam.session.commit()
+    return plan
+
+
+HOOK_NAMES = sorted(name for name in dir(hookspecs) if name.startswith("socialplan_"))
+
+
+@pytest.mark.parametrize("hook", HOOK_NAMES)
+def test_every_hook_has_a_test(hook):
+    tests = {name for name, _ in inspect.getmembers(sys.modules[__name__], inspect.isfunction)}
+    assert f"test_hook_{hook.removeprefix('socialplan_')}" in tests
+
+
+def test_every_hook_has_a_docstring():
+    for name in HOOK_NAMES:
+        doc = inspect.getdoc(getattr(hookspecs, name)) or ""
+        assert "Called" in doc or "called" in doc, name
+        assert "Return" in doc or "return" in doc.lower(), name
+
+
+def test_hook_jurisdictions(seam):
+    plugin, jurisdiction = seam.registry.jurisdictions["zz"]
+    assert plugin == "seam" and jurisdiction.currency == "EUR"
+
+
+def test_hook_nomenclature(seam):
+    nomenclature = seam.registry.nomenclature("zz")
+    assert nomenclature.lookup(" zz-1 ").name == "Seam service"
+    assert nomenclature.lookup("ZZ-2") is None
+    assert seam.registry.nomenclature("nowhere") is None
+
+
+def test_hook_funding_sources(seam):
+    assert [s.code for s in seam.registry.funding_sources("zz")] == ["seam-fund"]
+    assert seam.registry.funding_sources("nowhere") == []
+
+
+def test_hook_plan_kinds(seam):
+    assert seam.registry.plugin_of_plan_kind("seam-plan") == "seam"
+    assert [k.code for k in seam.registry.plan_kinds_for({"seam"})] == ["seam-plan"]
+    assert "seam-plan" not in [k.code for k in seam.registry.plan_kinds_for(set())]
+
+
+def test_hook_section_form(seam):
+    spec = seam.registry.pm.hook.socialplan_section_form(plan_kind="seam-plan", section="notes")
+    form = spec.form_class(data={"note": "hello"})
+    assert spec.to_row(form) == {"note": "hello"}
+
+
+def test_hook_validate_plan(seam):
+    from core.services.plans import document_of
+    from core.services.validation import validate_document
+
+    plan = _plan_with_notes(seam, "quiet", "LOUD")
+    findings = validate_document(seam.registry, plan, seam.registry.plan_kind("seam-plan"),
+                                 document_of(seam.session, seam.registry, plan))
+    assert [(f.rule, f.field) for f in findings] == [("seam.shouting", "notes/1/note")]
+
+
+def test_required_section_is_an_error_and_blocks_submission(seam):
+    from core.services.plans import PlanError, create_plan, document_of, take_step
+    from core.services.validation import errors, validate_document
+
+    plan = create_plan(seam.session, seam.registry, seam.town, 2027, "seam-plan", None)
+    findings = validate_document(seam.registry, plan, seam.registry.plan_kind("seam-plan"),
+                                 document_of(seam.session, seam.registry, plan))
+    assert [f.field for f in errors(findings)] == ["notes"]
+    with pytest.raises(PlanError):
+        take_step(seam.session, seam.registry, plan, "submit", {}, None, blocking_errors=len(errors(findings)))
+    assert plan.status == "draft"
+
+
+def test_hook_report_kinds(seam):
+    from pypdf import PdfReader
+
+    from core.reports import render_report
+
+    plan = _plan_with_notes(seam, "Seam <b>note</b> & more")
+    pdf = render_report(seam.session, plan, "seam-minutes", "en")
+    import io
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Minutes of the seam" in text
+    assert "Seam <b>note</b> & more" in text
+
+
+def test_hook_blueprints(seam):
+    client = seam.app.test_client()
+    assert client.get("/m/seamtown/seam/hello").data == b"hello from the seam"
+
+
+def test_disabled_plugin_pages_answer_404(seam):
+    from core.services.accounts import set_plugin_enabled
+
+    set_plugin_enabled(seam.session, seam.registry, seam.town, "seam", False)
+    seam.session.commit()
+    assert seam.app.test_client().get("/m/seamtown/seam/hello").status_code == 404
+
+
+def test_hook_template_dirs(seam):
+    template = seam.app.jinja_env.get_template("seam_panel.html")
+    assert "seam panel for x" in template.render(slug="x")
+
+
+def test_hook_translation_dirs(seam):
+    directories = seam.app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
+    domains = seam.app.config["BABEL_DOMAIN"].split(";")
+    assert directories[-1] == str(CATALOGS.resolve()) and domains[-1] == "seam"
+    assert domains[0] == "messages"
+
+
+def test_hook_migration_dirs(seam):
+    from core.plugin_manager import plugin_migration_dirs
+
+    dirs = plugin_migration_dirs(seam.registry.pm)
+    assert all(path.is_dir() for path in dirs)
+    assert not any("seam" in str(path) for path in dirs)
+
+
+def test_hook_dashboard_panels(seam):
+    panels = seam.registry.collect_enabled("socialplan_dashboard_panels", {"seam"}, municipality=seam.town,
+                                           session=seam.session)
+    assert [p.context["slug"] for p in panels if p.title == "Seam panel"] == ["seamtown"]
+    assert not [p for p in seam.registry.collect_enabled("socialplan_dashboard_panels", set(),
+                                                         municipality=seam.town, session=seam.session)
+                if p.title == "Seam panel"]
+
+
+def test_hook_cli_commands():
+    pm = create_plugin_manager([("seam", SeamPlugin())])
+    commands = [c.name for batch in pm.hook.socialplan_cli_commands() for c in batch]
+    assert "seam-hello" in commands
+
+
+def test_hook_demo_data(seam):
+    from core.demo import load_demo
+    from core.models import Municipality
+
+    before = seam.session.query(Municipality).count()
+    load_demo(seam.session, seam.registry)
+    assert seam.session.query(Municipality).count() == before
+    assert seam.town.enabled_plugins == {"seam"}
+
+
+def test_two_plugins_claiming_one_plan_kind_are_refused(make_app, database_url):
+    class Copycat:
+        @hookimpl
+        def socialplan_plan_kinds(self):
+            return SeamPlugin().socialplan_plan_kinds()
+
+    with pytest.raises(PluginConflict, match="seam-plan"):
+        make_app(database_url, extra_plugins=[("seam", SeamPlugin()), ("copycat", Copycat())])

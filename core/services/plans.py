@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.interchange import apply_document, export_plan, export_section, replace_section
 from core.models import AnnualPlan, Municipality, PlanRevision, PlanStep, User
-from core.plugin_api import PlanKind, SectionSpec, WorkflowStep
+from core.plugin_api import PlanKind, RowType, SectionSpec, WorkflowStep
 from core.plugin_manager import Registry
 
 
@@ -250,11 +250,13 @@ def copy_from_previous_year(
     plan_kind = plan_kind_of(registry, plan)
     old = document_of(session, registry, previous)
     for key in plan_kind.copy_forward:
+        spec = _section(plan_kind, key)
         content = copy.deepcopy(old["sections"][key])
-        for row in content["rows"]:
-            for line in row.get("budget") or []:
-                line["year"] = year
-        replace_section(session, plan, _section(plan_kind, key), content, f"$.sections.{key}")
+        if spec.row_type is RowType.SERVICE:
+            for row in content["rows"]:
+                for line in row["budget"]:
+                    line["year"] = year
+        replace_section(session, plan, spec, content, f"$.sections.{key}")
     plan.title = dict(previous.title or {})
     record_revision(session, registry, plan, user, f"copy from {year - 1}")
     return plan

@@ -38,6 +38,9 @@ def _migrate(app: Flask, with_demo: bool) -> None:
         upgrade()
         if with_demo:
             load_demo(get_session(), app.extensions["socialplan.registry"])
+        # Give the connection back first: dispose() closes only idle ones, and an open one keeps
+        # the demo rows in SQLite's WAL file, which the template copy leaves behind.
+        get_session().close()
         app.extensions["socialplan.engine"].dispose()
 
 

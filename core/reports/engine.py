@@ -4,7 +4,7 @@ A plugin's ``ReportKind.render(context)`` gets a :class:`ReportContext` and retu
 usually by filling a :class:`ReportBuilder`::
 
     def render(context: ReportContext) -> bytes:
-        report = ReportBuilder(title, municipality_name, context.locale, subject=...)
+        report = ReportBuilder(title, municipality_name, context.locale, generated_at=context.generated_at)
         report.cover(title, lines=[...], status=..., decision=...)
         report.heading(_("Existing services"))
         report.table(header=[[...]], rows=[[...]], col_widths=[3, 1, 1], wrap={0}, align_right={1, 2},
@@ -34,7 +34,8 @@ usually by filling a :class:`ReportBuilder`::
     strings, which is much faster; a plain cell too wide for its column is wrapped anyway).
     ``totals``: rows printed bold under a rule. ``footnotes``: small text under the table.
     ``align_right``: numeric columns. ``spans``: ReportLab ``("SPAN", (c0, r0), (c1, r1))``
-    commands, rows counted from the first header row. ``landscape=True`` prints the table on
+    commands, rows counted from the first header row (a header cell spanning columns is centred).
+    ``landscape=True`` prints the table on
     landscape pages (headings right before it move along) and goes back to portrait after.
 ``.bar_chart(title, labels, values, value_format)`` / ``.pie_chart(title, labels, values, value_format)``
     ``values`` are Decimals, ``value_format(Decimal) -> str`` formats the printed values
@@ -58,7 +59,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pagesizes import landscape as landscape_size
 from reportlab.lib.styles import ParagraphStyle
@@ -70,7 +71,6 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
-    NextPageTemplate,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -79,9 +79,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
+from reportlab.platypus.tables import CellStyle
 
 from core.i18n import format_date, format_percent
-from core.reports.fonts import ensure_fonts
+from core.reports.fonts import BOLD, REGULAR, ensure_fonts
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -119,7 +120,9 @@ FOOTER_Y = 10 * mm  # from the bottom edge
 CELL_FONT_SIZE = 8
 CELL_LEADING = 10
 CELL_PADDING = 3
-INK = colors.HexColor("#1f2933")
+MIN_ROW_PART = 120  # points: the least height of either part of a table row split across pages
+INK_HEX = "#1f2933"
+INK = colors.HexColor(INK_HEX)
 MUTED = colors.HexColor("#616e7c")
 RULE = colors.HexColor("#9aa5b1")
 GRID = colors.HexColor("#c4cdd5")
@@ -152,6 +155,7 @@ def styles() -> dict[str, ParagraphStyle]:
         style("cell_right", CELL_FONT_SIZE, CELL_LEADING, alignment=TA_RIGHT),
         style("cell_bold", CELL_FONT_SIZE, CELL_LEADING, bold),
         style("cell_bold_right", CELL_FONT_SIZE, CELL_LEADING, bold, alignment=TA_RIGHT),
+        style("cell_bold_centre", CELL_FONT_SIZE, CELL_LEADING, bold, alignment=TA_CENTER),
         style("footnote", 7.5, 9.5, textColor=MUTED, spaceBefore=1),
         style("h1", 15, 19, bold, spaceBefore=10, spaceAfter=6, keepWithNext=1),
         style("h2", 12.5, 16, bold, spaceBefore=8, spaceAfter=4, keepWithNext=1),
@@ -191,7 +195,7 @@ class _NumberedCanvas(Canvas):
         self._label_font = label_font
         self._page_states: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+    def showPage(self) -> None:
         self._page_states.append(dict(self.__dict__))
         self._pageNumber += 1
         self._startPage()
@@ -277,7 +281,9 @@ class ReportBuilder:
 
     # -- text --
 
-    def cover(self, title: str, lines: Sequence[str] = (), status: str | None = None, decision: str | None = None) -> None:
+    def cover(
+        self, title: str, lines: Sequence[str] = (), status: str | None = None, decision: str | None = None
+    ) -> None:
         s = self.styles
         self._append(PageBreakIfNotEmpty(nextTemplate=COVER), Spacer(1, 55 * mm))
         self._append(Paragraph(_markup(title), s["cover_title"]))
@@ -331,11 +337,25 @@ class ReportBuilder:
         widths = [frame * w / weight for w in col_widths]
         wrap, right = frozenset(wrap), frozenset(align_right)
         cells = _CellMaker(self.styles, widths, wrap, right)
-        data = [cells.header(row) for row in header]
+        # A header cell spanning several columns heads a group of them: centred over the group.
+        grouped = {tuple(span[1]) for span in spans if span[0] == "SPAN" and span[1][0] != span[2][0]}
+        data = [cells.header(row, {c for c, r in grouped if r == n}) for n, row in enumerate(header)]
         data.extend(cells.body(row, bold=False) for row in rows)
         data.extend(cells.body(row, bold=True) for row in totals)
-        style = self._table_style(len(header), len(rows), len(totals), right, spans)
-        self._append(Table(data, colWidths=widths, repeatRows=len(header), style=style, hAlign="LEFT"))
+        kinds = [_HEAD] * len(header) + [_BODY] * len(rows) + [_TOTAL] * len(totals)
+        # splitInRow: a row taller than a page (a long text typed into a cell) is split inside the
+        # row rather than failing the report; only where both parts get at least that many points,
+        # so ordinary rows still move whole to the next page.
+        table = Table(
+            data,
+            colWidths=widths,
+            repeatRows=len(header),
+            style=self._table_style(len(header), len(rows), len(totals), spans),
+            hAlign="LEFT",
+            splitInRow=MIN_ROW_PART,
+            cellStyles=_cell_styles(kinds, ncols, right),
+        )
+        self._append(table)
         if footnotes:
             notes = [Paragraph(_markup(note), self.styles["footnote"]) for note in footnotes]
             self._append(Spacer(1, 1.5 * mm), *notes)
@@ -343,31 +363,20 @@ class ReportBuilder:
         if landscape:
             self._switch(previous)
 
-    def _table_style(self, nhead: int, nbody: int, ntotals: int, right: frozenset[int], spans: Sequence) -> TableStyle:
+    @staticmethod
+    def _table_style(nhead: int, nbody: int, ntotals: int, spans: Sequence) -> TableStyle:
+        """Rules and fills only: fonts, padding and alignment come with the cells' styles."""
         first_total = nhead + nbody
-        commands: list[tuple] = [
-            ("FONT", (0, 0), (-1, -1), self.regular, CELL_FONT_SIZE, CELL_LEADING),
-            ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-            ("BOX", (0, 0), (-1, -1), 0.7, RULE),
-        ]
-        commands.extend(("ALIGN", (col, 0), (col, -1), "RIGHT") for col in sorted(right))
+        commands: list[tuple] = [("GRID", (0, 0), (-1, -1), 0.4, GRID), ("BOX", (0, 0), (-1, -1), 0.7, RULE)]
         if nhead:
             commands += [
                 ("BACKGROUND", (0, 0), (-1, nhead - 1), HEADER_FILL),
-                ("VALIGN", (0, 0), (-1, nhead - 1), "BOTTOM"),
                 ("LINEBELOW", (0, nhead - 1), (-1, nhead - 1), 0.9, RULE),
             ]
         if nbody > 1:
             commands.append(("ROWBACKGROUNDS", (0, nhead), (-1, first_total - 1), [colors.white, STRIPE_FILL]))
         if ntotals:
             commands += [
-                ("FONT", (0, first_total), (-1, -1), self.bold, CELL_FONT_SIZE, CELL_LEADING),
                 ("BACKGROUND", (0, first_total), (-1, -1), TOTALS_FILL),
                 ("LINEABOVE", (0, first_total), (-1, first_total), 0.9, RULE),
             ]
@@ -407,12 +416,14 @@ class ReportBuilder:
         chart.valueAxis.visibleGrid = 1
         chart.valueAxis.gridStrokeColor = GRID
         chart.valueAxis.strokeColor = RULE
+        chart.valueAxis.visibleTicks = 0
         chart.categoryAxis.categoryNames = [_fit(str(lab), font, size, label_w - 6) for lab in labels]
         chart.categoryAxis.reverseDirection = 1  # first label on top, in reading order
         chart.categoryAxis.labels.fontName = font
         chart.categoryAxis.labels.fontSize = size
         chart.categoryAxis.labels.fillColor = INK
         chart.categoryAxis.strokeColor = RULE
+        chart.categoryAxis.visibleTicks = 0
         chart.bars[0].fillColor = PALETTE[0]
         chart.bars[0].strokeColor = None
         chart.barWidth = bar_h * 0.6
@@ -510,11 +521,22 @@ class ReportBuilder:
 
     def _templates(self) -> list[PageTemplate]:
         templates = []
-        for name, on_page in ((PORTRAIT, self._draw_header), (LANDSCAPE, self._draw_header), (COVER, self._draw_footer)):
+        for name, on_page in (
+            (PORTRAIT, self._draw_header),
+            (LANDSCAPE, self._draw_header),
+            (COVER, self._draw_footer),
+        ):
             width, height = PAGE_SIZES[name]
             frame = Frame(
-                MARGIN_X, MARGIN_BOTTOM, width - 2 * MARGIN_X, height - MARGIN_TOP - MARGIN_BOTTOM,
-                leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=name,
+                MARGIN_X,
+                MARGIN_BOTTOM,
+                width - 2 * MARGIN_X,
+                height - MARGIN_TOP - MARGIN_BOTTOM,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+                id=name,
             )
             templates.append(PageTemplate(id=name, frames=[frame], onPage=on_page, pagesize=PAGE_SIZES[name]))
         return templates
@@ -544,6 +566,49 @@ class ReportBuilder:
         return out.getvalue()
 
 
+class _BodyCell(CellStyle):
+    """A table cell's look as class defaults: ReportLab would otherwise apply a style command per
+    cell for each of font, colour, padding and alignment, a noticeable share of a table's time."""
+
+    fontname = REGULAR
+    fontsize = CELL_FONT_SIZE
+    leading = CELL_LEADING
+    leftPadding = rightPadding = CELL_PADDING
+    topPadding = 2
+    bottomPadding = 3
+    color = INK_HEX  # a string: compared per cell while drawing, far cheaper than a Color
+    valign = "TOP"
+
+
+class _BodyCellRight(_BodyCell):
+    alignment = "RIGHT"
+
+
+class _HeadCell(_BodyCell):
+    fontname = BOLD
+    valign = "BOTTOM"
+
+
+class _HeadCellRight(_HeadCell):
+    alignment = "RIGHT"
+
+
+class _TotalCell(_BodyCell):
+    fontname = BOLD
+
+
+class _TotalCellRight(_TotalCell):
+    alignment = "RIGHT"
+
+
+_HEAD, _BODY, _TOTAL = (_HeadCell, _HeadCellRight), (_BodyCell, _BodyCellRight), (_TotalCell, _TotalCellRight)
+
+
+def _cell_styles(kinds: list[tuple[type[CellStyle], type[CellStyle]]], ncols: int, right: frozenset[int]) -> list:
+    """One style object per cell (Table may change them in place), of the row kind's class."""
+    return [[kind[col in right]("") for col in range(ncols)] for kind in kinds]
+
+
 class _CellMaker:
     """Turns a table's rows of strings into cells: plain strings unless the text must wrap."""
 
@@ -561,8 +626,16 @@ class _CellMaker:
         name = ("cell_bold" if bold else "cell") + ("_right" if col in self.right else "")
         return Paragraph(_markup(text), self.styles[name])
 
-    def header(self, row: Sequence[Any]) -> list[Any]:
-        return [self._paragraph(str(text), col, True) if text else "" for col, text in enumerate(row)]
+    def header(self, row: Sequence[Any], centred: set[int]) -> list[Any]:
+        cells: list[Any] = []
+        for col, text in enumerate(row):
+            if not text:
+                cells.append("")
+            elif col in centred:
+                cells.append(Paragraph(_markup(text), self.styles["cell_bold_centre"]))
+            else:
+                cells.append(self._paragraph(str(text), col, True))
+        return cells
 
     def body(self, row: Sequence[Any], bold: bool) -> list[Any]:
         cells: list[Any] = []

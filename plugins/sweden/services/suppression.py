@@ -50,7 +50,7 @@ class SuppressedTable:
 
 
 def with_totals(counts: Sequence[Sequence[int]]) -> list[list[int]]:
-    rows = [list(row) + [sum(row)] for row in counts]
+    rows = [[*list(row), sum(row)] for row in counts]
     width = len(rows[0]) if rows else 1
     totals = [sum(row[j] for row in rows) for j in range(width)]
     return [*rows, totals]

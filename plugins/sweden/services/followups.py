@@ -1,0 +1,95 @@
+"""Units, follow-ups done, and the year's calendar of a municipality read from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugins.sweden.models import DeficiencyCase, FollowUp, OperatingForm, ServiceType, SwedenSettings, Unit
+from plugins.sweden.services.errors import SwedenValidationError
+from plugins.sweden.services.reference import methods
+from plugins.sweden.services.schedule import CalendarEntry, DoneFollowUp, calendar_for, preset_params
+
+
+def settings_for(session: Session, municipality_id: int) -> SwedenSettings:
+    settings = session.get(SwedenSettings, municipality_id)
+    if settings is None:
+        settings = SwedenSettings(municipality_id=municipality_id, schedule_preset="stockholm",
+                                  schedule_overrides={}, ladder_overrides={}, suppression_threshold=5)
+        session.add(settings)
+        session.flush()
+    return settings
+
+
+def add_unit(
+    session: Session, municipality_id: int, code: str, name: str, operating_form: str, service_type: str,
+    district: str = "", provider_id: int | None = None, provider_started_on: dt.date | None = None,
+    rotation_year: int | None = None,
+) -> Unit:
+    if operating_form not in {f.value for f in OperatingForm}:
+        raise SwedenValidationError("operating_form", _l("Unknown operating form: %(form)s."), form=operating_form)
+    if service_type not in {t.value for t in ServiceType}:
+        raise SwedenValidationError("service_type", _l("Unknown service type: %(type)s."), type=service_type)
+    if not name.strip():
+        raise SwedenValidationError("name", _l("Give the unit a name."))
+    unit = Unit(municipality_id=municipality_id, code=code, name=name.strip(), operating_form=operating_form,
+                service_type=service_type, district=district, provider_id=provider_id,
+                provider_started_on=provider_started_on, rotation_year=rotation_year, active=True)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def record_followup(
+    session: Session, unit: Unit, method: str, done_on: dt.date | None = None, planned_on: dt.date | None = None,
+    deficiencies_found: bool = False, summary: str = "",
+) -> FollowUp:
+    if method not in methods():
+        raise SwedenValidationError("method", _l("Unknown follow-up method: %(method)s."), method=method)
+    if done_on is None and planned_on is None:
+        raise SwedenValidationError("done_on", _l("Give the date the follow-up was done or is planned for."))
+    start = unit.provider_started_on
+    for field, day in (("planned_on", planned_on), ("done_on", done_on)):
+        if day is not None and start is not None and day < start:
+            raise SwedenValidationError(
+                field, _l("The date %(date)s is before the provider started (%(start)s)."), date=day, start=start
+            )
+    followup = FollowUp(municipality_id=unit.municipality_id, unit_id=unit.id, method=method, done_on=done_on,
+                        planned_on=planned_on, deficiencies_found=deficiencies_found, summary=summary)
+    session.add(followup)
+    session.flush()
+    return followup
+
+
+def units(session: Session, municipality_id: int) -> list[Unit]:
+    return list(session.scalars(
+        select(Unit).where(Unit.municipality_id == municipality_id).order_by(Unit.district, Unit.name)
+    ))
+
+
+def open_action_plans(session: Session, unit: Unit) -> int:
+    """How many of the unit's deficiency cases are still open."""
+    return sum(1 for c in unit.cases if c.state != "closed")
+
+
+def year_calendar(session: Session, municipality_id: int, year: int) -> list[CalendarEntry]:
+    settings = settings_for(session, municipality_id)
+    params = preset_params(settings.schedule_preset, settings.schedule_overrides)
+    all_units = units(session, municipality_id)
+    by_id = {u.id: u for u in all_units}
+    cases = session.scalars(select(DeficiencyCase).where(
+        DeficiencyCase.municipality_id == municipality_id, DeficiencyCase.state != "closed",
+        DeficiencyCase.next_step_due_on.is_not(None),
+    ))
+    dues = [(by_id[c.unit_id], c.next_step_due_on) for c in cases if c.unit_id in by_id]
+    done = [
+        DoneFollowUp(f.unit_id, f.method, f.done_on)
+        for f in session.scalars(select(FollowUp).where(
+            FollowUp.municipality_id == municipality_id, FollowUp.done_on.is_not(None),
+            FollowUp.done_on >= dt.date(year, 1, 1),
+        ))
+    ]
+    return calendar_for(all_units, year, params, dues, done)

@@ -1,0 +1,161 @@
+"""Quality goals: target, measured results per year, the national figure, attainment; Kolada import.
+
+Kolada's public API v2 (``/v2/data/kpi/<kpi>/municipality/<ids>/year/<years>``) answers
+``{"values": [{"kpi", "municipality", "period", "values": [{"gender", "status", "value", ...}]}],
+"count": n}``; the national figure is municipality ``0000`` (riket). These machines have no
+internet, so the import reads such a document from a file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plugins.sweden.models import GoalIndicator, GoalValue, QualityGoal, SwedenSettings
+from plugins.sweden.services.errors import SwedenValidationError
+
+NATIONAL = "0000"  # Kolada's id for Sweden as a whole (riket)
+
+
+def _percent(value: Any, field: str) -> Decimal:
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise SwedenValidationError(field, _l("'%(value)s' is not a number."), value=value) from None
+    if not Decimal(0) <= result <= Decimal(100):
+        raise SwedenValidationError(field, _l("A percentage must be between 0 and 100, not %(value)s."), value=value)
+    return result
+
+
+def add_goal(session: Session, municipality_id: int, year: int, title: dict[str, str], target: Any,
+             position: int = 0) -> QualityGoal:
+    goal = QualityGoal(municipality_id=municipality_id, year=year, title=title, target=_percent(target, "target"),
+                       position=position)
+    session.add(goal)
+    session.flush()
+    return goal
+
+
+def add_indicator(session: Session, goal: QualityGoal, scope: dict[str, str] | None = None,
+                  kolada_kpi: str | None = None) -> GoalIndicator:
+    indicator = GoalIndicator(scope=scope or {}, kolada_kpi=kolada_kpi, position=len(goal.indicators))
+    goal.indicators.append(indicator)
+    session.flush()
+    return indicator
+
+
+def set_value(session: Session, indicator: GoalIndicator, year: int, value: Any = None, national: Any = None,
+              source: str = "manual") -> GoalValue:
+    """Record (or replace) the indicator's result for ``year``; None leaves a figure unknown."""
+    row = next((v for v in indicator.values if v.year == year), None)
+    if row is None:
+        row = GoalValue(year=year, source=source)
+        indicator.values.append(row)
+    if value is not None:
+        row.value = _percent(value, "value")
+    if national is not None:
+        row.national_value = _percent(national, "national_value")
+    row.source = source
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class Attainment:
+    goal: QualityGoal
+    indicator: GoalIndicator
+    year: int
+    value: Decimal | None
+    national_value: Decimal | None
+
+    @property
+    def attained(self) -> bool | None:
+        return None if self.value is None else self.value >= self.goal.target
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Percentage points above (positive) or below (negative) the target."""
+        return None if self.value is None else self.value - self.goal.target
+
+
+def attainment(session: Session, municipality_id: int, year: int) -> list[Attainment]:
+    goals = session.scalars(
+        select(QualityGoal).where(QualityGoal.municipality_id == municipality_id, QualityGoal.year == year)
+        .order_by(QualityGoal.position, QualityGoal.id)
+    )
+    rows = []
+    for goal in goals:
+        for indicator in goal.indicators:
+            value = next((v for v in indicator.values if v.year == year), None)
+            rows.append(Attainment(goal, indicator, year, value.value if value else None,
+                                   value.national_value if value else None))
+    return rows
+
+
+@dataclass(frozen=True)
+class KoladaImport:
+    values: int  # results written for the municipality
+    national: int  # national figures written
+    skipped: int  # observations for KPIs, municipalities or years no indicator asks for
+
+
+def _total(observation: dict[str, Any]) -> Any:
+    """The value for both sexes together ('T'), or None when Kolada has none."""
+    return next((v.get("value") for v in observation.get("values", []) if v.get("gender") == "T"), None)
+
+
+def read_kolada(path: Path) -> list[dict[str, Any]]:
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SwedenValidationError("file", _l("The Kolada file cannot be read: %(error)s"), error=str(error)) from None
+    values = document.get("values") if isinstance(document, dict) else None
+    if not isinstance(values, list) or not all(
+        isinstance(v, dict) and {"kpi", "municipality", "period"} <= v.keys() for v in values
+    ):
+        raise SwedenValidationError("file", _l("The file is not a Kolada API v2 data document."))
+    return values
+
+
+def import_kolada(session: Session, municipality_id: int, path: Path) -> KoladaImport:
+    """Write results and national figures for every indicator that names a Kolada KPI.
+
+    An observation updates the indicator of the goal of the same year; the file is checked as
+    a whole before anything is written.
+    """
+    settings = session.get(SwedenSettings, municipality_id)
+    if settings is None or not settings.kolada_id:
+        raise SwedenValidationError("kolada_id", _l("Set the municipality's Kolada id first."))
+    observations = read_kolada(path)
+    indicators = session.scalars(
+        select(GoalIndicator).join(QualityGoal)
+        .where(QualityGoal.municipality_id == municipality_id, GoalIndicator.kolada_kpi.is_not(None))
+    ).all()
+    by_key = {(i.kolada_kpi, i.goal.year): i for i in indicators}
+    planned: list[tuple[GoalIndicator, int, str, Decimal]] = []
+    skipped = 0
+    for observation in observations:
+        year = int(observation["period"])
+        indicator = by_key.get((observation["kpi"], year))
+        value = _total(observation)
+        who = str(observation["municipality"])
+        if indicator is None or value is None or who not in (settings.kolada_id, NATIONAL):
+            skipped += 1
+            continue
+        planned.append((indicator, year, who, _percent(value, "value")))
+    counts = {"values": 0, "national": 0}
+    for indicator, year, who, value in planned:
+        if who == NATIONAL:
+            set_value(session, indicator, year, national=value, source="kolada")
+            counts["national"] += 1
+        else:
+            set_value(session, indicator, year, value=value, source="kolada")
+            counts["values"] += 1
+    return KoladaImport(counts["values"], counts["national"], skipped)

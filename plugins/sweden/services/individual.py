@@ -1,0 +1,226 @@
+"""Individuppföljning: question templates, de-identified answers and suppressed results.
+
+A city-wide template (areas, questions, answer scales) may be extended by a district with its
+own questions. Answers are stored per unit and district with an interview number, never a
+person. Results per question area and unit count positive and other answers; units with fewer
+respondents than the threshold, and cells that would give them away, are suppressed.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from plugins.sweden.models import Answer, QuestionTemplate, SwedenSettings, Unit
+from plugins.sweden.services.errors import SwedenValidationError
+from plugins.sweden.services.suppression import SuppressedTable, suppress
+
+DEFAULT_THRESHOLD = 5
+
+
+def merged_definition(template: QuestionTemplate) -> dict[str, Any]:
+    """The template's definition with its ancestors': areas, scales and questions combined."""
+    chain = []
+    node: QuestionTemplate | None = template
+    while node is not None:
+        chain.append(node.definition or {})
+        node = node.parent
+    merged: dict[str, Any] = {"areas": [], "scales": {}, "questions": []}
+    for definition in reversed(chain):
+        merged["areas"] += definition.get("areas", [])
+        merged["scales"].update(definition.get("scales", {}))
+        merged["questions"] += definition.get("questions", [])
+    return merged
+
+
+def validate_definition(definition: Mapping[str, Any], parent: Mapping[str, Any] | None = None) -> None:
+    """Every question names a known area and scale; codes are unique; scales are ordered."""
+    base = copy.deepcopy(parent) if parent else {"areas": [], "scales": {}, "questions": []}
+    areas = {a["code"] for a in base["areas"]} | {a["code"] for a in definition.get("areas", [])}
+    scales = {**base["scales"], **definition.get("scales", {})}
+    for code, scale in definition.get("scales", {}).items():
+        if not int(scale["min"]) < int(scale["max"]):
+            raise SwedenValidationError("scales", _l("The scale %(scale)s must go from a lower to a higher value."),
+                                        scale=code)
+    seen = {q["code"] for q in base["questions"]}
+    for question in definition.get("questions", []):
+        if question["area"] not in areas:
+            raise SwedenValidationError(
+                "area", _l("The question area '%(area)s' is not in the template."), area=question["area"]
+            )
+        if question["scale"] not in scales:
+            raise SwedenValidationError("scale", _l("The answer scale '%(scale)s' is not in the template."),
+                                        scale=question["scale"])
+        if question["code"] in seen:
+            raise SwedenValidationError("question", _l("The question code '%(code)s' is used twice."),
+                                        code=question["code"])
+        seen.add(question["code"])
+
+
+def create_template(
+    session: Session, municipality_id: int, name: str, definition: dict[str, Any],
+    parent: QuestionTemplate | None = None, district: str = "", version: str = "1",
+) -> QuestionTemplate:
+    validate_definition(definition, merged_definition(parent) if parent else None)
+    template = QuestionTemplate(
+        municipality_id=municipality_id, name=name, definition=definition, district=district, version=version
+    )
+    template.parent = parent
+    session.add(template)
+    session.flush()
+    return template
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer as imported: the unit's code, the interview number, the question, the value."""
+
+    unit_code: str
+    response: int
+    question: str
+    value: int
+    area: str | None = None  # when given, must be the question's area
+    respondent: str = "person"
+
+
+def record_answers(
+    session: Session, template: QuestionTemplate, year: int, rows: Iterable[AnswerRow]
+) -> int:
+    """Validate every row first, then store them all; on any bad row nothing is stored."""
+    definition = merged_definition(template)
+    questions = {q["code"]: q for q in definition["questions"]}
+    areas = {a["code"] for a in definition["areas"]}
+    units = {
+        u.code: u for u in session.scalars(select(Unit).where(Unit.municipality_id == template.municipality_id))
+    }
+    answers = []
+    for number, row in enumerate(rows, start=1):
+        answers.append(_answer(template, year, definition, questions, areas, units, number, row))
+    session.add_all(answers)
+    session.flush()
+    return len(answers)
+
+
+def _answer(template, year, definition, questions, areas, units, number, row: AnswerRow) -> Answer:
+    if row.area is not None and row.area not in areas:
+        raise SwedenValidationError("area", _l("Row %(row)s: the question area '%(area)s' is not in the template."),
+                                    row=number, area=row.area)
+    question = questions.get(row.question)
+    if question is None:
+        raise SwedenValidationError("question", _l("Row %(row)s: the question '%(question)s' is not in the template."),
+                                    row=number, question=row.question)
+    if row.area is not None and row.area != question["area"]:
+        raise SwedenValidationError("area", _l("Row %(row)s: the question '%(question)s' belongs to another area."),
+                                    row=number, question=row.question)
+    scale = definition["scales"][question["scale"]]
+    if not int(scale["min"]) <= row.value <= int(scale["max"]):
+        raise SwedenValidationError(
+            "value", _l("Row %(row)s: the answer %(value)s is outside the scale %(min)s to %(max)s."),
+            row=number, value=row.value, min=scale["min"], max=scale["max"],
+        )
+    unit = units.get(row.unit_code)
+    if unit is None:
+        raise SwedenValidationError("unit", _l("Row %(row)s: there is no unit '%(unit)s'."), row=number,
+                                    unit=row.unit_code)
+    if row.respondent not in ("person", "next_of_kin"):
+        raise SwedenValidationError("respondent", _l("Row %(row)s: the respondent must be the person or next of kin."),
+                                    row=number)
+    return Answer(
+        municipality_id=template.municipality_id, template_id=template.id, year=year, unit_id=unit.id,
+        district=unit.district, response=row.response, respondent=row.respondent, area=question["area"],
+        question=row.question, value=row.value,
+    )
+
+
+def threshold_for(session: Session, municipality_id: int) -> int:
+    settings = session.get(SwedenSettings, municipality_id)
+    return settings.suppression_threshold if settings else DEFAULT_THRESHOLD
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    """Per question area: units (rows) x (positive, other) answers, with respondents per unit."""
+
+    area: str
+    units: tuple[Unit, ...]
+    respondents: tuple[int, ...]
+    table: SuppressedTable
+
+    def share_positive(self, row: int) -> Decimal | None:
+        """Share of positive answers in percent, or None when hidden (or no answers)."""
+        positive, total = self.table.shown(row, 0), self.table.row_total(row)
+        if positive is None or not total:
+            return None
+        return (Decimal(positive) * 100 / Decimal(total)).quantize(Decimal("0.1"))
+
+    @property
+    def total_share(self) -> Decimal | None:
+        return self.share_positive(self.table.rows)
+
+
+def _positive_case(definition: dict[str, Any]):
+    """SQL: 1 when the answer is at or above its question's 'positive from' value."""
+    whens = [
+        (Answer.question == q["code"], case((Answer.value >= int(definition["scales"][q["scale"]]["positive_from"]),
+                                             1), else_=0))
+        for q in definition["questions"]
+    ]
+    return case(*whens, else_=0)
+
+
+def area_results(
+    session: Session, template: QuestionTemplate, year: int, district: str | None = None,
+    respondent: str = "person", threshold: int | None = None,
+) -> list[AreaResult]:
+    """Results per area x unit, aggregated in SQL, suppressed in Python."""
+    definition = merged_definition(template)
+    threshold = threshold if threshold is not None else threshold_for(session, template.municipality_id)
+    positive = _positive_case(definition)
+    query = (
+        select(Answer.area, Answer.unit_id, func.sum(positive), func.count(), func.count(Answer.response.distinct()))
+        .where(Answer.municipality_id == template.municipality_id, Answer.year == year,
+               Answer.respondent == respondent)
+        .group_by(Answer.area, Answer.unit_id)
+    )
+    if district is not None:
+        query = query.where(Answer.district == district)
+    rows = session.execute(query).all()
+    unit_ids = sorted({r[1] for r in rows})
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    ordered = sorted(units.values(), key=lambda u: (u.district, u.name))
+    results = []
+    for area in definition["areas"]:
+        cells = {r[1]: r for r in rows if r[0] == area["code"]}
+        if not cells:
+            continue
+        counts = [[int(cells[u.id][2] or 0), int(cells[u.id][3]) - int(cells[u.id][2] or 0)] if u.id in cells
+                  else [0, 0] for u in ordered]
+        respondents = [int(cells[u.id][4]) if u.id in cells else 0 for u in ordered]
+        # A unit with too few respondents is hidden whole, whatever its answer counts.
+        primary = {(i, j) for i, n in enumerate(respondents) if 0 < n < threshold for j in range(3)
+                   if (counts[i] + [sum(counts[i])])[j] > 0}
+        results.append(AreaResult(area["code"], tuple(ordered), tuple(respondents),
+                                  suppress(counts, threshold, primary)))
+    return results
+
+
+def next_of_kin_index(session: Session, template: QuestionTemplate, year: int,
+                      threshold: int | None = None) -> Decimal | None:
+    """NNI: the share of positive answers from next of kin, or None below the threshold."""
+    definition = merged_definition(template)
+    threshold = threshold if threshold is not None else threshold_for(session, template.municipality_id)
+    positive, total, respondents = session.execute(
+        select(func.sum(_positive_case(definition)), func.count(), func.count(Answer.response.distinct())).where(
+            Answer.municipality_id == template.municipality_id, Answer.year == year,
+            Answer.respondent == "next_of_kin")
+    ).one()
+    if not total or respondents < threshold:
+        return None
+    return (Decimal(int(positive)) * 100 / Decimal(total)).quantize(Decimal("0.1"))

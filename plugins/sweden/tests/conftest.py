@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+from core.services.accounts import create_municipality
+
+
+@pytest.fixture
+def municipality(session):
+    return create_municipality(session, "testkommun", {"sv": "Testkommun"}, "SE", "sv", "SEK")

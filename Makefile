@@ -37,7 +37,7 @@ bench: install
 translations-extract: $(INSTALLED)
 	@for entry in $(CATALOGS); do \
 	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; src=$${rest#*:}; \
-	  $(PYBABEL) extract --quiet -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  $(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	    --project socialplan -o $$dir/$$domain.pot $$src || exit 1; \
 	done
 
@@ -46,9 +46,9 @@ translations-update: translations-extract
 	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; \
 	  for locale in $(LOCALES); do \
 	    if [ -f $$dir/$$locale/LC_MESSAGES/$$domain.po ]; then \
-	      $(PYBABEL) update --quiet --no-fuzzy-matching -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
+	      $(PYBABEL) update --no-fuzzy-matching -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
 	    else \
-	      $(PYBABEL) init --quiet -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
+	      $(PYBABEL) init -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
 	    fi; \
 	  done; \
 	done
@@ -56,7 +56,7 @@ translations-update: translations-extract
 translations-compile: $(INSTALLED)
 	@for entry in $(CATALOGS); do \
 	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; \
-	  [ -d $$dir ] && $(PYBABEL) compile --quiet --use-fuzzy -D $$domain -d $$dir || true; \
+	  [ -d $$dir ] && $(PYBABEL) compile --statistics -D $$domain -d $$dir || true; \
 	done
 
 clean:

@@ -421,6 +421,10 @@ def main() -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
+    except click.UsageError as error:
+        # One sentence, not click's usage block: "Invalid value for '--year': 'twenty' is not ...".
+        click.echo(f"Error: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)

@@ -139,7 +139,8 @@ def socialplan_template_dirs() -> list[Path]:
     """Folders of Jinja templates this plugin provides.
 
     Called once by the application factory. Returns a list of folder paths, searched after the
-    instance folder's ``templates`` and before core's, so a plugin may override a core template; ``default:<name>`` still reaches core's own.
+    instance folder's ``templates`` and before core's, so a plugin may override a core template;
+    ``default:<name>`` still reaches core's own.
     """
 
 

@@ -162,6 +162,9 @@ class Finding:
     # True for findings that make data unusable (an unknown code, a negative amount): plan import
     # refuses a document that has any, while a draft with ordinary errors still imports.
     blocks_import: bool = False
+    # The JSON path of the offending value in the plan document, when the rule knows it better
+    # than ``field`` says (e.g. '$.sections.existing-services.rows[3].budget[0].amount').
+    path: str = ""
 
 
 @dataclass(frozen=True)

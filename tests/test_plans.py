@@ -31,13 +31,13 @@ from tests.fixtures.kitchen import KitchenPlugin, kitchen_document
 @pytest.fixture
 def kitchen(make_app, database_url):
     from core.db import get_session
-    from core.demo import load_demo
 
     app = make_app(database_url, extra_plugins=[("kitchen", KitchenPlugin())])
     with app.app_context():
         session = get_session()
         registry = app.extensions["socialplan.registry"]
-        load_demo(session, registry)
+        KitchenPlugin().socialplan_demo_data(session)  # only Kitchen Town: no other plugin's plans
+        session.commit()
         yield SimpleNamespace(app=app, session=session, registry=registry)
     app.extensions["socialplan.engine"].dispose()
 
@@ -67,7 +67,6 @@ def test_export_import_into_an_empty_database_gives_the_same_document(kitchen, m
     import shutil
 
     from core.db import get_session
-    from core.demo import load_demo
 
     first = document_of(kitchen.session, kitchen.registry, _import(kitchen, kitchen_document()))
     empty = tmp_path / "empty.sqlite"
@@ -75,7 +74,7 @@ def test_export_import_into_an_empty_database_gives_the_same_document(kitchen, m
     other = make_app(f"sqlite:///{empty}", extra_plugins=[("kitchen", KitchenPlugin())])
     with other.app_context():
         session, registry = get_session(), other.extensions["socialplan.registry"]
-        load_demo(session, registry)
+        KitchenPlugin().socialplan_demo_data(session)
         plan = import_plan(session, registry, copy.deepcopy(first), None)
         session.commit()
         assert document_of(session, registry, plan) == first

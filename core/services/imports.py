@@ -33,7 +33,9 @@ class ImportRefused(DocumentError):
 
 
 def finding_path(finding: Finding) -> str:
-    """'existing-services/3/code' -> '$.sections.existing-services.rows[3].code'."""
+    """The finding's own JSON path, else its field: 'services/3/code' -> '$.sections.services.rows[3].code'."""
+    if finding.path:
+        return finding.path
     parts = [p for p in finding.field.split("/") if p]
     path = "$.sections" if parts else "$"
     if parts:

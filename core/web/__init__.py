@@ -2,11 +2,128 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Any
 
+from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from core.db import get_session
+from core.i18n import current_locale, locale_display_name, translated
+from core.models import Municipality, Role, User
 from core.plugin_manager import Registry
+
+csrf = CSRFProtect()
+
+
+def _load_user(user_id: str) -> User | None:
+    try:
+        user = get_session().get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.active else None
+
+
+def tr(value: dict[str, str] | str | None, fallback: str | None = None) -> Markup:
+    """Translatable content in the current language; a value that falls back to another language
+    is marked with its language, visibly and for screen readers (``lang``)."""
+    if not value:
+        return Markup("")
+    if isinstance(value, str):
+        return escape(value)
+    locale = current_locale()
+    if value.get(locale):
+        return escape(value[locale])
+    municipality = getattr(g, "municipality", None)
+    fallback = fallback or (municipality.default_locale if municipality is not None else None)
+    source = fallback if fallback and value.get(fallback) else next((k for k, v in value.items() if v), None)
+    if source is None:
+        return Markup("")
+    label = _("not translated, shown in %(language)s", language=locale_display_name(source))
+    return Markup('<span class="fallback" lang="{lang}">{text} <span class="fallback-label" lang="{ui}">({label})'
+                  "</span></span>").format(lang=source, text=value[source], ui=locale, label=label)
+
+
+def _template_context() -> dict[str, Any]:
+    context: dict[str, Any] = {"municipality": getattr(g, "municipality", None)}
+    if current_user.is_authenticated and current_user.role == Role.ADMIN:
+        context["all_municipalities"] = list(get_session().scalars(select(Municipality).order_by(Municipality.slug)))
+    return context
+
+
+def _url_defaults(endpoint: str, values: dict[str, Any]) -> None:
+    """Fill ``<municipality>`` from the current request, so templates need not pass it."""
+    municipality = getattr(g, "municipality", None)
+    if municipality is not None and "municipality" not in values:
+        from flask import current_app
+
+        if current_app.url_map.is_endpoint_expecting(endpoint, "municipality"):
+            values["municipality"] = municipality.slug
+
+
+def _touch_user() -> None:
+    # Load the signed-in user before the locale is chosen: select_locale reads g._login_user.
+    if request.endpoint != "static":
+        _ = current_user.is_authenticated
+
+
+def _error(code: int, title: str, message: str):
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _register_errors(app: Flask) -> None:
+    app.register_error_handler(403, lambda e: _error(403, _("Not allowed"),
+                                                     _("Your account may not do this.")))
+    app.register_error_handler(404, lambda e: _error(404, _("Page not found"),
+                                                     _("There is no such page, or it is not available to you.")))
+    app.register_error_handler(CSRFError, lambda e: _error(
+        400, _("The form has expired"), _("The form was not accepted because its security token is missing or "
+                                          "expired. Go back, reload the page and send it again.")))
+
+
+def _register_template_globals(app: Flask) -> None:
+    # Globals rather than a context processor: imported macros see globals, not the context.
+    from core.web.forms import layout_of
+    from core.web.helpers import (
+        SEVERITY_LABELS,
+        columns_of,
+        field_anchor,
+        format_cell,
+        row_budget_total,
+        status_label,
+        value_at,
+    )
+    from core.web.plans import format_datetime
+
+    app.jinja_env.globals.update(
+        translated=translated, tr=tr, layout_of=layout_of, status_label=status_label, format_cell=format_cell,
+        field_anchor=field_anchor, value_at=value_at, columns_of=columns_of, row_budget_total=row_budget_total,
+        format_datetime=format_datetime, severity_label=lambda severity: str(SEVERITY_LABELS.get(severity, severity)),
+    )
 
 
 def init_app(app: Flask, registry: Registry) -> None:
+    login_manager = LoginManager(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    csrf.init_app(app)
+    app.before_request(_touch_user)
+    app.context_processor(_template_context)
+    app.url_defaults(_url_defaults)
+    _register_template_globals(app)
+    _register_errors(app)
+
+    from core.web import admin, auth, dashboard, plans
+
+    for blueprint in (auth.bp, dashboard.bp, plans.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    from core.web import api, tables  # the JSON API (token auth, exempt from CSRF) and table downloads/uploads
+
+    api.init_app(app)
+    app.register_blueprint(tables.bp)
     for blueprint in registry.collect("socialplan_blueprints"):
         app.register_blueprint(blueprint)

@@ -12,6 +12,7 @@ checks every POST for the ``csrf_token`` the templates put in each form.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -34,13 +35,28 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.i18n import LOCALES, current_locale, locale_display_name
+from core.i18n import LOCALES, current_locale, locale_display_name, translated
 from core.interchange import decimal_to_json
 from core.models import ObjectiveLevel, Role, ServiceStatus
 from core.plugin_api import Column, FundingSource, RowType, SectionSpec
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects rather than (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 # --- fields ------------------------------------------------------------------------------------
 
@@ -65,6 +81,10 @@ class LocaleDecimalField(Field):
             return ""
         symbol = Locale.parse(current_locale()).number_symbols["latn"]["decimal"]
         return decimal_to_json(self.data).replace(".", symbol)
+
+    def pre_validate(self, form: Form) -> None:
+        if self.process_errors:  # unreadable input: its message is enough, skip range checks
+            raise StopValidation()
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
@@ -158,7 +178,8 @@ def translated_form_data(value: Any, key: str) -> dict[str, str]:
 
 STATUS_CHOICES = [(ServiceStatus.EXISTING.value, _l("Existing")), (ServiceStatus.PROPOSED.value, _l("Proposed"))]
 SCALE_CHOICES = [("1", _l("units")), ("1000", _l("thousands")), ("1000000", _l("millions"))]
-LEVEL_CHOICES = [(ObjectiveLevel.STRATEGIC.value, _l("Strategic")), (ObjectiveLevel.OPERATIONAL.value, _l("Operational"))]
+LEVEL_CHOICES = [(ObjectiveLevel.STRATEGIC.value, _l("Strategic")),
+                 (ObjectiveLevel.OPERATIONAL.value, _l("Operational"))]
 PERIOD_KINDS = [
     ("", _l("(no period)")),
     ("range", _l("From a date to a date")),
@@ -177,13 +198,13 @@ def _month_choices() -> list[tuple[str, str]]:
     return [("", "")] + [(str(number), names[number].capitalize()) for number in range(1, 13)]
 
 
-def _budget_line_form(sources: list[FundingSource], year: int) -> type[Form]:
+def _budget_line_form(sources: list[FundingSource], plan_year: int) -> type[Form]:
     class BudgetLineForm(Form):
-        source = SelectField(_l("Funding source"), choices=[("", "")] + [(s.code, str(s.name)) for s in sources],
-                             validators=[Optional()])
-        amount = LocaleDecimalField(_l("Amount"), [Optional()])
-        scale = SelectField(_l("Unit"), choices=SCALE_CHOICES, default="1")
-        year = IntegerField(_l("Year"), [Optional(), NumberRange(1990, 2100)], default=year)
+        source = SelectField(_l("Funding source"), [Optional()],
+                             choices=choices([("", ""), *((s.code, str(s.name)) for s in sources)]))
+        amount = LocaleDecimalField(_l("Amount"))  # no Optional(): it would skip validate_amount
+        scale = SelectField(_l("Unit"), choices=choices(SCALE_CHOICES), default="1")
+        year = IntegerField(_l("Year"), [Optional(), NumberRange(1990, 2100)], default=plan_year)
 
         def validate_amount(self, amount_field: Field) -> None:
             if self.source.data and amount_field.data is None:
@@ -207,7 +228,7 @@ def _service_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
     _add_translated(attrs, layout, "capacity_unit", _l("Capacity unit"))
     _add(attrs, layout, "occupancy", LocaleDecimalField(_l("Occupancy rate (%)"), [Optional(), NumberRange(min=0)]),
          _l("Occupancy rate (%)"))
-    _add(attrs, layout, "status", SelectField(_l("Status"), choices=STATUS_CHOICES), _l("Status"))
+    _add(attrs, layout, "status", SelectField(_l("Status"), choices=choices(STATUS_CHOICES)), _l("Status"))
     attrs["budget"] = FieldList(FormField(_budget_line_form(ctx.funding_sources, ctx.year)), min_entries=BUDGET_SLOTS)
     layout.groups.append(Group("budget", _l("Budget"), ["budget"], "budget"))
     attrs["layout"] = layout
@@ -219,15 +240,16 @@ def _campaign_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
     layout = Layout()
     _add_translated(attrs, layout, "title", _l("Title"))
     _add_translated(attrs, layout, "objectives", _l("Objectives"), long=True)
-    _add(attrs, layout, "period_kind", SelectField(_l("Period"), choices=PERIOD_KINDS, default=""), _l("Period"))
+    period_kind = SelectField(_l("Period"), choices=choices(PERIOD_KINDS), default="")
+    _add(attrs, layout, "period_kind", period_kind, _l("Period"))
     layout.groups[-1].key = "period"
     attrs["period_start"] = DateField(_l("Start date"), [Optional()])
     attrs["period_end"] = DateField(_l("End date"), [Optional()])
-    attrs["period_month"] = SelectField(_l("Month"), choices=_month_choices(), default="")
+    attrs["period_month"] = SelectField(_l("Month"), choices=choices(_month_choices()), default="")
     attrs["period_months"] = StringField(_l("Months (numbers, e.g. 7, 8)"), [Optional()])
-    attrs["period_half"] = SelectField(_l("Half-year"), choices=[("", ""), ("1", _l("First half of the year")),
-                                                                   ("2", _l("Second half of the year"))], default="")
-    attrs["period_every"] = SelectField(_l("Recurrence"), choices=[("", "")] + RECURRENCES, default="")
+    halves = [("", ""), ("1", _l("First half of the year")), ("2", _l("Second half of the year"))]
+    attrs["period_half"] = SelectField(_l("Half-year"), choices=choices(halves), default="")
+    attrs["period_every"] = SelectField(_l("Recurrence"), choices=choices([("", ""), *RECURRENCES]), default="")
     layout.groups[-1].fields += ["period_start", "period_end", "period_month", "period_months", "period_half",
                                  "period_every"]
     _add_translated(attrs, layout, "period_text", _l("Dates in words"))
@@ -289,7 +311,7 @@ def _training_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
 def _objective_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
     attrs: dict[str, Any] = {}
     layout = Layout()
-    _add(attrs, layout, "level", SelectField(_l("Level"), choices=LEVEL_CHOICES), _l("Level"))
+    _add(attrs, layout, "level", SelectField(_l("Level"), choices=choices(LEVEL_CHOICES)), _l("Level"))
     _add_translated(attrs, layout, "text", _l("Objective"), long=True)
     _add_translated(attrs, layout, "reference", _l("Legal or strategy reference"))
     _add_translated(attrs, layout, "group", _l("Group"))
@@ -395,6 +417,8 @@ def row_to_form_data(spec: SectionSpec, row: dict[str, Any]) -> dict[str, Any]:
 def _entry_value_in(column: Column, value: Any) -> Any:
     if value in (None, ""):
         return None
+    if isinstance(value, dict):  # translatable content in a plain text column: edit it in the page's language
+        return translated(value)
     if column.kind in ("decimal", "money", "percent"):
         return _decimal(value)
     if column.kind == "date":
@@ -405,7 +429,10 @@ def _entry_value_in(column: Column, value: Any) -> Any:
     return value
 
 
-def _entry_value_out(column: Column, value: Any) -> Any:
+def _entry_value_out(column: Column, value: Any, old: Any = None) -> Any:
+    if isinstance(old, dict):  # keep the other languages; change only the page's language, and only if edited
+        text = (value or "").strip() if isinstance(value, str) else value
+        return old if text == translated(old) else {**old, current_locale(): text}
     if isinstance(value, Decimal):
         return decimal_to_json(value)
     if isinstance(value, dt.date):
@@ -420,10 +447,8 @@ def _period_form_data(period: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {"period_kind": kind}
     if kind == "range":
         for key in ("start", "end"):
-            try:
+            with contextlib.suppress(ValueError):
                 data[f"period_{key}"] = dt.date.fromisoformat(period.get(key) or "")
-            except ValueError:
-                pass
     data["period_month"] = str(period.get("month") or "")
     data["period_months"] = ", ".join(str(m) for m in period.get("months") or [])
     data["period_half"] = str(period.get("half") or "")
@@ -456,7 +481,9 @@ def form_to_row(spec: SectionSpec, form: Form, old_row: dict[str, Any], ctx: For
     if spec.row_type is RowType.ENTRY:
         translated_keys = tuple(c.key for c in spec.columns if c.kind == "translated")
     for key in translated_keys:
-        row[key] = translated_data(form, key)
+        value = translated_data(form, key)
+        if value or old_row.get(key) is not None:  # an absent value stays absent, not {}
+            row[key] = value
     if spec.row_type is RowType.SERVICE:
         row.update(code=form.code.data.strip(), capacity=decimal_to_json(form.capacity.data),
                    occupancy=decimal_to_json(form.occupancy.data), status=form.status.data)
@@ -471,7 +498,7 @@ def form_to_row(spec: SectionSpec, form: Form, old_row: dict[str, Any], ctx: For
     elif spec.row_type is RowType.ENTRY:
         for column in spec.columns:
             if column.kind != "translated":
-                row[column.key] = _entry_value_out(column, form[column.key].data)
+                row[column.key] = _entry_value_out(column, form[column.key].data, old_row.get(column.key))
     return row
 
 
@@ -577,17 +604,17 @@ def municipality_form() -> type[Form]:
 class UserCreateForm(Form):
     email = StringField(_l("E-mail address"), [DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired()], render_kw={"autocomplete": "new-password"})
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
     municipality = SelectField(_l("Municipality"), choices=[])
     locale = SelectField(_l("Language"), choices=[])
 
 
 class UserEditForm(Form):
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
     municipality = SelectField(_l("Municipality"), choices=[])
     active = BooleanField(_l("Active (may sign in)"))
 
 
-def locale_choices(empty: bool = False) -> list[tuple[str, str]]:
-    choices = [(code, locale_display_name(code)) for code in LOCALES]
-    return ([("", _("(as the municipality)"))] if empty else []) + choices
+def locale_choices(empty: bool = False) -> list[SelectChoice]:
+    pairs = [(code, locale_display_name(code)) for code in LOCALES]
+    return choices(([("", _("(as the municipality)"))] if empty else []) + pairs)

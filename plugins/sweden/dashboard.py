@@ -29,6 +29,7 @@ def panel_context(session: Session, municipality_id: int, today: dt.date, locale
     for case in open_cases(session, municipality_id):
         step = next_step(case, ladder)
         cases.append({
+            "id": case.id,
             "unit": case.unit.name,
             "state": str(STATE_LABELS.get(case.state, case.state)),
             "next_step": str(STEP_LABELS.get(step.step, step.step)) if step else "",

@@ -162,6 +162,27 @@ class CaseStep(Base):
     case: Mapped[DeficiencyCase] = relationship(back_populates="steps")
 
 
+class Deficiency(Base):
+    """A deficiency found at a unit; a serious or repeated one opens a case (``case_id``)."""
+
+    __tablename__ = "se_deficiency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("se_unit.id", ondelete="CASCADE"), index=True)
+    found_on: Mapped[dt.date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text, default="")
+    serious: Mapped[bool] = mapped_column(default=False)
+    repeated: Mapped[bool] = mapped_column(default=False)
+    acute: Mapped[bool] = mapped_column(default=False)
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("se_deficiency_case.id", ondelete="SET NULL"))
+
+    unit: Mapped[Unit] = relationship()
+    case: Mapped[DeficiencyCase | None] = relationship()
+
+
 class QualityGoal(Base):
     """A kvalitetsmål, e.g. '86 % of users satisfied with ongoing services'."""
 
@@ -252,7 +273,9 @@ class Answer(Base):
 
     __tablename__ = "se_answer"
     __table_args__ = (
-        Index("ix_se_answer_aggregate", "municipality_id", "year", "area", "unit_id"),
+        # Covers the results query (sweden_0002): it reads no table row.
+        Index("ix_se_answer_results", "municipality_id", "year", "respondent", "area", "district", "unit_id",
+              "response", "positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -266,6 +289,8 @@ class Answer(Base):
     area: Mapped[str] = mapped_column(String(40))
     question: Mapped[str] = mapped_column(String(40))
     value: Mapped[int]
+    # At or above the question's scale's 'positive from' value, fixed at import (templates never change).
+    positive: Mapped[bool] = mapped_column(default=False)
 
 
 SWEDEN_TABLES = [
@@ -276,6 +301,7 @@ SWEDEN_TABLES = [
         FollowUp,
         DeficiencyCase,
         CaseStep,
+        Deficiency,
         QualityGoal,
         GoalIndicator,
         GoalValue,

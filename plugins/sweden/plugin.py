@@ -164,3 +164,17 @@ def socialplan_blueprints():
     from plugins.sweden.web import blueprint
 
     return [blueprint]
+
+
+@hookimpl
+def socialplan_cli_commands():
+    from plugins.sweden.cli import commands
+
+    return commands()
+
+
+@hookimpl
+def socialplan_validate_plan(document, context):
+    from plugins.sweden.rules import validate
+
+    return validate(document, context)

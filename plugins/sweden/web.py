@@ -1,15 +1,60 @@
-"""Web pages of the Swedish plugin under /m/<municipality>/sweden/."""
+"""Web pages of the Swedish plugin under /m/<municipality>/sweden/.
+
+Everyone of the municipality reads; planners (and admins) change. Every change is checked whole
+by the plugin's services before it is committed; a refused one rolls back and shows its message
+beside the field it is about, with the typed values kept.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
 
 from core.db import get_session
+from core.i18n import current_locale
+from core.models import Provider
+from core.web import tenancy
 from core.web.tenancy import load_municipality_from_url, require_plugin
-from plugins.sweden.services.cases import STATE_LABELS, municipality_ladder, next_step, open_cases
-from plugins.sweden.services.followups import units, year_calendar
+from plugins.sweden.forms import (
+    AnswersImportForm,
+    DeficiencyForm,
+    FollowUpForm,
+    KoladaImportForm,
+    LexSarahForm,
+    UnitForm,
+    step_form,
+)
+from plugins.sweden.models import LexSarahReport, QuestionTemplate, Unit
+from plugins.sweden.services import goals, lex_sarah
+from plugins.sweden.services.answer_import import import_answers
+from plugins.sweden.services.cases import (
+    STATE_LABELS,
+    STEP_LABELS,
+    available_steps,
+    is_overdue,
+    municipality_ladder,
+    next_step,
+    open_cases,
+    take_step,
+)
+from plugins.sweden.services.deficiencies import case_of, deficiencies_of, record_deficiency
+from plugins.sweden.services.errors import SwedenValidationError
+from plugins.sweden.services.followups import (
+    add_unit,
+    followups_of,
+    record_followup,
+    units,
+    update_unit,
+    year_calendar,
+)
 from plugins.sweden.services.reference import OPERATING_FORM_LABELS, SERVICE_TYPE_LABELS, method_name
 
 blueprint = Blueprint("sweden", __name__, url_prefix="/m/<municipality>/sweden")
@@ -21,17 +66,184 @@ def _plugin_enabled() -> None:
     require_plugin("sweden")
 
 
+@blueprint.context_processor
+def _labels() -> dict[str, Any]:
+    return {"forms": OPERATING_FORM_LABELS, "types": SERVICE_TYPE_LABELS, "states": STATE_LABELS,
+            "step_labels": STEP_LABELS, "method_name": method_name, "can_edit": tenancy.can_edit(),
+            "today": dt.date.today()}
+
+
+def _attach(form: FlaskForm, error: SwedenValidationError, aliases: dict[str, str] | None = None) -> None:
+    """The service's message beside its field, or on top of the form."""
+    name = (aliases or {}).get(error.field, error.field)
+    if name in form._fields:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _unit(unit_id: int) -> Unit:
+    unit = get_session().get(Unit, unit_id)
+    if unit is None or unit.municipality_id != g.municipality.id:
+        abort(404)
+    return unit
+
+
+# --- overview and calendar -------------------------------------------------------------------------------
+
+
+@blueprint.get("/")
+def index(municipality: str):
+    session = get_session()
+    ladder = municipality_ladder(session, g.municipality.id)
+    rows = [(case, next_step(case, ladder)) for case in open_cases(session, g.municipality.id)]
+    return render_template("sweden/index.html", units=units(session, g.municipality.id), rows=rows,
+                           year=dt.date.today().year, is_overdue=is_overdue)
+
+
 @blueprint.get("/calendar/<int:year>")
 def calendar(municipality: str, year: int):
     if not 2000 <= year <= 2100:
         abort(404)
     session = get_session()
-    today = dt.date.today()
     entries = year_calendar(session, g.municipality.id, year)
-    return render_template(
-        "sweden/calendar.html", year=year, entries=entries, today=today, method_name=method_name,
-        units=units(session, g.municipality.id), forms=OPERATING_FORM_LABELS, types=SERVICE_TYPE_LABELS,
-    )
+    return render_template("sweden/calendar.html", year=year, entries=entries, units=units(session, g.municipality.id))
+
+
+# --- units -------------------------------------------------------------------------------------------------
+
+
+def _providers() -> list[tuple[int, str]]:
+    return [(p.id, p.name) for p in get_session().scalars(
+        select(Provider).where(Provider.municipality_id == g.municipality.id).order_by(Provider.name))]
+
+
+def _provider_of(form: UnitForm) -> int | None:
+    """The chosen provider, or a new one made from the typed name (flushed, committed with the unit)."""
+    if form.new_provider.data and form.new_provider.data.strip():
+        provider = Provider(municipality_id=g.municipality.id, name=form.new_provider.data.strip())
+        get_session().add(provider)
+        get_session().flush()
+        return provider.id
+    if not form.provider_id.data:
+        return None
+    provider = get_session().get(Provider, int(form.provider_id.data))
+    if provider is None or provider.municipality_id != g.municipality.id:
+        abort(400)
+    return provider.id
+
+
+@blueprint.get("/units")
+def unit_list(municipality: str):
+    return render_template("sweden/units.html", units=units(get_session(), g.municipality.id))
+
+
+@blueprint.route("/units/new", methods=["GET", "POST"])
+def unit_new(municipality: str):
+    tenancy.require_editor()
+    form = UnitForm().fill(_providers())
+    status = 200
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            unit = add_unit(session, g.municipality.id, form.code.data, form.name.data, form.operating_form.data,
+                            form.service_type.data, (form.district.data or "").strip(), _provider_of(form),
+                            form.provider_started_on.data)
+            session.commit()
+        except SwedenValidationError as error:
+            session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("The unit was added."), "success")
+            return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
+    if form.errors or form.form_errors:
+        status = 400
+    return render_template("sweden/unit_form.html", form=form, unit=None), status
+
+
+@blueprint.get("/units/<int:unit_id>")
+def unit_detail(municipality: str, unit_id: int):
+    session = get_session()
+    unit = _unit(unit_id)
+    return render_template("sweden/unit.html", unit=unit, followups=followups_of(session, unit),
+                           deficiencies=deficiencies_of(session, unit), locale=current_locale())
+
+
+@blueprint.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
+def unit_edit(municipality: str, unit_id: int):
+    tenancy.require_editor()
+    unit = _unit(unit_id)
+    form = UnitForm(obj=unit if request.method == "GET" else None).fill(_providers())
+    del form.code  # the code is the unit's stable key: imports name the unit by it
+    if request.method == "GET":
+        form.provider_id.data = str(unit.provider_id) if unit.provider_id else ""
+    status = 200
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            update_unit(session, unit, form.name.data, form.operating_form.data, form.service_type.data,
+                        form.district.data or "", _provider_of(form), form.provider_started_on.data)
+            session.commit()
+        except SwedenValidationError as error:
+            session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("The unit was saved."), "success")
+            return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
+    if form.errors or form.form_errors:
+        status = 400
+    return render_template("sweden/unit_form.html", form=form, unit=unit), status
+
+
+@blueprint.route("/units/<int:unit_id>/followups/new", methods=["GET", "POST"])
+def followup_new(municipality: str, unit_id: int):
+    tenancy.require_editor()
+    unit = _unit(unit_id)
+    form = FollowUpForm().fill(current_locale())
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            record_followup(session, unit, form.method.data, form.done_on.data, form.planned_on.data,
+                            form.deficiencies_found.data, (form.summary.data or "").strip())
+            session.commit()
+        except SwedenValidationError as error:
+            session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("The follow-up was recorded."), "success")
+            return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("sweden/followup_form.html", form=form, unit=unit), status
+
+
+@blueprint.route("/units/<int:unit_id>/deficiencies/new", methods=["GET", "POST"])
+def deficiency_new(municipality: str, unit_id: int):
+    tenancy.require_editor()
+    unit = _unit(unit_id)
+    form = DeficiencyForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            deficiency = record_deficiency(
+                session, unit, form.found_on.data, form.description.data or "", form.recorded_by.data or "",
+                serious=form.serious.data, repeated=form.repeated.data, acute=form.acute.data)
+            case_id = deficiency.case_id or (deficiency.case.id if deficiency.case else None)
+            session.commit()
+        except SwedenValidationError as error:
+            session.rollback()
+            _attach(form, error)
+        else:
+            if case_id is not None:
+                flash(_("The deficiency was recorded and a case was opened."), "success")
+                return redirect(url_for("sweden.case_detail", case_id=case_id))
+            flash(_("The deficiency was recorded. It is neither serious nor repeated, so no case was opened."),
+                  "success")
+            return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("sweden/deficiency_form.html", form=form, unit=unit), status
+
+
+# --- cases and the sanctions ladder -------------------------------------------------------------------------
 
 
 @blueprint.get("/cases")
@@ -39,4 +251,168 @@ def cases(municipality: str):
     session = get_session()
     ladder = municipality_ladder(session, g.municipality.id)
     rows = [(case, next_step(case, ladder)) for case in open_cases(session, g.municipality.id)]
-    return render_template("sweden/cases.html", rows=rows, states=STATE_LABELS, today=dt.date.today())
+    return render_template("sweden/cases.html", rows=rows, is_overdue=is_overdue)
+
+
+def _case_page(case, posted: FlaskForm | None = None, status: int = 200):
+    ladder = municipality_ladder(get_session(), case.municipality_id)
+    step_forms = []
+    if tenancy.can_edit():
+        for code in available_steps(case, ladder):
+            step_forms.append(posted if posted is not None and posted.step_code == code
+                              else step_form(code, ladder[case.track][code]))
+    return render_template("sweden/case.html", case=case, step_forms=step_forms, is_overdue=is_overdue,
+                           deadlines=ladder["deadlines"]), status
+
+
+@blueprint.get("/cases/<int:case_id>")
+def case_detail(municipality: str, case_id: int):
+    case = case_of(get_session(), g.municipality.id, case_id)
+    if case is None:
+        abort(404)
+    return _case_page(case)
+
+
+@blueprint.post("/cases/<int:case_id>/steps/<step>")
+def case_step(municipality: str, case_id: int, step: str):
+    tenancy.require_editor()
+    session = get_session()
+    case = case_of(session, g.municipality.id, case_id)
+    if case is None:
+        abort(404)
+    ladder = municipality_ladder(session, case.municipality_id)
+    spec = ladder[case.track].get(step)
+    if spec is None:
+        abort(404)
+    form = step_form(step, spec, request.form)
+    if step not in available_steps(case, ladder):
+        flash(_("This step cannot be taken now: the case is '%(state)s'.",
+                state=str(STATE_LABELS.get(case.state, case.state))), "error")
+        return _case_page(case, status=409)
+    if not form.validate():
+        return _case_page(case, form, 400)
+    deadline = form.deadline.data if "deadline" in form._fields else None
+    outcome = form.outcome.data if "outcome" in form._fields else None
+    try:
+        take_step(session, case, step, form.taken_on.data, form.decided_by.data or "", outcome=outcome,
+                  deadline=deadline, note=(form.note.data or "").strip(), ladder=ladder)
+        session.commit()
+    except SwedenValidationError as error:
+        session.rollback()
+        _attach(form, error, {"step": "decided_by"})
+        return _case_page(session.get(type(case), case_id), form, 400)
+    flash(_("Done: %(step)s.", step=str(STEP_LABELS.get(step, step))), "success")
+    return redirect(url_for("sweden.case_detail", case_id=case_id))
+
+
+# --- lex Sarah --------------------------------------------------------------------------------------------
+
+
+@blueprint.route("/lex-sarah", methods=["GET", "POST"])
+def lex_sarah_reports(municipality: str):
+    session = get_session()
+    year = request.args.get("year", type=int) or dt.date.today().year
+    form = LexSarahForm(data={"year": year} if request.method == "GET" else None)
+    form.fill([(u.id, u.name) for u in units(session, g.municipality.id)])
+    status = 200
+    if request.method == "POST":
+        tenancy.require_editor()
+        if form.validate():
+            unit_id = int(form.unit_id.data) if form.unit_id.data else None
+            if unit_id is not None:
+                _unit(unit_id)
+            try:
+                report = lex_sarah.add_report(session, g.municipality.id, form.year.data, form.area.data,
+                                              form.sex.data or None, form.reported_to_ivo.data,
+                                              form.reported_on.data, (form.reference.data or "").strip())
+                report.unit_id = unit_id
+                session.commit()
+            except SwedenValidationError as error:
+                session.rollback()
+                _attach(form, error)
+            else:
+                flash(_("The lex Sarah report was recorded."), "success")
+                return redirect(url_for("sweden.lex_sarah_reports", year=form.year.data))
+        status = 400
+        year = form.year.data or year
+    reports = session.scalars(select(LexSarahReport).where(
+        LexSarahReport.municipality_id == g.municipality.id, LexSarahReport.year == year)
+        .order_by(LexSarahReport.reported_on, LexSarahReport.id)).all()
+    return render_template("sweden/lex_sarah.html", form=form, year=year, reports=reports,
+                           table=lex_sarah.table(session, g.municipality.id, year), areas=lex_sarah.AREAS,
+                           units_by_id={u.id: u for u in units(session, g.municipality.id)}), status
+
+
+# --- imports ----------------------------------------------------------------------------------------------
+
+
+def _templates() -> list[QuestionTemplate]:
+    return list(get_session().scalars(select(QuestionTemplate).where(
+        QuestionTemplate.municipality_id == g.municipality.id).order_by(QuestionTemplate.id.desc())))
+
+
+def _import_page(answers: AnswersImportForm | None = None, kolada: KoladaImportForm | None = None,
+                 result=None, status: int = 200):
+    templates = _templates()
+    answers = answers or AnswersImportForm(formdata=None, data={"year": dt.date.today().year})
+    answers.template_id.choices = [(str(t.id), f"{t.name} ({t.district or _('city-wide')}, {t.version})")
+                                   for t in templates]
+    kolada = kolada or KoladaImportForm(formdata=None)
+    return render_template("sweden/import.html", answers=answers, kolada=kolada, result=result,
+                           has_templates=bool(templates)), status
+
+
+@blueprint.get("/import")
+def import_page(municipality: str):
+    tenancy.require_editor()
+    return _import_page()
+
+
+@blueprint.post("/import/answers")
+def import_answers_upload(municipality: str):
+    tenancy.require_editor()
+    session = get_session()
+    form = AnswersImportForm()
+    form.template_id.choices = [(str(t.id), t.name) for t in _templates()]
+    if not form.validate():
+        return _import_page(answers=form, status=400)
+    template = session.get(QuestionTemplate, int(form.template_id.data))
+    try:
+        result = import_answers(session, template, form.year.data, io.BytesIO(form.file.data.read()),
+                                replace=form.replace.data)
+    except SwedenValidationError as error:
+        session.rollback()
+        _attach(form, error)
+        return _import_page(answers=form, status=400)
+    if not result.ok:
+        session.rollback()
+        form.file.errors = [*form.file.errors, _("No answer was saved: %(refused)s of %(rows)s rows were refused. "
+                                                  "Correct them and upload the file again.",
+                                                  refused=result.refused, rows=result.rows)]
+        return _import_page(answers=form, result=result, status=400)
+    session.commit()
+    flash(_("%(count)s answers were imported for %(year)s.", count=result.imported, year=form.year.data), "success")
+    return redirect(url_for("sweden.import_page"))
+
+
+@blueprint.post("/import/kolada")
+def import_kolada_upload(municipality: str):
+    tenancy.require_editor()
+    session = get_session()
+    form = KoladaImportForm()
+    if not form.validate():
+        return _import_page(kolada=form, status=400)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "kolada.json"
+        form.file.data.save(path)
+        try:
+            result = goals.import_kolada(session, g.municipality.id, path)
+            session.commit()
+        except SwedenValidationError as error:
+            session.rollback()
+            _attach(form, error, {"kolada_id": "file", "value": "file"})
+            return _import_page(kolada=form, status=400)
+    flash(_("Kolada: %(values)s results and %(national)s national figures were imported; observations no goal "
+            "asks for: %(skipped)s.", values=result.values, national=result.national, skipped=result.skipped),
+          "success")
+    return redirect(url_for("sweden.import_page"))

@@ -35,6 +35,11 @@ def add_unit(
         raise SwedenValidationError("service_type", _l("Unknown service type: %(type)s."), type=service_type)
     if not name.strip():
         raise SwedenValidationError("name", _l("Give the unit a name."))
+    code = code.strip()
+    if not code:
+        raise SwedenValidationError("code", _l("Give the unit a code."))
+    if code_taken(session, municipality_id, code):
+        raise SwedenValidationError("code", _l("Another unit has the code '%(code)s'."), code=code)
     unit = Unit(municipality_id=municipality_id, code=code, name=name.strip(), operating_form=operating_form,
                 service_type=service_type, district=district, provider_id=provider_id,
                 provider_started_on=provider_started_on, rotation_year=rotation_year, active=True)
@@ -93,3 +98,37 @@ def year_calendar(session: Session, municipality_id: int, year: int) -> list[Cal
         ))
     ]
     return calendar_for(all_units, year, params, dues, done)
+
+
+def update_unit(
+    session: Session, unit: Unit, name: str, operating_form: str, service_type: str, district: str = "",
+    provider_id: int | None = None, provider_started_on: dt.date | None = None,
+) -> Unit:
+    """Change a unit's facts; checked whole before anything changes."""
+    if operating_form not in {f.value for f in OperatingForm}:
+        raise SwedenValidationError("operating_form", _l("Unknown operating form: %(form)s."), form=operating_form)
+    if service_type not in {t.value for t in ServiceType}:
+        raise SwedenValidationError("service_type", _l("Unknown service type: %(type)s."), type=service_type)
+    if not name.strip():
+        raise SwedenValidationError("name", _l("Give the unit a name."))
+    if operating_form != "in_house" and provider_id is None:
+        raise SwedenValidationError("provider_id", _l("A unit run by an external provider needs its provider."))
+    first = session.scalar(select(FollowUp.done_on).where(FollowUp.unit_id == unit.id, FollowUp.done_on.is_not(None))
+                           .order_by(FollowUp.done_on).limit(1))
+    if provider_started_on is not None and first is not None and provider_started_on > first:
+        raise SwedenValidationError(
+            "provider_started_on", _l("The start date %(start)s is after the unit's first follow-up (%(date)s)."),
+            start=provider_started_on, date=first)
+    unit.name, unit.operating_form, unit.service_type = name.strip(), operating_form, service_type
+    unit.district, unit.provider_id, unit.provider_started_on = district.strip(), provider_id, provider_started_on
+    session.flush()
+    return unit
+
+
+def code_taken(session: Session, municipality_id: int, code: str) -> bool:
+    return session.scalar(select(Unit.id).where(Unit.municipality_id == municipality_id, Unit.code == code)) is not None
+
+
+def followups_of(session: Session, unit: Unit) -> list[FollowUp]:
+    return list(session.scalars(select(FollowUp).where(FollowUp.unit_id == unit.id)
+                                .order_by(FollowUp.done_on.desc().nulls_last(), FollowUp.id.desc())))

@@ -120,6 +120,7 @@ def _answer(template, year, definition, questions, areas, units, number, row: An
         raise SwedenValidationError("area", _l("Row %(row)s: the question '%(question)s' belongs to another area."),
                                     row=number, question=row.question)
     scale = definition["scales"][question["scale"]]
+    positive = row.value >= int(scale["positive_from"])
     if not int(scale["min"]) <= row.value <= int(scale["max"]):
         raise SwedenValidationError(
             "value", _l("Row %(row)s: the answer %(value)s is outside the scale %(min)s to %(max)s."),
@@ -135,7 +136,7 @@ def _answer(template, year, definition, questions, areas, units, number, row: An
     return Answer(
         municipality_id=template.municipality_id, template_id=template.id, year=year, unit_id=unit.id,
         district=unit.district, response=row.response, respondent=row.respondent, area=question["area"],
-        question=row.question, value=row.value,
+        question=row.question, value=row.value, positive=positive,
     )
 
 
@@ -165,16 +166,6 @@ class AreaResult:
         return self.share_positive(self.table.rows)
 
 
-def _positive_case(definition: dict[str, Any]):
-    """SQL: 1 when the answer is at or above its question's 'positive from' value."""
-    whens = [
-        (Answer.question == q["code"], case((Answer.value >= int(definition["scales"][q["scale"]]["positive_from"]),
-                                             1), else_=0))
-        for q in definition["questions"]
-    ]
-    return case(*whens, else_=0)
-
-
 def area_results(
     session: Session, template: QuestionTemplate, year: int, district: str | None = None,
     respondent: str = "person", threshold: int | None = None,
@@ -182,22 +173,25 @@ def area_results(
     """Results per area x unit, aggregated in SQL, suppressed in Python."""
     definition = merged_definition(template)
     threshold = threshold if threshold is not None else threshold_for(session, template.municipality_id)
-    positive = _positive_case(definition)
+    # One pass over the covering index ix_se_answer_results: per area x district x unit.
     query = (
-        select(Answer.area, Answer.unit_id, func.sum(positive), func.count(), func.count(Answer.response.distinct()))
+        select(Answer.area, Answer.district, Answer.unit_id, func.sum(case((Answer.positive, 1), else_=0)),
+               func.count(), func.count(Answer.response.distinct()))
         .where(Answer.municipality_id == template.municipality_id, Answer.year == year,
                Answer.respondent == respondent)
-        .group_by(Answer.area, Answer.unit_id)
+        .group_by(Answer.area, Answer.district, Answer.unit_id)
     )
     if district is not None:
         query = query.where(Answer.district == district)
-    rows = session.execute(query).all()
-    unit_ids = sorted({r[1] for r in rows})
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+    by_area: dict[str, dict[int, tuple[int, int, int]]] = {}
+    for area_code, _district, unit_id, positive, count, respondents in session.execute(query):
+        by_area.setdefault(area_code, {})[unit_id] = (int(positive or 0), int(count), int(respondents))
+    unit_ids = sorted({unit_id for cells in by_area.values() for unit_id in cells})
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
     ordered = sorted(units.values(), key=lambda u: (u.district, u.name))
     results = []
     for area in definition["areas"]:
-        cells = {r[1]: r for r in rows if r[0] == area["code"]}
+        cells = {unit_id: (None, None, *values) for unit_id, values in by_area.get(area["code"], {}).items()}
         if not cells:
             continue
         counts = [[int(cells[u.id][2] or 0), int(cells[u.id][3]) - int(cells[u.id][2] or 0)] if u.id in cells
@@ -214,10 +208,10 @@ def area_results(
 def next_of_kin_index(session: Session, template: QuestionTemplate, year: int,
                       threshold: int | None = None) -> Decimal | None:
     """NNI: the share of positive answers from next of kin, or None below the threshold."""
-    definition = merged_definition(template)
     threshold = threshold if threshold is not None else threshold_for(session, template.municipality_id)
     positive, total, respondents = session.execute(
-        select(func.sum(_positive_case(definition)), func.count(), func.count(Answer.response.distinct())).where(
+        select(func.sum(case((Answer.positive, 1), else_=0)), func.count(),
+               func.count(Answer.response.distinct())).where(
             Answer.municipality_id == template.municipality_id, Answer.year == year,
             Answer.respondent == "next_of_kin")
     ).one()

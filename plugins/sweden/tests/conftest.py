@@ -8,3 +8,4 @@ from core.services.accounts import create_municipality
 @pytest.fixture
 def municipality(session):
     return create_municipality(session, "testkommun", {"sv": "Testkommun"}, "SE", "sv", "SEK")
+

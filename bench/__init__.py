@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` runs each module's run() and prints its figures."""

@@ -1,0 +1,743 @@
+"""Plan tables as spreadsheets: every section with rows to CSV and XLSX, and back from XLSX.
+
+A table holds the same data as the section's rows in the plan document, one spreadsheet row per
+document row. Its columns are the section's own columns (``SectionSpec.columns``) first, then the
+row type's other fields and any ``extra`` facts the rows carry, so nothing is lost on the way out
+and back in. Translatable fields get one column per language (``Name (ro)``); a service section
+gets one amount column per year and funding source (``Local budget 2021 (thousand RON)``).
+
+Values are data, not display text: numbers are numeric cells (Decimal in, numeric cell out),
+dates are ISO dates, a campaign's period is written in a small language-neutral notation
+(:func:`period_to_text`). Importing reads the same columns (headers in any language socialplan
+speaks), checks every cell and every row, and returns the rows or a list of errors, never a mix.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import jsonschema
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from core.i18n import LOCALES
+from core.interchange import _schema, decimal_to_json
+from core.plugin_api import PlanKind, RowType, SectionSpec
+from core.plugin_manager import Registry
+
+# Row types whose sections can be imported from a spreadsheet.
+IMPORTABLE = (RowType.SERVICE, RowType.CAMPAIGN)
+ROW_SCHEMAS = {RowType.SERVICE: "service_row", RowType.CAMPAIGN: "campaign_row",
+               RowType.TRAINING: "training_row", RowType.OBJECTIVE: "objective_row"}
+NUMERIC_KINDS = ("decimal", "money", "percent")
+SCALE_WORDS = {1: None, 1000: _l("thousand"), 1000000: _l("million")}
+# Budget columns recognised on import: this many years either side of the plan's year.
+BUDGET_YEAR_SPAN = 10
+
+# The fields of each row type, in the order a table shows them: (key, label, kind).
+ROW_FIELDS: dict[RowType, tuple[tuple[str, Any, str], ...]] = {
+    RowType.SERVICE: (
+        ("code", _l("Code"), "text"), ("unit", _l("Unit"), "translated"), ("name", _l("Name"), "translated"),
+        ("description", _l("Description"), "translated"),
+        ("beneficiary_category", _l("Beneficiary category"), "translated"),
+        ("capacity", _l("Capacity"), "decimal"), ("capacity_unit", _l("Capacity unit"), "translated"),
+        ("occupancy", _l("Occupancy"), "percent"), ("status", _l("Status"), "status"),
+    ),
+    RowType.CAMPAIGN: (
+        ("title", _l("Title"), "translated"), ("objectives", _l("Objectives"), "translated"),
+        ("period", _l("Period"), "period"), ("responsible", _l("Responsible"), "translated"),
+        ("target_group", _l("Target group"), "translated"),
+    ),
+    RowType.TRAINING: (
+        ("kind", _l("Kind of training"), "text"), ("department", _l("Department"), "translated"),
+        ("persons", _l("Persons"), "int"), ("budgeted", _l("Budgeted"), "bool"),
+        ("budget", _l("Budget"), "decimal"), ("note", _l("Note"), "translated"),
+    ),
+    RowType.OBJECTIVE: (
+        ("level", _l("Level"), "text"), ("text", _l("Objective"), "translated"),
+        ("reference", _l("Reference"), "translated"), ("group", _l("Group"), "translated"),
+    ),
+    RowType.ENTRY: (),
+}
+STATUSES = ("existing", "proposed")
+
+
+class TableImportError(ValueError):
+    """The spreadsheet as a whole cannot be read (not an XLSX file, no header row)."""
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """One column of a table: which value of a row it holds, and how."""
+
+    key: str  # a field of the row ('name', 'extra.floor_space'); 'budget' for amount columns
+    label: str  # the header, translated into the current locale
+    kind: str  # text | status | int | decimal | money | percent | date | bool | translated | period | json | amount
+    locale: str = ""  # translated columns: the language of the value
+    year: int = 0  # amount columns: the budget line's year, funding source and scale
+    source: str = ""
+    scale: int = 1
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One refused cell (or row, when ``column`` is empty); ``row`` is the spreadsheet's row number."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict[str, Any]]
+    errors: list[CellError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- columns -----------------------------------------------------------------------------------
+
+
+def _field_kinds(row_type: RowType) -> dict[str, tuple[Any, str]]:
+    return {key: (label, kind) for key, label, kind in ROW_FIELDS[row_type]}
+
+
+def _translated_keys(row_type: RowType) -> list[str]:
+    return [key for key, _label, kind in ROW_FIELDS[row_type] if kind == "translated"]
+
+
+def section_locales(rows: list[dict[str, Any]], row_type: RowType, default_locale: str) -> list[str]:
+    """The languages a table has columns for: the municipality's own, then every one the rows use."""
+    used = {default_locale}
+    for row in rows:
+        for key in _translated_keys(row_type):
+            used.update(locale for locale, text in (row.get(key) or {}).items() if text)
+    ordered = [default_locale] + [locale for locale in LOCALES if locale in used and locale != default_locale]
+    return ordered + sorted(used - set(ordered))
+
+
+def _scale_label(scale: int, currency: str) -> str:
+    word = SCALE_WORDS.get(scale)
+    return f"{word} {currency}" if word else currency
+
+
+def budget_label(source_name: Any, year: int, scale: int, currency: str) -> str:
+    return _("%(source)s %(year)s (%(unit)s)", source=str(source_name), year=year,
+             unit=_scale_label(scale, currency))
+
+
+def _budget_layout(rows: list[dict[str, Any]], plan_year: int, sources: list[Any]) -> tuple[list[tuple[int, str]], int]:
+    """The (year, source) pairs with a column, and the one scale all amount columns use."""
+    lines = [line for row in rows for line in row.get("budget") or []]
+    scales = {int(line.get("scale") or 1) for line in lines}
+    scale = scales.pop() if len(scales) == 1 else 1
+    order = {source.code: index for index, source in enumerate(sources)}
+    pairs = {(plan_year, source.code) for source in sources}
+    pairs |= {(int(line.get("year") or plan_year), line["source"]) for line in lines}
+    return sorted(pairs, key=lambda p: (p[0], order.get(p[1], len(order)), p[1])), scale
+
+
+def _column_for(key: str, label: Any, kind: str, locales: Sequence[str], row_type: RowType) -> list[TableColumn]:
+    standard = _field_kinds(row_type).get(key)
+    kind = standard[1] if standard else kind  # the document fixes the type of its own fields
+    if kind == "translated":
+        return [TableColumn(key, f"{label} ({locale})", "translated", locale) for locale in locales]
+    return [TableColumn(key, str(label), kind)]
+
+
+def table_columns(spec: SectionSpec, rows: list[dict[str, Any]], locales: Sequence[str], plan_year: int,
+                  currency: str, sources: list[Any]) -> list[TableColumn]:
+    """Every column of the section's table, labelled in the current locale."""
+    columns: list[TableColumn] = []
+    seen: set[str] = set()
+    service = spec.row_type is RowType.SERVICE
+
+    def add(key: str, label: Any, kind: str) -> None:
+        if service and (key == "budget" or key.startswith("budget_")):
+            return  # the amount columns per year and funding source hold the budget
+        if service and key not in _field_kinds(RowType.SERVICE) and not key.startswith("extra."):
+            key = f"extra.{key}"  # a plugin's own fact of a service lives in 'extra'
+        if key in seen:
+            return
+        seen.add(key)
+        columns.extend(_column_for(key, label, kind, locales, spec.row_type))
+
+    for column in spec.columns:
+        add(column.key, column.label, column.kind)
+    for key, label, kind in ROW_FIELDS[spec.row_type]:
+        add(key, label, kind)
+    if spec.row_type is RowType.ENTRY:
+        for key in sorted({key for row in rows for key in row}):
+            add(key, key, "json")
+    else:
+        for key in sorted({key for row in rows for key in (row.get("extra") or {})}):
+            add(f"extra.{key}", f"extra.{key}", "json")
+    if spec.row_type is RowType.CAMPAIGN:
+        label = _field_kinds(RowType.CAMPAIGN)["period"][0]
+        used = {locale for row in rows for locale, text in ((row.get("period") or {}).get("text") or {}).items()
+                if text and (row.get("period") or {}).get("kind") == "dates"}
+        columns += [period_text_column(label, locale) for locale in locales[1:] if locale in used]
+    if service:
+        pairs, scale = _budget_layout(rows, plan_year, sources)
+        names = {source.code: source.name for source in sources}
+        for year, code in pairs:
+            label = budget_label(names.get(code, code), year, scale, currency)
+            columns.append(TableColumn("budget", label, "amount", year=year, source=code, scale=scale))
+        lines = [line for row in rows for line in row.get("budget") or []]
+        notes = {(int(line.get("year") or plan_year), line["source"], locale)
+                 for line in lines for locale, text in (line.get("note") or {}).items() if text}
+        for year, code in pairs:
+            columns += [note_column(names.get(code, code), year, code, locale)
+                        for locale in locales if (year, code, locale) in notes]
+    return columns
+
+
+def period_text_column(label: Any, locale: str) -> TableColumn:
+    """Named dates in another language than the municipality's (the Period column holds its own)."""
+    return TableColumn("period.text", f"{label} ({locale})", "period_text", locale)
+
+
+def note_column(source_name: Any, year: int, source: str, locale: str) -> TableColumn:
+    label = _("%(source)s %(year)s: note (%(locale)s)", source=str(source_name), year=year, locale=locale)
+    return TableColumn("budget", label, "amount_note", locale, year, source)
+
+
+# --- values out --------------------------------------------------------------------------------
+
+
+def period_to_text(period: dict[str, Any] | None, default_locale: str = "") -> str:
+    """A campaign's period in a notation that reads the same in every language.
+
+    ``2021-06-01/2021-06-30`` (a range, ISO 8601), ``6`` or ``2021-06`` (a month), ``7, 8`` (months),
+    ``H1`` / ``H2`` (a half-year), ``monthly`` ``quarterly`` ``half-yearly`` ``yearly`` (a recurrence);
+    anything else is named dates, kept as text.
+    """
+    if not period:
+        return ""
+    kind = period.get("kind")
+    year = period.get("year")
+
+    def month(number: Any) -> str:
+        return f"{year}-{int(number):02d}" if year else str(int(number))
+
+    if kind == "range":
+        start, end = period.get("start", ""), period.get("end", "")
+        return start if start == end else f"{start}/{end}"
+    if kind == "month":
+        return month(period["month"])
+    if kind == "months":
+        return ", ".join(month(m) for m in period.get("months") or [])
+    if kind == "half-year":
+        return f"H{int(period['half'])}"
+    if kind == "recurrence":
+        return str(period.get("every", ""))
+    text = period.get("text") or {}
+    return text.get(default_locale) or next((v for v in text.values() if v), "")
+
+
+def _number(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _plain(number: Decimal) -> Decimal:
+    """1500.00 -> 1500 and 1.5E+3 -> 1500: the shortest exact value, without an exponent."""
+    return Decimal(format(number.normalize(), "f"))
+
+
+def _value_at(row: dict[str, Any], key: str) -> Any:
+    value: Any = row
+    for part in key.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _cell_out(row: dict[str, Any], column: TableColumn, default_locale: str) -> Any:
+    if column.kind == "amount":
+        amounts = [
+            _number(line.get("amount")) * int(line.get("scale") or 1) / column.scale
+            for line in row.get("budget") or []
+            if line.get("source") == column.source and int(line.get("year") or column.year) == column.year
+            and _number(line.get("amount")) is not None
+        ]
+        return _plain(sum(amounts, Decimal(0))) if amounts else None
+    if column.kind == "amount_note":
+        notes = [(line.get("note") or {}).get(column.locale) for line in row.get("budget") or []
+                 if line.get("source") == column.source and int(line.get("year") or column.year) == column.year]
+        return "; ".join(note for note in notes if note) or None
+    value = _value_at(row, column.key)
+    if column.kind == "period_text":
+        return (value or {}).get(column.locale) or None if (row.get("period") or {}).get("kind") == "dates" else None
+    if column.kind == "translated":
+        return (value or {}).get(column.locale) or None if isinstance(value, dict) else value or None
+    if column.kind == "period":
+        return period_to_text(value, default_locale) or None
+    if value in (None, "", {}, []):
+        return None
+    if column.kind in NUMERIC_KINDS:
+        number = _number(value)
+        return _plain(number) if number is not None else str(value)
+    if column.kind == "int":
+        return int(value) if isinstance(value, int) or str(value).lstrip("-").isdigit() else str(value)
+    if column.kind == "bool":
+        return bool(value)
+    if column.kind == "date":
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def section_to_table(document: dict[str, Any], plan_kind: PlanKind, section: str,
+                     registry: Registry) -> tuple[list[str], list[list[Any]]]:
+    """The header (translated labels) and the rows (typed values) of one section of a plan document."""
+    spec = plan_kind.section(section)
+    if spec is None or spec.row_type is RowType.TEXT:
+        raise KeyError(section)
+    columns, rows = _columns_of(document, plan_kind, spec, registry)
+    default_locale = document["municipality"]["default_locale"]
+    return [c.label for c in columns], [[_cell_out(row, c, default_locale) for c in columns] for row in rows]
+
+
+def _columns_of(document: dict[str, Any], plan_kind: PlanKind, spec: SectionSpec,
+                registry: Registry) -> tuple[list[TableColumn], list[dict[str, Any]]]:
+    rows = (document["sections"].get(spec.key) or {}).get("rows") or []
+    municipality = document["municipality"]
+    locales = section_locales(rows, spec.row_type, municipality["default_locale"])
+    sources = registry.funding_sources(plan_kind.jurisdiction)
+    return table_columns(spec, rows, locales, document["year"], municipality["currency"], sources), rows
+
+
+def table_sections(plan_kind: PlanKind) -> list[SectionSpec]:
+    """The sections that have a table (every section with rows)."""
+    return [spec for spec in plan_kind.sections if spec.row_type is not RowType.TEXT]
+
+
+# --- writers -----------------------------------------------------------------------------------
+
+# Text that a spreadsheet would run as a formula (CSV injection); prefixed with an apostrophe in CSV.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return decimal_to_json(value) or ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """CSV with '.' decimals, in UTF-8 with a BOM so that Excel reads ș ț ä ö as they are."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _number_format(value: Decimal) -> str:
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return "#,##0" if places == 0 else "#,##0." + "0" * max(places, 2)
+
+
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "table") -> bytes:
+    """An XLSX workbook: a bold, frozen header row, then numbers as numeric cells, dates as dates."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "-", sheet_title)[:31] or "table"
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    widths = [len(str(label)) for label in header]
+    for row in rows:
+        sheet.append(list(row))
+        for index, cell in enumerate(sheet[sheet.max_row]):
+            value = row[index]
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
+            elif isinstance(value, Decimal):
+                cell.number_format = _number_format(value)
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            widths[index] = max(widths[index], min(60, len(str(value or ""))))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width + 2
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- reading back ------------------------------------------------------------------------------
+
+
+def parse_decimal(value: Any) -> Decimal:
+    """A number from a cell: a numeric cell, or text typed either way ('1 486,50', '1486.50')."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))  # the shortest text that reads back as this float: what was typed
+    cleaned = re.sub(r"[\s\u00a0\u202f'’]", "", str(value))
+    if "," in cleaned and "." in cleaned:
+        mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        cleaned = cleaned.replace("." if mark == "," else ",", "").replace(mark, ".")
+    else:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+MONTH = re.compile(r"^(?:(\d{4})-)?(\d{1,2})$")
+
+
+def period_from_text(text: str, default_locale: str) -> dict[str, Any]:
+    """The inverse of :func:`period_to_text`; raises ValueError for a malformed date or month."""
+    text = text.strip()
+    if not text:
+        return {}
+    lowered = text.lower()
+    if lowered in ("monthly", "quarterly", "half-yearly", "yearly"):
+        return {"kind": "recurrence", "every": lowered}
+    if lowered in ("h1", "h2"):
+        return {"kind": "half-year", "half": int(lowered[1])}
+    if re.match(r"^\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?$", text):
+        start, _sep, end = text.partition("/")
+        end = end or start
+        if dt.date.fromisoformat(start) > dt.date.fromisoformat(end):
+            raise ValueError(text)
+        return {"kind": "range", "start": start, "end": end}
+    parts = [part.strip() for part in text.split(",")]
+    matches = [MONTH.match(part) for part in parts]
+    if all(matches):
+        years = {m.group(1) for m in matches}
+        months = [int(m.group(2)) for m in matches]
+        if len(years) != 1 or not all(1 <= month <= 12 for month in months):
+            raise ValueError(text)
+        period: dict[str, Any] = {"kind": "month", "month": months[0]} if len(months) == 1 else {
+            "kind": "months", "months": months}
+        year = years.pop()
+        if year:
+            period["year"] = int(year)
+        return period
+    return {"kind": "dates", "text": {default_locale: text}}
+
+
+@dataclass
+class _ImportContext:
+    spec: SectionSpec
+    plan_year: int
+    currency: str
+    default_locale: str
+    nomenclature: Any
+    by_label: dict[str, TableColumn]
+
+
+def _normal(label: Any) -> str:
+    return " ".join(str(label).split()).casefold()
+
+
+def _candidate_columns(document: dict[str, Any], plan_kind: PlanKind, spec: SectionSpec,
+                       registry: Registry) -> dict[str, TableColumn]:
+    """Every header an import recognises, in every language, for every year and scale nearby."""
+    rows = (document["sections"].get(spec.key) or {}).get("rows") or []
+    year, currency = document["year"], document["municipality"]["currency"]
+    sources = registry.funding_sources(plan_kind.jurisdiction)
+    found: dict[str, TableColumn] = {}
+    for locale in LOCALES:
+        with force_locale(locale):
+            for column in table_columns(spec, rows, list(LOCALES), year, currency, sources):
+                found.setdefault(_normal(column.label), column)
+            for source in sources:
+                for budget_year in range(year - BUDGET_YEAR_SPAN, year + BUDGET_YEAR_SPAN + 1):
+                    for scale in SCALE_WORDS:
+                        label = budget_label(source.name, budget_year, scale, currency)
+                        found.setdefault(_normal(label), TableColumn("budget", label, "amount", year=budget_year,
+                                                                     source=source.code, scale=scale))
+                    for note_locale in LOCALES:
+                        column = note_column(source.name, budget_year, source.code, note_locale)
+                        found.setdefault(_normal(column.label), column)
+            if spec.row_type is RowType.CAMPAIGN:
+                for text_locale in LOCALES:
+                    column = period_text_column(_field_kinds(RowType.CAMPAIGN)["period"][0], text_locale)
+                    found.setdefault(_normal(column.label), column)
+    return found
+
+
+def _match_header(header: Sequence[Any], ctx: _ImportContext) -> tuple[list[TableColumn | None], list[CellError]]:
+    columns: list[TableColumn | None] = []
+    errors: list[CellError] = []
+    seen: set[tuple[str, str, int, str]] = set()
+    for index, cell in enumerate(header):
+        letter = get_column_letter(index + 1)
+        if cell in (None, ""):
+            columns.append(None)
+            continue
+        column = ctx.by_label.get(_normal(cell))
+        if column is None and str(cell).startswith("extra.") and ctx.spec.row_type is not RowType.ENTRY:
+            column = TableColumn(str(cell).strip(), str(cell).strip(), "json")
+        if column is None:
+            errors.append(CellError(1, letter, _("The column '%(label)s' is not a column of this table.",
+                                                 label=cell)))
+        else:
+            identity = (column.key, column.locale, column.year, column.source)
+            if identity in seen:
+                errors.append(CellError(1, letter, _("The column '%(label)s' appears twice.", label=cell)))
+            seen.add(identity)
+        columns.append(column)
+    return columns, errors
+
+
+def _cell_in(value: Any, column: TableColumn, ctx: _ImportContext) -> Any:
+    """The document value of one cell; raises ValueError with a translated message."""
+    if isinstance(value, str):
+        value = value.strip()
+    if value in (None, ""):
+        return None
+    kind = column.kind
+    if kind in NUMERIC_KINDS or kind == "amount":
+        try:
+            number = parse_decimal(value)
+        except ValueError:
+            raise ValueError(_("'%(value)s' is not a number.", value=value)) from None
+        if kind == "amount":
+            if number < 0:
+                raise ValueError(_("An amount cannot be negative."))
+            if number != number.quantize(Decimal("0.01")):
+                raise ValueError(_("An amount has at most two decimals."))
+        return number
+    if kind == "int":
+        try:
+            number = parse_decimal(value)
+        except ValueError:
+            number = Decimal("0.5")
+        if number != number.to_integral_value():
+            raise ValueError(_("'%(value)s' is not a whole number.", value=value))
+        return int(number)
+    if kind == "bool":
+        text = str(value).lower()
+        if isinstance(value, bool) or text in ("true", "false", "1", "0"):
+            return value if isinstance(value, bool) else text in ("true", "1")
+        raise ValueError(_("Write true or false."))
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise ValueError(_("'%(value)s' is not a date (YYYY-MM-DD).", value=value)) from None
+    if kind == "period":
+        if isinstance(value, dt.datetime):
+            value = value.date().isoformat()
+        try:
+            return period_from_text(str(value), ctx.default_locale)
+        except ValueError:
+            raise ValueError(_("'%(value)s' is not a period: write 2021-06-01/2021-06-30, 6, 7, 8, H1 or "
+                               "monthly.", value=value)) from None
+    if kind == "status":
+        if str(value).lower() not in STATUSES:
+            raise ValueError(_("The status must be existing or proposed."))
+        return str(value).lower()
+    if (kind == "json" or column.key.startswith("extra.")) and isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, float):
+        return decimal_to_json(parse_decimal(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value) if kind in ("text", "translated", "period_text", "amount_note") else value
+
+
+def _store(row: dict[str, Any], column: TableColumn, value: Any, ctx: _ImportContext) -> None:
+    if value is not None and column.kind == "amount_note":
+        row.setdefault("_notes", {}).setdefault((column.year, column.source), {})[column.locale] = str(value)
+        return
+    if value is not None and column.kind == "period_text":
+        period = row.get("period") or {}
+        if period and period.get("kind") != "dates":
+            raise ValueError(_("A period in another language must be named dates, like the Period column."))
+        row["period"] = {"kind": "dates", "text": {**(period.get("text") or {}), column.locale: str(value)}}
+        return
+    if column.kind == "translated":
+        if value is not None:
+            row.setdefault(column.key, {})[column.locale] = str(value)
+        return
+    if column.kind == "amount":
+        if value is not None:
+            row.setdefault("budget", []).append({
+                "year": column.year, "source": column.source, "amount": decimal_to_json(value),
+                "currency": ctx.currency, "scale": column.scale, "note": {},
+            })
+        return
+    if isinstance(value, Decimal):
+        value = decimal_to_json(value)
+    target = row
+    *parents, last = column.key.split(".")
+    for part in parents:
+        target = target.setdefault(part, {})
+    if value is not None:
+        target[last] = value
+
+
+def _empty_row(row_type: RowType) -> dict[str, Any]:
+    """A row as the document holds it when nothing is filled in: the shape export gives back."""
+    row: dict[str, Any] = {key: {} for key in _translated_keys(row_type)}
+    if row_type is RowType.SERVICE:
+        row.update(code="", capacity=None, occupancy=None, status="existing", extra={}, budget=[])
+    elif row_type is RowType.CAMPAIGN:
+        row["period"] = {}
+    return row
+
+
+def _row_from_cells(cells: Sequence[Any], columns: list[TableColumn | None], number: int,
+                    ctx: _ImportContext) -> tuple[dict[str, Any], list[CellError]]:
+    row = _empty_row(ctx.spec.row_type)
+    errors: list[CellError] = []
+    for index, column in enumerate(columns):
+        if column is None:
+            continue
+        value = cells[index] if index < len(cells) else None
+        try:
+            _store(row, column, _cell_in(value, column, ctx), ctx)
+        except ValueError as error:
+            errors.append(CellError(number, f"{get_column_letter(index + 1)} ({column.label})", str(error)))
+    errors += _attach_notes(row, number)
+    code_column = next((f"{get_column_letter(i + 1)} ({c.label})" for i, c in enumerate(columns)
+                        if c is not None and c.key == "code"), "")
+    return row, errors + _check_row(row, number, ctx, code_column, bool(errors))
+
+
+def _attach_notes(row: dict[str, Any], number: int) -> list[CellError]:
+    notes = row.pop("_notes", {})
+    for line in row.get("budget") or []:
+        line["note"] = notes.pop((line["year"], line["source"]), {})
+    return [CellError(number, "", _("A budget note needs an amount of the same year and source.")) for _n in notes]
+
+
+def _check_row(row: dict[str, Any], number: int, ctx: _ImportContext, code_column: str,
+               cells_refused: bool) -> list[CellError]:
+    errors = []
+    if ctx.spec.row_type is RowType.SERVICE:
+        code = row.get("code") or ""
+        if code and ctx.nomenclature is not None and ctx.nomenclature.lookup(code) is None:
+            errors.append(CellError(number, code_column, _("'%(code)s' is not a code of the nomenclature.",
+                                                           code=code)))
+        if not code and not any((row.get("name") or {}).values()):
+            errors.append(CellError(number, "", _("A service needs a code or a name.")))
+    definition = ROW_SCHEMAS.get(ctx.spec.row_type)
+    if definition and not errors and not cells_refused:
+        schema = _schema()
+        validator = jsonschema.Draft202012Validator({"$defs": schema["$defs"], **schema["$defs"][definition]})
+        error = next(iter(validator.iter_errors(row)), None)
+        if error is not None:
+            where = ".".join(str(part) for part in error.absolute_path)
+            errors.append(CellError(number, where, error.message))
+    return errors
+
+
+def rows_from_cells(header: Sequence[Any], data: Iterable[Sequence[Any]], document: dict[str, Any],
+                    plan_kind: PlanKind, section: str, registry: Registry) -> ImportResult:
+    """Rows of ``section`` from a header and data rows (the first data row is spreadsheet row 2)."""
+    spec = plan_kind.section(section)
+    if spec is None or spec.row_type not in IMPORTABLE:
+        raise TableImportError(_("This table cannot be imported."))
+    ctx = _ImportContext(spec, document["year"], document["municipality"]["currency"],
+                         document["municipality"]["default_locale"],
+                         registry.nomenclature(plan_kind.jurisdiction),
+                         _candidate_columns(document, plan_kind, spec, registry))
+    columns, errors = _match_header(header, ctx)
+    rows: list[dict[str, Any]] = []
+    if errors:
+        return ImportResult([], errors)
+    for number, cells in enumerate(data, start=2):
+        if all(value in (None, "") or (isinstance(value, str) and not value.strip()) for value in cells):
+            continue
+        row, row_errors = _row_from_cells(cells, columns, number, ctx)
+        rows.append(row)
+        errors += row_errors
+    return ImportResult([] if errors else rows, errors)
+
+
+def read_xlsx(data: bytes) -> tuple[list[Any], list[list[Any]]]:
+    """The header and data rows of a workbook's first sheet."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise TableImportError(_("The file is not an Excel workbook (.xlsx).")) from None
+    try:
+        values = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    if not values or all(value in (None, "") for value in values[0]):
+        raise TableImportError(_("The first row of the sheet must hold the column headers."))
+    return values[0], values[1:]
+
+
+def rows_from_xlsx(data: bytes, document: dict[str, Any], plan_kind: PlanKind, section: str,
+                   registry: Registry) -> ImportResult:
+    """The rows of an uploaded XLSX file, or the errors of every refused cell and row.
+
+    Raises :class:`TableImportError` when the file is not a workbook at all.
+    """
+    header, data_rows = read_xlsx(data)
+    return rows_from_cells(header, data_rows, document, plan_kind, section, registry)
+
+
+def replace_rows(session, registry: Registry, plan, section: str, rows: list[dict[str, Any]], user) -> None:
+    """Write imported rows in place of the section's rows: one change, one revision."""
+    from core.services.plans import change_section
+
+    def change(content: dict[str, Any]) -> None:
+        content["rows"] = rows
+
+    change_section(session, registry, plan, section, change, user, f"import table {section}")
+
+
+__all__ = [
+    "CellError", "ImportResult", "TableColumn", "TableImportError", "period_from_text",
+    "period_to_text", "replace_rows", "rows_from_cells", "rows_from_xlsx", "section_to_table", "table_columns",
+    "table_sections", "to_csv", "to_xlsx",
+]

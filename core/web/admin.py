@@ -1,0 +1,153 @@
+"""Administration: municipalities, users and roles, and the plugins enabled for each municipality."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from core.db import get_session
+from core.models import AuditEvent, Municipality, Role, User
+from core.plugin_manager import get_registry
+from core.services.accounts import AccountError, create_municipality, create_user, set_plugin_enabled
+from core.web import tenancy
+from core.web.forms import (
+    UserCreateForm,
+    UserEditForm,
+    choices,
+    locale_choices,
+    municipality_form,
+    translated_data,
+)
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.before_request(tenancy.require_admin)
+
+
+def _municipality_choices(empty: bool) -> list[SelectChoice]:
+    from core.i18n import translated
+
+    rows = get_session().scalars(select(Municipality).order_by(Municipality.slug))
+    return choices(([("", _("(none: administrator)"))] if empty else []) + [
+        (m.slug, f"{translated(m.name, fallback=m.default_locale)} ({m.slug})") for m in rows
+    ])
+
+
+def _attach(form, error: AccountError) -> None:
+    if error.field and error.field in form._fields:
+        form[error.field].errors = [*form[error.field].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+@bp.route("/")
+def municipalities():
+    rows = get_session().scalars(select(Municipality).order_by(Municipality.slug)).all()
+    return render_template("admin/municipalities.html", municipalities=rows)
+
+
+@bp.route("/municipalities/new", methods=["GET", "POST"])
+def new_municipality():
+    form = municipality_form()(request.form if request.method == "POST" else None)
+    form.default_locale.choices = locale_choices()
+    if request.method == "POST" and form.validate():
+        session = get_session()
+        try:
+            created = create_municipality(session, form.slug.data.strip(), translated_data(form, "name"),
+                                          form.country.data.strip(), form.default_locale.data,
+                                          form.currency.data.strip())
+        except AccountError as error:
+            session.rollback()
+            _attach(form, error)
+        else:
+            session.add(AuditEvent(user_id=current_user.id, municipality_id=created.id,
+                                   action="municipality created", detail=created.slug))
+            session.commit()
+            flash(_("The municipality was created. Now enable its plugins."), "success")
+            return redirect(url_for("admin.plugins", municipality=created.slug))
+    return render_template("admin/municipality_form.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.route("/municipalities/<municipality>/plugins", methods=["GET", "POST"])
+def plugins(municipality: str):
+    m = tenancy.load_municipality(municipality)
+    registry = get_registry()
+    if request.method == "POST":
+        plugin = request.form.get("plugin", "")
+        enabled = request.form.get("enabled") == "1"
+        session = get_session()
+        try:
+            set_plugin_enabled(session, registry, m, plugin, enabled, current_user)
+        except AccountError as error:
+            session.rollback()
+            flash(str(error), "error")
+        else:
+            session.commit()
+            flash(_("Plugin '%(plugin)s' is now enabled.", plugin=plugin) if enabled else
+                  _("Plugin '%(plugin)s' is now disabled.", plugin=plugin), "success")
+        return redirect(url_for("admin.plugins", municipality=m.slug))
+    kinds = {name: [k for p, k in registry.plan_kinds.values() if p == name] for name in registry.plugin_names}
+    return render_template("admin/plugins.html", plugin_names=registry.plugin_names, kinds=kinds,
+                           enabled=m.enabled_plugins)
+
+
+@bp.route("/users")
+def users():
+    rows = get_session().scalars(select(User).order_by(User.email)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = UserCreateForm(request.form if request.method == "POST" else None)
+    form.municipality.choices = _municipality_choices(empty=True)
+    form.locale.choices = locale_choices(empty=True)
+    if request.method == "POST" and form.validate():
+        session = get_session()
+        from core.services.accounts import municipality_by_slug
+
+        municipality = municipality_by_slug(session, form.municipality.data) if form.municipality.data else None
+        try:
+            user = create_user(session, form.email.data, form.password.data, form.role.data, municipality,
+                               form.locale.data or None)
+        except AccountError as error:
+            session.rollback()
+            _attach(form, error)
+        else:
+            session.add(AuditEvent(user_id=current_user.id, municipality_id=user.municipality_id,
+                                   action="user created", detail=f"{user.email} ({user.role})"))
+            session.commit()
+            flash(_("The account %(email)s was created.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), 422 if request.method == "POST" else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    session = get_session()
+    user = session.get(User, user_id)
+    if user is None:
+        abort(404)
+    data = {"role": user.role, "municipality": user.municipality.slug if user.municipality else "",
+            "active": user.active}
+    form = UserEditForm(request.form if request.method == "POST" else None, data=data)
+    form.municipality.choices = _municipality_choices(empty=True)
+    if request.method == "POST" and form.validate():
+        from core.services.accounts import municipality_by_slug
+
+        municipality = municipality_by_slug(session, form.municipality.data) if form.municipality.data else None
+        if form.role.data != Role.ADMIN and municipality is None:
+            form.municipality.errors = [_("A planner or viewer belongs to a municipality.")]
+        elif user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
+            form.role.errors = [_("You cannot remove your own administrator rights or deactivate yourself.")]
+        else:
+            user.role, user.active = form.role.data, bool(form.active.data)
+            user.municipality_id = municipality.id if municipality else None
+            session.add(AuditEvent(user_id=current_user.id, municipality_id=user.municipality_id,
+                                   action="user changed", detail=f"{user.email}: {user.role}, active={user.active}"))
+            session.commit()
+            flash(_("The account %(email)s was saved.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), 422 if request.method == "POST" else 200

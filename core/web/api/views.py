@@ -1,0 +1,389 @@
+"""The routes of the JSON API. Each view carries its OpenAPI operation (see :func:`operation`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+from flask import Response, current_app, jsonify, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.db import get_session
+from core.i18n import LOCALES
+from core.interchange import DocumentError, _schema, check_schema, export_section
+from core.models import AnnualPlan, Municipality, Role
+from core.plugin_api import Finding, PlanKind, RowType, SectionSpec
+from core.plugin_manager import get_registry
+from core.reports import UnknownReportKind, render_report
+from core.services.imports import ROW_SCHEMAS, import_plan
+from core.services.plans import PlanError, add_row, delete_row, document_of, is_read_only, update_row
+from core.services.validation import validate_document
+from core.web import tenancy
+from core.web.api import bp
+from core.web.api.access import ApiError, load_plan_by_key
+from core.web.api.openapi import build_spec, error_responses, json_body, json_response, operation, ref
+
+PLAN = "/municipalities/<slug>/plans/<int:year>/<kind>"
+SECTION = PLAN + "/sections/<section>"
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {"severity": str(finding.severity), "message": finding.message, "field": finding.field,
+            "rule": finding.rule, "blocks_import": finding.blocks_import}
+
+
+def _lang(default: str) -> str:
+    lang = request.args.get("lang") or default
+    if lang not in LOCALES:
+        raise ApiError(400, _("The language must be one of: %(languages)s.", languages=", ".join(LOCALES)), "lang")
+    return lang
+
+
+def _section_spec(plan_kind: PlanKind, key: str, rows: bool = False) -> SectionSpec:
+    spec = plan_kind.section(key)
+    if spec is None:
+        raise ApiError(404, _("This plan has no section '%(section)s'.", section=key), "section")
+    if rows and spec.row_type is RowType.TEXT:
+        raise ApiError(400, _("The section '%(section)s' has text, not rows.", section=key), "section")
+    return spec
+
+
+def _json_object() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, _("The request body must be a JSON object."))
+    return body
+
+
+def check_row(spec: SectionSpec, row: dict[str, Any]) -> None:
+    """Refuse a row that does not have the shape of its row type (400 naming the offending field)."""
+    definition = ROW_SCHEMAS.get(spec.row_type)
+    if definition is not None:
+        schema = _schema()
+        validator = jsonschema.Draft202012Validator({"$defs": schema["$defs"], **schema["$defs"][definition]})
+        error = next(iter(sorted(validator.iter_errors(row), key=lambda e: list(e.absolute_path))), None)
+        if error is not None:
+            raise ApiError(400, error.message, "/".join(str(part) for part in error.absolute_path) or "row")
+        return
+    allowed = {column.key for column in spec.columns}
+    unknown = sorted(set(row) - allowed) if allowed else []
+    if unknown:
+        raise ApiError(400, _("The section has no column '%(column)s'.", column=unknown[0]), unknown[0])
+
+
+def _require_writable(plan: AnnualPlan, plan_kind: PlanKind) -> None:
+    if is_read_only(plan, plan_kind):
+        raise ApiError(409, _("This plan is approved and read-only. Open a new revision to change it."))
+
+
+def _rows(plan: AnnualPlan, spec: SectionSpec) -> list[dict[str, Any]]:
+    return export_section(get_session(), plan, spec)["rows"]
+
+
+def _check_index(rows: list[Any], index: int) -> None:
+    if not 0 <= index < len(rows):
+        raise ApiError(404, _("There is no row %(number)s in this section.", number=index + 1), "index")
+
+
+def _section_findings(plan: AnnualPlan, plan_kind: PlanKind, section: str) -> list[dict[str, Any]]:
+    document = document_of(get_session(), get_registry(), plan)
+    return [_finding(f) for f in validate_document(get_registry(), plan, plan_kind, document)
+            if f.field.split("/", 1)[0] == section]
+
+
+def _row_answer(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, index: int, status: int = 200):
+    rows = _rows(plan, spec)
+    response = jsonify(index=index, row=rows[index], revision=plan.revision,
+                       findings=_section_findings(plan, plan_kind, spec.key))
+    response.status_code = status
+    return response
+
+
+def _commit_change(change) -> None:
+    session = get_session()
+    try:
+        change()
+    except PlanError as error:
+        session.rollback()
+        raise ApiError(400, str(error), error.field) from None
+    except DocumentError as error:
+        session.rollback()
+        raise ApiError(400, error.reason, error.path) from None
+    session.commit()
+
+
+def _plan_summary(plan: AnnualPlan) -> dict[str, Any]:
+    return {"year": plan.year, "kind": plan.kind, "status": plan.status, "revision": plan.revision,
+            "title": plan.title or {}, "updated_at": plan.updated_at.isoformat() + "Z",
+            "url": url_for("api.plan_document", slug=plan.municipality.slug, year=plan.year, kind=plan.kind)}
+
+
+LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LOCALES)},
+        "description": "Language of messages and reports; the municipality's language when left out."}
+
+
+# --- the document and who I am -----------------------------------------------------------------
+
+
+@bp.route("/openapi.json")
+@operation(get={"summary": "This OpenAPI document", "security": [], "tags": ["meta"],
+                "responses": {"200": json_response("The OpenAPI document", {"type": "object"})}})
+def openapi_document():
+    spec = current_app.extensions.get("socialplan.openapi")
+    if spec is None:
+        spec = current_app.extensions["socialplan.openapi"] = build_spec(current_app)
+    return jsonify(spec)
+
+
+@bp.route("/me")
+@operation(get={"summary": "The user the token belongs to", "tags": ["meta"],
+                "responses": {"200": json_response("The user", ref("User")), **error_responses(401)}})
+def me():
+    municipality = current_user.municipality
+    return jsonify(email=current_user.email, role=current_user.role,
+                   municipality=municipality.slug if municipality else None)
+
+
+@bp.route("/municipalities")
+@operation(get={"summary": "The municipalities the user may see", "tags": ["plans"],
+                "responses": {"200": json_response("Municipalities", {"type": "array", "items": ref("Municipality")}),
+                              **error_responses(401)}})
+def municipalities():
+    query = select(Municipality).order_by(Municipality.slug)
+    if current_user.role != Role.ADMIN:
+        query = query.where(Municipality.id == current_user.municipality_id)
+    return jsonify([{"slug": m.slug, "name": m.name, "country": m.country, "default_locale": m.default_locale,
+                     "currency": m.currency, "plugins": sorted(m.enabled_plugins)}
+                    for m in get_session().scalars(query)])
+
+
+# --- plans -------------------------------------------------------------------------------------
+
+
+@bp.route("/municipalities/<slug>/plans")
+@operation(get={"summary": "A municipality's plans (a council viewer sees approved plans only)", "tags": ["plans"],
+                "responses": {"200": json_response("Plans", {"type": "array", "items": ref("PlanSummary")}),
+                              **error_responses(401, 404)}})
+def plans(slug: str):
+    municipality = tenancy.load_municipality(slug)
+    rows = get_session().scalars(select(AnnualPlan).where(AnnualPlan.municipality_id == municipality.id)
+                                 .order_by(AnnualPlan.year.desc(), AnnualPlan.kind))
+    answer = []
+    for plan in rows:
+        plan_kind = tenancy.plan_kind_enabled(plan.kind)
+        if plan_kind is None or (current_user.role == Role.VIEWER and not tenancy.visible_to_viewer(plan, plan_kind)):
+            continue
+        answer.append(_plan_summary(plan))
+    return jsonify(answer)
+
+
+@bp.route(PLAN)
+@operation(get={"summary": "The plan document", "tags": ["plans"],
+                "responses": {"200": json_response("The plan document", ref("PlanDocument")),
+                              **error_responses(401, 404)}})
+def plan_document(slug: str, year: int, kind: str):
+    plan, _kind = load_plan_by_key(slug, year, kind)
+    response = jsonify(document_of(get_session(), get_registry(), plan))
+    response.headers["X-Plan-Revision"] = str(plan.revision)
+    return response
+
+
+@bp.route(SECTION)
+@operation(get={"summary": "One section of the plan: its text and its rows", "tags": ["sections"],
+                "responses": {"200": json_response("The section", ref("SectionView")),
+                              **error_responses(401, 404)}})
+def section(slug: str, year: int, kind: str, section: str):
+    plan, plan_kind = load_plan_by_key(slug, year, kind)
+    spec = _section_spec(plan_kind, section)
+    content = export_section(get_session(), plan, spec)
+    return jsonify(key=spec.key, title=str(spec.title), row_type=str(spec.row_type),
+                   columns=[{"key": c.key, "label": str(c.label), "kind": c.kind} for c in spec.columns],
+                   read_only=is_read_only(plan, plan_kind), revision=plan.revision, **content)
+
+
+@bp.route(SECTION + "/rows", methods=["POST"])
+@operation(post={
+    "summary": "Add a row to a section", "tags": ["sections"],
+    "description": "The body is one row in the shape of the section's row type. A revision is kept.",
+    "parameters": [{"name": "position", "in": "query", "required": False, "schema": {"type": "integer"},
+                    "description": "Where to insert the row (0 = first); at the end when left out."}],
+    "requestBody": json_body("A row", ref("Row")),
+    "responses": {"201": json_response("The row as stored, the plan's revision and the section's findings",
+                                       ref("RowAnswer")), **error_responses(400, 401, 403, 404, 409)}})
+def add_section_row(slug: str, year: int, kind: str, section: str):
+    plan, plan_kind = load_plan_by_key(slug, year, kind, edit=True)
+    spec = _section_spec(plan_kind, section, rows=True)
+    _require_writable(plan, plan_kind)
+    row = _json_object()
+    check_row(spec, row)
+    count = len(_rows(plan, spec))
+    position = request.args.get("position", type=int)
+    if position is not None and not 0 <= position <= count:
+        raise ApiError(400, _("The position must be between 0 and %(count)s.", count=count), "position")
+    _commit_change(lambda: add_row(get_session(), get_registry(), plan, spec.key, row, _user(), position))
+    index = count if position is None else position
+    response = _row_answer(plan, plan_kind, spec, index, 201)
+    response.headers["Location"] = url_for("api.section_row", slug=slug, year=year, kind=kind, section=section,
+                                           index=index)
+    return response
+
+
+@bp.route(SECTION + "/rows/<int:index>", methods=["GET"])
+@operation(get={"summary": "One row of a section (rows count from 0)", "tags": ["sections"],
+                "responses": {"200": json_response("The row", ref("Row")), **error_responses(401, 404)}})
+def section_row(slug: str, year: int, kind: str, section: str, index: int):
+    plan, plan_kind = load_plan_by_key(slug, year, kind)
+    rows = _rows(plan, _section_spec(plan_kind, section, rows=True))
+    _check_index(rows, index)
+    return jsonify(rows[index])
+
+
+@bp.route(SECTION + "/rows/<int:index>", methods=["PUT"])
+@operation(put={"summary": "Replace a row of a section", "tags": ["sections"],
+                "requestBody": json_body("The row", ref("Row")),
+                "responses": {"200": json_response("The row as stored", ref("RowAnswer")),
+                              **error_responses(400, 401, 403, 404, 409)}})
+def update_section_row(slug: str, year: int, kind: str, section: str, index: int):
+    plan, plan_kind = load_plan_by_key(slug, year, kind, edit=True)
+    spec = _section_spec(plan_kind, section, rows=True)
+    _require_writable(plan, plan_kind)
+    _check_index(_rows(plan, spec), index)
+    row = _json_object()
+    check_row(spec, row)
+    _commit_change(lambda: update_row(get_session(), get_registry(), plan, spec.key, index, row, _user()))
+    return _row_answer(plan, plan_kind, spec, index)
+
+
+@bp.route(SECTION + "/rows/<int:index>", methods=["DELETE"])
+@operation(delete={"summary": "Remove a row of a section", "tags": ["sections"],
+                   "responses": {"200": json_response("The plan's new revision", ref("Deleted")),
+                                 **error_responses(401, 403, 404, 409)}})
+def delete_section_row(slug: str, year: int, kind: str, section: str, index: int):
+    plan, plan_kind = load_plan_by_key(slug, year, kind, edit=True)
+    spec = _section_spec(plan_kind, section, rows=True)
+    _require_writable(plan, plan_kind)
+    _check_index(_rows(plan, spec), index)
+    _commit_change(lambda: delete_row(get_session(), get_registry(), plan, spec.key, index, _user()))
+    return jsonify(deleted=index, revision=plan.revision)
+
+
+# --- findings and reports ----------------------------------------------------------------------
+
+
+@bp.route(PLAN + "/findings")
+@operation(get={"summary": "The rule findings of the plan, errors first", "tags": ["findings"], "parameters": [LANG],
+                "responses": {"200": json_response("Findings", ref("Findings")), **error_responses(400, 401, 404)}})
+def findings(slug: str, year: int, kind: str):
+    plan, plan_kind = load_plan_by_key(slug, year, kind)
+    with force_locale(_lang(plan.municipality.default_locale)):
+        document = document_of(get_session(), get_registry(), plan)
+        found = validate_document(get_registry(), plan, plan_kind, document)
+        counts = {severity: sum(1 for f in found if f.severity == severity) for severity in ("error", "warning",
+                                                                                             "info")}
+        return jsonify(revision=plan.revision, counts=counts, findings=[_finding(f) for f in found])
+
+
+@bp.route(PLAN + "/reports")
+@operation(get={"summary": "The report kinds available for the plan", "tags": ["reports"],
+                "responses": {"200": json_response("Report kinds", {"type": "array", "items": ref("ReportKind")}),
+                              **error_responses(401, 404)}})
+def reports(slug: str, year: int, kind: str):
+    plan, _kind = load_plan_by_key(slug, year, kind)
+    kinds = get_registry().report_kinds_for(plan.municipality.enabled_plugins, plan.kind)
+    return jsonify([{"code": k.code, "name": str(k.name), "languages": list(LOCALES),
+                     "url": url_for("api.report", slug=slug, year=year, kind=kind, report_kind=k.code)}
+                    for k in kinds])
+
+
+@bp.route(PLAN + "/reports/<report_kind>")
+@operation(get={"summary": "A report of the plan as PDF", "tags": ["reports"], "parameters": [LANG],
+                "responses": {"200": {"description": "The PDF",
+                                      "content": {"application/pdf": {"schema": {"type": "string",
+                                                                                 "format": "binary"}}}},
+                              **error_responses(400, 401, 404)}})
+def report(slug: str, year: int, kind: str, report_kind: str):
+    plan, _kind = load_plan_by_key(slug, year, kind)
+    lang = _lang(plan.municipality.default_locale)
+    try:
+        pdf = render_report(get_session(), plan, report_kind, lang)
+    except UnknownReportKind:
+        raise ApiError(404, _("There is no report '%(report)s' for this plan.", report=report_kind),
+                       "report_kind") from None
+    filename = f"{slug}-{year}-{report_kind}-{lang}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def _refused(error: DocumentError) -> ApiError:
+    return ApiError(422, _("The plan document was refused: %(path)s: %(reason)s", path=error.path,
+                           reason=error.reason), error.path, path=error.path, reason=error.reason)
+
+
+def _check_import_rights(document: dict[str, Any]) -> None:
+    """Planners import into their own municipality only, and only drafts (approval is a workflow step)."""
+    if current_user.role == Role.VIEWER:
+        raise ApiError(403, _("Your account may not do this."))
+    if current_user.role == Role.ADMIN:
+        return
+    if current_user.municipality is None or current_user.municipality.slug != document["municipality"]["slug"]:
+        raise ApiError(404, not_found_message(), "municipality.slug")
+    plan_kind = get_registry().plan_kind(document["kind"])
+    if plan_kind is not None and document["status"] != plan_kind.statuses[0]:
+        raise ApiError(403, _("Only an administrator can import a plan whose status is '%(status)s'.",
+                              status=document["status"]), "status")
+    from core.services.plans import find_plan
+
+    existing = find_plan(get_session(), current_user.municipality, document["year"], document["kind"])
+    if existing is not None and plan_kind is not None and is_read_only(existing, plan_kind):
+        raise ApiError(409, _("This plan is approved and read-only. Open a new revision to change it."))
+
+
+def not_found_message() -> str:
+    return _("There is no such resource, or it is not available to you.")
+
+
+@bp.route("/plans/import", methods=["POST"])
+@operation(post={
+    "summary": "Create or replace a plan from a plan document", "tags": ["plans"],
+    "description": "All or nothing: a document that is refused leaves the database as it was.",
+    "requestBody": json_body("A plan document", ref("PlanDocument")),
+    "responses": {"201": json_response("The imported plan", ref("PlanSummary")),
+                  "422": json_response("The document was refused", ref("Refused")),
+                  **error_responses(400, 401, 403, 404, 409)}})
+def import_document():
+    document = _json_object()
+    try:
+        check_schema(document)
+    except DocumentError as error:
+        raise _refused(error) from None
+    _check_import_rights(document)
+    session = get_session()
+    try:
+        plan = import_plan(session, get_registry(), document, _user())
+    except DocumentError as error:
+        session.rollback()
+        raise _refused(error) from None
+    session.commit()
+    response = jsonify(_plan_summary(plan))
+    response.status_code = 201
+    response.headers["Location"] = _plan_summary(plan)["url"]
+    return response
+
+
+@bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def not_found(anything: str):
+    """Unknown URLs under /api/v1 answer JSON too (left out of the OpenAPI document)."""
+    raise ApiError(404, not_found_message())

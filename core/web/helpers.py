@@ -1,0 +1,213 @@
+"""Small pieces the views and templates share: labels, cell formatting, budget totals, findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel import Locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.i18n import current_locale, format_date, format_decimal, format_money, format_number, format_percent
+from core.models import AnnualPlan, PlanRevision
+from core.plugin_api import Column, Finding, FundingSource, PlanKind, RowType, SectionSpec, Severity
+from core.plugin_manager import Registry
+from core.services.validation import validate_document
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "approved": _l("Approved"),
+}
+SEVERITY_LABELS = {Severity.ERROR: _l("Error"), Severity.WARNING: _l("Warning"), Severity.INFO: _l("Note")}
+SCALE_LABELS = {1: "", 1000: _l("thousand"), 1000000: _l("million")}
+
+
+def status_label(status: str) -> str:
+    label = STATUS_LABELS.get(status)
+    return str(label) if label else status.replace("_", " ").replace("-", " ")
+
+
+# Default columns of the row table when a section does not name its own.
+DEFAULT_COLUMNS: dict[RowType, tuple[Column, ...]] = {
+    RowType.SERVICE: (Column("code", _l("Code")), Column("name", _l("Name"), "translated"),
+                      Column("capacity", _l("Capacity"), "decimal"), Column("occupancy", _l("Occupancy"), "percent"),
+                      Column("status", _l("Status"))),
+    RowType.CAMPAIGN: (Column("title", _l("Title"), "translated"), Column("period", _l("Period"), "period"),
+                       Column("responsible", _l("Responsible"), "translated"),
+                       Column("target_group", _l("Target group"), "translated")),
+    RowType.TRAINING: (Column("kind", _l("Kind of training")), Column("department", _l("Department"), "translated"),
+                       Column("persons", _l("Persons"), "int"), Column("budget", _l("Budget"), "decimal")),
+    RowType.OBJECTIVE: (Column("level", _l("Level")), Column("text", _l("Objective"), "translated"),
+                        Column("reference", _l("Reference"), "translated")),
+    RowType.ENTRY: (),
+}
+
+
+def columns_of(spec: SectionSpec) -> tuple[Column, ...]:
+    return spec.columns or DEFAULT_COLUMNS.get(spec.row_type, ())
+
+
+def value_at(row: dict[str, Any], key: str) -> Any:
+    """``extra.floor_space`` reaches into nested dicts."""
+    value: Any = row
+    for part in key.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def format_cell(value: Any, kind: str, tr, currency: str = "") -> Markup:
+    """A cell of a row table, formatted the locale's way; ``tr`` renders translatable content."""
+    if value in (None, "", {}, []):
+        return Markup("")
+    if kind == "period" or (isinstance(value, dict) and "kind" in value):
+        return escape(period_label(value))
+    if kind == "translated" or isinstance(value, dict):
+        return tr(value)
+    number = to_decimal(value) if kind in ("decimal", "money", "percent", "int") else None
+    if kind == "int" and number is not None:
+        return escape(format_number(number))
+    if kind == "decimal" and number is not None:
+        return escape(format_decimal(number, 2 if number != number.to_integral_value() else 0))
+    if kind == "money" and number is not None:
+        return escape(format_money(number, currency) if currency else format_decimal(number))
+    if kind == "percent" and number is not None:
+        return escape(format_percent(number, 0 if number == number.to_integral_value() else 2))
+    if kind == "date":
+        try:
+            return escape(format_date(dt.date.fromisoformat(str(value))))
+        except ValueError:
+            return escape(value)
+    if kind == "bool" or isinstance(value, bool):
+        return escape(_("Yes") if value else _("No"))
+    if kind == "text" and str(value) in STATUS_LABELS:
+        return escape(status_label(str(value)))
+    return escape(value)
+
+
+def period_label(period: dict[str, Any]) -> str:
+    """A campaign's period in words: '1 Jun 2021 – 30 Jun 2021', 'June', 'First half of the year'."""
+    kind = period.get("kind")
+    months = Locale.parse(current_locale()).months["stand-alone"]["wide"]
+    try:
+        if kind == "range":
+            start, end = dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
+            return f"{format_date(start)} – {format_date(end)}"
+        if kind == "month":
+            return months[int(period["month"])].capitalize()
+        if kind == "months":
+            return ", ".join(months[int(m)].capitalize() for m in period.get("months") or [])
+        if kind == "half-year":
+            return _("First half of the year") if int(period["half"]) == 1 else _("Second half of the year")
+        if kind == "recurrence":
+            every = period.get("every")
+            return {"monthly": _("Monthly"), "half-yearly": _("Half-yearly"), "yearly": _("Yearly")}.get(every, every)
+        if kind == "dates":
+            from core.i18n import translated
+
+            return translated(period.get("text") or {})
+    except (KeyError, ValueError, TypeError):
+        pass
+    return ""
+
+
+# --- budget totals --------------------------------------------------------------------------------
+
+
+@dataclass
+class BudgetTotals:
+    """Sums of a service section's budget lines per funding source and overall, in one scale."""
+
+    currency: str
+    scale: int
+    by_source: OrderedDict[str, Decimal] = field(default_factory=OrderedDict)
+    total: Decimal = Decimal(0)
+
+    def share(self, amount: Decimal) -> Decimal | None:
+        """A source's share of the total, as a percentage."""
+        return (amount / self.total * 100).quantize(Decimal("0.01")) if self.total else None
+
+    @property
+    def unit_label(self) -> str:
+        scale = SCALE_LABELS.get(self.scale, "")
+        return f"{scale} {self.currency}".strip() if scale else self.currency
+
+
+def row_budget_total(row: dict[str, Any]) -> Decimal:
+    """A row's budget in base units (lei, not thousand lei)."""
+    total = Decimal(0)
+    for line in row.get("budget") or []:
+        amount = to_decimal(line.get("amount"))
+        if amount is not None:
+            total += amount * int(line.get("scale") or 1)
+    return total
+
+
+def budget_totals(rows: list[dict[str, Any]], sources: list[FundingSource], currency: str) -> BudgetTotals | None:
+    """Totals per source and overall. Lines typed in one scale are summed in it (thousand lei stay
+    thousand lei); mixed scales are converted to base units."""
+    lines = [line for row in rows for line in row.get("budget") or [] if to_decimal(line.get("amount")) is not None]
+    if not lines:
+        return None
+    scales = {int(line.get("scale") or 1) for line in lines}
+    scale = scales.pop() if len(scales) == 1 else 1
+    currencies = {line.get("currency") for line in lines if line.get("currency")}
+    totals = BudgetTotals(currency=currencies.pop() if len(currencies) == 1 else currency, scale=scale)
+    for source in sources:  # the jurisdiction's order first
+        totals.by_source[source.code] = Decimal(0)
+    for line in lines:
+        amount = to_decimal(line.get("amount")) * int(line.get("scale") or 1) / scale
+        totals.by_source[line["source"]] = totals.by_source.get(line["source"], Decimal(0)) + amount
+        totals.total += amount
+    for code in [code for code, amount in totals.by_source.items() if not amount]:
+        del totals.by_source[code]
+    return totals
+
+
+# --- findings -----------------------------------------------------------------------------------
+
+
+def latest_document(session: Session, plan: AnnualPlan) -> dict[str, Any] | None:
+    """The plan document as the last revision kept it: the same as the current plan, one query."""
+    return session.scalar(
+        select(PlanRevision.document).where(PlanRevision.plan_id == plan.id, PlanRevision.number == plan.revision)
+    )
+
+
+def plan_findings(registry: Registry, plan: AnnualPlan, plan_kind: PlanKind, document: dict[str, Any]) -> list[Finding]:
+    return validate_document(registry, plan, plan_kind, document)
+
+
+def section_of_field(finding: Finding) -> str:
+    return finding.field.split("/", 1)[0] if finding.field else ""
+
+
+def row_of_field(finding: Finding) -> tuple[int | None, str]:
+    """('services/2/occupancy') -> (2, 'occupancy'); a section-level finding -> (None, '')."""
+    parts = finding.field.split("/")
+    if len(parts) >= 2 and parts[1].isdigit():
+        return int(parts[1]), "/".join(parts[2:])
+    return None, ""
+
+
+def field_anchor(field: str) -> str:
+    """The id of the element a finding about ``field`` links to."""
+    return "f-" + field.replace("/", "-").replace(".", "-") if field else "findings"

@@ -1,0 +1,455 @@
+"""Plans: create, edit section by section, workflow, revisions, comparison and report downloads.
+
+Every change goes through :mod:`core.services.plans` (which keeps a revision), then commits; a
+refused change rolls back, so nothing is half-saved. After a save the browser is redirected to the
+section page (post/redirect/get), which shows the new totals and the rule findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from babel import dates as babel_dates
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import Form
+
+from core.db import get_session
+from core.i18n import LOCALES, current_locale
+from core.interchange import DocumentError
+from core.models import AnnualPlan, PlanRevision, Role
+from core.plugin_api import Finding, PlanKind, RowType, SectionFormSpec, SectionSpec
+from core.plugin_manager import get_registry
+from core.services import plans as plan_service
+from core.services.revisions import diff_documents
+from core.web import tenancy
+from core.web.forms import (
+    FormContext,
+    PlanCreateForm,
+    choices,
+    ensure_budget_slots,
+    form_to_row,
+    generic_row_form,
+    row_to_form_data,
+    section_text_form,
+    step_field_label,
+    step_form,
+    translated_data,
+    translated_form_data,
+)
+from core.web.helpers import (
+    budget_totals,
+    columns_of,
+    field_anchor,
+    plan_findings,
+    row_of_field,
+    section_of_field,
+)
+
+bp = Blueprint("plans", __name__, url_prefix="/m/<municipality>/plans")
+bp.before_request(tenancy.load_municipality_from_url)
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    return babel_dates.format_datetime(value, format="short", locale=current_locale()) if value else ""
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _commit_or_error(change) -> Exception | None:
+    """Run ``change``; commit when it succeeds, roll back and return the error when it is refused."""
+    session = get_session()
+    try:
+        change()
+    except (plan_service.PlanError, DocumentError) as error:
+        session.rollback()
+        return error
+    session.commit()
+    return None
+
+
+def _error_message(error: Exception) -> str:
+    if isinstance(error, DocumentError):
+        return _("The row could not be saved: %(reason)s", reason=error.reason)
+    return str(error)
+
+
+def _section(plan_kind: PlanKind, key: str) -> SectionSpec:
+    spec = plan_kind.section(key)
+    if spec is None:
+        abort(404)
+    return spec
+
+
+def _document(plan: AnnualPlan) -> dict[str, Any]:
+    return plan_service.document_of(get_session(), get_registry(), plan)
+
+
+def _form_context(plan: AnnualPlan, plan_kind: PlanKind) -> FormContext:
+    return FormContext(get_registry().funding_sources(plan_kind.jurisdiction), plan.year, plan.municipality.currency)
+
+
+def _findings(plan: AnnualPlan, plan_kind: PlanKind, document: dict[str, Any]) -> list[Finding]:
+    return plan_findings(get_registry(), plan, plan_kind, document)
+
+
+def _plan_url(plan: AnnualPlan, endpoint: str = "plans.overview", **values) -> str:
+    return url_for(endpoint, plan_id=plan.id, **values)
+
+
+def _finding_link(plan: AnnualPlan, finding: Finding) -> str:
+    """Where a finding's link goes: the cell of its row in its section's table, else the row, else the section."""
+    section = section_of_field(finding)
+    spec = get_registry().plan_kind(plan.kind).section(section) if section else None
+    if spec is None:
+        return _plan_url(plan) + "#findings"
+    index, key = row_of_field(finding)
+    shown = {column.key.split(".")[0] for column in columns_of(spec)} | {"budget"}
+    target = section
+    if index is not None:
+        target = f"{section}/{index}/{_group_key(key)}" if _group_key(key) in shown else f"{section}/{index}"
+    return _plan_url(plan, "plans.section", section=section) + "#" + field_anchor(target)
+
+
+def _group_key(key: str) -> str:
+    """'budget[0].amount' or 'budget/0/amount' -> 'budget': the form group a finding belongs beside."""
+    return re.split(r"[./\[]", key, maxsplit=1)[0] if key else ""
+
+
+# --- create ------------------------------------------------------------------------------------------
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new(municipality: str):
+    tenancy.require_editor()
+    registry, m = get_registry(), g.municipality
+    form = PlanCreateForm(request.form if request.method == "POST" else None,
+                          year=dt.date.today().year + 1)
+    form.kind.choices = choices((kind.code, str(kind.name)) for kind in registry.plan_kinds_for(m.enabled_plugins))
+    error = None
+    if request.method == "POST" and form.validate():
+        copy = "from_last_year" in request.form
+        created: list[AnnualPlan] = []
+
+        def change() -> None:
+            make = plan_service.copy_from_previous_year if copy else plan_service.create_plan
+            created.append(make(get_session(), registry, m, form.year.data, form.kind.data, current_user))
+
+        error = _commit_or_error(change)
+        if error is None:
+            flash(_("The plan was created."), "success")
+            return redirect(_plan_url(created[0]))
+        _attach_error(form, error)
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/new.html", form=form), status
+
+
+def _attach_error(form: Form, error: Exception) -> None:
+    """Put a refused change's message beside its field, or among the form's own errors."""
+    field = getattr(error, "field", "")
+    message = _error_message(error)
+    if field and field in form._fields:
+        form[field].errors = [*form[field].errors, message]
+    else:
+        form.form_errors.append(message)
+
+
+# --- overview and sections ----------------------------------------------------------------------------
+
+
+@bp.route("/<int:plan_id>/")
+def overview(municipality: str, plan_id: int):
+    plan, plan_kind = tenancy.load_plan(plan_id)
+    document = _document(plan)
+    findings = [] if current_user.role == Role.VIEWER else _findings(plan, plan_kind, document)
+    steps = [s for s in plan_service.available_steps(plan, plan_kind)
+             if s.role != "admin" or current_user.role == Role.ADMIN] if tenancy.can_edit() else []
+    reports = get_registry().report_kinds_for(g.municipality.enabled_plugins, plan.kind)
+    return render_template(
+        "plans/overview.html", plan=plan, plan_kind=plan_kind, document=document, findings=findings,
+        finding_link=lambda f: _finding_link(plan, f), steps=steps, reports=reports, locales=LOCALES,
+        read_only=plan_service.is_read_only(plan, plan_kind), can_edit=tenancy.can_edit(),
+        section_findings={spec.key: sum(1 for f in findings if section_of_field(f) == spec.key)
+                          for spec in plan_kind.sections},
+        step_field_label=step_field_label,
+    )
+
+
+def _section_page(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, text_form: Form | None = None,
+                  status: int = 200):
+    document = _document(plan)
+    content = document["sections"][spec.key]
+    findings = [] if current_user.role == Role.VIEWER else _findings(plan, plan_kind, document)
+    findings = [f for f in findings if section_of_field(f) == spec.key]
+    by_cell: dict[str, list[Finding]] = {}
+    other: dict[int, list[Finding]] = {}  # findings about a key the table does not show
+    shown = {column.key.split(".")[0] for column in columns_of(spec)} | {"budget"}
+    for finding in findings:
+        index, key = row_of_field(finding)
+        target = f"{spec.key}/{index}/{_group_key(key)}" if index is not None else spec.key
+        by_cell.setdefault(target, []).append(finding)
+        if index is not None and _group_key(key) not in shown:
+            other.setdefault(index, []).append(finding)
+    read_only = plan_service.is_read_only(plan, plan_kind) or not tenancy.can_edit()
+    if text_form is None and not read_only:
+        text_form = section_text_form()(data={
+            "not_applicable": content["not_applicable"],
+            **translated_form_data(content["text"], "text"), **translated_form_data(content["footnote"], "footnote"),
+        })
+    sources = get_registry().funding_sources(plan_kind.jurisdiction)
+    totals = (budget_totals(content["rows"], sources, plan.municipality.currency)
+              if spec.row_type is RowType.SERVICE else None)
+    return render_template(
+        "plans/section.html", plan=plan, plan_kind=plan_kind, spec=spec, content=content, findings=findings,
+        by_cell=by_cell, other_findings=other, finding_link=lambda f: _finding_link(plan, f), read_only=read_only,
+        text_form=text_form,
+        totals=totals, source_names={s.code: s.name for s in sources}, currency=plan.municipality.currency,
+    ), status
+
+
+@bp.route("/<int:plan_id>/sections/<section>")
+def section(municipality: str, plan_id: int, section: str):
+    plan, plan_kind = tenancy.load_plan(plan_id)
+    return _section_page(plan, plan_kind, _section(plan_kind, section))
+
+
+@bp.route("/<int:plan_id>/sections/<section>/text", methods=["POST"])
+def section_text(municipality: str, plan_id: int, section: str):
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    spec = _section(plan_kind, section)
+    form = section_text_form()(request.form)
+    if not form.validate():
+        return _section_page(plan, plan_kind, spec, form, 422)
+    not_applicable = bool(form.not_applicable.data) if (spec.allow_not_applicable or
+                                                          spec.row_type is RowType.TEXT) else None
+    error = _commit_or_error(lambda: plan_service.set_section_text(
+        get_session(), get_registry(), plan, spec.key, current_user, text=translated_data(form, "text"),
+        footnote=translated_data(form, "footnote"), not_applicable=not_applicable))
+    if error is not None:
+        _attach_error(form, error)
+        return _section_page(plan, plan_kind, spec, form, 422)
+    flash(_("The text was saved."), "success")
+    return redirect(_plan_url(plan, "plans.section", section=spec.key))
+
+
+# --- rows ----------------------------------------------------------------------------------------------
+
+
+def _form_spec(plan_kind: PlanKind, spec: SectionSpec) -> SectionFormSpec | None:
+    return get_registry().pm.hook.socialplan_section_form(plan_kind=plan_kind.code, section=spec.key)
+
+
+def _build_row_form(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, row: dict[str, Any]) -> Form:
+    formdata = request.form if request.method == "POST" else None
+    form_spec = _form_spec(plan_kind, spec)
+    if form_spec is not None:
+        data = form_spec.from_row(row) if form_spec.from_row else dict(row)
+        form = form_spec.form_class(formdata=formdata, data=data)
+    else:
+        form = generic_row_form(spec, _form_context(plan, plan_kind))(formdata, data=row_to_form_data(spec, row))
+    ensure_budget_slots(form)
+    return form
+
+
+def _row_from_form(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, form: Form,
+                   old_row: dict[str, Any]) -> dict[str, Any]:
+    form_spec = _form_spec(plan_kind, spec)
+    if form_spec is not None:
+        if form_spec.to_row:
+            return form_spec.to_row(form)
+        return {**old_row, **{k: v for k, v in form.data.items() if k != "csrf_token"}}
+    return form_to_row(spec, form, old_row, _form_context(plan, plan_kind))
+
+
+def _row_page(plan, plan_kind, spec, form, index: int | None, status: int = 200):
+    findings: dict[str, list[Finding]] = {}
+    if index is not None:
+        for finding in _findings(plan, plan_kind, _document(plan)):
+            row, key = row_of_field(finding)
+            if section_of_field(finding) == spec.key and row == index:
+                findings.setdefault(_group_key(key), []).append(finding)
+    codes = []
+    nomenclature = get_registry().nomenclature(plan_kind.jurisdiction)
+    if spec.row_type is RowType.SERVICE and nomenclature is not None:
+        codes = list(nomenclature)
+    return render_template("plans/row_form.html", plan=plan, plan_kind=plan_kind, spec=spec, form=form, index=index,
+                           row_findings=findings, codes=codes), status
+
+
+@bp.route("/<int:plan_id>/sections/<section>/rows/new", methods=["GET", "POST"])
+def add_row(municipality: str, plan_id: int, section: str):
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    spec = _section(plan_kind, section)
+    if spec.row_type is RowType.TEXT or plan_service.is_read_only(plan, plan_kind):
+        abort(404 if spec.row_type is RowType.TEXT else 403)
+    form = _build_row_form(plan, plan_kind, spec, {})
+    if request.method == "POST" and form.validate():
+        row = _row_from_form(plan, plan_kind, spec, form, {})
+        error = _commit_or_error(lambda: plan_service.add_row(get_session(), get_registry(), plan, spec.key, row,
+                                                              current_user))
+        if error is None:
+            flash(_("The row was added."), "success")
+            return redirect(_plan_url(plan, "plans.section", section=spec.key))
+        _attach_error(form, error)
+    ensure_budget_slots(form)
+    return _row_page(plan, plan_kind, spec, form, None, 422 if request.method == "POST" else 200)
+
+
+def _existing_row(plan: AnnualPlan, spec: SectionSpec, index: int) -> dict[str, Any]:
+    rows = _document(plan)["sections"][spec.key]["rows"]
+    if not 0 <= index < len(rows):
+        abort(404)
+    return rows[index]
+
+
+@bp.route("/<int:plan_id>/sections/<section>/rows/<int:index>", methods=["GET", "POST"])
+def edit_row(municipality: str, plan_id: int, section: str, index: int):
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    spec = _section(plan_kind, section)
+    old_row = _existing_row(plan, spec, index)
+    if plan_service.is_read_only(plan, plan_kind):
+        abort(403)
+    form = _build_row_form(plan, plan_kind, spec, old_row)
+    if request.method == "POST" and form.validate():
+        row = _row_from_form(plan, plan_kind, spec, form, old_row)
+        error = _commit_or_error(lambda: plan_service.update_row(get_session(), get_registry(), plan, spec.key, index,
+                                                                 row, current_user))
+        if error is None:
+            flash(_("The row was saved."), "success")
+            return redirect(_plan_url(plan, "plans.section", section=spec.key))
+        _attach_error(form, error)
+    ensure_budget_slots(form)
+    return _row_page(plan, plan_kind, spec, form, index, 422 if request.method == "POST" else 200)
+
+
+def _row_action(plan_id: int, section: str, index: int, action, message: str):
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    spec = _section(plan_kind, section)
+    _existing_row(plan, spec, index)
+    if plan_service.is_read_only(plan, plan_kind):
+        abort(403)
+    error = _commit_or_error(lambda: action(plan, spec))
+    flash(_error_message(error) if error else message, "error" if error else "success")
+    return redirect(_plan_url(plan, "plans.section", section=spec.key))
+
+
+@bp.route("/<int:plan_id>/sections/<section>/rows/<int:index>/move", methods=["POST"])
+def move_row(municipality: str, plan_id: int, section: str, index: int):
+    offset = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if offset is None:
+        abort(400)
+    return _row_action(plan_id, section, index, lambda plan, spec: plan_service.move_row(
+        get_session(), get_registry(), plan, spec.key, index, offset, current_user), _("The row was moved."))
+
+
+@bp.route("/<int:plan_id>/sections/<section>/rows/<int:index>/delete", methods=["POST"])
+def delete_row(municipality: str, plan_id: int, section: str, index: int):
+    return _row_action(plan_id, section, index, lambda plan, spec: plan_service.delete_row(
+        get_session(), get_registry(), plan, spec.key, index, current_user), _("The row was removed."))
+
+
+# --- workflow --------------------------------------------------------------------------------------------
+
+
+@bp.route("/<int:plan_id>/steps/<step>", methods=["GET", "POST"])
+def step(municipality: str, plan_id: int, step: str):
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    workflow_step = next((s for s in plan_service.available_steps(plan, plan_kind) if s.code == step), None)
+    if workflow_step is None:
+        abort(404)
+    if workflow_step.role == "admin" and current_user.role != Role.ADMIN:
+        abort(403)
+    form = step_form(workflow_step.fields)(request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        errors = 0
+        if workflow_step.blocks_on_errors:
+            errors = sum(1 for f in _findings(plan, plan_kind, _document(plan)) if f.severity == "error")
+        data = {name: form[name].data for name in workflow_step.fields}
+        error = _commit_or_error(lambda: plan_service.take_step(get_session(), get_registry(), plan, step, data,
+                                                                current_user, blocking_errors=errors))
+        if error is None:
+            flash(_("Done: %(step)s.", step=str(workflow_step.label)), "success")
+            return redirect(_plan_url(plan))
+        _attach_error(form, error)
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/step.html", plan=plan, plan_kind=plan_kind, step=workflow_step, form=form), status
+
+
+@bp.route("/<int:plan_id>/reopen", methods=["POST"])
+def reopen(municipality: str, plan_id: int):
+    plan, _plan_kind = tenancy.load_plan(plan_id, edit=True)
+    error = _commit_or_error(lambda: plan_service.reopen(get_session(), get_registry(), plan, current_user))
+    flash(_error_message(error) if error else _("A new revision is open for editing."),
+          "error" if error else "success")
+    return redirect(_plan_url(plan))
+
+
+# --- revisions -------------------------------------------------------------------------------------------
+
+
+@bp.route("/<int:plan_id>/revisions")
+def revisions(municipality: str, plan_id: int):
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    rows = get_session().scalars(
+        select(PlanRevision).where(PlanRevision.plan_id == plan.id).order_by(PlanRevision.number.desc())
+    ).all()
+    return render_template("plans/revisions.html", plan=plan, plan_kind=plan_kind, revisions=rows)
+
+
+def _revision(plan: AnnualPlan, number: Any) -> PlanRevision:
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        abort(404)
+    revision = get_session().scalar(
+        select(PlanRevision).where(PlanRevision.plan_id == plan.id, PlanRevision.number == number)
+    )
+    if revision is None:
+        abort(404)
+    return revision
+
+
+@bp.route("/<int:plan_id>/compare")
+def compare(municipality: str, plan_id: int):
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    old = _revision(plan, request.args.get("a", max(plan.revision - 1, 1)))
+    new = _revision(plan, request.args.get("b", plan.revision))
+    diff = diff_documents(old.document, new.document)
+    titles = {spec.key: spec.title for spec in plan_kind.sections}
+    labels = {spec.key: {c.key: c.label for c in columns_of(spec)} for spec in plan_kind.sections}
+    return render_template("plans/compare.html", plan=plan, plan_kind=plan_kind, old=old, new=new, diff=diff,
+                           titles=titles, labels=labels, numbers=[r.number for r in plan.revisions],
+                           cell_label=_cell_label)
+
+
+def _cell_label(labels: dict[str, Any], key: str) -> str:
+    """'name.sv' -> 'Name (sv)': the column's label with the rest of the flattened key."""
+    head = _group_key(key)
+    rest = key[len(head):].lstrip(".")
+    label = str(labels.get(head, head))
+    return f"{label} ({rest})" if rest else label
+
+
+# --- reports ----------------------------------------------------------------------------------------------
+
+
+@bp.route("/<int:plan_id>/reports/<report>/<lang>.pdf")
+def report(municipality: str, plan_id: int, report: str, lang: str):
+    from core.reports import UnknownReportKind, render_report
+
+    plan, _plan_kind = tenancy.load_plan(plan_id)
+    available = {kind.code for kind in get_registry().report_kinds_for(g.municipality.enabled_plugins, plan.kind)}
+    if report not in available or lang not in LOCALES:
+        abort(404)
+    try:
+        pdf = render_report(get_session(), plan, report, lang)
+    except UnknownReportKind:
+        abort(404)
+    filename = f"{plan.municipality.slug}-{plan.year}-{report}-{lang}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,34 @@
+"""Budget arithmetic of the action plan: totals per funding source and shares, in Decimal, computed."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from plugins.romania.plan_kind import SOURCE_CODES
+
+
+def amounts(row: dict[str, Any]) -> dict[str, Decimal]:
+    """A service row's amounts by funding source, in the row's own unit."""
+    return {line["source"]: Decimal(str(line["amount"])) for line in row.get("budget") or []}
+
+
+def totals(rows: list[dict[str, Any]]) -> dict[str, Decimal]:
+    """Each funding source's total over ``rows`` (0 where none), in the table's unit."""
+    result = {code: Decimal(0) for code in SOURCE_CODES}
+    for row in rows:
+        for source, amount in amounts(row).items():
+            result[source] = result.get(source, Decimal(0)) + amount
+    return result
+
+
+def overall(by_source: dict[str, Decimal]) -> Decimal:
+    return sum(by_source.values(), Decimal(0))
+
+
+def shares(by_source: dict[str, Decimal], places: int = 0) -> dict[str, Decimal]:
+    """Each source's share of the whole in percent, rounded half up to ``places``."""
+    whole = overall(by_source)
+    step = Decimal(1).scaleb(-places)
+    return {code: (amount * 100 / whole).quantize(step, ROUND_HALF_UP) if whole else Decimal(0)
+            for code, amount in by_source.items()}

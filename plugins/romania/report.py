@@ -1,0 +1,416 @@
+"""Report kind ``action-plan``: the whole plan as a PDF in the chapters and tables of the model-cadru.
+
+Fixed text and column headers go through gettext (the Romanian catalog holds the model's own
+wording); user content is printed as typed, in the report's language when the row has it.
+Numbers go through core.i18n; totals and shares are computed here, never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak
+
+from core.i18n import format_date, format_decimal, format_money, format_number, format_percent, translated
+from core.plugin_api import ReportKind
+from core.reports import ReportBuilder, ReportContext
+from plugins.romania.budget import amounts as _amounts
+from plugins.romania.budget import totals as _totals
+from plugins.romania.periods import period_text
+from plugins.romania.plan_kind import (
+    CHAPTER_BASIS,
+    CHAPTER_I,
+    CHAPTER_II,
+    CHAPTER_III,
+    FREQUENCIES,
+    FUNDING_SOURCES,
+    PLAN_KIND,
+    SOURCE_CODES,
+    STATUS_LABELS,
+    TRAINING_SECTIONS,
+    UNITS,
+)
+
+DASH = "-"
+# The model-cadru's outline numbers of the sections, printed before their headings.
+OUTLINE = {
+    "website-information": "1.", "awareness-campaigns": "4.", "promotion-campaigns": "5.",
+    "tripartite-meetings": "6.", "community-assistance": "7.", "press-messages": "8.",
+    "training-courses": "1.a.", "qualification-courses": "1.b.", "personal-assistants": "1.c.1.",
+    "centre-training": "1.c.2.", "volunteer-training": "1.d.", "peer-review": "1.e.", "national-programmes": "1.f.",
+    "supervision": "2.",
+}
+SHORT_NOTE = 40  # a row note up to this long fits the budget cell; longer ones go under the table
+
+
+class _Plan:
+    """The plan document with the report's language and formatting at hand."""
+
+    def __init__(self, context: ReportContext) -> None:
+        self.context = context
+        self.doc = context.document
+        self.locale = context.locale
+        self.fallback = context.municipality.default_locale
+        self.year = int(self.doc["year"])
+
+    def t(self, value: Any) -> str:
+        return translated(value, self.locale, self.fallback)
+
+    def section(self, key: str) -> dict[str, Any]:
+        return self.doc["sections"].get(key) or {"rows": []}
+
+    def title(self, key: str) -> str:
+        spec = self.context.plan_kind.section(key)
+        title = str(spec.title) if spec else key
+        return f"{OUTLINE[key]} {title}" if key in OUTLINE else title
+
+    def number(self, value: Any) -> str:
+        return format_number(Decimal(str(value)), self.locale) if value not in (None, "") else ""
+
+    def amount(self, value: Decimal | None, places: int) -> str:
+        return DASH if value is None else format_decimal(value, places, self.locale)
+
+    def percent(self, value: Any) -> str:
+        return format_percent(Decimal(str(value)), 0, self.locale) if value not in (None, "") else ""
+
+
+def _scale(rows: list[dict[str, Any]], default: int) -> int:
+    scales = {int(line.get("scale") or 1) for row in rows for line in row.get("budget") or []}
+    return scales.pop() if len(scales) == 1 else default
+
+
+def _places(values: list[Decimal]) -> int:
+    return 0 if all(v == v.to_integral_value() for v in values) else 2
+
+
+def _source_headers() -> list[str]:
+    return [str(source.name) for source in FUNDING_SOURCES]
+
+
+
+
+def _text_block(report: ReportBuilder, text: str) -> None:
+    """Typed text: lines starting with '- ' become bullets, the rest paragraphs, in order."""
+    paragraph: list[str] = []
+    bullets: list[str] = []
+    for line in (text or "").splitlines():
+        if line.lstrip().startswith(("- ", "• ")):
+            if paragraph:
+                report.paragraph("\n".join(paragraph))
+                paragraph = []
+            bullets.append(line.lstrip()[2:].strip())
+        else:
+            if bullets:
+                report.bullets(bullets)
+                bullets = []
+            paragraph.append(line)
+    if paragraph:
+        report.paragraph("\n".join(paragraph))
+    if bullets:
+        report.bullets(bullets)
+
+
+# --- front matter ----------------------------------------------------------------------------------
+
+
+def _cover(report: ReportBuilder, plan: _Plan) -> None:
+    context = plan.context
+    municipality = plan.t(context.municipality.name)
+    title = plan.t(plan.doc.get("title")) or str(context.plan_kind.name)
+    decision = plan.doc.get("council_decision") or {}
+    if decision.get("reference"):
+        date = context.plan.council_decision_date
+        line = _("Approved by local council decision (HCL) no. %(ref)s of %(date)s",
+                 ref=decision["reference"], date=format_date(date, plan.locale, "long") if date else DASH)
+    else:
+        line = _("Local council decision (HCL): not yet adopted")
+    status = str(STATUS_LABELS.get(plan.doc["status"], plan.doc["status"]))
+    report.cover(title, [municipality, _("Year %(year)s", year=plan.year)], status=status, decision=line)
+
+
+def _legal_basis(report: ReportBuilder, plan: _Plan) -> None:
+    section = plan.section("legal-basis")
+    report.heading(str(CHAPTER_BASIS))
+    _text_block(report, plan.t(section.get("text")))
+    objectives = plan.section("objectives")["rows"]
+    for row in section["rows"]:
+        report.paragraph(f"{row.get('ref', '')}. {plan.t(row.get('text'))}")
+        _objectives(report, plan, [o for o in objectives if plan.t(o.get("reference")) == row.get("ref")])
+    chapters = [str(CHAPTER_I), str(CHAPTER_II), str(CHAPTER_III)]
+    report.paragraph(_("The annual action plan comprises:"))
+    report.bullets(chapters)
+
+
+def _objectives(report: ReportBuilder, plan: _Plan, rows: list[dict[str, Any]]) -> None:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(plan.t(row.get("group")), []).append(row)
+    for group, items in groups.items():
+        if group:
+            report.heading(group, 3)
+        if len(items) == 1 and items[0].get("level") != "operational":
+            report.paragraph(plan.t(items[0].get("text")))  # a strategic objective stated once, as prose
+        else:
+            report.bullets([plan.t(row.get("text")) for row in items])
+
+
+# --- chapter I -------------------------------------------------------------------------------------
+
+
+def _budget_cells(amounts: dict[str, Decimal], places: int, locale: str) -> list[str]:
+    return [format_decimal(amounts[c], places, locale) if c in amounts else DASH for c in SOURCE_CODES]
+
+
+def _existing(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
+    section = plan.section("existing-services")
+    rows = section["rows"]
+    scale = _scale(rows, 1000)
+    report.landscape()  # the section's heading and intro go along with its wide table
+    report.heading(plan.title("existing-services"), 2)
+    _text_block(report, plan.t(section.get("text")))
+    amounts = [_amounts(row) for row in rows]
+    places = _places([v for a in amounts for v in a.values()])
+    unit = str(UNITS.get(scale, ""))
+    header = [
+        [_("No."), _("Centre or unit"), _("Service code (Nomenclator)"), _("Social service"),
+         _("Capacity"), _("Occupancy"), _("Estimated budget by funding source (%(unit)s)", unit=unit), "", "", "",
+         "", _("Total")],
+        ["", "", "", "", "", "", *_source_headers(), ""],
+    ]
+    body = []
+    for index, (row, amount) in enumerate(zip(rows, amounts, strict=True), start=1):
+        capacity = " ".join(p for p in (plan.number(row.get("capacity")), plan.t(row.get("capacity_unit")),
+                                        plan.t(row.get("beneficiary_category"))) if p)
+        total = sum(amount.values(), Decimal(0))
+        body.append([str(index), plan.t(row.get("unit")), row.get("code", ""), plan.t(row.get("description")),
+                     capacity, plan.percent(row.get("occupancy")), *_budget_cells(amount, places, plan.locale),
+                     plan.amount(total, places)])
+    totals = _totals(rows)
+    footer = [[_("Total"), "", "", "", "", "", *(plan.amount(totals[c] if any(c in a for a in amounts) else None,
+                                                               places) for c in SOURCE_CODES),
+               plan.amount(sum(totals.values(), Decimal(0)), places)]]
+    notes = [plan.t(section.get("footnote"))] if plan.t(section.get("footnote")) else []
+    spans = [("SPAN", (6, 0), (10, 0)), *[("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 3, 4, 5, 11)],
+             ("SPAN", (0, 2 + len(body)), (5, 2 + len(body)))]
+    report.table(header, body, [3, 15, 11, 20, 11, 7, 7, 7, 7, 8, 7, 7], wrap={1, 3, 4, 6, 7, 8, 9, 10}, totals=footer,
+                 footnotes=notes, landscape=True, align_right=set(range(5, 12)), spans=spans)
+    return {c: totals[c] * scale for c in SOURCE_CODES}
+
+
+def _staff(plan: _Plan, extra: dict[str, Any]) -> str:
+    roles = [f"{r['count']} {plan.t(r.get('role'))}" if int(r.get("count") or 1) > 1 else plan.t(r.get("role"))
+             for r in extra.get("staff_roles") or []]
+    total = extra.get("staff_total")
+    text = plan.number(total) if total not in (None, "") else ""
+    return f"{text} ({', '.join(roles)})" if roles else text
+
+
+def _proposed(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
+    section = plan.section("proposed-services")
+    rows = section["rows"]
+    report.add(CondPageBreak(70 * mm))  # keep the heading with its table rather than alone at a page's foot
+    report.heading(plan.title("proposed-services"), 2)
+    _text_block(report, plan.t(section.get("text")))
+    if section.get("not_applicable") and not rows:
+        return {c: Decimal(0) for c in SOURCE_CODES}
+    scale = _scale(rows, 1)
+    unit = str(UNITS.get(scale, ""))
+    header = [
+        [_("Proposed social service"), _("Service code"), _("Beneficiary category"), _("Capacity needed"),
+         _("Building capacity"), _("Floor space (m²)"), _("Staff needed"),
+         _("Estimated budget by funding source (%(unit)s)", unit=unit), "", "", "", "", _("Justification")],
+        ["", "", "", "", "", "", "", *_source_headers(), ""],
+    ]
+    body, all_amounts = [], []
+    for row in rows:
+        amounts = _amounts(row)
+        all_amounts.append(amounts)
+        total = sum(amounts.values(), Decimal(0))
+        notes = {line["source"]: plan.t(line.get("note")) for line in row.get("budget") or []}
+        cells = []
+        for code in SOURCE_CODES:
+            if code not in amounts:
+                cells.append(DASH)
+                continue
+            share = format_percent(amounts[code] * 100 / total, 0, plan.locale) if total else ""
+            extra_note = f", {notes[code]}" if notes.get(code) else ""
+            cells.append(f"{format_decimal(amounts[code], 2, plan.locale)} ({share}{extra_note})")
+        extra = row.get("extra") or {}
+        capacity = " ".join(p for p in (plan.number(row.get("capacity")), plan.t(row.get("capacity_unit"))) if p)
+        floor = plan.number(extra.get("floor_space"))
+        body.append([plan.t(row.get("name")), row.get("code", ""), plan.t(row.get("beneficiary_category")), capacity,
+                     plan.t(extra.get("building_capacity")), floor, _staff(plan, extra), *cells,
+                     plan.t(extra.get("justification"))])
+    totals = _totals(rows)
+    grand = sum(totals.values(), Decimal(0))
+    total_cells = [
+        f"{format_decimal(totals[c], 2, plan.locale)} ({format_percent(totals[c] * 100 / grand, 0, plan.locale)})"
+        if totals[c] and grand else DASH for c in SOURCE_CODES]
+    footer = [[_("Total: %(amount)s", amount=format_money(grand, "RON", plan.locale)), "", "", "", "", "", "",
+               *total_cells, ""]]
+    spans = [("SPAN", (7, 0), (11, 0)), *[("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 3, 4, 5, 6, 12)],
+             ("SPAN", (0, 2 + len(body)), (6, 2 + len(body)))]
+    notes = [plan.t(section.get("footnote"))] if plan.t(section.get("footnote")) else []
+    report.table(header, body, [11, 7, 8, 7, 7, 6, 12.5, 9, 6.5, 6.5, 7.5, 10, 7], wrap={0, 2, 4, 6, 7, 11, 12},
+                 totals=footer, footnotes=notes, landscape=True, align_right={5, 7, 8, 9, 10, 11}, spans=spans)
+    return {c: totals[c] * scale for c in SOURCE_CODES}
+
+
+def _programme(report: ReportBuilder, plan: _Plan, key: str, columns: list[tuple[str, Any]]) -> None:
+    section = plan.section(key)
+    report.heading(plan.title(key), 2)
+    if section.get("not_applicable"):
+        report.paragraph(_("Not applicable."))
+    _text_block(report, plan.t(section.get("text")))
+    if section["rows"]:
+        header = [[str(label) for _key, label in columns]]
+        body = [[plan.t(row.get(k)) if isinstance(row.get(k), dict) else str(row.get(k) or "") for k, _l in columns]
+                for row in section["rows"]]
+        report.table(header, body, [1] * len(columns), wrap=set(range(len(columns))))
+
+
+def _budget_summary(report: ReportBuilder, plan: _Plan, existing: dict[str, Decimal],
+                    proposed: dict[str, Decimal]) -> None:
+    report.heading(_("Estimated budget by funding source"), 2)
+    totals = {c: existing[c] + proposed[c] for c in SOURCE_CODES}
+    grand = sum(totals.values(), Decimal(0))
+    money: Callable[[Decimal], str] = lambda v: format_money(v, "RON", plan.locale)  # noqa: E731
+    header = [[_("Funding source"), _("Existing services"), _("Proposed services"), _("Total"), _("Share")]]
+    body = [[str(s.name), money(existing[s.code]), money(proposed[s.code]), money(totals[s.code]),
+             format_percent(totals[s.code] * 100 / grand, 1, plan.locale) if grand else ""] for s in FUNDING_SOURCES]
+    footer = [[_("Total"), money(sum(existing.values(), Decimal(0))), money(sum(proposed.values(), Decimal(0))),
+               money(grand), format_percent(100, 1, plan.locale) if grand else ""]]
+    report.table(header, body, [10, 8, 8, 8, 4], totals=footer, align_right={1, 2, 3, 4},
+                 footnotes=[_("Amounts in lei; the existing services' table is stated in thousand lei.")])
+    report.bar_chart(_("Budget by funding source (lei)"), _source_headers(), [totals[c] for c in SOURCE_CODES], money)
+
+
+# --- chapter II ------------------------------------------------------------------------------------
+
+
+def _website(report: ReportBuilder, plan: _Plan) -> None:
+    rows = plan.section("website-information")["rows"]
+    report.heading(plan.title("website-information"), 2)
+    _text_block(report, plan.t(plan.section("website-information").get("text")))
+    header = [[_("No."), _("Information"), _("Where it is published"), _("Updated")]]
+    body = [[row.get("ref", ""), plan.t(row.get("text")), plan.t(row.get("publication")),
+             str(FREQUENCIES.get(row.get("frequency"), "")) if row.get("frequency") else ""] for row in rows]
+    report.table(header, body, [2, 14, 8, 5], wrap={1, 2, 3})
+
+
+def _campaigns(report: ReportBuilder, plan: _Plan, key: str) -> None:
+    section = plan.section(key)
+    report.landscape()
+    report.heading(plan.title(key), 2)
+    _text_block(report, plan.t(section.get("text")))
+    header = [[_("No."), _("Campaign"), _("Objectives"), _("Period"), _("Responsible for organising the campaign")]]
+    body, number = [], 0
+    for row in section["rows"]:
+        title = plan.t(row.get("title"))
+        number += 1 if title else 0  # a row without a title goes on with the campaign above it
+        body.append([f"{number}." if title else "", title, plan.t(row.get("objectives")),
+                     period_text(row.get("period"), plan.locale), plan.t(row.get("responsible"))])
+    report.table(header, body, [2, 12, 12, 5, 9], wrap={1, 2, 3, 4}, landscape=True)
+    report.portrait()
+
+
+def _meetings(report: ReportBuilder, plan: _Plan) -> None:
+    section = plan.section("tripartite-meetings")
+    report.heading(plan.title("tripartite-meetings"), 2)
+    _text_block(report, plan.t(section.get("text")))
+    header = [[_("No."), _("Participants"), _("Short description"), _("Frequency")]]
+    body = [[f"{i}.", plan.t(r.get("participants")), plan.t(r.get("description")),
+             period_text(r.get("frequency"), plan.locale)] for i, r in enumerate(section["rows"], start=1)]
+    report.table(header, body, [2, 12, 12, 5], wrap={1, 2, 3})
+
+
+def _community(report: ReportBuilder, plan: _Plan) -> None:
+    section = plan.section("community-assistance")
+    report.heading(plan.title("community-assistance"), 2)
+    _text_block(report, plan.t(section.get("text")))
+    body = [[f"{i}.", plan.t(r.get("topic"))] for i, r in enumerate(section["rows"], start=1)]
+    report.table([[_("No."), _("Topic")]], body, [2, 30], wrap={1})
+
+
+def _press(report: ReportBuilder, plan: _Plan) -> None:
+    report.heading(plan.title("press-messages"), 2)
+    _text_block(report, plan.t(plan.section("press-messages").get("text")))
+
+
+# --- chapter III -----------------------------------------------------------------------------------
+
+
+def _training(report: ReportBuilder, plan: _Plan, key: str) -> None:
+    section = plan.section(key)
+    report.heading(plan.title(key), 2)
+    rows = section["rows"]
+    if section.get("not_applicable"):
+        report.paragraph(_("Not applicable."))
+    _text_block(report, plan.t(section.get("text")))
+    if not rows:
+        return
+    footnote = plan.t(section.get("footnote"))
+    notes: list[str] = []
+    body = []
+    for row in rows:
+        note = plan.t(row.get("note"))
+        if row.get("budgeted") and row.get("budget") not in (None, ""):
+            budget = plan.amount(Decimal(str(row["budget"])), _places([Decimal(str(row["budget"]))]))
+        elif note and len(note) <= SHORT_NOTE:
+            budget = note
+        else:
+            budget = "*" if footnote else _("not budgeted")
+        if note and len(note) > SHORT_NOTE:
+            notes.append(note)
+        body.append([plan.t(row.get("department")), plan.number(row.get("persons")), budget])
+    totals = None
+    if len(rows) > 1:
+        persons = sum(int(r.get("persons") or 0) for r in rows)
+        budget = sum((Decimal(str(r["budget"])) for r in rows if r.get("budgeted") and r.get("budget")), Decimal(0))
+        totals = [[_("Total"), plan.number(persons), plan.amount(budget, _places([budget])) if budget else ""]]
+    header = [[_("Staff, department or topic"), _("Number of persons"), _("Estimated budget (lei)")]]
+    report.table(header, body, [16, 4, 5], wrap={0, 2}, totals=totals, footnotes=[*notes, *([footnote] if footnote
+                                                                                             else [])],
+                 align_right={1, 2})
+
+
+# --- the report ------------------------------------------------------------------------------------
+
+
+def render(context: ReportContext) -> bytes:
+    plan = _Plan(context)
+    municipality = plan.t(context.municipality.name)
+    title = str(context.plan_kind.name)
+    report = ReportBuilder(_("%(title)s %(year)s", title=title, year=plan.year), municipality, context.locale,
+                           subject=plan.t(plan.doc.get("title")), generated_at=context.generated_at)
+    _cover(report, plan)
+    _legal_basis(report, plan)
+    report.heading(str(CHAPTER_I))
+    existing = _existing(report, plan)
+    proposed = _proposed(report, plan)
+    report.portrait()
+    _programme(report, plan, "contracting", [("provider", _l("Provider")), ("service", _l("Social service")),
+                                             ("code", _l("Service code")), ("amount", _l("Amount (lei)"))])
+    _programme(report, plan, "subsidies", [("provider", _l("Association or foundation")),
+                                           ("service", _l("Social service")), ("beneficiaries", _l("Beneficiaries")),
+                                           ("amount", _l("Amount (lei)"))])
+    _budget_summary(report, plan, existing, proposed)
+    report.heading(str(CHAPTER_II))
+    _website(report, plan)
+    _campaigns(report, plan, "awareness-campaigns")
+    _campaigns(report, plan, "promotion-campaigns")
+    _meetings(report, plan)
+    _community(report, plan)
+    _press(report, plan)
+    report.heading(str(CHAPTER_III))
+    for key in TRAINING_SECTIONS:
+        _training(report, plan, key)
+    return report.build()
+
+
+REPORT_KIND = ReportKind(code=PLAN_KIND, name=_l("Annual action plan (PDF)"), plan_kind=PLAN_KIND, render=render)

@@ -1,0 +1,62 @@
+"""The Swedish plan kinds' rules, run through core's validation as the editor runs them."""
+
+from __future__ import annotations
+
+import copy
+
+from core.services.accounts import municipality_by_slug
+from core.services.plans import document_of, find_plan
+from core.services.validation import validate_document
+from plugins.sweden.models import SwedenSettings
+from plugins.sweden.services.followups import add_unit
+
+
+def _findings(session, registry, slug: str, year: int, kind: str, change=None):
+    plan = find_plan(session, municipality_by_slug(session, slug), year, kind)
+    document = copy.deepcopy(document_of(session, registry, plan))
+    if change:
+        change(document)
+    findings = validate_document(registry, plan, registry.plan_kind(kind), document)
+    return [f for f in findings if f.rule.startswith("se.")]
+
+
+def test_quality_report_sections_need_result_and_analysis(demo_app, demo_session):
+    registry = demo_app.extensions["socialplan.registry"]
+    with demo_app.test_request_context():
+        assert _findings(demo_session, registry, "eskilstuna", 2017, "quality-report") == []
+
+        def drop(document):
+            row = document["sections"]["goal-attainment"]["rows"][0]
+            row["analysis"] = {"sv": "  "}
+            row.pop("result")
+            document["sections"]["complaints-lex-sarah"]["rows"] = []
+
+        findings = _findings(demo_session, registry, "eskilstuna", 2017, "quality-report", drop)
+    by_rule = {f.rule: f for f in findings}
+    assert set(by_rule) == {"se.quality-result", "se.quality-analysis", "se.quality-lex-sarah"}
+    assert by_rule["se.quality-result"].field == "goal-attainment/0/result"
+    assert by_rule["se.quality-analysis"].field == "goal-attainment/0/analysis"
+    assert "Måluppfyllelse" in by_rule["se.quality-result"].message
+    assert "18 lex Sarah reports" in by_rule["se.quality-lex-sarah"].message
+    assert all(f.severity == "warning" for f in findings)
+
+
+def test_followup_plan_warns_of_units_never_scheduled(demo_app, demo_session):
+    registry = demo_app.extensions["socialplan.registry"]
+    huddinge = municipality_by_slug(demo_session, "huddinge")
+    with demo_app.test_request_context():
+        # Vistagården (in-house, every third year) is not due in 2026 but is in 2027: no finding.
+        assert _findings(demo_session, registry, "huddinge", 2026, "followup-plan") == []
+        settings = demo_session.get(SwedenSettings, huddinge.id)
+        settings.schedule_overrides = {"framework_every_years": 10}  # anchor 2012: reached in 2022 and 2032 only
+        add_unit(demo_session, huddinge.id, "HU-NEW", "Ny entreprenad", "contracted", "home_care")
+        demo_session.flush()
+
+        def late_row(document):
+            document["sections"]["schedule"]["rows"] = [
+                {"unit": "Ny entreprenad", "operating_form": "", "method": "", "due": "2027-02-01"}]
+
+        findings = _findings(demo_session, registry, "huddinge", 2026, "followup-plan", late_row)
+    assert [(f.rule, f.field) for f in findings] == [("se.schedule-year", "schedule/0/due"),
+                                                     ("se.unit-not-scheduled", "schedule")]
+    assert "Stödboende Norden" in findings[1].message and "2024 to 2028" in findings[1].message

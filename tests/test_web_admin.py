@@ -1,0 +1,65 @@
+"""Administration: municipalities, users and roles, plugins per municipality."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from test_web_plugin import PASSWORD, sign_in
+
+from core.db import get_session
+from core.models import Municipality, User
+
+pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
+
+
+def test_create_municipality_with_names_per_language_and_enable_a_plugin(web_app, web_client, world):
+    sign_in(web_client, "admin@example.org")
+    data = {"slug": "Bad Slug", "name__ro": "Piatra Neamț", "country": "RO", "default_locale": "ro", "currency": "RON"}
+    response = web_client.post("/admin/municipalities/new", data=data)
+    assert response.status_code == 422
+    assert "only lower-case letters" in response.text and 'value="Piatra Neamț"' in response.text
+    response = web_client.post("/admin/municipalities/new", data={**data, "slug": "piatra-neamt"},
+                               follow_redirects=True)
+    assert response.request.path == "/admin/municipalities/piatra-neamt/plugins"
+    web_client.post("/admin/municipalities/piatra-neamt/plugins", data={"plugin": "testplugin", "enabled": "1"})
+    with web_app.app_context():
+        municipality = get_session().scalar(select(Municipality).where(Municipality.slug == "piatra-neamt"))
+        assert municipality.name == {"ro": "Piatra Neamț"} and municipality.enabled_plugins == {"testplugin"}
+    # the English UI shows the Romanian name, marked as a fallback
+    web_client.post("/locale", data={"locale": "en"})
+    page = web_client.get("/admin/").text
+    assert '<span class="fallback" lang="ro">Piatra Neamț' in page
+    response = web_client.post("/admin/municipalities/piatra-neamt/plugins", data={"plugin": "nope", "enabled": "1"},
+                               follow_redirects=True)
+    assert "There is no plugin named" in response.text
+
+
+def test_create_user_change_role_and_deactivate(web_app, web_client, world):
+    sign_in(web_client, "admin@example.org")
+    response = web_client.post("/admin/users/new", data={"email": "new@alpha.org", "password": "short",
+                                                          "role": "planner", "municipality": "alpha", "locale": ""})
+    assert response.status_code == 422 and "at least 10 characters" in response.text
+    assert 'value="new@alpha.org"' in response.text
+    web_client.post("/admin/users/new", data={"email": "new@alpha.org", "password": PASSWORD, "role": "viewer",
+                                              "municipality": "alpha", "locale": "sv"})
+    with web_app.app_context():
+        user = get_session().scalar(select(User).where(User.email == "new@alpha.org"))
+        user_id = user.id
+        assert (user.role, user.locale) == ("viewer", "sv")
+    response = web_client.post(f"/admin/users/{user_id}", data={"role": "planner", "municipality": "", "active": "y"})
+    assert response.status_code == 422 and "belongs to a municipality" in response.text
+    web_client.post(f"/admin/users/{user_id}", data={"role": "planner", "municipality": "alpha", "active": "y"})
+    other = web_app.test_client()
+    assert sign_in(other, "new@alpha.org").request.path == "/m/alpha/"
+    assert other.get("/m/alpha/plans/new").status_code == 200  # a planner now
+    web_client.post(f"/admin/users/{user_id}", data={"role": "planner", "municipality": "alpha"})  # deactivated
+    assert other.get("/m/alpha/").status_code == 302  # the session ends with the account
+    assert sign_in(web_app.test_client(), "new@alpha.org").status_code == 401
+
+
+def test_admin_cannot_lock_themselves_out(web_app, web_client, world):
+    sign_in(web_client, "admin@example.org")
+    with web_app.app_context():
+        admin_id = get_session().scalar(select(User.id).where(User.email == "admin@example.org"))
+    response = web_client.post(f"/admin/users/{admin_id}", data={"role": "viewer", "municipality": "alpha",
+                                                                 "active": "y"})
+    assert response.status_code == 422 and "your own administrator rights" in response.text

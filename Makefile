@@ -34,7 +34,11 @@ bench: install
 	$(BIN)/python -m bench
 
 # Catalogs: extract -> update -> (translate) -> compile. Core ignores plugins/ (see babel.cfg).
-translations-extract: $(INSTALLED)
+# Order-only on pybabel: an existing venv is used as it is (no reinstall because setup.cfg is newer).
+$(PYBABEL):
+	$(MAKE) $(INSTALLED)
+
+translations-extract: | $(PYBABEL)
 	@for entry in $(CATALOGS); do \
 	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; src=$${rest#*:}; \
 	  $(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
@@ -53,7 +57,7 @@ translations-update: translations-extract
 	  done; \
 	done
 
-translations-compile: $(INSTALLED)
+translations-compile: | $(PYBABEL)
 	@for entry in $(CATALOGS); do \
 	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; \
 	  [ -d $$dir ] && $(PYBABEL) compile --statistics -D $$domain -d $$dir || true; \

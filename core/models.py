@@ -164,6 +164,10 @@ class AnnualPlan(Base):
     # Facts recorded by workflow steps (consultation period, county opinion ...), by field name.
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     revision: Mapped[int] = mapped_column(default=0)
+    # Rule findings of the current revision, counted when it was saved, so that lists of plans
+    # (dashboards) need not run every plugin's rules on every request.
+    error_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    warning_count: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.interchange import apply_document, export_plan, export_section, replace_section
 from core.models import AnnualPlan, Municipality, PlanRevision, PlanStep, User
-from core.plugin_api import PlanKind, RowType, SectionSpec, WorkflowStep
+from core.plugin_api import PlanKind, RowType, SectionSpec, Severity, WorkflowStep
 from core.plugin_manager import Registry
 
 
@@ -55,17 +55,20 @@ def document_of(session: Session, registry: Registry, plan: AnnualPlan) -> dict[
 
 
 def record_revision(session: Session, registry: Registry, plan: AnnualPlan, user: User | None, action: str) -> None:
+    """Keep a snapshot of the plan as it now is, and count its findings for plan lists."""
+    from core.services.validation import validate_document
+
     session.flush()
+    plan_kind = plan_kind_of(registry, plan)
+    document = export_plan(session, plan, plan_kind)
+    findings = validate_document(registry, plan, plan_kind, document)
+    plan.error_count = sum(f.severity is Severity.ERROR for f in findings)
+    plan.warning_count = sum(f.severity is Severity.WARNING for f in findings)
     plan.revision += 1
     plan.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     session.add(
-        PlanRevision(
-            plan_id=plan.id,
-            number=plan.revision,
-            user_id=user.id if user else None,
-            action=action,
-            document=document_of(session, registry, plan),
-        )
+        PlanRevision(plan_id=plan.id, number=plan.revision, user_id=user.id if user else None, action=action,
+                     document=document)
     )
     session.flush()
 

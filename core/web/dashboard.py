@@ -10,10 +10,8 @@ from sqlalchemy import select
 
 from core.db import get_session
 from core.models import AnnualPlan, Role
-from core.plugin_api import Severity
 from core.plugin_manager import get_registry
 from core.web import tenancy
-from core.web.helpers import latest_document, plan_findings
 
 bp = Blueprint("dashboard", __name__, url_prefix="/m/<municipality>")
 bp.before_request(tenancy.load_municipality_from_url)
@@ -32,14 +30,8 @@ def index(municipality: str):
         plan_kind = tenancy.plan_kind_enabled(plan.kind)
         if plan_kind is None or (viewer and not tenancy.visible_to_viewer(plan, plan_kind)):
             continue
-        counts = {Severity.ERROR: 0, Severity.WARNING: 0}
-        if not viewer:
-            document = latest_document(session, plan)
-            for finding in plan_findings(registry, plan, plan_kind, document) if document else []:
-                if finding.severity in counts:
-                    counts[finding.severity] += 1
-        by_year[plan.year].append({"plan": plan, "kind": plan_kind, "errors": counts[Severity.ERROR],
-                                   "warnings": counts[Severity.WARNING]})
+        by_year[plan.year].append({"plan": plan, "kind": plan_kind, "errors": 0 if viewer else plan.error_count,
+                                   "warnings": 0 if viewer else plan.warning_count})
     panels = registry.collect_enabled("socialplan_dashboard_panels", m.enabled_plugins, municipality=m,
                                       session=session)
     return render_template("dashboard/index.html", by_year=dict(by_year), panels=panels,

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -114,13 +114,16 @@ def demo_load() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-@with_appcontext
-def serve(host: str, port: int, workers: int) -> None:
+@pass_script_info
+def serve(info: ScriptInfo, host: str, port: int, workers: int) -> None:
     """Serve the web application with a production WSGI server."""
     from core.wsgi_server import run
 
+    # No app context around the server (so no @with_appcontext): the workers would inherit it and
+    # every request would share its ``g``, i.e. the first request's signed-in user and CSRF token.
+    app = info.load_app()
     click.echo(f"socialplan is serving on http://{host}:{port}/")
-    run(current_app._get_current_object(), host, port, workers)
+    run(app, host, port, workers)
 
 
 # --- plugins -----------------------------------------------------------------------------------
@@ -402,6 +405,24 @@ def user_create(email: str, role: str, municipality: str | None) -> None:
         raise CLIError(str(error)) from None
     session.commit()
     click.echo(f"Created {role} {email.strip().lower()}.")
+
+
+@user.command("token")
+@click.option("--email", required=True)
+@with_appcontext
+@database_errors
+def user_token(email: str) -> None:
+    """Issue a new API token for an account and print it (only its digest is stored)."""
+    from core.models import User
+    from core.services.accounts import issue_api_token
+
+    session = get_session()
+    account = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if account is None:
+        raise CLIError(f"There is no account '{email}'.")
+    token = issue_api_token(session, account)
+    session.commit()
+    click.echo(token)
 
 
 def _plugin_commands() -> None:

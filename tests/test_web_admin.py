@@ -63,3 +63,24 @@ def test_admin_cannot_lock_themselves_out(web_app, web_client, world):
     response = web_client.post(f"/admin/users/{admin_id}", data={"role": "viewer", "municipality": "alpha",
                                                                  "active": "y"})
     assert response.status_code == 422 and "your own administrator rights" in response.text
+
+
+def test_admin_issues_an_api_token_shown_once_that_opens_the_api(web_app, web_client, world):
+    import re
+
+    sign_in(web_client, "admin@example.org")
+    with web_app.app_context():
+        planner = get_session().scalar(select(User).where(User.role == "planner"))
+        planner_id, email = planner.id, planner.email
+    assert "Issue a new API token" in web_client.get(f"/admin/users/{planner_id}").text
+    page = web_client.post(f"/admin/users/{planner_id}/token").text
+    token = re.search(r'id="api-token" type="text" readonly value="([^"]+)"', page).group(1)
+    api = web_app.test_client()
+    me = api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.get_json()["email"] == email
+    # a second token replaces the first
+    web_client.post(f"/admin/users/{planner_id}/token")
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    with web_app.app_context():
+        stored = get_session().get(User, planner_id).api_token_hash
+    assert stored and token not in stored

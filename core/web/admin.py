@@ -151,3 +151,19 @@ def edit_user(user_id: int):
             flash(_("The account %(email)s was saved.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user), 422 if request.method == "POST" else 200
+
+
+@bp.route("/users/<int:user_id>/token", methods=["POST"])
+def issue_token(user_id: int):
+    """Issue a new API token; it is shown once, only its digest is kept."""
+    from core.services.accounts import issue_api_token
+
+    session = get_session()
+    user = session.get(User, user_id)
+    if user is None:
+        abort(404)
+    token = issue_api_token(session, user)
+    session.add(AuditEvent(user_id=current_user.id, municipality_id=user.municipality_id,
+                           action="api token issued", detail=user.email))
+    session.commit()
+    return render_template("admin/token.html", user=user, token=token)

@@ -48,7 +48,7 @@ def test_add_edit_move_remove_each_keep_a_revision(web_app, web_client, world):
     assert revision_count(web_app, world.alpha_draft) == start + 1
     # totals after the save: 1000.50 + 250 + 1486.50 local, 500 state, per source and overall with shares
     assert "Budget totals" in response.text
-    assert "2.737,00" in response.text and "3.237,00" in response.text and "84,55" in response.text
+    assert "2,737.00" in response.text and "3,237.00" in response.text and "84.55" in response.text
 
     web_client.post(f"{base}/rows/2", data={**SERVICE_FORM, "name__en": "Night shelter (renamed)"})
     assert rows_of(web_app, world.alpha_draft)[2]["name"]["en"] == "Night shelter (renamed)"

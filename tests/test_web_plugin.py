@@ -122,13 +122,13 @@ def build_world(app: Flask) -> World:
     registry = app.extensions["socialplan.registry"]
     with app.app_context():
         session = get_session()
-        create_user(session, "admin@example.org", PASSWORD, "admin", None)
+        create_user(session, "admin@example.org", PASSWORD, "admin", None, "en")
         ids = {}
         for slug, name in (("alpha", {"en": "Alpha", "ro": "Alfa"}), ("beta", {"en": "Beta"})):
             municipality = create_municipality(session, slug, name, "XX", "ro", "RON")
             set_plugin_enabled(session, registry, municipality, "testplugin", True)
-            create_user(session, f"planner@{slug}.org", PASSWORD, "planner", municipality)
-            create_user(session, f"viewer@{slug}.org", PASSWORD, "viewer", municipality)
+            create_user(session, f"planner@{slug}.org", PASSWORD, "planner", municipality, "en")
+            create_user(session, f"viewer@{slug}.org", PASSWORD, "viewer", municipality, "en")
             draft = plans.create_plan(session, registry, municipality, 2025, KIND, None)
             plans.add_row(session, registry, draft, "services", service("Day centre"), None)
             plans.add_row(session, registry, draft, "services", service("Home care", amount="250"), None)

@@ -340,8 +340,16 @@ class ReportBuilder:
         # A header cell spanning several columns heads a group of them: centred over the group.
         grouped = {tuple(span[1]) for span in spans if span[0] == "SPAN" and span[1][0] != span[2][0]}
         data = [cells.header(row, {c for c, r in grouped if r == n}) for n, row in enumerate(header)]
-        data.extend(cells.body(row, bold=False) for row in rows)
-        data.extend(cells.body(row, bold=True) for row in totals)
+        # A cell spanning columns may use their whole width before it has to wrap.
+        merged: dict[int, dict[int, float]] = {}
+        for command in spans:
+            if command[0] == "SPAN" and command[1][0] != command[2][0]:
+                (first, row_number), last = command[1], command[2][0]
+                merged.setdefault(row_number, {})[first] = sum(widths[first:last + 1])
+        offset = len(header)
+        data.extend(cells.body(row, False, merged.get(offset + n, {})) for n, row in enumerate(rows))
+        offset += len(rows)
+        data.extend(cells.body(row, True, merged.get(offset + n, {})) for n, row in enumerate(totals))
         kinds = [_HEAD] * len(header) + [_BODY] * len(rows) + [_TOTAL] * len(totals)
         # splitInRow: a row taller than a page (a long text typed into a cell) is split inside the
         # row rather than failing the report; only where both parts get at least that many points,
@@ -609,6 +617,23 @@ def _cell_styles(kinds: list[tuple[type[CellStyle], type[CellStyle]]], ncols: in
     return [[kind[col in right]("") for col in range(ncols)] for kind in kinds]
 
 
+def _split_lines(text: str, font: str, width: float) -> list[str]:
+    """Greedy line breaking at ordinary spaces only: a no-break space ('98\u00a0%', '1\u00a0486')
+    holds, which ReportLab's simpleSplit (str.split()) does not respect."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and stringWidth(candidate, font, CELL_FONT_SIZE) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
 class _CellMaker:
     """Turns a table's rows of strings into cells: plain strings unless the text must wrap."""
 
@@ -619,8 +644,6 @@ class _CellMaker:
         self.right = right
         self.wrap = wrap
         self.inner = [w - 2 * CELL_PADDING for w in widths]
-        # Below this many characters a plain string surely fits (no glyph is wider than 1 em).
-        self.safe_len = [int(w // CELL_FONT_SIZE) for w in self.inner]
 
     def _paragraph(self, text: str, col: int, bold: bool) -> Paragraph:
         name = ("cell_bold" if bold else "cell") + ("_right" if col in self.right else "")
@@ -637,16 +660,36 @@ class _CellMaker:
                 cells.append(self._paragraph(str(text), col, True))
         return cells
 
-    def body(self, row: Sequence[Any], bold: bool) -> list[Any]:
+    def body(self, row: Sequence[Any], bold: bool, merged: dict[int, float] | None = None) -> list[Any]:
+        """``merged``: columns whose cell spans several, with the width of the span."""
         cells: list[Any] = []
         for col, value in enumerate(row):
             text = value if isinstance(value, str) else ("" if value is None else str(value))
-            if text and (col in self.wrap or (len(text) > self.safe_len[col] and self._overflows(text, col, bold))):
-                cells.append(self._paragraph(text, col, bold))
+            width = merged[col] - 2 * CELL_PADDING if merged and col in merged else self.inner[col]
+            # Below this many characters a plain string surely fits (no glyph is wider than 1 em).
+            safe_len = int(width // CELL_FONT_SIZE)
+            if text and (col in self.wrap or (len(text) > safe_len and self._overflows(text, width, bold))):
+                cells.append(self._wrapped(text, width, bold))
             else:
                 cells.append(text)
         return cells
 
-    def _overflows(self, text: str, col: int, bold: bool) -> bool:
+    def _wrapped(self, text: str, width: float, bold: bool) -> str:
+        """``text`` broken into lines that fit ``width``, as a plain string cell: it prints like a
+        Paragraph of the cell's style, but a Table measures and draws it many times faster (a Paragraph
+        is parsed once and wrapped again for every page a long table is split over)."""
         font = self.styles["cell_bold" if bold else "cell"].fontName
-        return any(stringWidth(line, font, CELL_FONT_SIZE) > self.inner[col] for line in text.split("\n"))
+        lines: list[str] = []
+        for line in _split_lines(text, font, width):
+            while stringWidth(line, font, CELL_FONT_SIZE) > width and len(line) > 1:  # a word wider than the column
+                cut = len(line) - 1
+                while cut > 1 and stringWidth(line[:cut], font, CELL_FONT_SIZE) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+            lines.append(line)
+        return "\n".join(lines)
+
+    def _overflows(self, text: str, width: float, bold: bool) -> bool:
+        font = self.styles["cell_bold" if bold else "cell"].fontName
+        return any(stringWidth(line, font, CELL_FONT_SIZE) > width for line in text.split("\n"))

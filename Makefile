@@ -30,8 +30,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+# Benchmarks with floors (issues 3 and 5), not part of `make test`; `make bench BENCH_ARGS=--quick` for a smoke run.
 bench: install
-	$(BIN)/python -m bench
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Catalogs: extract -> update -> (translate) -> compile. Core ignores plugins/ (see babel.cfg).
 # Order-only on pybabel: an existing venv is used as it is (no reinstall because setup.cfg is newer).

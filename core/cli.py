@@ -110,7 +110,7 @@ def demo_load() -> None:
         click.echo(f"  {account.email:<36} {account.role:<8} {account.municipality or '(all municipalities)'}")
 
 
-@cli.command("serve")
+@cli.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
@@ -119,7 +119,7 @@ def serve(info: ScriptInfo, host: str, port: int, workers: int) -> None:
     """Serve the web application with a production WSGI server."""
     from core.wsgi_server import run
 
-    # No app context around the server (so no @with_appcontext): the workers would inherit it and
+    # No app context around the server (AppGroup adds one unless told not to): workers would inherit it and
     # every request would share its ``g``, i.e. the first request's signed-in user and CSRF token.
     app = info.load_app()
     click.echo(f"socialplan is serving on http://{host}:{port}/")

@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core.models import (
     AnnualPlan,
@@ -223,6 +223,8 @@ def section_rows(session: Session, plan: AnnualPlan, row_type: RowType, section:
         return []
     model, to_dict = ROW_MODELS[row_type]
     query = select(model).where(model.plan_id == plan.id, model.section == section).order_by(model.position)
+    if model is Service:  # one query for all budget lines, not one per service
+        query = query.options(selectinload(Service.budget_lines))
     return [to_dict(row) for row in session.scalars(query)]
 
 

@@ -240,12 +240,18 @@ def test_row_taller_than_a_page_splits_instead_of_failing(app):
 
 
 def test_a_plain_cell_too_wide_for_its_column_wraps():
-    from reportlab.platypus import Paragraph
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from core.reports.engine import _CellMaker, styles
+    from core.reports.engine import CELL_FONT_SIZE, CELL_PADDING, _CellMaker, styles
 
-    cells = _CellMaker(styles(), [60.0, 60.0], frozenset(), frozenset({1})).body(["x" * 40, "12"], bold=False)
-    assert isinstance(cells[0], Paragraph) and cells[1] == "12"
+    maker = _CellMaker(styles(), [60.0, 60.0], frozenset({1}), frozenset())
+    cells = maker.body(["x" * 40, "un text lung de împărțit pe rânduri"], bold=False)
+    for cell, text in zip(cells, ["x" * 40, "un text lung de împărțit pe rânduri"], strict=True):
+        lines = cell.split("\n")
+        assert len(lines) > 1 and "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert all(stringWidth(line, styles()["cell"].fontName, CELL_FONT_SIZE) <= 60 - 2 * CELL_PADDING
+                   for line in lines)
+    assert maker.body(["12", "ok"], bold=False) == ["12", "ok"]
 
 
 def test_table_rows_must_match_the_columns(app):

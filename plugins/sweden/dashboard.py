@@ -57,4 +57,5 @@ def panels(municipality: Municipality, session: Session, today: dt.date | None =
     from core.i18n import current_locale
 
     context = panel_context(session, municipality.id, today or dt.date.today(), current_locale())
+    context["slug"] = municipality.slug  # links are built without a request's municipality too (tests, exports)
     return [DashboardPanel(_l("Follow-ups and deficiency cases"), "sweden/dashboard_panel.html", context)]

@@ -269,20 +269,22 @@ class QuestionTemplate(Base):
 
 
 class Answer(Base):
-    """One de-identified answer: no person, only the unit, the district and an interview number."""
+    """One de-identified answer: no person, only the unit, the district and an interview number.
+
+    A fact table without foreign keys: on PostgreSQL each key cost a lookup per row, two thirds of
+    a million-answer import. The import checks unit, template and municipality itself, and
+    triggers (migration sweden_0003) delete a unit's or a template's answers with it, as a
+    cascade would. Results are read from :class:`AnswerCell`, not from here.
+    """
 
     __tablename__ = "se_answer"
-    __table_args__ = (
-        # Covers the results query (sweden_0002): it reads no table row.
-        Index("ix_se_answer_results", "municipality_id", "year", "respondent", "area", "district", "unit_id",
-              "response", "positive"),
-    )
+    __table_args__ = (Index("ix_se_answer_template_year", "template_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
-    template_id: Mapped[int] = mapped_column(ForeignKey("se_question_template.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int]
+    template_id: Mapped[int]
     year: Mapped[int]
-    unit_id: Mapped[int] = mapped_column(ForeignKey("se_unit.id", ondelete="CASCADE"))
+    unit_id: Mapped[int]
     district: Mapped[str] = mapped_column(String(120), default="")
     response: Mapped[int]  # groups the answers of one interview; not a person's identity
     respondent: Mapped[str] = mapped_column(String(20), default="person")  # person | next_of_kin
@@ -291,6 +293,29 @@ class Answer(Base):
     value: Mapped[int]
     # At or above the question's scale's 'positive from' value, fixed at import (templates never change).
     positive: Mapped[bool] = mapped_column(default=False)
+
+
+class AnswerCell(Base):
+    """The answers of one template and year counted per respondent kind x area x district x unit.
+
+    Rebuilt from :class:`Answer` whenever answers are written (``individual.refresh_cells``), so
+    that results, suppression included, read a few thousand rows instead of a million.
+    """
+
+    __tablename__ = "se_answer_cell"
+    __table_args__ = (Index("ix_se_answer_cell_lookup", "municipality_id", "year", "respondent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    template_id: Mapped[int] = mapped_column(ForeignKey("se_question_template.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    respondent: Mapped[str] = mapped_column(String(20))
+    area: Mapped[str] = mapped_column(String(40))
+    district: Mapped[str] = mapped_column(String(120))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("se_unit.id", ondelete="CASCADE"))
+    answers: Mapped[int]
+    positive: Mapped[int]
+    respondents: Mapped[int]
 
 
 SWEDEN_TABLES = [
@@ -308,5 +333,6 @@ SWEDEN_TABLES = [
         LexSarahReport,
         QuestionTemplate,
         Answer,
+        AnswerCell,
     )
 ]

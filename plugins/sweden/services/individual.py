@@ -15,10 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from plugins.sweden.models import Answer, QuestionTemplate, SwedenSettings, Unit
+from plugins.sweden.models import Answer, AnswerCell, QuestionTemplate, SwedenSettings, Unit
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.suppression import SuppressedTable, suppress
 
@@ -105,7 +105,24 @@ def record_answers(
         answers.append(_answer(template, year, definition, questions, areas, units, number, row))
     session.add_all(answers)
     session.flush()
+    refresh_cells(session, template, year)
     return len(answers)
+
+
+def refresh_cells(session: Session, template: QuestionTemplate, year: int) -> None:
+    """Recount the template's answers of ``year`` into se_answer_cell: one GROUP BY, run where answers change."""
+    session.execute(delete(AnswerCell).where(AnswerCell.template_id == template.id, AnswerCell.year == year))
+    counts = (
+        select(Answer.municipality_id, Answer.template_id, Answer.year, Answer.respondent, Answer.area,
+               Answer.district, Answer.unit_id, func.count(), func.sum(case((Answer.positive, 1), else_=0)),
+               func.count(Answer.response.distinct()))
+        .where(Answer.template_id == template.id, Answer.year == year)
+        .group_by(Answer.municipality_id, Answer.template_id, Answer.year, Answer.respondent, Answer.area,
+                  Answer.district, Answer.unit_id)
+    )
+    columns = ["municipality_id", "template_id", "year", "respondent", "area", "district", "unit_id", "answers",
+               "positive", "respondents"]
+    session.execute(insert(AnswerCell).from_select(columns, counts))
 
 
 def _answer(template, year, definition, questions, areas, units, number, row: AnswerRow) -> Answer:
@@ -173,34 +190,37 @@ def area_results(
     """Results per area x unit, aggregated in SQL, suppressed in Python."""
     definition = merged_definition(template)
     threshold = threshold if threshold is not None else threshold_for(session, template.municipality_id)
-    # One pass over the covering index ix_se_answer_results: per area x district x unit.
+    # The counts per area x district x unit kept by refresh_cells: a few rows per unit, not per answer.
     query = (
-        select(Answer.area, Answer.district, Answer.unit_id, func.sum(case((Answer.positive, 1), else_=0)),
-               func.count(), func.count(Answer.response.distinct()))
-        .where(Answer.municipality_id == template.municipality_id, Answer.year == year,
-               Answer.respondent == respondent)
-        .group_by(Answer.area, Answer.district, Answer.unit_id)
+        select(AnswerCell.area, AnswerCell.unit_id, func.sum(AnswerCell.positive), func.sum(AnswerCell.answers),
+               func.sum(AnswerCell.respondents))
+        .where(AnswerCell.municipality_id == template.municipality_id, AnswerCell.year == year,
+               AnswerCell.respondent == respondent)
+        .group_by(AnswerCell.area, AnswerCell.unit_id)
     )
     if district is not None:
-        query = query.where(Answer.district == district)
+        query = query.where(AnswerCell.district == district)
     by_area: dict[str, dict[int, tuple[int, int, int]]] = {}
-    for area_code, _district, unit_id, positive, count, respondents in session.execute(query):
+    for area_code, unit_id, positive, count, respondents in session.execute(query):
         by_area.setdefault(area_code, {})[unit_id] = (int(positive or 0), int(count), int(respondents))
     unit_ids = sorted({unit_id for cells in by_area.values() for unit_id in cells})
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
     ordered = sorted(units.values(), key=lambda u: (u.district, u.name))
+    units_tuple = tuple(ordered)
+    ids = [u.id for u in ordered]  # plain ints: the loops below run areas x units times
+    none = (0, 0, 0)
     results = []
     for area in definition["areas"]:
-        cells = {unit_id: (None, None, *values) for unit_id, values in by_area.get(area["code"], {}).items()}
+        cells = by_area.get(area["code"])
         if not cells:
             continue
-        counts = [[int(cells[u.id][2] or 0), int(cells[u.id][3]) - int(cells[u.id][2] or 0)] if u.id in cells
-                  else [0, 0] for u in ordered]
-        respondents = [int(cells[u.id][4]) if u.id in cells else 0 for u in ordered]
+        rows = [cells.get(unit_id, none) for unit_id in ids]
+        counts = [[positive, count - positive] for positive, count, _ in rows]
+        respondents = [n for _, _, n in rows]
         # A unit with too few respondents is hidden whole, whatever its answer counts.
         primary = {(i, j) for i, n in enumerate(respondents) if 0 < n < threshold for j in range(3)
                    if (counts[i] + [sum(counts[i])])[j] > 0}
-        results.append(AreaResult(area["code"], tuple(ordered), tuple(respondents),
+        results.append(AreaResult(area["code"], units_tuple, tuple(respondents),
                                   suppress(counts, threshold, primary)))
     return results
 

@@ -109,3 +109,26 @@ def test_viewer_sees_units_without_edit_buttons(demo_client):
     assert "Solgårdens äldreboende (egen regi)" in html and 'id="add-unit"' not in html
     assert demo_client.get("/m/huddinge/sweden/units/new").status_code == 403
     assert demo_client.post("/m/huddinge/sweden/lex-sarah", data={"year": "2026", "area": "lss"}).status_code == 403
+
+
+def test_every_page_renders_in_swedish(demo_app, demo_client):
+    sign_in(demo_client, "planner@stockholm.demo", locale="sv")
+    unit_id = _unit_id(demo_app, "SO-SH")
+    from core.db import get_session
+    from plugins.sweden.models import DeficiencyCase
+
+    with demo_app.app_context():
+        case_id = get_session().scalar(select(DeficiencyCase.id))
+    pages = {"/m/stockholm/sweden/": "Uppföljningsöversikt", "/m/stockholm/sweden/units": "Lägg till en enhet",
+             f"/m/stockholm/sweden/units/{unit_id}": "Registrera en brist",
+             f"/m/stockholm/sweden/units/{unit_id}/edit": "Spara enheten",
+             f"/m/stockholm/sweden/units/{unit_id}/followups/new": "Registrera uppföljningen",
+             f"/m/stockholm/sweden/units/{unit_id}/deficiencies/new": "Allvarlig brist",
+             f"/m/stockholm/sweden/cases/{case_id}": "Ta emot åtgärdsplanen",
+             "/m/stockholm/sweden/cases": "Bristärenden", "/m/stockholm/sweden/calendar/2026": "Uppföljningskalender",
+             "/m/stockholm/sweden/lex-sarah": "Registrera en lex Sarah-rapport",
+             "/m/stockholm/sweden/import": "Importera svaren", "/m/stockholm/": "Uppföljningsöversikt"}
+    for path, text in pages.items():
+        answer = demo_client.get(path)
+        assert answer.status_code == 200, path
+        assert text in answer.get_data(as_text=True), (path, text)

@@ -10,8 +10,11 @@ copied (the pages measured read the plan's rows, not its history); finding count
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,21 +51,36 @@ def create_bench_app(instance: Instance) -> Flask:
     return create_app({"DATABASE_URL": instance.url, "SECRET_KEY": SECRET})
 
 
+_TEMPLATE: list[Path] = []  # the first instance's database, copied for the next ones in this process
+
+
 def make_instance(folder: Path) -> Instance:
-    """A migrated database with the demo data in ``folder``."""
+    """A migrated database with the demo data in ``folder`` (built once per process, then copied)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    instance = Instance(folder, folder / "socialplan.sqlite")
+    if _TEMPLATE and _TEMPLATE[0].exists():
+        shutil.copyfile(_TEMPLATE[0], instance.database)
+        return instance
+    _build(instance)
+    template = Path(tempfile.mkdtemp(prefix="socialplan-bench-template-"))
+    atexit.register(shutil.rmtree, template, True)
+    _TEMPLATE[:] = [template / "socialplan.sqlite"]
+    shutil.copyfile(instance.database, _TEMPLATE[0])
+    return instance
+
+
+def _build(instance: Instance) -> None:
     from core.db import get_session
     from core.demo import load_demo
     from core.migrate import upgrade
 
-    folder.mkdir(parents=True, exist_ok=True)
-    instance = Instance(folder, folder / "socialplan.sqlite")
     app = create_bench_app(instance)
     with app.app_context():
         upgrade()
         load_demo(get_session(), app.extensions["socialplan.registry"])
+        # Give the connection back first, so the demo rows leave the WAL file for the database file.
         get_session().close()
     app.extensions["socialplan.engine"].dispose()
-    return instance
 
 
 def _columns(db: sqlite3.Connection, table: str) -> list[str]:

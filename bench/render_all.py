@@ -29,7 +29,7 @@ def socialplan() -> str:
 
 
 def run(quick: bool = False) -> dict[str, float]:
-    municipalities = 40 if quick else MUNICIPALITIES
+    municipalities = 6 if quick else MUNICIPALITIES
     with tempfile.TemporaryDirectory(prefix="render-all-bench-") as folder:
         start = time.perf_counter()
         instance = make_instance(Path(folder) / "instance")

@@ -136,6 +136,10 @@ class PlanKind:
     statuses: tuple[str, ...] = ("draft", "submitted", "approved")
     read_only_statuses: tuple[str, ...] = ("approved",)
     copy_forward: tuple[str, ...] = ()  # section keys copied into next year's plan
+    # Labels of statuses and of the facts workflow steps record, beyond core's own
+    # (draft/submitted/approved; council_decision_ref/council_decision_date).
+    status_labels: Mapping[str, Any] = field(default_factory=dict)
+    fact_labels: Mapping[str, Any] = field(default_factory=dict)
 
     def section(self, key: str) -> SectionSpec | None:
         return next((s for s in self.sections if s.key == key), None)

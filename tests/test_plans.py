@@ -130,8 +130,8 @@ def test_every_change_keeps_a_revision(kitchen):
     kitchen.session.commit()
     numbers = [r.number for r in plan.revisions]
     assert numbers == [1, 2, 3, 4, 5]
-    assert [r.action for r in plan.revisions][1:] == [
-        "add row to meetings", "edit row 2 of meetings", "move row 2 of meetings", "remove row 2 of meetings"]
+    assert [r.action for r in plan.revisions] == [
+        "imported", "row-added meetings 2", "row-edited meetings 2", "row-moved meetings 2", "row-removed meetings 2"]
     meetings = [r.document["sections"]["meetings"]["rows"] for r in plan.revisions]
     assert meetings[3] == [{"participants": "CCC", "frequency": "lunar"}, {"participants": "DAS, DGASPC",
                                                                           "frequency": "monthly"}]

@@ -40,3 +40,19 @@ def test_budget_line_amount_and_header_and_text_changes():
     section = diff.sections[0]
     assert section.rows[0].changed_keys == {"budget[0].amount"}
     assert [c.key for c in section.other if c.changed] == ["text.en"]
+
+
+def test_revision_actions_read_in_the_readers_language(app):
+    from flask_babel import force_locale
+
+    from core.web.helpers import describe_action
+    from tests.fixtures.kitchen import KitchenPlugin
+
+    kind = KitchenPlugin().socialplan_plan_kinds()[0]
+    with app.test_request_context(), force_locale("en"):
+        assert describe_action("row-added meetings 2", kind) == "Row 2 added to Meetings"
+        assert describe_action("step approve", kind) == "Workflow step: Approve"
+        assert describe_action("copied-from 2020", kind) == "Copied from the plan of 2020"
+        assert describe_action("something-else x", kind) == "something-else x"
+    with app.test_request_context(), force_locale("ro"):
+        assert describe_action("reopened", kind) != "Reopened as a new revision"

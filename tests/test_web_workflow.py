@@ -86,7 +86,7 @@ def test_approved_plan_refuses_edits_and_reopens_as_a_new_revision(web_app, web_
     assert reopened.status == "draft" and reopened.revision == before + 1
     assert "A new revision is open for editing." in response.text
     page = web_client.get(f"{base}/revisions").text
-    assert "reopen as new revision" in page and "step approve" in page and "planner@alpha.org" in page
+    assert "Reopened as a new revision" in page and "Workflow step: Approve" in page and "planner@alpha.org" in page
     assert web_client.post(f"{base}/sections/services/rows/new", data=SERVICE_ROW).status_code == 302
 
 

@@ -23,6 +23,12 @@ from core.plugin_api import PlanKind, RowType, SectionSpec, Severity, WorkflowSt
 from core.plugin_manager import Registry
 
 
+# A revision's action is stored as "<verb> [<section>] [<row number>]" (or "<verb> <value>") so
+# that pages can describe it in the reader's language; see core.web.helpers.describe_action.
+def action(verb: str, *parts: object) -> str:
+    return " ".join([verb, *map(str, parts)])
+
+
 class PlanError(Exception):
     """A change that cannot be made; the message is translated and meant for the user."""
 
@@ -54,7 +60,7 @@ def document_of(session: Session, registry: Registry, plan: AnnualPlan) -> dict[
     return export_plan(session, plan, plan_kind_of(registry, plan))
 
 
-def record_revision(session: Session, registry: Registry, plan: AnnualPlan, user: User | None, action: str) -> None:
+def record_revision(session: Session, registry: Registry, plan: AnnualPlan, user: User | None, what: str) -> None:
     """Keep a snapshot of the plan as it now is, and count its findings for plan lists."""
     from core.services.validation import validate_document
 
@@ -67,7 +73,7 @@ def record_revision(session: Session, registry: Registry, plan: AnnualPlan, user
     plan.revision += 1
     plan.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     session.add(
-        PlanRevision(plan_id=plan.id, number=plan.revision, user_id=user.id if user else None, action=action,
+        PlanRevision(plan_id=plan.id, number=plan.revision, user_id=user.id if user else None, action=what,
                      document=document)
     )
     session.flush()
@@ -109,16 +115,20 @@ def change_section(
     section_key: str,
     change: Callable[[dict[str, Any]], None],
     user: User | None,
-    action: str,
+    what: str | Callable[[], str],
 ) -> None:
-    """Apply ``change`` to a copy of the section's content, write it and keep a revision."""
+    """Apply ``change`` to a copy of the section's content, write it and keep a revision.
+
+    ``what`` is the revision's action (see :func:`action`), or a function that gives it once the
+    change has run.
+    """
     plan_kind = plan_kind_of(registry, plan)
     _require_editable(plan, plan_kind)
     spec = _section(plan_kind, section_key)
     content = copy.deepcopy(export_section(session, plan, spec))
     change(content)
     replace_section(session, plan, spec, content, f"$.sections.{spec.key}")
-    record_revision(session, registry, plan, user, action)
+    record_revision(session, registry, plan, user, what() if callable(what) else what)
 
 
 def _check_index(rows: list[Any], index: int) -> None:
@@ -127,10 +137,15 @@ def _check_index(rows: list[Any], index: int) -> None:
 
 
 def add_row(session, registry, plan, section_key: str, row: dict[str, Any], user, position: int | None = None):
-    def change(content):
-        content["rows"].insert(len(content["rows"]) if position is None else position, row)
+    added: list[int] = []
 
-    change_section(session, registry, plan, section_key, change, user, f"add row to {section_key}")
+    def change(content):
+        index = len(content["rows"]) if position is None else position
+        content["rows"].insert(index, row)
+        added.append(index + 1)
+
+    change_section(session, registry, plan, section_key, change, user, lambda: action("row-added", section_key,
+                                                                                     added[0]))
 
 
 def update_row(session, registry, plan, section_key: str, index: int, row: dict[str, Any], user):
@@ -138,7 +153,7 @@ def update_row(session, registry, plan, section_key: str, index: int, row: dict[
         _check_index(content["rows"], index)
         content["rows"][index] = row
 
-    change_section(session, registry, plan, section_key, change, user, f"edit row {index + 1} of {section_key}")
+    change_section(session, registry, plan, section_key, change, user, action("row-edited", section_key, index + 1))
 
 
 def delete_row(session, registry, plan, section_key: str, index: int, user):
@@ -146,7 +161,7 @@ def delete_row(session, registry, plan, section_key: str, index: int, user):
         _check_index(content["rows"], index)
         del content["rows"][index]
 
-    change_section(session, registry, plan, section_key, change, user, f"remove row {index + 1} of {section_key}")
+    change_section(session, registry, plan, section_key, change, user, action("row-removed", section_key, index + 1))
 
 
 def move_row(session, registry, plan, section_key: str, index: int, offset: int, user):
@@ -156,7 +171,7 @@ def move_row(session, registry, plan, section_key: str, index: int, offset: int,
         target = max(0, min(len(rows) - 1, index + offset))
         rows.insert(target, rows.pop(index))
 
-    change_section(session, registry, plan, section_key, change, user, f"move row {index + 1} of {section_key}")
+    change_section(session, registry, plan, section_key, change, user, action("row-moved", section_key, index + 1))
 
 
 def set_section_text(session, registry, plan, section_key: str, user, *, text=None, footnote=None,
@@ -169,7 +184,7 @@ def set_section_text(session, registry, plan, section_key: str, user, *, text=No
         if not_applicable is not None:
             content["not_applicable"] = not_applicable
 
-    change_section(session, registry, plan, section_key, change, user, f"edit text of {section_key}")
+    change_section(session, registry, plan, section_key, change, user, action("text-edited", section_key))
 
 
 # --- workflow ----------------------------------------------------------------------------------
@@ -208,7 +223,7 @@ def take_step(
     session.add(PlanStep(plan_id=plan.id, step=step.code, from_status=plan.status, to_status=step.target,
                          user_id=user.id if user else None, data=_jsonable(data)))
     plan.status = step.target
-    record_revision(session, registry, plan, user, f"step {step.code}")
+    record_revision(session, registry, plan, user, action("step", step.code))
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -236,7 +251,7 @@ def reopen(session: Session, registry: Registry, plan: AnnualPlan, user: User | 
     session.add(PlanStep(plan_id=plan.id, step="reopen", from_status=plan.status, to_status=plan_kind.statuses[0],
                          user_id=user.id if user else None, data={}))
     plan.status = plan_kind.statuses[0]
-    record_revision(session, registry, plan, user, "reopen as new revision")
+    record_revision(session, registry, plan, user, action("reopened"))
 
 
 YEAR_PATTERN = re.compile(r"\b(19|20)\d{2}\b")
@@ -261,7 +276,7 @@ def copy_from_previous_year(
                     line["year"] = year
         replace_section(session, plan, spec, content, f"$.sections.{key}")
     plan.title = dict(previous.title or {})
-    record_revision(session, registry, plan, user, f"copy from {year - 1}")
+    record_revision(session, registry, plan, user, action("copied-from", year - 1))
     return plan
 
 
@@ -286,5 +301,5 @@ def import_document(session: Session, registry: Registry, document: dict[str, An
         session.add(plan)
         session.flush()
     apply_document(session, plan, plan_kind, document)
-    record_revision(session, registry, plan, user, "import")
+    record_revision(session, registry, plan, user, action("imported"))
     return plan

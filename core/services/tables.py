@@ -728,12 +728,12 @@ def rows_from_xlsx(data: bytes, document: dict[str, Any], plan_kind: PlanKind, s
 
 def replace_rows(session, registry: Registry, plan, section: str, rows: list[dict[str, Any]], user) -> None:
     """Write imported rows in place of the section's rows: one change, one revision."""
-    from core.services.plans import change_section
+    from core.services.plans import action, change_section
 
     def change(content: dict[str, Any]) -> None:
         content["rows"] = rows
 
-    change_section(session, registry, plan, section, change, user, f"import table {section}")
+    change_section(session, registry, plan, section, change, user, action("table-imported", section))
 
 
 __all__ = [

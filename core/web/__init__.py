@@ -86,12 +86,14 @@ def _register_errors(app: Flask) -> None:
 
 def _register_template_globals(app: Flask) -> None:
     # Globals rather than a context processor: imported macros see globals, not the context.
-    from core.web.forms import layout_of
+    from core.web.forms import layout_of, step_field_label
     from core.web.helpers import (
         SEVERITY_LABELS,
         columns_of,
+        describe_action,
         field_anchor,
         format_cell,
+        format_fact,
         row_budget_total,
         status_label,
         value_at,
@@ -102,6 +104,7 @@ def _register_template_globals(app: Flask) -> None:
         translated=translated, tr=tr, layout_of=layout_of, status_label=status_label, format_cell=format_cell,
         field_anchor=field_anchor, value_at=value_at, columns_of=columns_of, row_budget_total=row_budget_total,
         format_datetime=format_datetime, severity_label=lambda severity: str(SEVERITY_LABELS.get(severity, severity)),
+        describe_action=describe_action, step_field_label=step_field_label, format_fact=format_fact,
     )
 
 

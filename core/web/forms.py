@@ -50,7 +50,7 @@ from wtforms.widgets import TextInput
 from core.i18n import LOCALES, current_locale, locale_display_name, translated
 from core.interchange import decimal_to_json
 from core.models import ObjectiveLevel, Role, ServiceStatus
-from core.plugin_api import Column, FundingSource, RowType, SectionSpec
+from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -548,28 +548,30 @@ def section_text_form() -> type[Form]:
     return type("SectionTextForm", (Form,), attrs)
 
 
-# Labels of the facts core's and the plugins' workflow steps record; unknown names get a readable form.
+# Labels of the facts core's workflow steps record; plan kinds label their own (PlanKind.fact_labels).
 STEP_FIELD_LABELS = {
     "council_decision_ref": _l("Council decision number"),
     "council_decision_date": _l("Council decision date"),
-    "county_opinion_ref": _l("County opinion number"),
-    "county_opinion_date": _l("County opinion date"),
-    "consultation_start": _l("Consultation start date"),
-    "consultation_end": _l("Consultation end date"),
     "note": _l("Note"),
 }
+DATE_FACT_SUFFIXES = ("_date", "_start", "_end")
 
 
-def step_field_label(name: str) -> Any:
-    return STEP_FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
+def is_date_fact(name: str) -> bool:
+    return name.endswith(DATE_FACT_SUFFIXES)
 
 
-def step_form(field_names: tuple[str, ...]) -> type[Form]:
+def step_field_label(name: str, plan_kind: PlanKind | None = None) -> Any:
+    label = (plan_kind.fact_labels.get(name) if plan_kind else None) or STEP_FIELD_LABELS.get(name)
+    return label or name.replace("_", " ").capitalize()
+
+
+def step_form(field_names: tuple[str, ...], plan_kind: PlanKind | None = None) -> type[Form]:
     """The form of a workflow step: one required input per fact it records; dates as date inputs."""
     attrs: dict[str, Any] = {}
     for name in field_names:
-        label = step_field_label(name)
-        if name.endswith("_date") or name.endswith("_start") or name.endswith("_end"):
+        label = step_field_label(name, plan_kind)
+        if is_date_fact(name):
             attrs[name] = DateField(label, [InputRequired(message=_l("This field is required."))])
         else:
             attrs[name] = StringField(label, [InputRequired(message=_l("This field is required.")), Length(max=120)])

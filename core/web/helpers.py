@@ -30,9 +30,40 @@ SEVERITY_LABELS = {Severity.ERROR: _l("Error"), Severity.WARNING: _l("Warning"),
 SCALE_LABELS = {1: "", 1000: _l("thousand"), 1000000: _l("million")}
 
 
-def status_label(status: str) -> str:
-    label = STATUS_LABELS.get(status)
+def status_label(status: str, plan_kind: PlanKind | None = None) -> str:
+    """A status in the reader's language: the plan kind's own label, else core's."""
+    label = (plan_kind.status_labels.get(status) if plan_kind else None) or STATUS_LABELS.get(status)
     return str(label) if label else status.replace("_", " ").replace("-", " ")
+
+
+# How a revision's action (core.services.plans.action) reads: verb -> message with its parts.
+ACTION_LABELS = {
+    "create": _l("Plan created"),
+    "imported": _l("Plan imported"),
+    "copied-from": _l("Copied from the plan of %(value)s"),
+    "row-added": _l("Row %(row)s added to %(section)s"),
+    "row-edited": _l("Row %(row)s of %(section)s edited"),
+    "row-moved": _l("Row %(row)s of %(section)s moved"),
+    "row-removed": _l("Row %(row)s of %(section)s removed"),
+    "text-edited": _l("Text of %(section)s edited"),
+    "table-imported": _l("Table %(section)s imported from a spreadsheet"),
+    "step": _l("Workflow step: %(value)s"),
+    "reopened": _l("Reopened as a new revision"),
+    "demo-data": _l("Demo data loaded"),
+}
+
+
+def describe_action(action: str, plan_kind: PlanKind | None = None) -> str:
+    """A revision's action in the reader's language, with section titles and step labels."""
+    verb, *parts = action.split(" ")
+    label = ACTION_LABELS.get(verb)
+    if label is None:
+        return action
+    spec = plan_kind.section(parts[0]) if plan_kind and parts else None
+    step = next((s for s in plan_kind.workflow if parts and s.code == parts[0]), None) if plan_kind else None
+    value = str(step.label) if step else (parts[0] if parts else "")
+    return str(label) % {"section": str(spec.title) if spec else value, "row": parts[1] if len(parts) > 1 else "",
+                         "value": value}
 
 
 # Default columns of the row table when a section does not name its own.
@@ -98,9 +129,21 @@ def format_cell(value: Any, kind: str, tr, currency: str = "") -> Markup:
             return escape(value)
     if kind == "bool" or isinstance(value, bool):
         return escape(_("Yes") if value else _("No"))
-    if kind == "text" and str(value) in STATUS_LABELS:
+    if kind == "text" and str(value) in STATUS_LABELS:  # a status column of a row
         return escape(status_label(str(value)))
     return escape(value)
+
+
+def format_fact(name: str, value: Any) -> str:
+    """A fact a workflow step recorded, as the reader writes it (dates in the locale's format)."""
+    from core.web.forms import is_date_fact
+
+    if is_date_fact(name) and isinstance(value, str):
+        try:
+            return format_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
 
 
 def period_label(period: dict[str, Any]) -> str:

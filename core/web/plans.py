@@ -36,7 +36,6 @@ from core.web.forms import (
     generic_row_form,
     row_to_form_data,
     section_text_form,
-    step_field_label,
     step_form,
     translated_data,
     translated_form_data,
@@ -176,7 +175,6 @@ def overview(municipality: str, plan_id: int):
         read_only=plan_service.is_read_only(plan, plan_kind), can_edit=tenancy.can_edit(),
         section_findings={spec.key: sum(1 for f in findings if section_of_field(f) == spec.key)
                           for spec in plan_kind.sections},
-        step_field_label=step_field_label,
     )
 
 
@@ -364,7 +362,7 @@ def step(municipality: str, plan_id: int, step: str):
         abort(404)
     if workflow_step.role == "admin" and current_user.role != Role.ADMIN:
         abort(403)
-    form = step_form(workflow_step.fields)(request.form if request.method == "POST" else None)
+    form = step_form(workflow_step.fields, plan_kind)(request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         errors = 0
         if workflow_step.blocks_on_errors:

@@ -122,10 +122,27 @@ WORKFLOW = (
                  "consultation", "county-opinion", fields=("contributions_received",), blocks_on_errors=True),
     WorkflowStep("approve", _l("Record the local council's approval"), "county-opinion", "approved",
                  fields=("county_opinion_ref", "county_opinion_date", "council_decision_ref", "council_decision_date"),
-                 blocks_on_errors=True),
+                 role="admin", blocks_on_errors=True),
     WorkflowStep("back-to-draft", _l("Return to draft"), "consultation", "draft"),
     WorkflowStep("county-back-to-draft", _l("Return to draft"), "county-opinion", "draft"),
 )
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "consultation": _l("In public consultation"),
+    "county-opinion": _l("Awaiting the county's opinion"),
+    "approved": _l("Approved by the local council"),
+}
+# What the workflow steps record, as the editor and the overview label it.
+FACT_LABELS = {
+    "consultation_start": _l("Public consultation from"),
+    "consultation_end": _l("Public consultation until"),
+    "contributions_received": _l("Contributions received in the consultation"),
+    "county_opinion_ref": _l("County consultative opinion, number"),
+    "county_opinion_date": _l("County consultative opinion, date"),
+    "council_decision_ref": _l("Local council decision (HCL) number"),
+    "council_decision_date": _l("Local council decision (HCL) date"),
+}
 
 ACTION_PLAN = PlanKind(
     code=PLAN_KIND,
@@ -136,14 +153,10 @@ ACTION_PLAN = PlanKind(
     statuses=STATUSES,
     read_only_statuses=("approved",),
     copy_forward=(*SERVICE_SECTIONS, *CAMPAIGN_SECTIONS, *TRAINING_SECTIONS),
+    status_labels=STATUS_LABELS,
+    fact_labels=FACT_LABELS,
 )
 
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "consultation": _l("In public consultation"),
-    "county-opinion": _l("Awaiting the county's opinion"),
-    "approved": _l("Approved by the local council"),
-}
 FREQUENCIES = {
     "published": _l("published, kept up to date"),
     "yearly": _l("yearly"),

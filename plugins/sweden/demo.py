@@ -17,7 +17,7 @@ from core.demo import ensure_municipality, ensure_user
 from core.interchange import replace_section
 from core.models import Municipality, Provider
 from core.plugin_manager import get_registry
-from core.services.plans import create_plan, find_plan, record_revision
+from core.services.plans import action, create_plan, find_plan, record_revision
 from plugins.sweden.models import SwedenSettings
 from plugins.sweden.services import goals, individual, lex_sarah
 from plugins.sweden.services.cases import open_case, take_step
@@ -56,7 +56,7 @@ def _plan(session: Session, municipality: Municipality, year: int, kind: str,
     plan_kind = registry.plan_kind(kind)
     for key, content in sections.items():
         replace_section(session, plan, plan_kind.section(key), content)
-    record_revision(session, registry, plan, None, "demo data")
+    record_revision(session, registry, plan, None, action("demo-data"))
 
 
 FOLLOWUP_METHODS_ROWS = [

@@ -357,7 +357,7 @@ def _import_page(answers: AnswersImportForm | None = None, kolada: KoladaImportF
     answers = answers or AnswersImportForm(formdata=None, data={"year": dt.date.today().year})
     answers.template_id.choices = [(str(t.id), f"{t.name} ({t.district or _('city-wide')}, {t.version})")
                                    for t in templates]
-    kolada = kolada or KoladaImportForm(formdata=None)
+    kolada = kolada or KoladaImportForm(formdata=None, prefix="kolada")
     return render_template("sweden/import.html", answers=answers, kolada=kolada, result=result,
                            has_templates=bool(templates)), status
 
@@ -399,7 +399,7 @@ def import_answers_upload(municipality: str):
 def import_kolada_upload(municipality: str):
     tenancy.require_editor()
     session = get_session()
-    form = KoladaImportForm()
+    form = KoladaImportForm(prefix="kolada")
     if not form.validate():
         return _import_page(kolada=form, status=400)
     with tempfile.TemporaryDirectory() as folder:

@@ -92,12 +92,12 @@ def test_kolada_upload(demo_app, demo_client):
         session.commit()
     document = (DATA / "kolada_eskilstuna_2016_2017.json").read_bytes()
     answer = demo_client.post("/m/eskilstuna/sweden/import/kolada", content_type="multipart/form-data",
-                              data={"file": (io.BytesIO(document), "kolada.json")}, follow_redirects=True)
+                              data={"kolada-file": (io.BytesIO(document), "kolada.json")}, follow_redirects=True)
     assert answer.status_code == 200 and "Kolada: 4 results and 4 national figures were imported" in answer.get_data(
         as_text=True)
     with demo_app.app_context():
         assert get_session().scalar(select(func.count()).select_from(GoalValue).where(
             GoalValue.source == "kolada")) == 4
     refused = demo_client.post("/m/eskilstuna/sweden/import/kolada", content_type="multipart/form-data",
-                               data={"file": (io.BytesIO(json.dumps({"rows": []}).encode()), "x.json")})
+                               data={"kolada-file": (io.BytesIO(json.dumps({"rows": []}).encode()), "x.json")})
     assert refused.status_code == 400 and "not a Kolada API v2 data document" in refused.get_data(as_text=True)

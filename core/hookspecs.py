@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
-    from core.models import Municipality
+    from core.models import AnnualPlan, Municipality
     from core.plugin_api import (
         DashboardPanel,
         Finding,
@@ -104,6 +104,28 @@ def socialplan_validate_plan(document: dict[str, Any], context: ValidationContex
     the plan, its kind, the jurisdiction's nomenclature and the locale messages must use.
     Returns a list of :class:`core.plugin_api.Finding`; all lists are concatenated. A plugin
     must return [] for plan kinds it does not know.
+    """
+
+
+@hookspec
+def socialplan_export_plan_extension(plan: AnnualPlan, session: Session) -> dict[str, Any] | None:
+    """Plugin-owned data that belongs to ``plan`` and travels with it.
+
+    Called whenever core makes the plan document (export, every revision, reports), for plugins
+    enabled for the plan's municipality. Returns a JSON-able dict (decimals as strings), or None
+    when the plugin has nothing for this plan. Core puts each answer under
+    ``document["extensions"][<plugin name>]``.
+    """
+
+
+@hookspec
+def socialplan_import_plan_extension(plan: AnnualPlan, session: Session, data: dict[str, Any]) -> None:
+    """Replace the plugin's data for ``plan`` with ``data``, its block of ``document["extensions"]``.
+
+    Called on plan import, only for the plugin the block is named after, after the plan's
+    sections are written and inside the import's savepoint. Returns None; raise
+    :class:`core.interchange.DocumentError` with a path under ``$.extensions.<plugin>`` to refuse
+    the whole import.
     """
 
 

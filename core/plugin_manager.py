@@ -98,6 +98,17 @@ class Registry:
         """Concatenate the list answers of every plugin for a list-returning hook."""
         return [item for _, items in _per_plugin(self.pm, hook_name, **kwargs) for item in items]
 
+    def answers_by_plugin(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Each plugin's answer to a hook, with the plugin's name (plugins that answer None left out)."""
+        return _per_plugin(self.pm, hook_name, **kwargs)
+
+    def call_plugin(self, plugin: str, hook_name: str, **kwargs: Any) -> Any:
+        """Call one plugin's implementation of a hook (None when it has none)."""
+        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
+            if impl.plugin_name == plugin:
+                return impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+        return None
+
     def collect_enabled(self, hook_name: str, enabled_plugins: set[str], **kwargs: Any) -> list[Any]:
         return [
             item

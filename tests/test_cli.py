@@ -146,3 +146,36 @@ def test_user_token_prints_a_token_and_refuses_an_unknown_account(cli_env):
     result = run(cli_env, "user", "token", "--email", "api@example.org")
     assert result.returncode == 0 and len(result.stdout.strip()) >= 40
     assert_one_sentence_error(run(cli_env, "user", "token", "--email", "ghost@example.org"), "ghost@example.org")
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.mark.parametrize(("slug", "year", "kind", "report"), [
+    ("piatra-neamt", "2021", "action-plan", "action-plan"),
+])
+def test_export_import_into_an_empty_database_export_gives_the_same_json_and_pdf(
+    tmp_path, sqlite_template, sqlite_demo_template, slug, year, kind, report
+):
+    def environment(name: str, template: Path) -> dict[str, str]:
+        instance = tmp_path / name
+        instance.mkdir()
+        shutil.copyfile(template, instance / "socialplan.sqlite")
+        env = {k: v for k, v in os.environ.items() if k != "SOCIALPLAN_DATABASE_URL"}
+        return {**env, "SOCIALPLAN_INSTANCE_PATH": str(instance), "SOCIALPLAN_SECRET_KEY": "a-long-test-secret-key"}
+
+    demo, empty = environment("demo", sqlite_demo_template), environment("empty", sqlite_template)
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    where = ["--municipality", slug, "--year", year]
+    assert run(demo, "plan", "export", *where, "--kind", kind, "--out", str(first)).returncode == 0
+    imported = run(empty, "plan", "import", str(first))
+    assert imported.returncode == 0, imported.stderr
+    assert run(empty, "plan", "export", *where, "--kind", kind, "--out", str(second)).returncode == 0
+    assert json.loads(second.read_text()) == json.loads(first.read_text())
+    for env, name in ((demo, "first.pdf"), (empty, "second.pdf")):
+        result = run(env, "report", "render", *where, "--kind", report, "--lang", "ro", "--out", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+    assert _pdf_text(tmp_path / "first.pdf") == _pdf_text(tmp_path / "second.pdf")

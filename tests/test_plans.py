@@ -90,7 +90,7 @@ def test_export_import_into_an_empty_database_gives_the_same_document(kitchen, m
         (lambda d: d["sections"]["services"]["rows"][0].update(occupancy="lots"),
          "$.sections.services.rows[0].occupancy", "lots"),
         (lambda d: d["sections"].update(unknown={"rows": []}), "$.sections.unknown", "unknown"),
-        (lambda d: d["municipality"].update(slug="atlantis"), "$.municipality.slug", "atlantis"),
+        (lambda d: d.update(kind="no-such-kind"), "$.kind", "no-such-kind"),
     ],
 )
 def test_import_is_refused_with_path_and_reason_and_changes_nothing(kitchen, mutate, path, reason):
@@ -108,6 +108,17 @@ def test_import_is_refused_with_path_and_reason_and_changes_nothing(kitchen, mut
     kitchen.session.expire_all()
     assert document_of(kitchen.session, kitchen.registry, plan) == before
     assert kitchen.session.scalar(select(func.count(PlanRevision.id))) == revisions
+
+
+def test_import_creates_a_municipality_the_database_does_not_know(kitchen):
+    from core.services.accounts import municipality_by_slug
+
+    document = kitchen_document()
+    document["municipality"].update(slug="atlantis", name={"en": "Atlantis"})
+    plan = _import(kitchen, document)
+    atlantis = municipality_by_slug(kitchen.session, "atlantis")
+    assert plan.municipality_id == atlantis.id and atlantis.enabled_plugins == {"kitchen"}
+    assert (atlantis.country, atlantis.default_locale, atlantis.currency) == ("KT", "ro", "RON")
 
 
 def test_import_refusal_leaves_an_empty_database_empty(kitchen):

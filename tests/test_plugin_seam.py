@@ -67,6 +67,9 @@ def seam_hello(municipality: str):
 class SeamPlugin:
     """A complete, minimal jurisdiction that lives only in this test module."""
 
+    def __init__(self) -> None:
+        self.imported: list[tuple[int, dict]] = []  # what the import hook was handed, per plan id
+
     @hookimpl
     def socialplan_jurisdictions(self):
         return [Jurisdiction("zz", "Seamland", ("ZZ",), "EUR", "en")]
@@ -116,6 +119,22 @@ class SeamPlugin:
         ]
 
     @hookimpl
+    def socialplan_export_plan_extension(self, plan, session):
+        if plan.kind != "seam-plan":
+            return None
+        from core.models import SectionEntry
+
+        return {"note_count": session.query(SectionEntry).filter_by(plan_id=plan.id).count()}
+
+    @hookimpl
+    def socialplan_import_plan_extension(self, plan, session, data):
+        from core.interchange import DocumentError
+
+        if not isinstance(data.get("note_count"), int):
+            raise DocumentError("$.extensions.seam.note_count", "a whole number is expected")
+        self.imported.append((plan.id, data))
+
+    @hookimpl
     def socialplan_report_kinds(self):
         return [ReportKind("seam-minutes", "Minutes", "seam-plan", _render_minutes)]
 
@@ -161,6 +180,7 @@ class SeamPlugin:
 @pytest.fixture
 def seam_app(make_app, database_url):
     app = make_app(database_url, extra_plugins=[("seam", SeamPlugin())])
+    app.extensions["seam"] = app.extensions["socialplan.pm"].get_plugin("seam")
     yield app
     app.extensions["socialplan.engine"].dispose()
 
@@ -272,6 +292,29 @@ def test_hook_report_kinds(seam):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Minutes of the seam" in text
     assert "Seam <b>note</b> & more" in text
+
+
+def test_hook_export_plan_extension(seam):
+    from core.services.plans import document_of
+
+    plan = _plan_with_notes(seam, "one", "two")
+    assert document_of(seam.session, seam.registry, plan)["extensions"] == {"seam": {"note_count": 2}}
+    assert plan.revisions[-1].document["extensions"]["seam"] == {"note_count": 2}
+
+
+def test_hook_import_plan_extension(seam):
+    from core.interchange import DocumentError
+    from core.services.imports import import_plan
+    from core.services.plans import document_of
+
+    document = document_of(seam.session, seam.registry, _plan_with_notes(seam, "one"))
+    plugin = seam.app.extensions["seam"]
+    plan = import_plan(seam.session, seam.registry, document, None)
+    assert plugin.imported == [(plan.id, {"note_count": 1})]
+    document["extensions"]["seam"]["note_count"] = "many"
+    with pytest.raises(DocumentError) as refused:
+        import_plan(seam.session, seam.registry, document, None)
+    assert refused.value.path == "$.extensions.seam.note_count"
 
 
 def test_hook_blueprints(seam):

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.interchange import apply_document, export_plan, export_section, replace_section
+from core.interchange import DocumentError, apply_document, export_plan, export_section, replace_section
 from core.models import AnnualPlan, Municipality, PlanRevision, PlanStep, User
 from core.plugin_api import PlanKind, RowType, SectionSpec, Severity, WorkflowStep
 from core.plugin_manager import Registry
@@ -57,7 +57,23 @@ def is_read_only(plan: AnnualPlan, plan_kind: PlanKind) -> bool:
 
 
 def document_of(session: Session, registry: Registry, plan: AnnualPlan) -> dict[str, Any]:
-    return export_plan(session, plan, plan_kind_of(registry, plan))
+    """The plan document, with the enabled plugins' own data about the plan as extensions."""
+    document = export_plan(session, plan, plan_kind_of(registry, plan))
+    extensions = {
+        plugin: data
+        for plugin, data in registry.answers_by_plugin("socialplan_export_plan_extension", plan=plan, session=session)
+        if plugin in plan.municipality.enabled_plugins
+    }
+    if extensions:
+        document["extensions"] = extensions
+    return document
+
+
+def import_extensions(session: Session, registry: Registry, plan: AnnualPlan, document: dict[str, Any]) -> None:
+    for plugin, data in (document.get("extensions") or {}).items():
+        if plugin not in plan.municipality.enabled_plugins:
+            raise DocumentError(f"$.extensions.{plugin}", f"plugin '{plugin}' is not enabled for this municipality")
+        registry.call_plugin(plugin, "socialplan_import_plan_extension", plan=plan, session=session, data=data)
 
 
 def record_revision(session: Session, registry: Registry, plan: AnnualPlan, user: User | None, what: str) -> None:
@@ -66,7 +82,7 @@ def record_revision(session: Session, registry: Registry, plan: AnnualPlan, user
 
     session.flush()
     plan_kind = plan_kind_of(registry, plan)
-    document = export_plan(session, plan, plan_kind)
+    document = document_of(session, registry, plan)
     findings = validate_document(registry, plan, plan_kind, document)
     plan.error_count = sum(f.severity is Severity.ERROR for f in findings)
     plan.warning_count = sum(f.severity is Severity.WARNING for f in findings)
@@ -280,16 +296,33 @@ def copy_from_previous_year(
     return plan
 
 
+def _municipality_from_document(
+    session: Session, registry: Registry, document: dict[str, Any], plan_kind: PlanKind
+) -> Municipality:
+    from core.services.accounts import AccountError, create_municipality, set_plugin_enabled
+
+    described = document["municipality"]
+    try:
+        municipality = create_municipality(session, described["slug"], described["name"], described["country"],
+                                           described["default_locale"], described["currency"])
+    except AccountError as error:
+        raise DocumentError("$.municipality.slug", str(error)) from None
+    set_plugin_enabled(session, registry, municipality, registry.plugin_of_plan_kind(plan_kind.code), True)
+    return municipality
+
+
 def import_document(session: Session, registry: Registry, document: dict[str, Any], user: User | None) -> AnnualPlan:
     """Create or replace the plan a (schema-checked) document describes."""
-    from core.interchange import DocumentError, municipality_from_document
+    from core.interchange import municipality_from_document
 
-    municipality = municipality_from_document(session, document)
-    if municipality is None:
-        raise DocumentError("$.municipality.slug", f"unknown municipality '{document['municipality']['slug']}'")
     plan_kind = registry.plan_kind(document["kind"])
     if plan_kind is None:
         raise DocumentError("$.kind", f"unknown plan kind '{document['kind']}'")
+    municipality = municipality_from_document(session, document)
+    if municipality is None:
+        # Into a database that does not know the municipality yet (a new deployment, a restore):
+        # create it as the document describes it, with the plugin of the plan kind switched on.
+        municipality = _municipality_from_document(session, registry, document, plan_kind)
     if registry.plugin_of_plan_kind(plan_kind.code) not in municipality.enabled_plugins:
         raise DocumentError("$.kind", f"plan kind '{plan_kind.code}' is not enabled for '{municipality.slug}'")
     if document["status"] not in plan_kind.statuses:
@@ -301,5 +334,6 @@ def import_document(session: Session, registry: Registry, document: dict[str, An
         session.add(plan)
         session.flush()
     apply_document(session, plan, plan_kind, document)
+    import_extensions(session, registry, plan, document)
     record_revision(session, registry, plan, user, action("imported"))
     return plan

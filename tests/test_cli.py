@@ -156,6 +156,8 @@ def _pdf_text(path: Path) -> str:
 
 @pytest.mark.parametrize(("slug", "year", "kind", "report"), [
     ("piatra-neamt", "2021", "action-plan", "action-plan"),
+    ("eskilstuna", "2017", "quality-report", "quality-report"),
+    ("stockholm", "2026", "followup-plan", "followup-results"),
 ])
 def test_export_import_into_an_empty_database_export_gives_the_same_json_and_pdf(
     tmp_path, sqlite_template, sqlite_demo_template, slug, year, kind, report

@@ -178,3 +178,17 @@ def socialplan_validate_plan(document, context):
     from plugins.sweden.rules import validate
 
     return validate(document, context)
+
+
+@hookimpl
+def socialplan_export_plan_extension(plan, session):
+    from plugins.sweden.extension import export
+
+    return export(plan, session)
+
+
+@hookimpl
+def socialplan_import_plan_extension(plan, session, data):
+    from plugins.sweden.extension import import_block
+
+    import_block(plan, session, data)

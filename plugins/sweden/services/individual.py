@@ -227,14 +227,23 @@ def area_results(
 
 def next_of_kin_index(session: Session, template: QuestionTemplate, year: int,
                       threshold: int | None = None) -> Decimal | None:
-    """NNI: the share of positive answers from next of kin, or None below the threshold."""
+    """NNI: the share of positive answers from next of kin, or None below the threshold.
+
+    Read from the answer cells, like the area results, so that it needs no raw answers (a plan
+    document carries only the cells). An interview is held at one unit, so the respondents are
+    counted per unit as the most of any of its areas: never more than there were, so the
+    threshold can only hide more, never less.
+    """
     threshold = threshold if threshold is not None else threshold_for(session, template.municipality_id)
-    positive, total, respondents = session.execute(
-        select(func.sum(case((Answer.positive, 1), else_=0)), func.count(),
-               func.count(Answer.response.distinct())).where(
-            Answer.municipality_id == template.municipality_id, Answer.year == year,
-            Answer.respondent == "next_of_kin")
-    ).one()
+    per_unit = session.execute(
+        select(func.sum(AnswerCell.positive), func.sum(AnswerCell.answers), func.max(AnswerCell.respondents))
+        .where(AnswerCell.municipality_id == template.municipality_id, AnswerCell.year == year,
+               AnswerCell.respondent == "next_of_kin")
+        .group_by(AnswerCell.district, AnswerCell.unit_id)
+    ).all()
+    positive = sum(int(row[0] or 0) for row in per_unit)
+    total = sum(int(row[1] or 0) for row in per_unit)
+    respondents = sum(int(row[2] or 0) for row in per_unit)
     if not total or respondents < threshold:
         return None
     return (Decimal(int(positive)) * 100 / Decimal(total)).quantize(Decimal("0.1"))

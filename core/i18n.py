@@ -8,8 +8,10 @@ choose their language on their own with :func:`flask_babel.force_locale`.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, numbers
 from babel import dates as babel_dates
@@ -119,6 +121,30 @@ def format_percent(value: Decimal | int, places: int = 0, locale: str | None = N
     if "\u00a0%" not in locale_pattern and " %" not in locale_pattern:
         pattern = pattern.replace("\u00a0%", "%")
     return numbers.format_percent(Decimal(value) / 100, format=pattern, locale=locale, decimal_quantization=True)
+
+
+def parse_typed_decimal(value: Any) -> Decimal:
+    """A number as people type it in any of our locales ('1 486,50', '1.486,50', '1,486.50', '1486.50'),
+    or a spreadsheet's numeric cell. Raises ValueError for anything else."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))  # the shortest text that reads back as this float: what was typed
+    cleaned = re.sub(r"[\s\u00a0\u202f'’]", "", str(value))
+    if "," in cleaned and "." in cleaned:
+        mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        cleaned = cleaned.replace("." if mark == "," else ",", "").replace(mark, ".")
+    else:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
 
 
 def format_date(value: dt.date | None, locale: str | None = None, fmt: str = "medium") -> str:

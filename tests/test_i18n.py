@@ -62,3 +62,22 @@ def test_locale_choice_user_then_municipality_then_accept_language(app):
         assert select_locale() == "ro"
         session["locale"] = "en"
         assert select_locale() == "en"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("1 486,50", "1486.50"), ("1.486,50", "1486.50"), ("1,486.50", "1486.50"), ("1486.50", "1486.50"),
+     ("1\u00a0486", "1486"), ("66.361,82", "66361.82"), (Decimal("3.5"), "3.5"), (12, "12"), (0.1, "0.1")],
+)
+def test_numbers_are_read_as_people_type_them(typed, expected):
+    from core.i18n import parse_typed_decimal
+
+    assert parse_typed_decimal(typed) == Decimal(expected)
+
+
+@pytest.mark.parametrize("typed", ["lots", "", "1,2,3.4.5", True, "NaN", "Infinity"])
+def test_what_is_not_a_number_is_refused(typed):
+    from core.i18n import parse_typed_decimal
+
+    with pytest.raises(ValueError):
+        parse_typed_decimal(typed)

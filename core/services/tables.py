@@ -34,7 +34,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from core.i18n import LOCALES
+from core.i18n import LOCALES, parse_typed_decimal
 from core.interchange import _schema, decimal_to_json
 from core.plugin_api import PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
@@ -406,29 +406,6 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: s
 # --- reading back ------------------------------------------------------------------------------
 
 
-def parse_decimal(value: Any) -> Decimal:
-    """A number from a cell: a numeric cell, or text typed either way ('1 486,50', '1486.50')."""
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))  # the shortest text that reads back as this float: what was typed
-    cleaned = re.sub(r"[\s\u00a0\u202f'’]", "", str(value))
-    if "," in cleaned and "." in cleaned:
-        mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        cleaned = cleaned.replace("." if mark == "," else ",", "").replace(mark, ".")
-    else:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(value) from None
-    if not number.is_finite():
-        raise ValueError(value)
-    return number
-
-
 MONTH = re.compile(r"^(?:(\d{4})-)?(\d{1,2})$")
 
 
@@ -538,7 +515,7 @@ def _cell_in(value: Any, column: TableColumn, ctx: _ImportContext) -> Any:
     kind = column.kind
     if kind in NUMERIC_KINDS or kind == "amount":
         try:
-            number = parse_decimal(value)
+            number = parse_typed_decimal(value)
         except ValueError:
             raise ValueError(_("'%(value)s' is not a number.", value=value)) from None
         if kind == "amount":
@@ -549,7 +526,7 @@ def _cell_in(value: Any, column: TableColumn, ctx: _ImportContext) -> Any:
         return number
     if kind == "int":
         try:
-            number = parse_decimal(value)
+            number = parse_typed_decimal(value)
         except ValueError:
             number = Decimal("0.5")
         if number != number.to_integral_value():
@@ -585,7 +562,7 @@ def _cell_in(value: Any, column: TableColumn, ctx: _ImportContext) -> Any:
         except ValueError:
             return value
     if isinstance(value, float):
-        return decimal_to_json(parse_decimal(value))
+        return decimal_to_json(parse_typed_decimal(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     return str(value) if kind in ("text", "translated", "period_text", "amount_note") else value

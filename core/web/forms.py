@@ -47,7 +47,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
-from core.i18n import LOCALES, current_locale, locale_display_name, translated
+from core.i18n import LOCALES, current_locale, locale_display_name, parse_typed_decimal, translated
 from core.interchange import decimal_to_json
 from core.models import ObjectiveLevel, Role, ServiceStatus
 from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec
@@ -91,26 +91,9 @@ class LocaleDecimalField(Field):
         if not valuelist or not valuelist[0].strip():
             return
         try:
-            self.data = parse_decimal(valuelist[0])
+            self.data = parse_typed_decimal(valuelist[0])
         except ValueError:
             raise ValueError(_("Enter a number, for example 1486,50.")) from None
-
-
-def parse_decimal(text: str) -> Decimal:
-    cleaned = re.sub(r"[\s\u00a0\u202f'’]", "", text)
-    if "," in cleaned and "." in cleaned:
-        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        group = "." if decimal_mark == "," else ","
-        cleaned = cleaned.replace(group, "").replace(decimal_mark, ".")
-    else:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not number.is_finite():
-        raise ValueError(text)
-    return number
 
 
 class LocaleLabel:

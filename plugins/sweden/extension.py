@@ -84,8 +84,9 @@ def export(plan: AnnualPlan, session: Session) -> dict[str, Any] | None:
     if keys is None:
         return None
     municipality_id, year = plan.municipality_id, plan.year
-    providers = session.scalars(select(Provider).where(Provider.municipality_id == municipality_id)
-                                .order_by(Provider.name, Provider.id)).all()
+    # Sorted here, not by the database: collations differ between SQLite and PostgreSQL.
+    providers = sorted(session.scalars(select(Provider).where(Provider.municipality_id == municipality_id)),
+                       key=lambda p: (p.name, p.id))
     units = session.scalars(select(Unit).where(Unit.municipality_id == municipality_id)).all()
     provider_names = {p.id: p.name for p in providers}
     codes = {u.id: u.code for u in units}

@@ -181,3 +181,21 @@ def test_export_import_into_an_empty_database_export_gives_the_same_json_and_pdf
         result = run(env, "report", "render", *where, "--kind", report, "--lang", "ro", "--out", str(tmp_path / name))
         assert result.returncode == 0, result.stderr
     assert _pdf_text(tmp_path / "first.pdf") == _pdf_text(tmp_path / "second.pdf")
+
+
+def test_plugins_list_enable_disable_for_a_municipality(tmp_path, sqlite_demo_template):
+    instance = tmp_path / "demo"
+    instance.mkdir()
+    shutil.copyfile(sqlite_demo_template, instance / "socialplan.sqlite")
+    env = {k: v for k, v in os.environ.items() if k != "SOCIALPLAN_DATABASE_URL"}
+    env.update(SOCIALPLAN_INSTANCE_PATH=str(instance), SOCIALPLAN_SECRET_KEY="a-long-test-secret-key")
+    listed = run(env, "plugins", "list")
+    assert "romania: plan kinds [action-plan]; enabled for: piatra-neamt" in listed.stdout
+    assert run(env, "plugins", "disable", "romania", "--municipality", "piatra-neamt").returncode == 0
+    assert "romania: plan kinds [action-plan]; enabled for: -" in run(env, "plugins", "list").stdout
+    refused = run(env, "report", "render", "--municipality", "piatra-neamt", "--year", "2021", "--kind",
+                  "action-plan", "--lang", "ro", "--out", str(tmp_path / "x.pdf"))
+    assert_one_sentence_error(refused, "action-plan")
+    assert run(env, "plugins", "enable", "romania", "--municipality", "piatra-neamt").returncode == 0
+    assert "enabled for: piatra-neamt" in run(env, "plugins", "list").stdout
+    assert_one_sentence_error(run(env, "plugins", "enable", "klingon", "--municipality", "piatra-neamt"), "klingon")

@@ -10,9 +10,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
-from core.web.forms import choices
+from core.i18n import LOCALES
+from core.web.forms import LocaleDecimalField, LocaleLabel, choices
 from plugins.sweden.services.cases import STEP_LABELS
 from plugins.sweden.services.lex_sarah import AREAS
 from plugins.sweden.services.reference import OPERATING_FORM_LABELS, SERVICE_TYPE_LABELS, methods
@@ -135,3 +144,105 @@ class AnswersImportForm(FlaskForm):
 class KoladaImportForm(FlaskForm):
     file = FileField(_l("Kolada JSON file"), [FileRequired(_l("Choose a JSON file to upload."))],
                      description=_l("A document as Kolada's API v2 returns it: /v2/data/kpi/…/municipality/…/year/…"))
+
+
+# --- settings, quality goals, question templates -------------------------------------------------------
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose refusal of 'abc' speaks the plugin's words (and is translated)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            raise ValueError(_("Enter a whole number, for example 5.")) from None
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.process_errors:  # unreadable: its message is enough
+            raise StopValidation()
+
+
+def _translated_fields(fields: dict[str, Any], key: str, label: Any, max_length: int = 400) -> None:
+    for locale in LOCALES:
+        fields[f"{key}__{locale}"] = StringField(LocaleLabel(label, locale), [Optional(), Length(max=max_length)],
+                                                 render_kw={"lang": locale})
+
+
+def translated_values(form: FlaskForm, key: str) -> dict[str, str]:
+    return {locale: form[f"{key}__{locale}"].data or "" for locale in LOCALES}
+
+
+def settings_form(formdata: Any = None, data: dict[str, Any] | None = None) -> FlaskForm:
+    """Schedule preset and both presets' parameters, ladder deadlines per track, threshold, Kolada id."""
+    from plugins.sweden.services.settings import DEADLINE_LABELS, PRESET_LABELS, SCHEDULE_PARAMS, track_deadlines
+
+    fields: dict[str, Any] = {
+        "schedule_preset": SelectField(_l("Schedule rules"), [DataRequired()],
+                                       choices=choices([(k, str(v)) for k, v in PRESET_LABELS.items()])),
+    }
+    for preset, params in SCHEDULE_PARAMS.items():
+        for param in params:
+            name = f"{preset}_{param.name}"
+            if param.kind == "bool":
+                fields[name] = BooleanField(param.label)
+            elif param.kind == "int":
+                fields[name] = WholeNumberField(param.label, [Optional()])
+            else:
+                fields[f"{name}_from"] = WholeNumberField(param.label, [Optional()])
+                fields[f"{name}_to"] = WholeNumberField(_l("to (months)"), [Optional()])
+    for track in ("external", "in_house"):
+        for key in track_deadlines(track):
+            fields[f"{track}_{key}_months"] = WholeNumberField(
+                _l("%(deadline)s: months", deadline=DEADLINE_LABELS[key]), [Optional()])
+            fields[f"{track}_{key}_days"] = WholeNumberField(
+                _l("%(deadline)s: days", deadline=DEADLINE_LABELS[key]), [Optional()])
+    fields["suppression_threshold"] = WholeNumberField(
+        _l("Suppression threshold"),
+        [InputRequired(_l("Give the suppression threshold.")),
+         NumberRange(min=1, max=1000, message=_l("The threshold must be a whole number from 1 to 1000."))],
+        description=_l("Groups with fewer respondents than this are hidden in results, exports and reports."))
+    fields["kolada_id"] = StringField(_l("Kolada municipality id"), [Optional(), Length(max=8)],
+                                      description=_l("Four digits, e.g. 0180 for Stockholm."))
+    _translated_fields(fields, "special_review_area", _l("Area chosen for special review this year"))
+    SettingsForm = type("SettingsForm", (FlaskForm,), fields)
+    return SettingsForm(formdata=formdata, data=data)
+
+
+class GoalForm(FlaskForm):
+    year = WholeNumberField(_l("Year"), [InputRequired(_l("Give the year.")),
+                                        NumberRange(2000, 2100, message=_l("Give a year from 2000 to 2100."))])
+    title__en = StringField(LocaleLabel(_l("Goal"), "en"), [Optional(), Length(max=400)], render_kw={"lang": "en"})
+    title__sv = StringField(LocaleLabel(_l("Goal"), "sv"), [Optional(), Length(max=400)], render_kw={"lang": "sv"})
+    title__ro = StringField(LocaleLabel(_l("Goal"), "ro"), [Optional(), Length(max=400)], render_kw={"lang": "ro"})
+    target = LocaleDecimalField(_l("Target (%)"), [
+        InputRequired(_l("Give the target in percent.")),
+        NumberRange(0, 100, message=_l("A percentage must be between 0 and 100."))],
+        description=_l("For example 86 for a target of 86 percent."))
+    kolada_kpi = StringField(_l("Kolada KPI"), [Optional(), Length(max=20)],
+                             description=_l("Optional, e.g. U23471: the Kolada import then fills the results."))
+
+
+class GoalValueForm(FlaskForm):
+    indicator_id = SelectField(_l("Measured for"), [DataRequired()])
+    year = WholeNumberField(_l("Year"), [InputRequired(_l("Give the year.")),
+                                        NumberRange(2000, 2100, message=_l("Give a year from 2000 to 2100."))])
+    value = LocaleDecimalField(_l("Result (%)"), [
+        Optional(), NumberRange(0, 100, message=_l("A percentage must be between 0 and 100."))])
+    national_value = LocaleDecimalField(_l("National figure (%)"), [
+        Optional(), NumberRange(0, 100, message=_l("A percentage must be between 0 and 100."))],
+        description=_l("The figure for Sweden as a whole (riket)."))
+
+
+class DistrictQuestionForm(FlaskForm):
+    district = StringField(_l("District"), [DataRequired(_l("Name the district.")), Length(max=120)])
+    code = StringField(_l("Question code"), [DataRequired(_l("Give the question a code.")), Length(max=40)],
+                       description=_l("Unique in the template; answer files name the question by it."))
+    area = SelectField(_l("Question area"), [DataRequired()], validate_choice=False)
+    scale = SelectField(_l("Answer scale"), [DataRequired()], validate_choice=False)
+    text__en = StringField(LocaleLabel(_l("Question"), "en"), [Optional(), Length(max=400)], render_kw={"lang": "en"})
+    text__sv = StringField(LocaleLabel(_l("Question"), "sv"), [Optional(), Length(max=400)], render_kw={"lang": "sv"})
+    text__ro = StringField(LocaleLabel(_l("Question"), "ro"), [Optional(), Length(max=400)], render_kw={"lang": "ro"})

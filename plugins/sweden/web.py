@@ -19,21 +19,28 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from core.db import get_session
-from core.i18n import current_locale
+from core.i18n import current_locale, translated
 from core.models import Provider
 from core.web import tenancy
+from core.web.forms import choices
 from core.web.tenancy import load_municipality_from_url, require_plugin
 from plugins.sweden.forms import (
     AnswersImportForm,
     DeficiencyForm,
+    DistrictQuestionForm,
     FollowUpForm,
+    GoalForm,
+    GoalValueForm,
     KoladaImportForm,
     LexSarahForm,
     UnitForm,
+    settings_form,
     step_form,
+    translated_values,
 )
-from plugins.sweden.models import LexSarahReport, QuestionTemplate, Unit
-from plugins.sweden.services import goals, lex_sarah
+from plugins.sweden.models import LexSarahReport, QualityGoal, QuestionTemplate, SwedenSettings, Unit
+from plugins.sweden.reports import percent
+from plugins.sweden.services import goals, individual, lex_sarah
 from plugins.sweden.services.answer_import import import_answers
 from plugins.sweden.services.cases import (
     STATE_LABELS,
@@ -56,6 +63,17 @@ from plugins.sweden.services.followups import (
     year_calendar,
 )
 from plugins.sweden.services.reference import OPERATING_FORM_LABELS, SERVICE_TYPE_LABELS, method_name
+from plugins.sweden.services.schedule import PRESETS
+from plugins.sweden.services.settings import (
+    DEADLINE_LABELS,
+    PRESET_LABELS,
+    SCHEDULE_PARAMS,
+    default_deadlines,
+    effective_deadlines,
+    effective_params,
+    save_settings,
+    track_deadlines,
+)
 
 blueprint = Blueprint("sweden", __name__, url_prefix="/m/<municipality>/sweden")
 blueprint.before_request(load_municipality_from_url)
@@ -70,7 +88,7 @@ def _plugin_enabled() -> None:
 def _labels() -> dict[str, Any]:
     return {"forms": OPERATING_FORM_LABELS, "types": SERVICE_TYPE_LABELS, "states": STATE_LABELS,
             "step_labels": STEP_LABELS, "method_name": method_name, "can_edit": tenancy.can_edit(),
-            "today": dt.date.today()}
+            "today": dt.date.today(), "percent": percent}
 
 
 def _attach(form: FlaskForm, error: SwedenValidationError, aliases: dict[str, str] | None = None) -> None:
@@ -416,3 +434,296 @@ def import_kolada_upload(municipality: str):
             "asks for: %(skipped)s.", values=result.values, national=result.national, skipped=result.skipped),
           "success")
     return redirect(url_for("sweden.import_page"))
+
+
+# --- settings ----------------------------------------------------------------------------------------------
+
+
+def _settings_data(settings) -> dict[str, Any]:
+    """The form's values from the stored settings: the chosen preset's, the other preset's defaults."""
+    data: dict[str, Any] = {"schedule_preset": settings.schedule_preset,
+                            "suppression_threshold": settings.suppression_threshold,
+                            "kolada_id": settings.kolada_id or ""}
+    for preset, params in SCHEDULE_PARAMS.items():
+        values = effective_params(settings) if preset == settings.schedule_preset else PRESETS[preset]
+        for param in params:
+            name = f"{preset}_{param.name}"
+            if param.kind == "window":
+                data[f"{name}_from"], data[f"{name}_to"] = values[param.name]
+            else:
+                data[name] = values[param.name]
+    for track, periods in effective_deadlines(settings).items():
+        for key, (months, days) in periods.items():
+            data[f"{track}_{key}_months"], data[f"{track}_{key}_days"] = months, days
+    for locale, text in (settings.special_review_area or {}).items():
+        data[f"special_review_area__{locale}"] = text
+    return data
+
+
+def _schedule_values(form: FlaskForm, preset: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for param in SCHEDULE_PARAMS.get(preset, ()):
+        name = f"{preset}_{param.name}"
+        values[param.name] = ((form[f"{name}_from"].data, form[f"{name}_to"].data) if param.kind == "window"
+                              else form[name].data)
+    return values
+
+
+def _deadline_values(form: FlaskForm) -> dict[str, dict[str, tuple[Any, Any]]]:
+    return {track: {key: (form[f"{track}_{key}_months"].data, form[f"{track}_{key}_days"].data)
+                    for key in track_deadlines(track)} for track in ("external", "in_house")}
+
+
+def _stored_settings() -> SwedenSettings:
+    """The municipality's settings, or the defaults unsaved: reading the page writes nothing."""
+    return get_session().get(SwedenSettings, g.municipality.id) or SwedenSettings(
+        municipality_id=g.municipality.id, schedule_preset="stockholm", schedule_overrides={}, ladder_overrides={},
+        suppression_threshold=individual.DEFAULT_THRESHOLD, kolada_id=None, special_review_area={})
+
+
+@blueprint.route("/settings", methods=["GET", "POST"])
+def settings_page(municipality: str):
+    session = get_session()
+    settings = _stored_settings()
+    status = 200
+    if request.method == "POST":
+        tenancy.require_editor()
+        form = settings_form(request.form)
+        if form.validate():
+            try:
+                save_settings(session, g.municipality.id, preset=form.schedule_preset.data,
+                              schedule=_schedule_values(form, form.schedule_preset.data),
+                              deadlines=_deadline_values(form), threshold=form.suppression_threshold.data,
+                              kolada_id=form.kolada_id.data,
+                              special_review_area=translated_values(form, "special_review_area"))
+                session.commit()
+            except SwedenValidationError as error:
+                session.rollback()
+                _attach(form, error)
+            else:
+                flash(_("The settings were saved."), "success")
+                return redirect(url_for("sweden.settings_page"))
+        status = 400
+        settings = _stored_settings()
+    else:
+        form = settings_form(None, _settings_data(settings))
+    return render_template(
+        "sweden/settings.html", form=form, settings=settings, params=SCHEDULE_PARAMS, presets=PRESETS,
+        preset_labels=PRESET_LABELS, current=effective_params(settings), deadlines=effective_deadlines(settings),
+        default_deadlines=default_deadlines(), deadline_labels=DEADLINE_LABELS, track_deadlines=track_deadlines,
+        default_threshold=individual.DEFAULT_THRESHOLD), status
+
+
+# --- quality goals ---------------------------------------------------------------------------------------
+
+
+def _goal(goal_id: int) -> QualityGoal:
+    goal = get_session().get(QualityGoal, goal_id)
+    if goal is None or goal.municipality_id != g.municipality.id:
+        abort(404)
+    return goal
+
+
+def _goal_aliases() -> dict[str, str]:
+    return {"title": "title__en", "value": "value", "national_value": "national_value"}
+
+
+@blueprint.route("/goals", methods=["GET", "POST"])
+def goal_list(municipality: str):
+    session = get_session()
+    year = request.args.get("year", type=int) or dt.date.today().year
+    form = GoalForm(formdata=request.form if request.method == "POST" else None, data={"year": year})
+    status = 200
+    if request.method == "POST":
+        tenancy.require_editor()
+        if form.validate():
+            try:
+                goal = goals.create_goal(session, g.municipality.id, form.year.data, translated_values(form, "title"),
+                                         form.target.data, form.kolada_kpi.data)
+                session.commit()
+            except SwedenValidationError as error:
+                session.rollback()
+                _attach(form, error, _goal_aliases())
+            else:
+                flash(_("The quality goal was added."), "success")
+                return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
+        status = 400
+        year = form.year.data if isinstance(form.year.data, int) and 2000 <= form.year.data <= 2100 else year
+    return render_template("sweden/goals.html", form=form, year=year,
+                           rows=goals.attainment(session, g.municipality.id, year), locale=current_locale()), status
+
+
+def _goal_page(goal: QualityGoal, form: GoalForm | None = None, value_form: GoalValueForm | None = None,
+               status: int = 200):
+    if form is None:
+        data = {"year": goal.year, "target": goal.target,
+                "kolada_kpi": goal.indicators[0].kolada_kpi if goal.indicators else "",
+                **{f"title__{k}": v for k, v in (goal.title or {}).items()}}
+        form = GoalForm(formdata=None, data=data)
+        del form.year  # a goal belongs to its year; a new year's goal is a new goal
+    if value_form is None:
+        value_form = GoalValueForm(formdata=None, data={"year": goal.year}, prefix="result")
+    _indicator_choices(value_form, goal)
+    return render_template("sweden/goal.html", goal=goal, form=form, value_form=value_form,
+                           rows=[r for r in goals.attainment(get_session(), goal.municipality_id, goal.year)
+                                 if r.goal.id == goal.id], locale=current_locale()), status
+
+
+def _indicator_choices(form: GoalValueForm, goal: QualityGoal) -> None:
+    locale = current_locale()
+    form.indicator_id.choices = choices([
+        (str(i.id), translated(i.scope, locale) or _("The goal as a whole")) for i in goal.indicators])
+
+
+@blueprint.get("/goals/<int:goal_id>")
+def goal_detail(municipality: str, goal_id: int):
+    return _goal_page(_goal(goal_id))
+
+
+@blueprint.post("/goals/<int:goal_id>")
+def goal_edit(municipality: str, goal_id: int):
+    tenancy.require_editor()
+    session = get_session()
+    goal = _goal(goal_id)
+    form = GoalForm()
+    del form.year  # a goal belongs to its year; a new year's goal is a new goal
+    if form.validate():
+        try:
+            goals.update_goal(session, goal, translated_values(form, "title"), form.target.data, form.kolada_kpi.data)
+            session.commit()
+        except SwedenValidationError as error:
+            session.rollback()
+            _attach(form, error, _goal_aliases())
+        else:
+            flash(_("The quality goal was saved."), "success")
+            return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
+    return _goal_page(_goal(goal_id), form=form, status=400)
+
+
+@blueprint.post("/goals/<int:goal_id>/values")
+def goal_value(municipality: str, goal_id: int):
+    tenancy.require_editor()
+    session = get_session()
+    goal = _goal(goal_id)
+    form = GoalValueForm(prefix="result")
+    _indicator_choices(form, goal)
+    if form.validate():
+        indicator = next(i for i in goal.indicators if str(i.id) == form.indicator_id.data)
+        try:
+            goals.record_value(session, indicator, form.year.data, form.value.data, form.national_value.data)
+            session.commit()
+        except SwedenValidationError as error:
+            session.rollback()
+            _attach(form, error)
+        else:
+            flash(_("The result was recorded."), "success")
+            return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
+    return _goal_page(_goal(goal_id), value_form=form, status=400)
+
+
+@blueprint.post("/goals/<int:goal_id>/delete")
+def goal_delete(municipality: str, goal_id: int):
+    tenancy.require_editor()
+    session = get_session()
+    goal = _goal(goal_id)
+    year = goal.year
+    session.delete(goal)
+    session.commit()
+    flash(_("The quality goal was removed."), "success")
+    return redirect(url_for("sweden.goal_list", year=year))
+
+
+# --- question templates and results ----------------------------------------------------------------------
+
+
+def _template(template_id: int) -> QuestionTemplate:
+    template = get_session().get(QuestionTemplate, template_id)
+    if template is None or template.municipality_id != g.municipality.id:
+        abort(404)
+    return template
+
+
+@blueprint.get("/templates")
+def template_list(municipality: str):
+    session = get_session()
+    cities = individual.city_templates(session, g.municipality.id)
+    if len(cities) == 1:
+        return redirect(url_for("sweden.template_detail", template_id=cities[0].id))
+    return render_template("sweden/templates.html", templates=cities)
+
+
+@blueprint.post("/templates")
+def template_create(municipality: str):
+    tenancy.require_editor()
+    session = get_session()
+    template = individual.create_default_template(session, g.municipality.id)
+    session.commit()
+    flash(_("The city-wide question template was created."), "success")
+    return redirect(url_for("sweden.template_detail", template_id=template.id))
+
+
+def _question_choices(form: DistrictQuestionForm, definition: dict[str, Any]) -> None:
+    locale = current_locale()
+    form.area.choices = choices([(a["code"], translated(a["label"], locale)) for a in definition["areas"]])
+    form.scale.choices = choices([(code, _scale_text(scale, locale)) for code, scale in definition["scales"].items()])
+
+
+def _scale_text(scale: dict[str, Any], locale: str) -> str:
+    labels = scale.get("labels") or {}
+    words = labels.get(locale) or labels.get("en") or []
+    return f"{scale['min']}–{scale['max']}" + (f" ({words[0]} … {words[-1]})" if words else "")
+
+
+def _template_page(template: QuestionTemplate, form: DistrictQuestionForm | None = None, status: int = 200):
+    session = get_session()
+    city = template.parent or template
+    if form is None:
+        form = DistrictQuestionForm(formdata=None, data={"district": template.district})
+    _question_choices(form, individual.merged_definition(city))
+    extensions = individual.extensions_of(session, city)
+    return render_template("sweden/template.html", template=template, city=city,
+                           definition=individual.merged_definition(city), extensions=extensions,
+                           form=form, locale=current_locale(), scale_text=_scale_text), status
+
+
+@blueprint.get("/templates/<int:template_id>")
+def template_detail(municipality: str, template_id: int):
+    return _template_page(_template(template_id))
+
+
+@blueprint.post("/templates/<int:template_id>/questions")
+def template_question(municipality: str, template_id: int):
+    tenancy.require_editor()
+    session = get_session()
+    template = _template(template_id)
+    city = template.parent or template
+    form = DistrictQuestionForm()
+    if form.validate():
+        try:
+            extension = individual.add_district_question(
+                session, city, form.district.data, form.code.data, form.area.data, form.scale.data,
+                translated_values(form, "text"))
+            session.commit()
+        except SwedenValidationError as error:
+            session.rollback()
+            _attach(form, error, {"question": "code", "text": "text__en"})
+        else:
+            flash(_("The question was added to the district's extension."), "success")
+            return redirect(url_for("sweden.template_detail", template_id=extension.id))
+    return _template_page(_template(template_id), form, 400)
+
+
+@blueprint.get("/results")
+def results(municipality: str):
+    session = get_session()
+    year = request.args.get("year", type=int) or dt.date.today().year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    cities = individual.city_templates(session, g.municipality.id)
+    template = cities[0] if cities else None
+    areas = []
+    if template is not None:
+        labels = {a["code"]: a["label"] for a in individual.merged_definition(template)["areas"]}
+        areas = [(labels[r.area], r) for r in individual.area_results(session, template, year)]
+    return render_template("sweden/results.html", year=year, template=template, areas=areas,
+                           threshold=individual.threshold_for(session, g.municipality.id), locale=current_locale())

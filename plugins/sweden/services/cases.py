@@ -6,7 +6,8 @@ visit, within three months -> if not remedied, a warning with a deadline -> if s
 remedied, termination of the contract; every outcome is reported to the committee. In-house
 unit: action plan by the unit's manager -> new follow-up within three months (again if not
 remedied) -> report to the committee. Each municipality may override the deadlines and the
-transitions (``se_settings.ladder_overrides``); these are the defaults.
+transitions (``se_settings.ladder_overrides``); these are the defaults. A deadline may be set
+per track as ``"<track>.<deadline>"`` (e.g. ``"in_house.review_due"``).
 """
 
 from __future__ import annotations
@@ -239,7 +240,9 @@ def _due(
         return None
     if key == "action_plan_due" and case.acute:
         key = "acute_action_plan_due"
-    return add_period(taken_on, ladder["deadlines"][key])
+    deadlines = ladder["deadlines"]
+    # A track's own deadline (set on the settings page) before the one both tracks share.
+    return add_period(taken_on, deadlines.get(f"{case.track}.{key}") or deadlines[key])
 
 
 def next_step(case: DeficiencyCase, ladder: dict[str, Any]) -> NextStep | None:

@@ -9,6 +9,7 @@ internet, so the import reads such a document from a file.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -65,6 +66,53 @@ def set_value(session: Session, indicator: GoalIndicator, year: int, value: Any 
     row.source = source
     session.flush()
     return row
+
+
+KOLADA_KPI = re.compile(r"^[A-Z]\d{5}$")
+
+
+def check_goal(title: dict[str, str], target: Any, kolada_kpi: str | None) -> tuple[dict[str, str], Decimal,
+                                                                                    str | None]:
+    """The goal's title (in at least one language), target and KPI, cleaned; else the field's message."""
+    title = {locale: text.strip() for locale, text in title.items() if text and text.strip()}
+    if not title:
+        raise SwedenValidationError("title", _l("Give the goal a title in at least one language."))
+    if target is None:
+        raise SwedenValidationError("target", _l("Give the target in percent."))
+    kolada_kpi = (kolada_kpi or "").strip().upper() or None
+    if kolada_kpi is not None and not KOLADA_KPI.match(kolada_kpi):
+        raise SwedenValidationError("kolada_kpi", _l("A Kolada KPI is a letter and five digits, e.g. U23471."))
+    return title, _percent(target, "target"), kolada_kpi
+
+
+def create_goal(session: Session, municipality_id: int, year: int, title: dict[str, str], target: Any,
+                kolada_kpi: str | None = None) -> QualityGoal:
+    """A goal measured as a whole by one indicator, placed after the year's other goals."""
+    title, target, kolada_kpi = check_goal(title, target, kolada_kpi)
+    count = len(session.scalars(select(QualityGoal.id).where(QualityGoal.municipality_id == municipality_id,
+                                                             QualityGoal.year == year)).all())
+    goal = add_goal(session, municipality_id, year, title, target, count)
+    add_indicator(session, goal, None, kolada_kpi)
+    return goal
+
+
+def update_goal(session: Session, goal: QualityGoal, title: dict[str, str], target: Any,
+                kolada_kpi: str | None = None) -> QualityGoal:
+    """Change the title, target and the KPI of the goal's first indicator (the goal as a whole)."""
+    goal.title, goal.target, kpi = check_goal(title, target, kolada_kpi)
+    if goal.indicators:
+        goal.indicators[0].kolada_kpi = kpi
+    else:
+        add_indicator(session, goal, None, kpi)
+    session.flush()
+    return goal
+
+
+def record_value(session: Session, indicator: GoalIndicator, year: int, value: Any, national: Any) -> GoalValue:
+    """A result and national figure typed by hand: at least one of them, each 0 to 100."""
+    if value is None and national is None:
+        raise SwedenValidationError("value", _l("Give the result, the national figure or both."))
+    return set_value(session, indicator, year, value, national, source="manual")
 
 
 @dataclass(frozen=True)

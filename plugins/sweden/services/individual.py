@@ -247,3 +247,58 @@ def next_of_kin_index(session: Session, template: QuestionTemplate, year: int,
     if not total or respondents < threshold:
         return None
     return (Decimal(int(positive)) * 100 / Decimal(total)).quantize(Decimal("0.1"))
+
+
+def city_templates(session: Session, municipality_id: int) -> list[QuestionTemplate]:
+    return list(session.scalars(select(QuestionTemplate).where(
+        QuestionTemplate.municipality_id == municipality_id, QuestionTemplate.parent_id.is_(None))
+        .order_by(QuestionTemplate.id)))
+
+
+def extensions_of(session: Session, template: QuestionTemplate) -> list[QuestionTemplate]:
+    return list(session.scalars(select(QuestionTemplate).where(QuestionTemplate.parent_id == template.id)
+                                .order_by(QuestionTemplate.district)))
+
+
+def add_district_question(
+    session: Session, parent: QuestionTemplate, district: str, code: str, area: str, scale: str,
+    text: dict[str, str],
+) -> QuestionTemplate:
+    """Add a question to ``district``'s extension of the city-wide ``parent`` (made when missing).
+
+    The area and scale must be the template's; the code must be new in the template and the
+    extension. Nothing is written when the question is refused.
+    """
+    district, code = district.strip(), code.strip()
+    if not district:
+        raise SwedenValidationError("district", _l("Name the district."))
+    if not code:
+        raise SwedenValidationError("code", _l("Give the question a code."))
+    text = {locale: value.strip() for locale, value in text.items() if value and value.strip()}
+    if not text:
+        raise SwedenValidationError("text", _l("Write the question in at least one language."))
+    extension = session.scalar(select(QuestionTemplate).where(QuestionTemplate.parent_id == parent.id,
+                                                              QuestionTemplate.district == district))
+    current = copy.deepcopy(extension.definition) if extension is not None else {}
+    definition = {"areas": current.get("areas", []), "scales": current.get("scales", {}),
+                  "questions": [*current.get("questions", []),
+                                {"code": code, "area": area, "scale": scale, "text": text}]}
+    if area not in {a["code"] for a in merged_definition(parent)["areas"]}:
+        raise SwedenValidationError("area", _l("The question area '%(area)s' is not in the template."), area=area)
+    if extension is None:
+        return create_template(session, parent.municipality_id, f"{parent.name} – {district}", definition,
+                               parent=parent, district=district, version=parent.version)
+    validate_definition(definition, merged_definition(parent))
+    extension.definition = definition  # a new dict: the JSON column sees the change
+    session.flush()
+    return extension
+
+
+def create_default_template(session: Session, municipality_id: int) -> QuestionTemplate:
+    """The city-wide template from the plugin's reference data (data/question_template.json)."""
+    from plugins.sweden.services.reference import default_template
+
+    data = default_template()
+    return create_template(session, municipality_id, data["name"],
+                           copy.deepcopy({k: data[k] for k in ("areas", "scales", "questions")}),
+                           version=data["version"])

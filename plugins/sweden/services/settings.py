@@ -1,0 +1,181 @@
+"""A municipality's Swedish settings: schedule preset and parameters, ladder deadlines, suppression.
+
+Only what differs from the preset (schedule) or from the default ladder (deadlines) is stored, so
+a later change of a default reaches every municipality that did not choose otherwise. Deadlines
+are stored per track as ``"<track>.<deadline>"`` in ``ladder_overrides["deadlines"]``; the ladder
+reads a track's own deadline before the shared one (``cases._due``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from plugins.sweden.models import CaseTrack, SwedenSettings
+from plugins.sweden.services.cases import DEFAULT_LADDER
+from plugins.sweden.services.errors import SwedenValidationError
+from plugins.sweden.services.followups import settings_for
+from plugins.sweden.services.schedule import PRESETS
+
+PRESET_LABELS = {"stockholm": _l("Stockholm: rotation every other year"),
+                 "huddinge": _l("Huddinge: by operating form")}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One editable rule parameter of a schedule preset: 'int', 'bool' or 'window' (two ints)."""
+
+    name: str
+    kind: str
+    label: Any
+    minimum: int = 0
+    maximum: int = 100
+
+
+SCHEDULE_PARAMS: dict[str, tuple[Param, ...]] = {
+    "stockholm": (
+        Param("operational_every_years", "int", _l("Operational follow-up every … years (rotation)"), 1, 10),
+        Param("new_provider_months", "int", _l("New provider followed up after … months"), 1, 36),
+        Param("individual_every_year", "bool", _l("Individual follow-up every year for every unit")),
+    ),
+    "huddinge": (
+        Param("anchor_year", "int", _l("First year of the rotation"), 1990, 2100),
+        Param("in_house_every_years", "int", _l("In-house units followed up every … years"), 1, 10),
+        Param("contracted_every_years", "int", _l("Contracted units followed up every … years"), 1, 10),
+        Param("cooperation_monthly_months", "int", _l("Cooperation group monthly for the first … months"), 0, 36),
+        Param("cooperation_then_every_months", "int", _l("Then a cooperation group every … months"), 1, 12),
+        Param("new_provider_window_months", "window", _l("New customer-choice provider followed up after … months "
+                                                         "(from, to)"), 1, 36),
+        Param("customer_choice_every_years", "int", _l("Customer-choice units followed up every … years"), 1, 10),
+        Param("customer_choice_dialogue", "bool", _l("Yearly dialogue meeting with customer-choice providers")),
+        Param("framework_every_years", "int", _l("Framework-agreement units followed up every … years"), 1, 10),
+        Param("special_review_per_year", "bool", _l("One area a year chosen for special review")),
+    ),
+}
+
+# The deadlines each track's steps use, with what sets them; ``acute_action_plan_due`` replaces
+# ``action_plan_due`` for an acute case.
+DEADLINE_LABELS = {
+    "action_plan_due": _l("Action plan due after it is requested"),
+    "acute_action_plan_due": _l("Action plan due after it is requested, acute case"),
+    "review_due": _l("Review of the measures due after the action plan is received"),
+    "report_due": _l("Report to the committee due after the review or termination"),
+}
+
+
+def track_deadlines(track: str) -> list[str]:
+    """The deadline keys a track's steps use, in the ladder's order."""
+    used = {spec.get("due") for spec in DEFAULT_LADDER[CaseTrack(track)].values()}
+    if "action_plan_due" in used:
+        used.add("acute_action_plan_due")
+    return [key for key in DEFAULT_LADDER["deadlines"] if key in used]
+
+
+def _period(period: dict[str, Any]) -> tuple[int, int]:
+    return int(period.get("months", 0)), int(period.get("days", 0))
+
+
+def effective_deadlines(settings: SwedenSettings) -> dict[str, dict[str, tuple[int, int]]]:
+    """(months, days) per track and deadline as the ladder applies them to this municipality."""
+    overrides = (settings.ladder_overrides or {}).get("deadlines") or {}
+    result = {}
+    for track in (CaseTrack.EXTERNAL, CaseTrack.IN_HOUSE):
+        result[track.value] = {}
+        for key in track_deadlines(track):
+            period = overrides.get(f"{track.value}.{key}") or overrides.get(key) or DEFAULT_LADDER["deadlines"][key]
+            result[track.value][key] = _period(period)
+    return result
+
+
+def default_deadlines() -> dict[str, dict[str, tuple[int, int]]]:
+    return {track.value: {key: _period(DEFAULT_LADDER["deadlines"][key]) for key in track_deadlines(track)}
+            for track in (CaseTrack.EXTERNAL, CaseTrack.IN_HOUSE)}
+
+
+def effective_params(settings: SwedenSettings) -> dict[str, Any]:
+    preset = settings.schedule_preset
+    return {**PRESETS[preset], **(settings.schedule_overrides or {})}
+
+
+def _check_int(field: str, value: Any, minimum: int, maximum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SwedenValidationError(field, _l("Enter a whole number."))
+    if not minimum <= value <= maximum:
+        raise SwedenValidationError(field, _l("Enter a whole number from %(min)s to %(max)s."), min=minimum,
+                                    max=maximum)
+    return value
+
+
+def schedule_overrides(preset: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The preset's parameters that ``values`` change, checked; field names are ``<preset>_<param>``."""
+    if preset not in PRESETS:
+        raise SwedenValidationError("schedule_preset", _l("Unknown schedule preset: %(preset)s."), preset=preset)
+    overrides: dict[str, Any] = {}
+    for param in SCHEDULE_PARAMS[preset]:
+        field = f"{preset}_{param.name}"
+        value = values.get(param.name)
+        if param.kind == "bool":
+            value = bool(value)
+        elif param.kind == "int":
+            value = _check_int(field, value, param.minimum, param.maximum)
+        else:
+            first, last = value if isinstance(value, (list, tuple)) and len(value) == 2 else (None, None)
+            first = _check_int(f"{field}_from", first, param.minimum, param.maximum)
+            last = _check_int(f"{field}_to", last, param.minimum, param.maximum)
+            if first > last:
+                raise SwedenValidationError(f"{field}_to", _l("The last month must not come before the first."))
+            value = [first, last]
+        if value != PRESETS[preset][param.name]:
+            overrides[param.name] = value
+    return overrides
+
+
+def ladder_overrides(current: dict[str, Any], deadlines: dict[str, dict[str, tuple[Any, Any]]]) -> dict[str, Any]:
+    """``current`` with its deadlines replaced by those of ``deadlines`` that differ from the default.
+
+    Other parts of the overrides (a municipality's own transitions) are kept as they are.
+    """
+    stored: dict[str, Any] = {}
+    for track, periods in deadlines.items():
+        for key, (months, days) in periods.items():
+            field = f"{track}_{key}"
+            months = _check_int(f"{field}_months", months, 0, 120)
+            days = _check_int(f"{field}_days", days, 0, 3650)
+            if months == 0 and days == 0:
+                raise SwedenValidationError(f"{field}_days", _l("A deadline must be at least one day."))
+            if (months, days) != _period(DEFAULT_LADDER["deadlines"][key]):
+                stored[f"{track}.{key}"] = {"months": months, "days": days}
+    result = {k: v for k, v in (current or {}).items() if k != "deadlines"}
+    if stored:
+        result["deadlines"] = stored
+    return result
+
+
+KOLADA_ID = re.compile(r"^\d{4}$")
+
+
+def save_settings(
+    session: Session, municipality_id: int, *, preset: str, schedule: dict[str, Any],
+    deadlines: dict[str, dict[str, tuple[Any, Any]]], threshold: Any, kolada_id: str | None,
+    special_review_area: dict[str, str],
+) -> SwedenSettings:
+    """Check everything first, then write it all; a refused value changes nothing."""
+    overrides = schedule_overrides(preset, schedule)
+    settings = settings_for(session, municipality_id)
+    ladder = ladder_overrides(settings.ladder_overrides, deadlines)
+    threshold = _check_int("suppression_threshold", threshold, 1, 1000)
+    kolada_id = (kolada_id or "").strip() or None
+    if kolada_id is not None and not KOLADA_ID.match(kolada_id):
+        raise SwedenValidationError("kolada_id", _l("A Kolada municipality id is four digits, e.g. 0180."))
+    settings.schedule_preset = preset
+    settings.schedule_overrides = overrides
+    settings.ladder_overrides = ladder
+    settings.suppression_threshold = threshold
+    settings.kolada_id = kolada_id
+    settings.special_review_area = {k: v.strip() for k, v in special_review_area.items() if v and v.strip()}
+    session.flush()
+    return settings

@@ -1,0 +1,105 @@
+"""Quality goals in the browser: add, edit, record results by hand, remove; attainment is computed."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from plugins.sweden.models import GoalValue, QualityGoal
+from plugins.sweden.tests.helpers import sign_in
+
+
+def _count(app, model) -> int:
+    from core.db import get_session
+
+    with app.app_context():
+        return get_session().scalar(select(func.count()).select_from(model))
+
+
+def _goal(app, goal_id: int) -> QualityGoal:
+    from core.db import get_session
+
+    with app.app_context():
+        goal = get_session().get(QualityGoal, goal_id)
+        return goal and (goal.title, goal.target, goal.indicators[0].kolada_kpi,
+                         [(v.year, v.value, v.national_value) for v in goal.indicators[0].values])
+
+
+def test_add_edit_record_and_remove_a_goal(demo_app, demo_client):
+    sign_in(demo_client, "planner@eskilstuna.demo")
+    page = demo_client.get("/m/eskilstuna/sweden/goals?year=2017")
+    assert page.status_code == 200 and "78.33%" in page.get_data(as_text=True)  # seed 002's result
+    answer = demo_client.post("/m/eskilstuna/sweden/goals?year=2018", data={
+        "year": "2018", "title__sv": "90 % nöjda med maten", "title__en": "", "title__ro": "", "target": "90",
+        "kolada_kpi": "u23471"})
+    assert answer.status_code == 302
+    goal_id = int(re.search(r"/goals/(\d+)$", answer.headers["Location"]).group(1))
+    assert _goal(demo_app, goal_id) == ({"sv": "90 % nöjda med maten"}, Decimal("90.00"), "U23471", [])
+    # Edit: title in another language, target with a decimal comma.
+    assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}", data={
+        "title__sv": "90 % nöjda med maten", "title__en": "90 % satisfied with the food", "target": "87,5",
+        "kolada_kpi": ""}).status_code == 302
+    title, target, kpi, _ = _goal(demo_app, goal_id)
+    assert title["en"] == "90 % satisfied with the food" and target == Decimal("87.50") and kpi is None
+    with demo_app.app_context():
+        from core.db import get_session
+        indicator_id = get_session().get(QualityGoal, goal_id).indicators[0].id
+    assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/values", data={
+        "result-indicator_id": str(indicator_id), "result-year": "2018", "result-value": "88,4",
+        "result-national_value": "85"}).status_code == 302
+    assert _goal(demo_app, goal_id)[3] == [(2018, Decimal("88.40"), Decimal("85.00"))]
+    html = demo_client.get("/m/eskilstuna/sweden/goals?year=2018").get_data(as_text=True)
+    row = re.search(rf'<tr id="goal-{goal_id}-indicator-{indicator_id}">.*?</tr>', html, re.S).group(0)
+    assert "88.4%" in row and "85%" in row and "Yes" in row  # 88.4 >= 87.5: attained
+    assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/delete").status_code == 302
+    assert _goal(demo_app, goal_id) is None
+
+
+def test_bad_goal_input_is_refused_beside_the_field(demo_app, demo_client):
+    sign_in(demo_client, "planner@eskilstuna.demo")
+    goals, values = _count(demo_app, QualityGoal), _count(demo_app, GoalValue)
+    for data, field, message in [
+        ({"target": "120", "title__sv": "Mål"}, "target", "A percentage must be between 0 and 100."),
+        ({"target": "abc", "title__sv": "Mål"}, "target", "Enter a number"),
+        ({"target": "80"}, "title__en", "Give the goal a title in at least one language."),
+        ({"target": "80", "title__sv": "Mål", "kolada_kpi": "X1"}, "kolada_kpi", "A Kolada KPI is a letter"),
+    ]:
+        answer = demo_client.post("/m/eskilstuna/sweden/goals", data={"year": "2018", **data})
+        assert answer.status_code == 400, data
+        html = answer.get_data(as_text=True)
+        error = re.search(rf'id="{field}-error">(.*?)</p>', html, re.S)
+        assert error and message in error.group(1), data
+        if "title__sv" in data:
+            assert 'value="Mål"' in html  # kept
+    html = demo_client.get("/m/eskilstuna/sweden/goals?year=2017").get_data(as_text=True)
+    goal_id = int(re.search(r"/goals/(\d+)\"", html).group(1))
+    for data, field, message in [
+        ({"result-value": "101"}, "result-value", "A percentage must be between 0 and 100."),
+        ({"result-value": "-3"}, "result-value", "A percentage must be between 0 and 100."),
+        ({}, "result-value", "Give the result, the national figure or both."),
+    ]:
+        with demo_app.app_context():
+            from core.db import get_session
+            indicator_id = get_session().get(QualityGoal, goal_id).indicators[0].id
+        answer = demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/values", data={
+            "result-indicator_id": str(indicator_id), "result-year": "2017", **data})
+        assert answer.status_code == 400, data
+        error = re.search(rf'id="{field}-error">(.*?)</p>', answer.get_data(as_text=True), re.S)
+        assert error and message in error.group(1), data
+    assert (_count(demo_app, QualityGoal), _count(demo_app, GoalValue)) == (goals, values)
+
+
+def test_goal_roles(demo_app, demo_client):
+    sign_in(demo_client, "viewer@eskilstuna.demo")
+    html = demo_client.get("/m/eskilstuna/sweden/goals?year=2017").get_data(as_text=True)
+    assert 'id="goals"' in html and 'id="goal-form"' not in html
+    goal_id = int(re.search(r"/goals/(\d+)\"", html).group(1))
+    assert demo_client.post("/m/eskilstuna/sweden/goals", data={"year": "2018", "target": "5",
+                                                                "title__sv": "x"}).status_code == 403
+    assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/delete").status_code == 403
+    sign_in(demo_client, "planner@huddinge.demo")
+    assert demo_client.get(f"/m/huddinge/sweden/goals/{goal_id}").status_code == 404
+    assert demo_client.post(f"/m/huddinge/sweden/goals/{goal_id}/delete").status_code == 404
+    assert _goal(demo_app, goal_id) is not None

@@ -1,0 +1,168 @@
+"""The settings page: schedule preset and parameters, ladder deadlines, suppression threshold, Kolada id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select
+
+from core.demo import DEMO_ADMIN
+from plugins.sweden.models import DeficiencyCase, SwedenSettings, Unit
+from plugins.sweden.tests.helpers import sign_in
+
+
+def _settings(app, slug: str) -> SwedenSettings:
+    from core.db import get_session
+    from core.services.accounts import municipality_by_slug
+
+    with app.app_context():
+        session = get_session()
+        settings = session.get(SwedenSettings, municipality_by_slug(session, slug).id)
+        session.expunge(settings)
+        return settings
+
+
+def _form_data(client, slug: str) -> dict[str, str]:
+    """Every field of the settings form as the page fills it in (checkboxes only when ticked)."""
+    html = client.get(f"/m/{slug}/sweden/settings").get_data(as_text=True)
+    form = html[html.index('id="settings-form"'):]
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if not name:
+            continue
+        if 'type="checkbox"' in tag:
+            if "checked" in tag:
+                data[name.group(1)] = "y"
+        else:
+            data[name.group(1)] = value.group(1) if value else ""
+    selected = re.search(r'<option selected value="([^"]+)"|<option value="([^"]+)" selected', form)
+    data["schedule_preset"] = next(v for v in selected.groups() if v)
+    return data
+
+
+def test_settings_page_shows_defaults_and_saves_every_part(demo_app, demo_client):
+    sign_in(demo_client, "planner@huddinge.demo")
+    page = demo_client.get("/m/huddinge/sweden/settings")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="settings-form"' in html and 'id="nav-settings"' in html
+    assert "Huddinge: by operating form" in html
+    data = _form_data(demo_client, "huddinge")
+    assert data["schedule_preset"] == "huddinge" and data["huddinge_in_house_every_years"] == "3"
+    data.update({"huddinge_in_house_every_years": "2", "huddinge_new_provider_window_months_to": "9",
+                 "external_action_plan_due_months": "0", "external_action_plan_due_days": "14",
+                 "suppression_threshold": "7", "kolada_id": "0126", "special_review_area__sv": "Måltider"})
+    answer = demo_client.post("/m/huddinge/sweden/settings", data=data)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    settings = _settings(demo_app, "huddinge")
+    # Only what differs from the preset and the default ladder is stored.
+    assert settings.schedule_overrides == {"in_house_every_years": 2, "new_provider_window_months": [6, 9]}
+    assert settings.ladder_overrides == {"deadlines": {"external.action_plan_due": {"months": 0, "days": 14}}}
+    assert settings.suppression_threshold == 7 and settings.kolada_id == "0126"
+    assert settings.special_review_area == {"sv": "Måltider"}
+    html = demo_client.get("/m/huddinge/sweden/settings").get_data(as_text=True)
+    row = re.search(r'<tr id="current-in_house_every_years">.*?</tr>', html, re.S).group(0)
+    assert "<td>2</td>" in row and "<td>3</td>" in row and "Yes" in row  # in force, default, differs
+
+
+def test_switching_preset_changes_the_calendar(demo_app, demo_client):
+    sign_in(demo_client, "planner@huddinge.demo")
+    data = _form_data(demo_client, "huddinge")
+    data["schedule_preset"] = "stockholm"
+    assert demo_client.post("/m/huddinge/sweden/settings", data=data).status_code == 302
+    settings = _settings(demo_app, "huddinge")
+    assert settings.schedule_preset == "stockholm" and settings.schedule_overrides == {}
+    html = demo_client.get("/m/huddinge/sweden/calendar/2026").get_data(as_text=True)
+    assert "Samverkansgrupp" not in html  # cooperation groups are Huddinge's rule only
+
+
+def test_bad_values_are_refused_beside_the_field_and_nothing_is_saved(demo_app, demo_client):
+    sign_in(demo_client, "planner@huddinge.demo")
+    before = _settings(demo_app, "huddinge")
+    good = _form_data(demo_client, "huddinge")
+    cases = [
+        ({"suppression_threshold": "0"}, "suppression_threshold", "The threshold must be a whole number from 1 to"),
+        ({"suppression_threshold": "abc"}, "suppression_threshold", "Enter a whole number, for example 5."),
+        ({"external_review_due_months": "-1"}, "external_review_due_months", "Enter a whole number from 0 to"),
+        ({"in_house_review_due_months": "0", "in_house_review_due_days": "0"}, "in_house_review_due_days",
+         "A deadline must be at least one day."),
+        ({"kolada_id": "12a4"}, "kolada_id", "A Kolada municipality id is four digits"),
+        ({"huddinge_in_house_every_years": "0"}, "huddinge_in_house_every_years", "Enter a whole number from 1 to"),
+        ({"huddinge_new_provider_window_months_from": "9", "huddinge_new_provider_window_months_to": "6"},
+         "huddinge_new_provider_window_months_to", "The last month must not come before the first."),
+    ]
+    for change, field, message in cases:
+        answer = demo_client.post("/m/huddinge/sweden/settings", data={**good, "kolada_id": "9999", **change})
+        assert answer.status_code == 400, change
+        html = answer.get_data(as_text=True)
+        error = re.search(rf'id="{field}-error">(.*?)</p>', html, re.S)
+        assert error and message in error.group(1), change
+        typed = next(iter(change.values())) if field not in change else change[field]
+        assert f'value="{typed}"' in html  # the typed value is kept
+        after = _settings(demo_app, "huddinge")
+        assert (after.kolada_id, after.suppression_threshold, after.schedule_overrides, after.ladder_overrides) == (
+            before.kolada_id, before.suppression_threshold, before.schedule_overrides, before.ladder_overrides)
+
+
+def test_messages_are_translated(demo_client):
+    sign_in(demo_client, "planner@huddinge.demo", locale="sv")
+    good = _form_data(demo_client, "huddinge")
+    html = demo_client.post("/m/huddinge/sweden/settings",
+                            data={**good, "suppression_threshold": "abc"}).get_data(as_text=True)
+    assert "Enter a whole number" not in html and "heltal" in html
+
+
+def _row(html: str, area: str, unit: str) -> str:
+    return re.search(rf'<tr id="result-{area}-{unit}">.*?</tr>', html, re.S).group(0)
+
+
+def test_threshold_changes_what_the_results_page_suppresses(demo_app, demo_client):
+    sign_in(demo_client, "planner@stockholm.demo")
+    html = demo_client.get("/m/stockholm/sweden/results?year=2026").get_data(as_text=True)
+    assert "%" in _row(html, "respect", "SO-SH")  # 14 respondents: shown at the default threshold 5
+    assert "%" not in _row(html, "respect", "SO-HT")  # 3 respondents: hidden
+    data = _form_data(demo_client, "stockholm")
+    data["suppression_threshold"] = "15"
+    assert demo_client.post("/m/stockholm/sweden/settings", data=data).status_code == 302
+    html = demo_client.get("/m/stockholm/sweden/results?year=2026").get_data(as_text=True)
+    assert "%" not in _row(html, "respect", "SO-SH") and "fewer than 15 respondents" in html
+    assert "%" in _row(html, "respect", "SO-HTE")  # 31 respondents: still shown
+
+
+def test_ladder_deadline_changes_the_next_steps_due_date(demo_app, demo_client):
+    from core.db import get_session
+
+    sign_in(demo_client, "planner@huddinge.demo")
+    data = _form_data(demo_client, "huddinge")
+    data.update({"external_action_plan_due_months": "0", "external_action_plan_due_days": "10"})
+    assert demo_client.post("/m/huddinge/sweden/settings", data=data).status_code == 302
+    with demo_app.app_context():
+        unit_id = get_session().scalar(select(Unit.id).where(Unit.code == "HU-ENT"))
+    answer = demo_client.post(f"/m/huddinge/sweden/units/{unit_id}/deficiencies/new", data={
+        "found_on": "2026-03-02", "description": "Brister", "serious": "y", "recorded_by": "Kvalitetschef A"})
+    case_id = int(re.search(r"/cases/(\d+)$", answer.headers["Location"]).group(1))
+    assert demo_client.post(f"/m/huddinge/sweden/cases/{case_id}/steps/request_action_plan", data={
+        "request_action_plan-taken_on": "2026-03-03", "request_action_plan-decided_by": "A"}).status_code == 302
+    with demo_app.app_context():
+        assert get_session().get(DeficiencyCase, case_id).next_step_due_on == dt.date(2026, 3, 13)
+
+
+def test_roles_viewer_reads_other_municipality_404_admin_edits(demo_app, demo_client):
+    sign_in(demo_client, "viewer@huddinge.demo")
+    page = demo_client.get("/m/huddinge/sweden/settings")
+    assert page.status_code == 200 and 'id="settings-current"' in page.get_data(as_text=True)
+    assert 'id="settings-form"' not in page.get_data(as_text=True)
+    assert demo_client.post("/m/huddinge/sweden/settings", data={"suppression_threshold": "9"}).status_code == 403
+    assert _settings(demo_app, "huddinge").suppression_threshold == 5
+    sign_in(demo_client, "planner@huddinge.demo")
+    assert demo_client.get("/m/stockholm/sweden/settings").status_code == 404
+    assert demo_client.post("/m/stockholm/sweden/settings", data={"suppression_threshold": "9"}).status_code == 404
+    demo_client.get("/logout")
+    sign_in(demo_client, DEMO_ADMIN)
+    data = _form_data(demo_client, "stockholm")
+    data["suppression_threshold"] = "6"
+    assert demo_client.post("/m/stockholm/sweden/settings", data=data).status_code == 302
+    assert _settings(demo_app, "stockholm").suppression_threshold == 6

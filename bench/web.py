@@ -35,6 +35,9 @@ from bench.dataset import DEMO_SLUG, Instance, clone_plans, count, make_instance
 
 DEMO_PASSWORD = "demo-password-2026"
 PLANNER = "planner@piatra-neamt.demo"
+# One browser: the sign-in and wrk send the same User-Agent, as a real browser does. (Flask-Login ties
+# the session to it; another agent marks the session not fresh, which rewrites the cookie every request.)
+USER_AGENT = "socialplan-bench/1 (wrk)"
 YEARS = range(2012, 2022)
 FLOORS = {"throughput": 0.8, "p99_ms": 100.0, "scaling": 1.2}
 
@@ -89,6 +92,7 @@ def serve(instance: Instance, app: str, extra_env: dict[str, str] | None = None)
 def sign_in(base: str) -> requests.Session:
     """The demo planner signed in through the login form, CSRF token and all."""
     browser = requests.Session()
+    browser.headers["User-Agent"] = USER_AGENT
     form = browser.get(base + "/login", timeout=10)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form.text)
     if token is None:
@@ -107,7 +111,7 @@ def _millis(text: str) -> float:
 
 def wrk(url: str, cookie: str, seconds: int, connections: int) -> Load:
     command = ["wrk", "--threads", "2", "--connections", str(connections), "--duration", f"{seconds}s", "--latency",
-               "--timeout", "10s", url]
+               "--timeout", "10s", "--header", f"User-Agent: {USER_AGENT}", url]
     if cookie:
         command[1:1] = ["--header", f"Cookie: session={cookie}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout

@@ -280,19 +280,23 @@ def replace_section(
 # --- whole plans -------------------------------------------------------------------------------
 
 
+def municipality_block(municipality: Municipality) -> dict[str, Any]:
+    """The ``municipality`` of a plan document."""
+    return {
+        "slug": municipality.slug,
+        "name": municipality.name,
+        "country": municipality.country,
+        "default_locale": municipality.default_locale,
+        "currency": municipality.currency,
+    }
+
+
 def export_plan(session: Session, plan: AnnualPlan, plan_kind: PlanKind) -> dict[str, Any]:
-    municipality = plan.municipality
     texts = _section_texts(session, plan)
     return {
         "format": FORMAT,
         "version": VERSION,
-        "municipality": {
-            "slug": municipality.slug,
-            "name": municipality.name,
-            "country": municipality.country,
-            "default_locale": municipality.default_locale,
-            "currency": municipality.currency,
-        },
+        "municipality": municipality_block(plan.municipality),
         "year": plan.year,
         "kind": plan.kind,
         "status": plan.status,

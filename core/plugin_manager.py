@@ -39,10 +39,14 @@ def create_plugin_manager(extra_plugins: Iterable[tuple[str, object]] = ()) -> p
     return pm
 
 
-def _per_plugin(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-    """Call each implementation of a hook on its own and tag its answer with the plugin's name."""
+def _per_plugin(pm: pluggy.PluginManager, hook_name: str, _only: set[str] | None = None,
+                **kwargs: Any) -> list[tuple[str, Any]]:
+    """Call each implementation of a hook on its own and tag its answer with the plugin's name;
+    ``_only`` names the plugins to call (None: all)."""
     answers = []
     for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        if _only is not None and impl.plugin_name not in _only:
+            continue  # a disabled plugin's answer would be dropped: do not run it (panels query, even flush)
         result = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
         if result is not None:
             answers.append((impl.plugin_name, result))
@@ -110,12 +114,8 @@ class Registry:
         return None
 
     def collect_enabled(self, hook_name: str, enabled_plugins: set[str], **kwargs: Any) -> list[Any]:
-        return [
-            item
-            for plugin, items in _per_plugin(self.pm, hook_name, **kwargs)
-            if plugin in enabled_plugins
-            for item in items
-        ]
+        return [item for _, items in _per_plugin(self.pm, hook_name, set(enabled_plugins), **kwargs)
+                for item in items]
 
 
 def _claim(table: dict[str, tuple[str, Any]], what: str, plugin: str, item: Any) -> None:

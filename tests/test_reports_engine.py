@@ -286,3 +286,52 @@ def test_unknown_report_kind(app):
 def test_no_font_file_is_in_the_checkout():
     checkout = Path(__file__).resolve().parent.parent
     assert not [p for p in (checkout / "core").rglob("*") if p.suffix.lower() in {".ttf", ".otf"}]
+
+
+# --- speed work that must not change the PDF (issue 3) ----------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Serviciul social", "  two   spaces  ", "ș ț ă\u00a0%", "x", "\tTab", "a—b “c”"])
+def test_paragraph_made_without_the_parser_has_the_parsers_fragments(app, text):
+    from reportlab.platypus import Paragraph
+
+    from core.reports.engine import _markup, _para, styles
+
+    with app.app_context():
+        for style in styles().values():
+            fast, parsed = _para(_markup(text), style), Paragraph(_markup(text), style)
+            assert [f.__dict__ for f in fast.frags] == [f.__dict__ for f in parsed.frags]
+            assert (fast.text, fast.style) == (parsed.text, parsed.style)
+
+
+def _spanned_report(tall_row: bool) -> bytes:
+    from core.reports.engine import ReportBuilder
+
+    report = ReportBuilder(TITLE, MUNICIPALITY, "ro")
+    report.heading("Servicii")
+    rows = [[str(i), f"Centrul {i} " * (i % 4 + 1), "8810", "1", "2", "3"] for i in range(300)]
+    if tall_row:
+        rows[40][1] = "Rând foarte lung. " * 400
+    spans = [("SPAN", (2, 0), (4, 0)), ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (5, 0), (5, 1)),
+             ("SPAN", (0, 302), (4, 302))]
+    report.table([["Nr.", "Centru", "Buget", "", "", "Total"], ["", "", "A", "B", "C", ""]], rows,
+                 [2, 12, 4, 4, 4, 4], wrap={1}, totals=[["Total", "", "", "", "", "6"]], spans=spans,
+                 align_right={3, 4, 5}, landscape=True)
+    return report.build()
+
+
+@pytest.mark.parametrize("tall_row", [False, True])
+def test_long_table_prints_exactly_what_a_plain_table_prints(app, monkeypatch, tall_row):
+    """_LongTable only measures less: the PDF is byte for byte that of ReportLab's own Table."""
+    from reportlab import rl_config
+    from reportlab.platypus import Table
+
+    import core.reports.engine as engine
+
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    with app.app_context(), force_locale("ro"):
+        fast = _spanned_report(tall_row)
+        monkeypatch.setattr(engine, "_LongTable", Table)
+        plain = _spanned_report(tall_row)
+    assert len(PdfReader(io.BytesIO(fast)).pages) > 5
+    assert fast == plain

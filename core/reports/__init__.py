@@ -37,7 +37,7 @@ class UnknownReportKind(LookupError):
 def render_report(session: Session, plan: AnnualPlan, report_code: str, locale: str) -> bytes:
     """The PDF of report kind ``report_code`` for ``plan``, in ``locale``."""
     from core.plugin_manager import get_registry
-    from core.services.plans import document_of
+    from core.services.plans import current_document
 
     registry = get_registry()
     kind = registry.report_kind(report_code)
@@ -55,7 +55,7 @@ def render_report(session: Session, plan: AnnualPlan, report_code: str, locale: 
     with force_locale(locale):
         context = ReportContext(
             plan=plan,
-            document=document_of(session, registry, plan),
+            document=current_document(session, registry, plan),
             municipality=municipality,
             plan_kind=plan_kind,
             locale=locale,

@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
+from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, Rect
@@ -79,6 +80,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag
 from reportlab.platypus.tables import CellStyle
 
 from core.i18n import format_date, format_percent
@@ -181,6 +184,42 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per width: ReportLab wraps a flowable again each time it
+    measures it (a table cell when its row is measured and again when drawn, a repeated header cell on
+    every page, a heading kept with the next flowable), and line breaking is most of that cost."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        memo = self.__dict__.get("_wrap_memo")
+        if memo is not None and memo[0] == availWidth and self.__dict__.get("blPara") is memo[1]:
+            self.width, self.height = memo[2]
+            return memo[2]
+        size = super().wrap(availWidth, availHeight)
+        if "blPara" in self.__dict__:
+            self._wrap_memo = (availWidth, self.blPara, size)
+        return size
+
+
+_frag_templates: dict[int, tuple[ParagraphStyle, ParaFrag]] = {}
+
+
+def _para(markup: str, style: ParagraphStyle, bulletText: str | None = None) -> _Paragraph:
+    """A Paragraph of ``markup`` (from :func:`_markup`). Text without markup left after escaping (no
+    entity, no line break) is one fragment of the style's font, which is what ReportLab's parser
+    would return, so it is made directly: parsing is a sizeable share of a report's time."""
+    text = cleanBlockQuotedText(markup)
+    if not text or "&" in text or "<" in text or ">" in text or getattr(style, "textTransform", None):
+        return _Paragraph(markup, style, bulletText=bulletText)
+    cached = _frag_templates.get(id(style))
+    if cached is None or cached[0] is not style:
+        cached = _frag_templates[id(style)] = (style, Paragraph("x", style).frags[0])
+    frag = cached[1].clone(text=text)
+    for name, value in frag.__dict__.items():
+        if isinstance(value, list):  # per-fragment lists (links, underlines) must not be shared
+            setattr(frag, name, list(value))
+    return _Paragraph(text, style, bulletText=bulletText, frags=[frag])
 
 
 # --- Canvas: "Page x of y" needs the page count, known only at the end ---------------------------
@@ -286,27 +325,27 @@ class ReportBuilder:
     ) -> None:
         s = self.styles
         self._append(PageBreakIfNotEmpty(nextTemplate=COVER), Spacer(1, 55 * mm))
-        self._append(Paragraph(_markup(title), s["cover_title"]))
-        self._append(*(Paragraph(_markup(line), s["cover_line"]) for line in lines if line))
+        self._append(_para(_markup(title), s["cover_title"]))
+        self._append(*(_para(_markup(line), s["cover_line"]) for line in lines if line))
         if status:
-            self._append(Paragraph(_markup(_("Status: %(status)s", status=status)), s["cover_meta"]))
+            self._append(_para(_markup(_("Status: %(status)s", status=status)), s["cover_meta"]))
         if decision:
-            self._append(Paragraph(_markup(decision), s["cover_meta"]))
+            self._append(_para(_markup(decision), s["cover_meta"]))
         self._append(PageBreak(nextTemplate=PORTRAIT))
         self._orientation = PORTRAIT
 
     def heading(self, text: str, level: int = 1) -> None:
         run = self._heading_run if self._heading_run is not None else len(self._story)
-        self._append(Paragraph(_markup(text), self.styles[f"h{min(max(level, 1), 3)}"]))
+        self._append(_para(_markup(text), self.styles[f"h{min(max(level, 1), 3)}"]))
         self._heading_run = run
 
     def paragraph(self, text: str) -> None:
         blocks = [block.strip() for block in str(text or "").replace("\r\n", "\n").split("\n\n")]
-        self._append(*(Paragraph(_markup(block), self.styles["body"]) for block in blocks if block))
+        self._append(*(_para(_markup(block), self.styles["body"]) for block in blocks if block))
 
     def bullets(self, items: Iterable[str]) -> None:
         style = self.styles["bullet"]
-        self._append(*(Paragraph(_markup(item), style, bulletText="•") for item in items))
+        self._append(*(_para(_markup(item), style, bulletText="•") for item in items))
 
     # -- tables --
 
@@ -354,7 +393,7 @@ class ReportBuilder:
         # splitInRow: a row taller than a page (a long text typed into a cell) is split inside the
         # row rather than failing the report; only where both parts get at least that many points,
         # so ordinary rows still move whole to the next page.
-        table = Table(
+        table = _LongTable(
             data,
             colWidths=widths,
             repeatRows=len(header),
@@ -365,7 +404,7 @@ class ReportBuilder:
         )
         self._append(table)
         if footnotes:
-            notes = [Paragraph(_markup(note), self.styles["footnote"]) for note in footnotes]
+            notes = [_para(_markup(note), self.styles["footnote"]) for note in footnotes]
             self._append(Spacer(1, 1.5 * mm), *notes)
         self._append(Spacer(1, 4 * mm))
         if landscape:
@@ -394,10 +433,10 @@ class ReportBuilder:
     # -- charts --
 
     def _chart_title(self, title: str) -> Paragraph | None:
-        return Paragraph(_markup(title), self.styles["chart_title"]) if title else None
+        return _para(_markup(title), self.styles["chart_title"]) if title else None
 
     def _no_data(self, title: str) -> None:
-        parts = [self._chart_title(title), Paragraph(_markup(_("No data")), self.styles["body"])]
+        parts = [self._chart_title(title), _para(_markup(_("No data")), self.styles["body"])]
         self._append(*(p for p in parts if p is not None))
 
     def bar_chart(
@@ -484,7 +523,7 @@ class ReportBuilder:
             swatch = Drawing(8, 8)
             swatch.add(Rect(0, 0, 8, 8, fillColor=PALETTE[i % len(PALETTE)], strokeColor=None))
             share = format_percent(value * 100 / total, 1, self.locale) if value > 0 else ""
-            rows.append([swatch, Paragraph(_markup(label), self.styles["cell"]), value_format(value), share])
+            rows.append([swatch, _para(_markup(label), self.styles["cell"]), value_format(value), share])
         legend = Table(rows, colWidths=[14, width - 14 - 150, 100, 50], hAlign="LEFT")
         legend.setStyle(
             TableStyle(
@@ -574,6 +613,132 @@ class ReportBuilder:
         return out.getvalue()
 
 
+class _SpanRanges(dict):
+    """Table._spanRanges holding only the cells that spans touch: every other cell in the table
+    reads as its own range (x, y, x, y), as ReportLab's full dict of every cell would say."""
+
+    def __init__(self, ncols: int, nrows: int) -> None:
+        super().__init__()
+        self.ncols, self.nrows = ncols, nrows
+
+    def get(self, key: tuple[int, int], default: Any = None) -> Any:
+        value = dict.get(self, key, self)
+        if value is not self:
+            return value
+        x, y = key
+        return (x, y, x, y) if 0 <= x < self.ncols and 0 <= y < self.nrows else default
+
+    def __missing__(self, key: tuple[int, int]) -> tuple[int, int, int, int]:
+        value = self.get(key, self)
+        if value is self:
+            raise KeyError(key)
+        return value
+
+    def items(self) -> list[tuple[tuple[int, int], Any]]:  # type: ignore[override]
+        """The span cells in ReportLab's order (by column, then row); other cells are no span."""
+        return sorted(dict.items(self))
+
+
+class _LongTable(Table):
+    """A Table whose page breaks cost in proportion to the rows on the page, not in the table.
+
+    At every page break ReportLab makes a new Table of the remaining rows and measures it again:
+    all its rows' heights, and a dict entry per cell for the spans, so a 600-row table is
+    quadratic. Here heights are measured only until the page is full (ReportLab's own
+    ``longTableOptimize``), the span map holds only the cells spans touch, and span rectangles
+    are worked out for the measured rows only. What is drawn is the same.
+    """
+
+    _longTableOptimize = 1
+
+    def split(self, availWidth: float, availHeight: float) -> list[Table]:
+        self._calc(availWidth, availHeight)
+        if not self.splitByRow or (self._width > availWidth and not rl_config.allowTableBoundsErrors & 1):
+            return super().split(availWidth, availHeight)  # the cases below do not arise in reports
+        parts = self._splitRows(availHeight, doInRowSplit=False)
+        if parts or not self.splitInRow:
+            return parts
+        # Splitting inside a row weighs the whole table's height (Table's rule): measure all rows.
+        self._longTableOptimize = 0
+        self.__dict__.pop("_spanRects", None)
+        try:
+            self._calc(availWidth, availHeight)
+            return self._splitRows(availHeight, doInRowSplit=True)
+        finally:
+            self._longTableOptimize = 1
+            self.__dict__.pop("_spanRects", None)
+
+    def _calcSpanRanges(self) -> None:
+        ncols, nrows = self._ncols, self._nrows
+        self._spanRanges = ranges = _SpanRanges(ncols, nrows)
+        self._colSpanCells, self._rowSpanCells = col_cells, row_cells = [], []
+        for _cmd, (x0, y0), (x1, y1) in self._spanCmds:
+            x0, x1 = x0 + ncols if x0 < 0 else x0, x1 + ncols if x1 < 0 else x1
+            y0, y1 = y0 + nrows if y0 < 0 else y0, y1 + nrows if y1 < 0 else y1
+            x0, x1 = min(x0, x1), max(x0, x1)
+            y0, y1 = min(y0, y1), max(y0, y1)
+            if x0 == x1 and y0 == y1:
+                continue
+            cells = [(x, y) for y in range(y0, y1 + 1) for x in range(x0, x1 + 1)]
+            if x0 != x1:
+                col_cells.extend(cells)
+            if y0 != y1:
+                row_cells.extend(cells)
+            ranges.update(dict.fromkeys(cells))
+            ranges[x0, y0] = (x0, y0, x1, y1)
+
+    def _calcSpanRects(self) -> None:
+        hmax = getattr(self, "_hmax", None)
+        if getattr(self, "_spanRects", None) and (not self._longTableOptimize or hmax == self._hmax_spanRects):
+            return
+        cols, rows = self._colpositions, self._rowpositions
+        rlim = len(rows) - 1
+        rects = _SpanRects(cols, rows, min(rlim, self._nrows))
+        v_blocks: dict[float, list] = {}
+        h_blocks: dict[float, list] = {}
+        for (x, y), value in self._spanRanges.items():
+            if value is None:
+                rects[x, y] = None
+                continue
+            col0, row0, col1, row1 = value
+            if row1 >= rlim:
+                continue
+            for c in range(col0 + 1, col1 + 1):
+                v_blocks.setdefault(cols[c], []).append((rows[row1 + 1], rows[row0]))
+            for r in range(row0 + 1, row1 + 1):
+                h_blocks.setdefault(rows[r], []).append((cols[col0], cols[col1 + 1]))
+            rects[x, y] = (cols[col0], rows[row1 + 1], cols[col1 + 1] - cols[col0], rows[row0] - rows[row1 + 1])
+        for blocks in (h_blocks, v_blocks):
+            for value in blocks.values():
+                value.sort()
+        self._spanRects, self._vBlocks, self._hBlocks, self._hmax_spanRects = rects, v_blocks, h_blocks, hmax
+
+
+class _SpanRects(dict):
+    """Table._spanRects holding only span cells: any other measured cell's rectangle (x, y, width,
+    height) comes from the column and row positions when asked for."""
+
+    def __init__(self, cols: list[float], rows: list[float], measured_rows: int) -> None:
+        super().__init__()
+        self.cols, self.rows, self.measured_rows = cols, rows, measured_rows
+
+    def get(self, key: tuple[int, int], default: Any = None) -> Any:
+        value = dict.get(self, key, self)
+        if value is not self:
+            return value
+        x, y = key
+        if 0 <= x < len(self.cols) - 1 and 0 <= y < self.measured_rows:
+            cols, rows = self.cols, self.rows
+            return (cols[x], rows[y + 1], cols[x + 1] - cols[x], rows[y] - rows[y + 1])
+        return default
+
+    def __missing__(self, key: tuple[int, int]) -> tuple[float, float, float, float]:
+        value = self.get(key, self)
+        if value is self:
+            raise KeyError(key)
+        return value
+
+
 class _BodyCell(CellStyle):
     """A table cell's look as class defaults: ReportLab would otherwise apply a style command per
     cell for each of font, colour, padding and alignment, a noticeable share of a table's time."""
@@ -647,7 +812,7 @@ class _CellMaker:
 
     def _paragraph(self, text: str, col: int, bold: bool) -> Paragraph:
         name = ("cell_bold" if bold else "cell") + ("_right" if col in self.right else "")
-        return Paragraph(_markup(text), self.styles[name])
+        return _para(_markup(text), self.styles[name])
 
     def header(self, row: Sequence[Any], centred: set[int]) -> list[Any]:
         cells: list[Any] = []
@@ -655,7 +820,7 @@ class _CellMaker:
             if not text:
                 cells.append("")
             elif col in centred:
-                cells.append(Paragraph(_markup(text), self.styles["cell_bold_centre"]))
+                cells.append(_para(_markup(text), self.styles["cell_bold_centre"]))
             else:
                 cells.append(self._paragraph(str(text), col, True))
         return cells

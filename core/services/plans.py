@@ -17,7 +17,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.interchange import DocumentError, apply_document, export_plan, export_section, replace_section
+from core.interchange import (
+    FORMAT,
+    VERSION,
+    DocumentError,
+    apply_document,
+    export_plan,
+    export_section,
+    municipality_block,
+    replace_section,
+)
 from core.models import AnnualPlan, Municipality, PlanRevision, PlanStep, User
 from core.plugin_api import PlanKind, RowType, SectionSpec, Severity, WorkflowStep
 from core.plugin_manager import Registry
@@ -59,14 +68,55 @@ def is_read_only(plan: AnnualPlan, plan_kind: PlanKind) -> bool:
 def document_of(session: Session, registry: Registry, plan: AnnualPlan) -> dict[str, Any]:
     """The plan document, with the enabled plugins' own data about the plan as extensions."""
     document = export_plan(session, plan, plan_kind_of(registry, plan))
-    extensions = {
+    extensions = _extensions(session, registry, plan)
+    if extensions:
+        document["extensions"] = extensions
+    return document
+
+
+def _extensions(session: Session, registry: Registry, plan: AnnualPlan) -> dict[str, Any]:
+    """The enabled plugins' own data about the plan, by plugin."""
+    return {
         plugin: data
         for plugin, data in registry.answers_by_plugin("socialplan_export_plan_extension", plan=plan, session=session)
         if plugin in plan.municipality.enabled_plugins
     }
+
+
+def revision_document(session: Session, plan: AnnualPlan) -> dict[str, Any] | None:
+    """The snapshot the plan's latest revision kept, when it is the plan as it now is; else None.
+
+    Every change to a plan goes through this module and ends in :func:`record_revision`, which keeps
+    the whole document, so the revision numbered ``plan.revision`` holds the plan's header and sections.
+    None when there is no such revision (rows written by bulk SQL) or it has another format version.
+    """
+    document = session.scalar(
+        select(PlanRevision.document).where(PlanRevision.plan_id == plan.id, PlanRevision.number == plan.revision)
+    )
+    if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("version") != VERSION:
+        return None
+    return document
+
+
+def with_live_parts(session: Session, registry: Registry, plan: AnnualPlan, snapshot: dict[str, Any]) -> dict[str, Any]:
+    """``snapshot`` with what may change without a revision read afresh, as :func:`document_of` gives it:
+    the municipality block (an administrator edits the municipality) and the plugins' extensions (their
+    own data, which their pages change, of the plugins enabled now)."""
+    document = {key: value for key, value in snapshot.items() if key != "extensions"}
+    document["municipality"] = municipality_block(plan.municipality)
+    extensions = _extensions(session, registry, plan)
     if extensions:
         document["extensions"] = extensions
     return document
+
+
+def current_document(session: Session, registry: Registry, plan: AnnualPlan) -> dict[str, Any]:
+    """The plan document, equal to :func:`document_of`, but from one query (the latest revision's
+    snapshot) when there is one; pages and reports that only read the plan use this."""
+    snapshot = revision_document(session, plan)
+    if snapshot is None:
+        return document_of(session, registry, plan)
+    return with_live_parts(session, registry, plan, snapshot)
 
 
 def import_extensions(session: Session, registry: Registry, plan: AnnualPlan, document: dict[str, Any]) -> None:

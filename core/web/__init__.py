@@ -10,6 +10,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.db import get_session
 from core.i18n import current_locale, locale_display_name, translated
@@ -21,7 +22,9 @@ csrf = CSRFProtect()
 
 def _load_user(user_id: str) -> User | None:
     try:
-        user = get_session().get(User, int(user_id))
+        # One query: the municipality and its plugins joined (every page of a municipality reads both).
+        user = get_session().get(User, int(user_id),
+                                 options=[joinedload(User.municipality).joinedload(Municipality.plugins)])
     except ValueError:
         return None
     return user if user is not None and user.active else None

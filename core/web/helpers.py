@@ -9,16 +9,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel import Locale
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.i18n import current_locale, format_date, format_decimal, format_money, format_number, format_percent
-from core.models import AnnualPlan, PlanRevision
+from core.models import AnnualPlan
 from core.plugin_api import Column, Finding, FundingSource, PlanKind, RowType, SectionSpec, Severity
 from core.plugin_manager import Registry
+from core.services.plans import document_of, revision_document, with_live_parts
 from core.services.validation import validate_document
 
 STATUS_LABELS = {
@@ -228,15 +229,102 @@ def budget_totals(rows: list[dict[str, Any]], sources: list[FundingSource], curr
 # --- findings -----------------------------------------------------------------------------------
 
 
-def latest_document(session: Session, plan: AnnualPlan) -> dict[str, Any] | None:
-    """The plan document as the last revision kept it: the same as the current plan, one query."""
-    return session.scalar(
-        select(PlanRevision.document).where(PlanRevision.plan_id == plan.id, PlanRevision.number == plan.revision)
-    )
+@dataclass
+class PlanState:
+    """What a plan page reads: the document, and whether it is the latest revision's snapshot (so that
+    ``plan.id`` and ``plan.revision`` name its header and sections)."""
+
+    document: dict[str, Any]
+    snapshot: bool
+
+
+def plan_state(session: Session, registry: Registry, plan: AnnualPlan) -> PlanState:
+    """The plan document from one query (the latest revision) when possible, else from its tables."""
+    snapshot = revision_document(session, plan)
+    if snapshot is None:
+        return PlanState(document_of(session, registry, plan), False)
+    return PlanState(with_live_parts(session, registry, plan, snapshot), True)
+
+
+def findings_key(plan: AnnualPlan, state: PlanState) -> tuple | None:
+    """The inputs of the rules' findings on a snapshot, or None when they cannot be named.
+
+    The rules read the document and their context (the plan, its kind, the jurisdiction's
+    nomenclature, the locale) and run for the municipality's enabled plugins. The snapshot's header
+    and sections are named by (plan id, revision); the plan's own columns change only with a new
+    revision; the municipality block may change without one, so it is in the key; plugin
+    extensions (a plugin's own data) may too, and are not named: a document with extensions is not
+    cached. Plan kinds and nomenclatures are fixed for the process; translations, by the locale.
+    """
+    if not state.snapshot or "extensions" in state.document:
+        return None
+    municipality = state.document["municipality"]
+    return (plan.id, plan.revision, plan.kind, current_locale(), tuple(sorted(plan.municipality.enabled_plugins)),
+            tuple(sorted((k, str(v)) for k, v in municipality.items())))
 
 
 def plan_findings(registry: Registry, plan: AnnualPlan, plan_kind: PlanKind, document: dict[str, Any]) -> list[Finding]:
     return validate_document(registry, plan, plan_kind, document)
+
+
+def cached_findings(registry: Registry, plan: AnnualPlan, plan_kind: PlanKind,
+                    state: PlanState) -> tuple[list[Finding], bool]:
+    """The rules' findings on the plan, and whether they depend on :func:`findings_key` alone.
+
+    Findings of a snapshot are kept per process (a revision's document never changes), unless the
+    rules ran SQL while making them: then they read the database beyond the key, and are not kept.
+    """
+    from flask import current_app
+
+    from core.db import get_engine
+    from core.web.cache import findings_cache, statement_count
+
+    key = findings_key(plan, state)
+    cache = findings_cache(current_app)
+    if key is not None and (kept := cache.get(key)) is not None:
+        return list(kept), True
+    engine = get_engine()
+    before = statement_count(engine)
+    findings = plan_findings(registry, plan, plan_kind, state.document)
+    pure = key is not None and statement_count(engine) == before
+    if pure:
+        cache.put(key, tuple(findings))
+    return findings, pure
+
+
+class UrlPattern:
+    """``url_for(endpoint, **values)`` for every value of one integer argument, from one url_for call:
+    a table of 30 rows links each row three times, and url_for costs more than a string join."""
+
+    SENTINEL = 987654321987654321
+
+    def __init__(self, endpoint: str, name: str, **values: Any) -> None:
+        url = url_for(endpoint, **values, **{name: self.SENTINEL})
+        self.head, found, self.tail = url.rpartition(str(self.SENTINEL))
+        if not found:
+            raise ValueError(f"{endpoint}: '{name}' is not in the URL path")
+
+    def __call__(self, value: int) -> str:
+        return f"{self.head}{int(value)}{self.tail}"
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    """A link of the sections menu, its texts translated once (escape() keeps a lazy text's markup as is)."""
+
+    url: str
+    title: Markup
+    chapter: Markup | None
+    current: bool
+
+
+def section_links(plan: AnnualPlan, plan_kind: PlanKind, current: str | None = None) -> list[SectionLink]:
+    links = []
+    for spec in plan_kind.sections:
+        chapter = escape(spec.chapter) if spec.chapter is not None else None
+        links.append(SectionLink(url_for("plans.section", plan_id=plan.id, section=spec.key), escape(spec.title),
+                                 chapter or None, spec.key == current))
+    return links
 
 
 def section_of_field(finding: Finding) -> str:

@@ -8,11 +8,13 @@ section page (post/redirect/get), which shows the new totals and the rule findin
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
 from babel import dates as babel_dates
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -27,6 +29,7 @@ from core.plugin_manager import get_registry
 from core.services import plans as plan_service
 from core.services.revisions import diff_documents
 from core.web import tenancy
+from core.web.cache import page_cache
 from core.web.forms import (
     FormContext,
     PlanCreateForm,
@@ -41,11 +44,15 @@ from core.web.forms import (
     translated_form_data,
 )
 from core.web.helpers import (
+    PlanState,
+    UrlPattern,
     budget_totals,
+    cached_findings,
     columns_of,
     field_anchor,
-    plan_findings,
+    plan_state,
     row_of_field,
+    section_links,
     section_of_field,
 )
 
@@ -85,16 +92,20 @@ def _section(plan_kind: PlanKind, key: str) -> SectionSpec:
     return spec
 
 
+def _state(plan: AnnualPlan) -> PlanState:
+    return plan_state(get_session(), get_registry(), plan)
+
+
 def _document(plan: AnnualPlan) -> dict[str, Any]:
-    return plan_service.document_of(get_session(), get_registry(), plan)
+    return _state(plan).document
 
 
 def _form_context(plan: AnnualPlan, plan_kind: PlanKind) -> FormContext:
     return FormContext(get_registry().funding_sources(plan_kind.jurisdiction), plan.year, plan.municipality.currency)
 
 
-def _findings(plan: AnnualPlan, plan_kind: PlanKind, document: dict[str, Any]) -> list[Finding]:
-    return plan_findings(get_registry(), plan, plan_kind, document)
+def _findings(plan: AnnualPlan, plan_kind: PlanKind, state: PlanState) -> list[Finding]:
+    return cached_findings(get_registry(), plan, plan_kind, state)[0]
 
 
 def _plan_url(plan: AnnualPlan, endpoint: str = "plans.overview", **values) -> str:
@@ -164,8 +175,9 @@ def _attach_error(form: Form, error: Exception) -> None:
 @bp.route("/<int:plan_id>/")
 def overview(municipality: str, plan_id: int):
     plan, plan_kind = tenancy.load_plan(plan_id)
-    document = _document(plan)
-    findings = [] if current_user.role == Role.VIEWER else _findings(plan, plan_kind, document)
+    state = _state(plan)
+    document = state.document
+    findings = [] if current_user.role == Role.VIEWER else _findings(plan, plan_kind, state)
     steps = [s for s in plan_service.available_steps(plan, plan_kind)
              if s.role != "admin" or current_user.role == Role.ADMIN] if tenancy.can_edit() else []
     reports = get_registry().report_kinds_for(g.municipality.enabled_plugins, plan.kind)
@@ -180,9 +192,18 @@ def overview(municipality: str, plan_id: int):
 
 def _section_page(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, text_form: Form | None = None,
                   status: int = 200):
-    document = _document(plan)
-    content = document["sections"][spec.key]
-    findings = [] if current_user.role == Role.VIEWER else _findings(plan, plan_kind, document)
+    return _render_section(plan, plan_kind, spec, text_form)[0], status
+
+
+def _render_section(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec,
+                    text_form: Form | None = None) -> tuple[str, bool]:
+    """The section page, and whether it was made from :func:`_page_key`'s inputs alone (then it may be kept)."""
+    state = _state(plan)
+    content = state.document["sections"][spec.key]
+    if current_user.role == Role.VIEWER:
+        findings, pure = [], state.snapshot
+    else:
+        findings, pure = cached_findings(get_registry(), plan, plan_kind, state)
     findings = [f for f in findings if section_of_field(f) == spec.key]
     by_cell: dict[str, list[Finding]] = {}
     other: dict[int, list[Finding]] = {}  # findings about a key the table does not show
@@ -202,18 +223,73 @@ def _section_page(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, text
     sources = get_registry().funding_sources(plan_kind.jurisdiction)
     totals = (budget_totals(content["rows"], sources, plan.municipality.currency)
               if spec.row_type is RowType.SERVICE else None)
-    return render_template(
+    html = render_template(
         "plans/section.html", plan=plan, plan_kind=plan_kind, spec=spec, content=content, findings=findings,
         by_cell=by_cell, other_findings=other, finding_link=lambda f: _finding_link(plan, f), read_only=read_only,
-        text_form=text_form,
+        text_form=text_form, row_urls=_row_urls(plan, spec, read_only),
+        section_links=section_links(plan, plan_kind, spec.key),
         totals=totals, source_names={s.code: s.name for s in sources}, currency=plan.municipality.currency,
-    ), status
+    )
+    return html, pure
+
+
+def _row_urls(plan: AnnualPlan, spec: SectionSpec, read_only: bool) -> dict[str, UrlPattern]:
+    """The rows' action URLs, each made by one url_for per page rather than one per row."""
+    if read_only or spec.row_type is RowType.TEXT:
+        return {}
+    return {name: UrlPattern(endpoint, "index", plan_id=plan.id, section=spec.key)
+            for name, endpoint in (("edit", "plans.edit_row"), ("move", "plans.move_row"),
+                                   ("delete", "plans.delete_row"))}
+
+
+def _page_key(plan: AnnualPlan, spec: SectionSpec) -> tuple | None:
+    """Everything a GET of a section page depends on, or None when it is not to be kept.
+
+    The view reads the plan's snapshot (named by plan id and revision; its status, kind and year
+    too) and the rules' findings (their inputs, :func:`core.web.helpers.findings_key`, are all in
+    here: plan, locale, enabled plugins, the municipality's block); the user's role decides findings,
+    editing and forms. The layout (base.html) shows the municipality (slug, name with its default
+    locale as fallback), the user's e-mail and role, the language switch (the locale, the request's
+    path and query), the session's CSRF token in every form, and pending flashed messages: a request
+    with one is not served from the cache. Administrators also get the list of all municipalities,
+    so their pages are not kept. Templates and translations are fixed for the process unless
+    templates reload (debug), when nothing is kept. A page is stored only if it was made from a
+    snapshot and from findings that ran no SQL (see :func:`_render_section`), so that these inputs
+    are all it read.
+    """
+    app = current_app
+    if request.method != "GET" or app.debug or app.jinja_env.auto_reload or "_flashes" in flask_session:
+        return None
+    if current_user.role not in (Role.PLANNER, Role.VIEWER):
+        return None
+    token = flask_session.get(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if not token:
+        return None
+    m = g.municipality
+    return (
+        request.script_root, request.full_path, request.query_string,
+        current_user.id, current_user.email, current_user.role, current_user.municipality_id,
+        current_locale(), token,
+        m.id, m.slug, json.dumps(m.name, sort_keys=True), m.country, m.default_locale, m.currency,
+        tuple(sorted(m.enabled_plugins)),
+        plan.id, plan.revision, plan.status, plan.kind, plan.year, plan.municipality_id, spec.key,
+    )
 
 
 @bp.route("/<int:plan_id>/sections/<section>")
 def section(municipality: str, plan_id: int, section: str):
     plan, plan_kind = tenancy.load_plan(plan_id)
-    return _section_page(plan, plan_kind, _section(plan_kind, section))
+    spec = _section(plan_kind, section)
+    key = _page_key(plan, spec)
+    pages = page_cache(current_app)
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT")
+    # A kept page carries the CSRF token signed when it was made: keep it for at most half its life.
+    if key is not None and (html := pages.get(key, max_age=limit / 2 if limit else None)) is not None:
+        return html
+    html, pure = _render_section(plan, plan_kind, spec)
+    if key is not None and pure:
+        pages.put(key, html)
+    return html
 
 
 @bp.route("/<int:plan_id>/sections/<section>/text", methods=["POST"])
@@ -267,7 +343,7 @@ def _row_from_form(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, for
 def _row_page(plan, plan_kind, spec, form, index: int | None, status: int = 200):
     findings: dict[str, list[Finding]] = {}
     if index is not None:
-        for finding in _findings(plan, plan_kind, _document(plan)):
+        for finding in _findings(plan, plan_kind, _state(plan)):
             row, key = row_of_field(finding)
             if section_of_field(finding) == spec.key and row == index:
                 findings.setdefault(_group_key(key), []).append(finding)
@@ -366,7 +442,7 @@ def step(municipality: str, plan_id: int, step: str):
     if request.method == "POST" and form.validate():
         errors = 0
         if workflow_step.blocks_on_errors:
-            errors = sum(1 for f in _findings(plan, plan_kind, _document(plan)) if f.severity == "error")
+            errors = sum(1 for f in _findings(plan, plan_kind, _state(plan)) if f.severity == "error")
         data = {name: form[name].data for name in workflow_step.fields}
         error = _commit_or_error(lambda: plan_service.take_step(get_session(), get_registry(), plan, step, data,
                                                                 current_user, blocking_errors=errors))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, g, request
 from flask_login import current_user
+from sqlalchemy.orm import lazyload
 
 from core.db import get_session
 from core.models import AnnualPlan, Municipality, Role
@@ -36,7 +37,9 @@ def require_admin() -> None:
 
 def load_municipality(slug: str) -> Municipality:
     """The municipality of the URL, if the signed-in user may see it; else 404."""
-    municipality = municipality_by_slug(get_session(), slug)
+    own = current_user.municipality if current_user.is_authenticated else None
+    # The user's own municipality came with the user (one query less); any other is looked up.
+    municipality = own if own is not None and own.slug == slug else municipality_by_slug(get_session(), slug)
     if municipality is None:
         abort(404)
     if not is_admin() and current_user.municipality_id != municipality.id:
@@ -90,7 +93,8 @@ def load_plan(plan_id: int, edit: bool = False) -> tuple[AnnualPlan, PlanKind]:
 
     ``edit`` asks for the right to change it (planner or admin). A viewer sees approved plans only.
     """
-    plan = get_session().get(AnnualPlan, plan_id)
+    # The municipality is g.municipality's (checked below): taken from the session, not joined again.
+    plan = get_session().get(AnnualPlan, plan_id, options=[lazyload(AnnualPlan.municipality)])
     if plan is None or plan.municipality_id != g.municipality.id:
         abort(404)
     plan_kind = plan_kind_enabled(plan.kind)

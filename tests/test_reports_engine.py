@@ -304,25 +304,33 @@ def test_paragraph_made_without_the_parser_has_the_parsers_fragments(app, text):
             assert (fast.text, fast.style) == (parsed.text, parsed.style)
 
 
-def _spanned_report(tall_row: bool) -> bytes:
+def _spanned_report(tall_row: bool, variant: str = "spans") -> bytes:
+    """``variant``: "spans" (header cells spanning rows and columns), "plain" (no spans at all: Table
+    measures rows differently), "styled" (cell style commands: centred, vertically middle text)."""
     from core.reports.engine import ReportBuilder
 
     report = ReportBuilder(TITLE, MUNICIPALITY, "ro")
     report.heading("Servicii")
-    rows = [[str(i), f"Centrul {i} " * (i % 4 + 1), "8810", "1", "2", "3"] for i in range(300)]
+    rows = [[str(i), f"Centrul {i} " * (i % 4 + 1), "8810", "1", "2\n2", "3"] for i in range(300)]
     if tall_row:
         rows[40][1] = "Rând foarte lung. " * 400
     spans = [("SPAN", (2, 0), (4, 0)), ("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1)), ("SPAN", (5, 0), (5, 1)),
              ("SPAN", (0, 302), (4, 302))]
+    if variant == "plain":
+        spans = []
+    elif variant == "styled":
+        spans += [("ALIGN", (2, 2), (2, -1), "CENTRE"), ("VALIGN", (0, 2), (3, -1), "MIDDLE")]
     report.table([["Nr.", "Centru", "Buget", "", "", "Total"], ["", "", "A", "B", "C", ""]], rows,
                  [2, 12, 4, 4, 4, 4], wrap={1}, totals=[["Total", "", "", "", "", "6"]], spans=spans,
                  align_right={3, 4, 5}, landscape=True)
     return report.build()
 
 
-@pytest.mark.parametrize("tall_row", [False, True])
-def test_long_table_prints_exactly_what_a_plain_table_prints(app, monkeypatch, tall_row):
-    """_LongTable only measures less: the PDF is byte for byte that of ReportLab's own Table."""
+@pytest.mark.parametrize(("tall_row", "variant"),
+                         [(False, "spans"), (True, "spans"), (False, "plain"), (True, "plain"), (False, "styled")])
+def test_long_table_prints_exactly_what_a_plain_table_prints(app, monkeypatch, tall_row, variant):
+    """_LongTable only measures less and writes its plain cells' text itself: the PDF is byte for
+    byte that of ReportLab's own Table."""
     from reportlab import rl_config
     from reportlab.platypus import Table
 
@@ -330,8 +338,8 @@ def test_long_table_prints_exactly_what_a_plain_table_prints(app, monkeypatch, t
 
     monkeypatch.setattr(rl_config, "invariant", 1)
     with app.app_context(), force_locale("ro"):
-        fast = _spanned_report(tall_row)
+        fast = _spanned_report(tall_row, variant)
         monkeypatch.setattr(engine, "_LongTable", Table)
-        plain = _spanned_report(tall_row)
+        plain = _spanned_report(tall_row, variant)
     assert len(PdfReader(io.BytesIO(fast)).pages) > 5
     assert fast == plain

@@ -63,10 +63,12 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pagesizes import landscape as landscape_size
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import rtlSupport
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -82,7 +84,7 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag
-from reportlab.platypus.tables import CellStyle
+from reportlab.platypus.tables import CellStyle, _calc_pc, spanFixDim
 
 from core.i18n import format_date, format_percent
 from core.reports.fonts import BOLD, REGULAR, ensure_fonts
@@ -400,7 +402,7 @@ class ReportBuilder:
             style=self._table_style(len(header), len(rows), len(totals), spans),
             hAlign="LEFT",
             splitInRow=MIN_ROW_PART,
-            cellStyles=_cell_styles(kinds, ncols, right),
+            cellStyles=_cell_styles(kinds, ncols, right, all(command[0] == "SPAN" for command in spans)),
         )
         self._append(table)
         if footnotes:
@@ -656,7 +658,7 @@ class _LongTable(Table):
         if not self.splitByRow or (self._width > availWidth and not rl_config.allowTableBoundsErrors & 1):
             return super().split(availWidth, availHeight)  # the cases below do not arise in reports
         parts = self._splitRows(availHeight, doInRowSplit=False)
-        if parts or not self.splitInRow:
+        if parts or not self.splitInRow or self._cannot_split_in_row(availHeight):
             return parts
         # Splitting inside a row weighs the whole table's height (Table's rule): measure all rows.
         self._longTableOptimize = 0
@@ -667,6 +669,151 @@ class _LongTable(Table):
         finally:
             self._longTableOptimize = 1
             self.__dict__.pop("_spanRects", None)
+
+    def _cannot_split_in_row(self, availHeight: float) -> bool:
+        """True where Table's split inside a row surely fails, so the whole table need not be measured
+        for it (at a page's foot, this would happen on every page): the part left on this page would
+        be under ``splitInRow`` points, and no body cell spans rows (a span can move the split)."""
+        if availHeight + 1 >= self.splitInRow or self._height <= availHeight:
+            return False
+        repeat = self.repeatRows if isinstance(self.repeatRows, int) else max(self.repeatRows) + 1
+        return not any(y >= repeat for _x, y in getattr(self, "_rowSpanCells", ()))
+
+    def _calc_height(self, availHeight: float, availWidth: float, H: Any = None, W: Any = None) -> None:
+        """Table._calc_height, measuring rows only until the page is full: ReportLab 5.1's own loop goes
+        on to the last row unless some cell spans rows (and re-adds all heights for every row), which
+        made every page of a long table cost as much as the whole rest of the table. Heights and row
+        positions are the same."""
+        H = self._argH
+        if not W:
+            W = _calc_pc(self._argW, availWidth)
+        hmax = lim = len(H)
+        if None in H:
+            H = self._measure_rows(H, W, availHeight)
+            hmax = getattr(self, "_measured", lim)
+        # Row positions from the bottom up, summed as ReportLab does (compensated).
+        self._rowpositions = positions = []
+        height = c = 0
+        for i in range(hmax - 1, -1, -1):
+            positions.append(height)
+            y = H[i] - c
+            t = height + y
+            c = (t - height) - y
+            height = t
+        positions.append(height)
+        self._height = height
+        positions.reverse()
+        self._hmax = hmax
+
+    def _measure_rows(self, H0: list, W: list, availHeight: float) -> list:
+        """The heights of the rows ReportLab would measure (cells spanning rows count only through
+        their span's constraint); sets ``_measured`` to how many rows from the top are known."""
+        min_heights = self._minRowHeights
+        canv = getattr(self, "canv", None)
+        saved = (canv._fontname, canv._fontsize, canv._leading) if canv else None
+        if self._spanCmds:
+            row_span_cells, col_span_cells = set(self._rowSpanCells), set(self._colSpanCells)
+            span_ranges, col_positions = self._spanRanges, self._colpositions
+        else:
+            row_span_cells = col_span_cells = frozenset()
+            span_ranges, col_positions = {}, None
+        H = H0[:]
+        self._rowHeights = H
+        span_cons: dict[tuple[int, int], float] = {}
+        self._measured = len(H)
+        total = 0.0
+        for i, known in enumerate(H0):
+            if known is not None:
+                total += known
+                continue
+            V, S = self._cellvalues[i], self._cellStyles[i]
+            h = 0
+            for j, (v, s, w) in enumerate(zip(V, S, W, strict=False)):
+                span = span_ranges.get((j, i))
+                if (j, i) in row_span_cells and not span:
+                    continue  # occluded by a span, or unreliable
+                if type(v) is str:
+                    t = (s.leading or 1.2 * s.fontsize) * (v.count("\n") + 1)
+                elif isinstance(v, (tuple, list, Flowable)):
+                    v = V[j] = self._cellListProcess(v, w, None)
+                    if canv:
+                        canv._fontname, canv._fontsize = s.fontname, s.fontsize
+                        canv._leading = s.leading or 1.2 * s.fontsize
+                    if (j, i) in col_span_cells:
+                        if not span:
+                            continue
+                        w = max(col_positions[span[2] + 1] - col_positions[span[0]], w or 0)
+                    _dw, t = self._listCellGeom(v, w or self._listValueWidth(v), s)
+                    if canv:
+                        canv._fontname, canv._fontsize, canv._leading = saved
+                else:
+                    t = (s.leading or 1.2 * s.fontsize) * len(((v is not None and str(v)) or "").split("\n"))
+                t += s.bottomPadding + s.topPadding
+                if span and span[1] != span[3]:
+                    key = span[1], span[3]
+                    span_cons[key] = max(span_cons.get(key, t), t)
+                    t = 0
+                if t > h:
+                    h = t
+            H[i] = max(min_heights[i], h) if min_heights else h
+            total += H[i]
+            if self._longTableOptimize and total > availHeight and (not span_cons or i + 1 > max(
+                    key[1] for key in span_cons)):
+                self._measured = i + 1  # the page is full and every span on it is complete
+                break
+        if span_cons:
+            spanFixDim(H0, H, span_cons)
+        return H
+
+    def _drawCell(self, cellval: Any, cellstyle: CellStyle, pos: tuple[float, float], size: tuple[float, float]) -> Any:
+        """A plain string cell written straight into the page: the same PDF operators canvas.drawString
+        would write, without a text object per line, and each distinct line encoded for the font
+        subset once per document rather than character by character on every draw."""
+        just, valign = cellstyle.alignment, cellstyle.valign
+        canv = self.canv
+        if (type(cellval) is not str or just not in _STRING_ALIGN or valign not in ("TOP", "BOTTOM", "MIDDLE")
+                or cellstyle.href or cellstyle.destination or cellstyle.direction or cellstyle.shaping
+                or not canv.bottomup):
+            return super()._drawCell(cellval, cellstyle, pos, size)
+        if self._curcellstyle is not cellstyle:
+            cur = self._curcellstyle
+            if cur is None or cellstyle.color != cur.color:
+                canv.setFillColor(cellstyle.color)
+            if (cur is None or cellstyle.leading != cur.leading or cellstyle.fontname != cur.fontname
+                    or cellstyle.fontsize != cur.fontsize):
+                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+            self._curcellstyle = cellstyle
+        font = getFont(canv._fontname)
+        if not font._dynamicFont or rtlSupport:  # other fonts or bidi text take ReportLab's way
+            return super()._drawCell(cellval, cellstyle, pos, size)
+        colpos, rowpos = pos
+        colwidth, rowheight = size
+        lines = cellval.split("\n")
+        leading, fontsize = cellstyle.leading, cellstyle.fontsize
+        if valign == "BOTTOM":
+            y = rowpos + cellstyle.bottomPadding + len(lines) * leading - fontsize
+        elif valign == "TOP":
+            y = rowpos + rowheight - cellstyle.topPadding - fontsize
+        else:
+            middle = (cellstyle.bottomPadding + rowheight - cellstyle.topPadding + len(lines) * leading) / 2.0
+            y = rowpos + middle - fontsize
+        if just == "LEFT":
+            x, share = colpos + cellstyle.leftPadding, 0.0
+        elif just == "RIGHT":
+            x, share = colpos + colwidth - cellstyle.rightPadding, 1.0
+        else:
+            x, share = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding) * 0.5, 0.5
+        texts = _cell_texts(canv)
+        key_font = (canv._fontname, canv._fontsize, canv._leading)
+        code = canv._code
+        for line in lines:
+            known = texts.get((key_font, line))
+            if known is None:
+                known = texts[key_font, line] = _encode_line(canv, font, line)
+            operators, width = known
+            code.append(f"BT 1 0 0 1 {fp_str(x - share * width if share else x, y)} Tm {operators} T* ET")
+            y -= leading
+        return None
 
     def _calcSpanRanges(self) -> None:
         ncols, nrows = self._ncols, self._nrows
@@ -712,6 +859,31 @@ class _LongTable(Table):
             for value in blocks.values():
                 value.sort()
         self._spanRects, self._vBlocks, self._hBlocks, self._hmax_spanRects = rects, v_blocks, h_blocks, hmax
+
+
+_STRING_ALIGN = frozenset(("LEFT", "RIGHT", "CENTRE", "CENTER"))
+
+
+def _cell_texts(canv: Canvas) -> dict:
+    """The canvas's encoded cell lines: valid for its document (subset codes never change once given)."""
+    texts = canv.__dict__.get("_socialplan_cell_texts")
+    if texts is None:
+        texts = canv._socialplan_cell_texts = {}
+    return texts
+
+
+def _encode_line(canv: Canvas, font: Any, text: str) -> tuple[str, float]:
+    """PDFTextObject._formatText of ``text`` in the canvas's TrueType font (a fresh text object starts
+    with no subset selected), and the line's width as drawRightString measures it."""
+    doc = canv._doc
+    size_and_leading = f"{fp_str(canv._fontsize)} Tf {fp_str(canv._leading)} TL"
+    parts, current = [], -1
+    for subset, chunk in font.splitString(text, doc):
+        if subset != current:
+            parts.append(f"{font.getSubsetInternalName(subset, doc)} {size_and_leading}")
+            current = subset
+        parts.append(f"({canv._escape(chunk)}) Tj")
+    return " ".join(parts), stringWidth(text, canv._fontname, canv._fontsize)
 
 
 class _SpanRects(dict):
@@ -777,9 +949,20 @@ class _TotalCellRight(_TotalCell):
 _HEAD, _BODY, _TOTAL = (_HeadCell, _HeadCellRight), (_BodyCell, _BodyCellRight), (_TotalCell, _TotalCellRight)
 
 
-def _cell_styles(kinds: list[tuple[type[CellStyle], type[CellStyle]]], ncols: int, right: frozenset[int]) -> list:
-    """One style object per cell (Table may change them in place), of the row kind's class."""
-    return [[kind[col in right]("") for col in range(ncols)] for kind in kinds]
+def _cell_styles(
+    kinds: list[tuple[type[CellStyle], type[CellStyle]]], ncols: int, right: frozenset[int], shared: bool = True
+) -> list:
+    """The cells' style objects, of the row kind's class. ``shared``: one object per class in the table;
+    Table changes a cell's style in place only for a style command naming cells (FONT, VALIGN...) or
+    when it splits a row of vertically centred cells (none here), so without such commands the cells
+    can share it. Otherwise one object per cell."""
+    if not shared:
+        return [[kind[col in right]("") for col in range(ncols)] for kind in kinds]
+    rows: dict[tuple, list[CellStyle]] = {}
+    for kind in set(kinds):
+        made = {cls: cls("") for cls in kind}
+        rows[kind] = [made[kind[col in right]] for col in range(ncols)]
+    return [list(rows[kind]) for kind in kinds]  # rows of their own: a split may replace a row's cell
 
 
 def _split_lines(text: str, font: str, width: float) -> list[str]:

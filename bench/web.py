@@ -10,6 +10,10 @@ on), and ``wrk --latency`` loads, at 32 connections for 10 s each:
 - the dashboard of Piatra Neamț;
 - the bare page (bench/bare_app.py: Flask + SQLAlchemy listing the same service rows), served the same way.
 
+The three servers stay up together; the five pages are warmed up, then measured in this order, so
+that the two pages a floor compares run one right after the other: bare page, editor (small, big),
+dashboard (small, big).
+
 Floors: editor throughput >= 0.8x the bare page; editor p99 < 100 ms; editor and dashboard median
 latency on the big database within 1.2x of the small one.
 """
@@ -24,7 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,31 +140,46 @@ def _check_page(browser: requests.Session, url: str, expect: str) -> None:
         raise RuntimeError(f"{url} answered {answer.status_code} without '{expect}'")
 
 
-def measure_app(instance: Instance, seconds: int, connections: int) -> dict[str, Load]:
+@dataclass
+class Target:
+    """A page ready for wrk: its URL and the session cookie it needs ('' for none)."""
+
+    url: str
+    cookie: str
+
+
+def app_targets(stack: ExitStack, instance: Instance) -> dict[str, Target]:
+    """The editor and the dashboard of ``instance``, served, signed in and checked."""
     plan = plan_id(instance)
     editor = f"/m/{DEMO_SLUG}/plans/{plan}/sections/existing-services"
     dashboard = f"/m/{DEMO_SLUG}/"
-    loads = {}
-    with serve(instance, "core.wsgi:app") as base:
-        browser = sign_in(base)
-        cookie = browser.cookies["session"]
-        _check_page(browser, base + editor, "8810 ID-I")
-        _check_page(browser, base + dashboard, "2021")
-        for name, path in (("editor", editor), ("dashboard", dashboard)):
-            if seconds > 1:
-                wrk(base + path, cookie, 1, connections)  # warm-up: templates compiled, caches filled
-            loads[name] = wrk(base + path, cookie, seconds, connections)
-    return loads
+    base = stack.enter_context(serve(instance, "core.wsgi:app"))
+    browser = sign_in(base)
+    cookie = browser.cookies["session"]
+    _check_page(browser, base + editor, "8810 ID-I")
+    _check_page(browser, base + dashboard, "2021")
+    return {"editor": Target(base + editor, cookie), "dashboard": Target(base + dashboard, cookie)}
 
 
-def measure_bare(instance: Instance, seconds: int, connections: int) -> Load:
-    with serve(instance, "bench.bare_app:app", {"BENCH_PLAN_ID": str(plan_id(instance))}) as base:
-        page = requests.get(base + "/", timeout=10)
-        if page.status_code != 200 or "8810 ID-I" not in page.text:
-            raise RuntimeError("the bare page does not list the demo services")
-        if seconds > 1:
-            wrk(base + "/", "", 1, connections)
-        return wrk(base + "/", "", seconds, connections)
+def bare_target(stack: ExitStack, instance: Instance) -> Target:
+    base = stack.enter_context(serve(instance, "bench.bare_app:app", {"BENCH_PLAN_ID": str(plan_id(instance))}))
+    page = requests.get(base + "/", timeout=10)
+    if page.status_code != 200 or "8810 ID-I" not in page.text:
+        raise RuntimeError("the bare page does not list the demo services")
+    return Target(base + "/", "")
+
+
+def measure(targets: dict[str, Target], seconds: int, connections: int) -> dict[str, Load]:
+    """wrk on each target in turn, after a warm-up of every one (templates compiled, caches filled).
+
+    All servers are up for the whole run (an idle one costs nothing), so the pages a floor compares
+    are measured one right after the other: on a machine shared with other work, its load drifts
+    less between them than between a server started, measured and stopped after another.
+    """
+    if seconds > 1:
+        for target in targets.values():
+            wrk(target.url, target.cookie, 1, connections)
+    return {name: wrk(target.url, target.cookie, seconds, connections) for name, target in targets.items()}
 
 
 def _row(load: Load) -> str:
@@ -179,10 +198,18 @@ def run(quick: bool = False) -> dict[str, float]:
         big = make_instance(Path(folder) / "big")
         setup_big = clone_plans(big, big_n, years)
         plans = {"small": count(small, "annual_plan"), "big": count(big, "annual_plan")}
-        bare = measure_bare(small, seconds, connections)
-        loads = {"small": measure_app(small, seconds, connections)}
-        # A quick run only checks that the bench works: one server, the small database's figures twice.
-        loads["big"] = loads["small"] if quick else measure_app(big, seconds, connections)
+        with ExitStack() as stack:
+            pages = {"small": app_targets(stack, small)}
+            # A quick run only checks that the bench works: one server, the small database's figures twice.
+            pages["big"] = pages["small"] if quick else app_targets(stack, big)
+            # Each floor's pair back to back: bare and editor, then small and big per page.
+            order = {"bare": bare_target(stack, small)}
+            for page in ("editor", "dashboard"):
+                order.update({f"{page}/{size}": pages[size][page] for size in ("small", "big")})
+            measured = measure(order, seconds, connections)
+        bare = measured["bare"]
+        loads = {size: {page: measured[f"{page}/{size}"] for page in ("editor", "dashboard")}
+                 for size in ("small", "big")}
     editor, editor_big = loads["small"]["editor"], loads["big"]["editor"]
     dashboard, dashboard_big = loads["small"]["dashboard"], loads["big"]["dashboard"]
     figures = {"bare_rps": bare.rps, "setup_small_s": setup_small, "setup_big_s": setup_big}

@@ -7,6 +7,7 @@ from collections import defaultdict
 from flask import Blueprint, g, render_template
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from core.db import get_session
 from core.models import AnnualPlan, Role
@@ -21,8 +22,10 @@ bp.before_request(tenancy.load_municipality_from_url)
 def index(municipality: str):
     session, registry = get_session(), get_registry()
     m = g.municipality
+    # The plans' municipality is g.municipality, already in the session: not joined again (nor its plugins).
     plans = session.scalars(
         select(AnnualPlan).where(AnnualPlan.municipality_id == m.id).order_by(AnnualPlan.year.desc(), AnnualPlan.kind)
+        .options(lazyload(AnnualPlan.municipality))
     ).all()
     by_year: dict[int, list[dict]] = defaultdict(list)
     viewer = current_user.role == Role.VIEWER

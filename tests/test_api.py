@@ -165,8 +165,8 @@ def test_add_update_delete_rows_keep_revisions(world, client):
 
     revisions = _revisions(world, "draft")
     assert [action for _n, action in revisions[-4:]] == [
-        "add row to existing-services", "add row to existing-services", "edit row 1 of existing-services",
-        "remove row 1 of existing-services"]
+        "row-added existing-services 3", "row-added existing-services 1", "row-edited existing-services 1",
+        "row-removed existing-services 1"]
     codes = [r["code"] for r in client.get(DRAFT, headers=headers).get_json()["sections"]["existing-services"]["rows"]]
     assert codes == ["ZT-1", "ZT-2", "ZT-2"]
 

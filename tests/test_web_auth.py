@@ -53,6 +53,9 @@ def test_open_redirect_is_refused(web_client, world):
 
 
 def test_locale_switch_is_remembered_in_session_and_on_the_account(web_app, web_client, world):
+    with web_app.app_context():  # a planner who has not chosen a language yet
+        get_session().query(User).filter(User.email == "planner@alpha.org").update({"locale": None})
+        get_session().commit()
     sign_in(web_client, "planner@alpha.org")
     assert html_lang(web_client.get("/m/alpha/")) == "ro"  # the municipality's default language
     response = web_client.post("/locale", data={"locale": "sv", "next": "/m/alpha/"}, follow_redirects=True)

@@ -70,6 +70,27 @@ def decimal_from_json(value: Any, path: str) -> Decimal | None:
     return number
 
 
+def document_decimal(value: Any) -> Decimal | None:
+    """The number in a document value, or None when it is not one (empty, bools, words, NaN)."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def value_at(row: dict[str, Any], key: str) -> Any:
+    """A row's value by a dotted key: ``extra.floor_space`` reaches into nested objects."""
+    value: Any = row
+    for part in key.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
 # --- rows, by row type -------------------------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.i18n import LOCALES, parse_typed_decimal
-from core.interchange import _schema, decimal_to_json
+from core.interchange import _schema, decimal_to_json, value_at
 from core.plugin_api import PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
 
@@ -267,15 +267,6 @@ def _plain(number: Decimal) -> Decimal:
     return Decimal(format(number.normalize(), "f"))
 
 
-def _value_at(row: dict[str, Any], key: str) -> Any:
-    value: Any = row
-    for part in key.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
 def _cell_out(row: dict[str, Any], column: TableColumn, default_locale: str) -> Any:
     if column.kind == "amount":
         amounts = [
@@ -289,7 +280,7 @@ def _cell_out(row: dict[str, Any], column: TableColumn, default_locale: str) -> 
         notes = [(line.get("note") or {}).get(column.locale) for line in row.get("budget") or []
                  if line.get("source") == column.source and int(line.get("year") or column.year) == column.year]
         return "; ".join(note for note in notes if note) or None
-    value = _value_at(row, column.key)
+    value = value_at(row, column.key)
     if column.kind == "period_text":
         return (value or {}).get(column.locale) or None if (row.get("period") or {}).get("kind") == "dates" else None
     if column.kind == "translated":

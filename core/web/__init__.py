@@ -89,6 +89,7 @@ def _register_errors(app: Flask) -> None:
 
 def _register_template_globals(app: Flask) -> None:
     # Globals rather than a context processor: imported macros see globals, not the context.
+    from core.interchange import value_at
     from core.web.forms import layout_of, step_field_label
     from core.web.helpers import (
         SEVERITY_LABELS,
@@ -99,7 +100,6 @@ def _register_template_globals(app: Flask) -> None:
         format_fact,
         row_budget_total,
         status_label,
-        value_at,
     )
     from core.web.plans import format_datetime
 

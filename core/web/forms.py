@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from babel import Locale
@@ -48,7 +48,7 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from core.i18n import LOCALES, current_locale, locale_display_name, parse_typed_decimal, translated
-from core.interchange import decimal_to_json
+from core.interchange import decimal_to_json, document_decimal
 from core.models import ObjectiveLevel, Role, ServiceStatus
 from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec
 
@@ -358,15 +358,6 @@ TRANSLATED_KEYS = {
 }
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def row_to_form_data(spec: SectionSpec, row: dict[str, Any]) -> dict[str, Any]:
     """The generic form's data for an existing row of the plan document."""
     data: dict[str, Any] = {}
@@ -376,10 +367,10 @@ def row_to_form_data(spec: SectionSpec, row: dict[str, Any]) -> dict[str, Any]:
     for key in translated_keys:
         data.update(translated_form_data(row.get(key), key))
     if spec.row_type is RowType.SERVICE:
-        data.update(code=row.get("code", ""), capacity=_decimal(row.get("capacity")),
-                    occupancy=_decimal(row.get("occupancy")), status=row.get("status") or "existing")
+        data.update(code=row.get("code", ""), capacity=document_decimal(row.get("capacity")),
+                    occupancy=document_decimal(row.get("occupancy")), status=row.get("status") or "existing")
         data["budget"] = [
-            {"source": line.get("source", ""), "amount": _decimal(line.get("amount")),
+            {"source": line.get("source", ""), "amount": document_decimal(line.get("amount")),
              "scale": str(line.get("scale") or 1), "year": line.get("year")}
             for line in row.get("budget") or []
         ]
@@ -387,7 +378,7 @@ def row_to_form_data(spec: SectionSpec, row: dict[str, Any]) -> dict[str, Any]:
         data.update(_period_form_data(row.get("period") or {}))
     elif spec.row_type is RowType.TRAINING:
         data.update(kind=row.get("kind", ""), persons=row.get("persons"), budgeted=bool(row.get("budgeted")),
-                    budget=_decimal(row.get("budget")))
+                    budget=document_decimal(row.get("budget")))
     elif spec.row_type is RowType.OBJECTIVE:
         data.update(level=row.get("level") or "strategic")
     elif spec.row_type is RowType.ENTRY:
@@ -403,7 +394,7 @@ def _entry_value_in(column: Column, value: Any) -> Any:
     if isinstance(value, dict):  # translatable content in a plain text column: edit it in the page's language
         return translated(value)
     if column.kind in ("decimal", "money", "percent"):
-        return _decimal(value)
+        return document_decimal(value)
     if column.kind == "date":
         try:
             return dt.date.fromisoformat(str(value))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from babel import Locale
@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from core.i18n import current_locale, format_date, format_decimal, format_money, format_number, format_percent
+from core.interchange import document_decimal
 from core.models import AnnualPlan
 from core.plugin_api import Column, Finding, FundingSource, PlanKind, RowType, SectionSpec, Severity
 from core.plugin_manager import Registry
@@ -87,25 +88,6 @@ def columns_of(spec: SectionSpec) -> tuple[Column, ...]:
     return spec.columns or DEFAULT_COLUMNS.get(spec.row_type, ())
 
 
-def value_at(row: dict[str, Any], key: str) -> Any:
-    """``extra.floor_space`` reaches into nested dicts."""
-    value: Any = row
-    for part in key.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
-def to_decimal(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def format_cell(value: Any, kind: str, tr, currency: str = "") -> Markup:
     """A cell of a row table, formatted the locale's way; ``tr`` renders translatable content."""
     if value in (None, "", {}, []):
@@ -114,7 +96,7 @@ def format_cell(value: Any, kind: str, tr, currency: str = "") -> Markup:
         return escape(period_label(value))
     if kind == "translated" or isinstance(value, dict):
         return tr(value)
-    number = to_decimal(value) if kind in ("decimal", "money", "percent", "int") else None
+    number = document_decimal(value) if kind in ("decimal", "money", "percent", "int") else None
     if kind == "int" and number is not None:
         return escape(format_number(number))
     if kind == "decimal" and number is not None:
@@ -199,7 +181,7 @@ def row_budget_total(row: dict[str, Any]) -> Decimal:
     """A row's budget in base units (lei, not thousand lei)."""
     total = Decimal(0)
     for line in row.get("budget") or []:
-        amount = to_decimal(line.get("amount"))
+        amount = document_decimal(line.get("amount"))
         if amount is not None:
             total += amount * int(line.get("scale") or 1)
     return total
@@ -208,7 +190,8 @@ def row_budget_total(row: dict[str, Any]) -> Decimal:
 def budget_totals(rows: list[dict[str, Any]], sources: list[FundingSource], currency: str) -> BudgetTotals | None:
     """Totals per source and overall. Lines typed in one scale are summed in it (thousand lei stay
     thousand lei); mixed scales are converted to base units."""
-    lines = [line for row in rows for line in row.get("budget") or [] if to_decimal(line.get("amount")) is not None]
+    lines = [line for row in rows for line in row.get("budget") or []
+             if document_decimal(line.get("amount")) is not None]
     if not lines:
         return None
     scales = {int(line.get("scale") or 1) for line in lines}
@@ -218,7 +201,7 @@ def budget_totals(rows: list[dict[str, Any]], sources: list[FundingSource], curr
     for source in sources:  # the jurisdiction's order first
         totals.by_source[source.code] = Decimal(0)
     for line in lines:
-        amount = to_decimal(line.get("amount")) * int(line.get("scale") or 1) / scale
+        amount = document_decimal(line.get("amount")) * int(line.get("scale") or 1) / scale
         totals.by_source[line["source"]] = totals.by_source.get(line["source"], Decimal(0)) + amount
         totals.total += amount
     for code in [code for code, amount in totals.by_source.items() if not amount]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 
+from core.interchange import document_decimal
 from core.plugin_api import Finding, Severity, ValidationContext
 from plugins.romania.nomenclature import RomanianNomenclature, load_nomenclature
 from plugins.romania.periods import period_years
@@ -46,17 +47,6 @@ def _finding(severity: Severity, message: str, field: str, rule: str) -> Finding
 
 
 # --- numbers ------------------------------------------------------------------------------------
-
-
-def _decimal(value: Any) -> Decimal | None:
-    """The number in a document value, or None when it is not one (bools, words, NaN)."""
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
 
 
 def _is_blank(value: Any) -> bool:
@@ -100,7 +90,7 @@ def _occupancy_findings(section: str, index: int, row: dict) -> list[Finding]:
     value = row.get("occupancy")
     if _is_blank(value):
         return []
-    number = _decimal(value)
+    number = document_decimal(value)
     field = f"{section}/{index}/occupancy"
     if number is None:
         return [_finding(Severity.ERROR, _("The occupancy must be a number."), field, "ro.occupancy-range")]
@@ -120,7 +110,7 @@ def _budget_findings(section: str, index: int, row: dict) -> tuple[list[Finding]
         if source not in SOURCE_CODES:
             findings.append(_finding(Severity.ERROR, _("'%(source)s' is not a funding source.", source=source),
                                      f"{section}/{index}/budget", "ro.funding-source"))
-        amount = _decimal(line.get("amount"))
+        amount = document_decimal(line.get("amount"))
         if amount is None:
             findings.append(_finding(Severity.ERROR, _("'%(value)s' is not an amount.", value=line.get("amount")),
                                      field, "ro.budget-amount"))
@@ -180,7 +170,7 @@ def _training_findings(section: str, rows: list[dict]) -> list[Finding]:
     for index, row in enumerate(rows):
         field = f"{section}/{index}/budget"
         budget = row.get("budget")
-        number = _decimal(budget)
+        number = document_decimal(budget)
         if not _is_blank(budget) and number is None:
             findings.append(_finding(Severity.ERROR, _("'%(value)s' is not an amount.", value=budget), field,
                                      "ro.budget-amount"))

@@ -71,8 +71,9 @@ def _reset_postgresql(url: str, tmp_path: Path, with_demo: bool) -> None:
         metadata = MetaData()
         metadata.reflect(connection)
         if url not in _POSTGRESQL_MIGRATED:
-            for table in reversed(metadata.sorted_tables):
-                connection.execute(text(f'DROP TABLE IF EXISTS "{table.name}" CASCADE'))
+            # Everything an earlier run left (tables, and the functions plugins' migrations create).
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
         else:
             names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables if t.name != "alembic_version")
             if names:

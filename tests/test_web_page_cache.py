@@ -196,3 +196,35 @@ def test_findings_of_rules_that_read_the_database_are_never_kept(make_app, datab
     assert rendered and "There are 6 accounts." in page
     assert len(findings_cache(app)) == 0 and len(page_cache(app)) == 0
     app.extensions["socialplan.engine"].dispose()
+
+
+def dashboard(app, client, slug: str = "alpha") -> tuple[str, bool]:
+    """The dashboard's text, and whether its plans' tables were rendered afresh."""
+    with renders(app) as names:
+        response = client.get(f"/m/{slug}/")
+    assert response.status_code == 200
+    return response.text, "dashboard/_plans.html" in names
+
+
+def plans_section(html: str) -> str:
+    return html[html.index('id="plans-title"'):html.index("</section>")]
+
+
+def test_the_dashboards_plans_are_kept_and_show_every_change(web_app, web_client, world):
+    sign_in(web_client, "planner@alpha.org")  # lands on the dashboard: its plans are kept from here on
+    first, rendered = dashboard(web_app, web_client)
+    assert "Open findings" in first and "1 error" not in plans_section(first)
+    second, rendered = dashboard(web_app, web_client)
+    assert not rendered and plans_section(second) == plans_section(first)
+    url = f"/m/alpha/plans/{world.alpha_draft}/sections/services/rows/0"
+    web_client.post(url, data={**SERVICE_ROW, "occupancy": "150"})  # a new revision with an error
+    page, rendered = dashboard(web_app, web_client)
+    assert rendered and "1 error" in plans_section(page)
+    web_client.post("/locale", data={"locale": "ro", "next": "/m/alpha/"})
+    page, rendered = dashboard(web_app, web_client)
+    assert rendered and "1 eroare" in plans_section(page) and "1 error" not in page
+    viewer = web_app.test_client()
+    sign_in(viewer, "viewer@alpha.org")
+    page, _ = dashboard(web_app, viewer)  # the planner's kept tables are not the viewer's
+    assert "error" not in plans_section(page) and "Open findings" not in page
+    assert f"/plans/{world.alpha_approved}/" in page and f"/plans/{world.alpha_draft}/" not in page

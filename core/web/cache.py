@@ -1,10 +1,11 @@
-"""Small per-process caches of the plan editor: rule findings and rendered section pages.
+"""Small per-process caches of rendered pages: the editor's rule findings and section pages, the dashboard's plans.
 
-Both live on the application (``app.extensions``), so two apps in one process (tests) never share
+They live on the application (``app.extensions``), so two apps in one process (tests) never share
 entries, and each gunicorn worker has its own. Nothing is ever invalidated: a key names every input
 of what it stores (a plan's revision number among them), so a change makes a new key and the old
 entry ages out of the LRU. What the keys hold, and why that is enough, is told where they are made
-(:func:`core.web.helpers.findings_key`, :func:`core.web.plans._page_key`).
+(:func:`core.web.helpers.findings_key`, :func:`core.web.plans._page_key`,
+:func:`core.web.dashboard._plans_key`).
 
 A result may be cached only if it was computed from the key's inputs alone. Rules are plugin code
 that could read the database (the Swedish rules count lex Sarah reports): :func:`statement_count`
@@ -26,6 +27,7 @@ from sqlalchemy.engine import Engine
 
 FINDINGS_SIZE = 512  # plans x locales; a list of findings is a few kB
 PAGES_SIZE = 256  # a section page is some 50 kB: at most ~13 MB per worker
+FRAGMENTS_SIZE = 256  # a dashboard's plans tables: about 1 kB a plan
 
 
 class LRU:
@@ -75,6 +77,10 @@ def findings_cache(app: Flask) -> LRU:
 
 def page_cache(app: Flask) -> LRU:
     return _cache(app, "pages", PAGES_SIZE)
+
+
+def fragment_cache(app: Flask) -> LRU:
+    return _cache(app, "fragments", FRAGMENTS_SIZE)
 
 
 # --- SQL statements run, to tell a pure computation from one that read the database ----------------

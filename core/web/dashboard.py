@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, current_app, g, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from core.db import get_session
+from core.i18n import current_locale
 from core.models import AnnualPlan, Role
 from core.plugin_manager import get_registry
 from core.web import tenancy
+from core.web.cache import fragment_cache
 
 bp = Blueprint("dashboard", __name__, url_prefix="/m/<municipality>")
 bp.before_request(tenancy.load_municipality_from_url)
@@ -37,5 +40,33 @@ def index(municipality: str):
                                    "warnings": 0 if viewer else plan.warning_count})
     panels = registry.collect_enabled("socialplan_dashboard_panels", m.enabled_plugins, municipality=m,
                                       session=session)
-    return render_template("dashboard/index.html", by_year=dict(by_year), panels=panels,
+    return render_template("dashboard/index.html", plans_table=_plans_table(dict(by_year), viewer), panels=panels,
                            plan_kinds=registry.plan_kinds_for(m.enabled_plugins), can_edit=tenancy.can_edit())
+
+
+def _plans_table(by_year: dict[int, list[dict]], viewer: bool) -> Markup:
+    """The plans' tables, one per year (empty when there are none), kept per process under :func:`_plans_key`."""
+    if not by_year:
+        return Markup("")
+    key, tables = _plans_key(by_year, viewer), fragment_cache(current_app)
+    if key is not None and (html := tables.get(key)) is not None:
+        return html
+    html = Markup(render_template("dashboard/_plans.html", by_year=by_year, viewer=viewer))
+    if key is not None:
+        tables.put(key, html)
+    return html
+
+
+def _plans_key(by_year: dict[int, list[dict]], viewer: bool) -> tuple | None:
+    """Everything the plans' tables show, or None when they are not to be kept.
+
+    Each row shows a plan's link (its id under the municipality's slug and the script root), its
+    kind's name and status label (fixed for the process, translated by the locale), its finding
+    counts (hidden from viewers) and when it last changed (formatted for the locale). Templates
+    are fixed for the process unless they reload (debug), when nothing is kept.
+    """
+    if current_app.jinja_env.auto_reload:
+        return None
+    rows = tuple((entry["plan"].id, entry["plan"].year, entry["plan"].kind, entry["plan"].status, entry["errors"],
+                  entry["warnings"], entry["plan"].updated_at) for entries in by_year.values() for entry in entries)
+    return (g.municipality.slug, request.script_root, current_locale(), viewer, rows)

@@ -43,7 +43,7 @@ $(PYBABEL):
 translations-extract: | $(PYBABEL)
 	@for entry in $(CATALOGS); do \
 	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; src=$${rest#*:}; \
-	  $(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  $(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --width 120 \
 	    --project socialplan -o $$dir/$$domain.pot $$src || exit 1; \
 	done
 
@@ -52,9 +52,9 @@ translations-update: translations-extract
 	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; \
 	  for locale in $(LOCALES); do \
 	    if [ -f $$dir/$$locale/LC_MESSAGES/$$domain.po ]; then \
-	      $(PYBABEL) update --no-fuzzy-matching -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
+	      $(PYBABEL) update --no-fuzzy-matching --width 120 -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
 	    else \
-	      $(PYBABEL) init -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
+	      $(PYBABEL) init --width 120 -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
 	    fi; \
 	  done; \
 	done

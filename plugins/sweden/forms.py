@@ -35,6 +35,23 @@ def _labelled(labels: dict[str, Any]) -> list:
     return choices([(code, str(label)) for code, label in labels.items()])
 
 
+class WholeNumberField(IntegerField):
+    """An integer field whose refusal of 'abc' speaks the plugin's words (and is translated)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = int(valuelist[0].strip())
+        except ValueError:
+            raise ValueError(_("Enter a whole number, for example 5.")) from None
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.process_errors:  # unreadable: its message is enough
+            raise StopValidation()
+
+
 class UnitForm(FlaskForm):
     code = StringField(_l("Code"), [DataRequired(), Length(max=40)],
                        description=_l("A short key that never changes; answer files name units by it."))
@@ -47,6 +64,10 @@ class UnitForm(FlaskForm):
     district = StringField(_l("District"), [Optional(), Length(max=120)])
     provider_started_on = DateField(_l("Provider started on"), [Optional()],
                                     description=_l("The day the provider started taking clients."))
+    rotation_year = WholeNumberField(
+        _l("A year of the unit's rotation"), [Optional()],
+        description=_l("A year in which the unit's regular follow-up falls, e.g. 2026 for an in-house residence "
+                       "followed up every third year. Leave it empty to follow the schedule rules."))
 
     def fill(self, providers: list[tuple[int, str]]) -> UnitForm:
         self.operating_form.choices = _labelled(OPERATING_FORM_LABELS)
@@ -149,23 +170,6 @@ class KoladaImportForm(FlaskForm):
 # --- settings, quality goals, question templates -------------------------------------------------------
 
 
-class WholeNumberField(IntegerField):
-    """An integer field whose refusal of 'abc' speaks the plugin's words (and is translated)."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        if not valuelist or not valuelist[0].strip():
-            return
-        try:
-            self.data = int(valuelist[0].strip())
-        except ValueError:
-            raise ValueError(_("Enter a whole number, for example 5.")) from None
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        if self.process_errors:  # unreadable: its message is enough
-            raise StopValidation()
-
-
 def _translated_fields(fields: dict[str, Any], key: str, label: Any, max_length: int = 400) -> None:
     for locale in LOCALES:
         fields[f"{key}__{locale}"] = StringField(LocaleLabel(label, locale), [Optional(), Length(max=max_length)],
@@ -191,6 +195,10 @@ def settings_form(formdata: Any = None, data: dict[str, Any] | None = None) -> F
                 fields[name] = BooleanField(param.label)
             elif param.kind == "int":
                 fields[name] = WholeNumberField(param.label, [Optional()])
+            elif param.kind == "rotation":
+                for kind, label in SERVICE_TYPE_LABELS.items():
+                    fields[f"{name}_{kind}"] = WholeNumberField(
+                        _l("%(service_type)s: a year it is followed up", service_type=label), [Optional()])
             else:
                 fields[f"{name}_from"] = WholeNumberField(param.label, [Optional()])
                 fields[f"{name}_to"] = WholeNumberField(_l("to (months)"), [Optional()])

@@ -71,6 +71,7 @@ from plugins.sweden.services.settings import (
     default_deadlines,
     effective_deadlines,
     effective_params,
+    rotation_years,
     save_settings,
     track_deadlines,
 )
@@ -166,7 +167,7 @@ def unit_new(municipality: str):
         try:
             unit = add_unit(session, g.municipality.id, form.code.data, form.name.data, form.operating_form.data,
                             form.service_type.data, (form.district.data or "").strip(), _provider_of(form),
-                            form.provider_started_on.data)
+                            form.provider_started_on.data, form.rotation_year.data)
             session.commit()
         except SwedenValidationError as error:
             session.rollback()
@@ -200,7 +201,8 @@ def unit_edit(municipality: str, unit_id: int):
         session = get_session()
         try:
             update_unit(session, unit, form.name.data, form.operating_form.data, form.service_type.data,
-                        form.district.data or "", _provider_of(form), form.provider_started_on.data)
+                        form.district.data or "", _provider_of(form), form.provider_started_on.data,
+                        form.rotation_year.data)
             session.commit()
         except SwedenValidationError as error:
             session.rollback()
@@ -450,6 +452,8 @@ def _settings_data(settings) -> dict[str, Any]:
             name = f"{preset}_{param.name}"
             if param.kind == "window":
                 data[f"{name}_from"], data[f"{name}_to"] = values[param.name]
+            elif param.kind == "rotation":
+                data.update({f"{name}_{kind}": year for kind, year in rotation_years(values).items()})
             else:
                 data[name] = values[param.name]
     for track, periods in effective_deadlines(settings).items():
@@ -464,8 +468,12 @@ def _schedule_values(form: FlaskForm, preset: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for param in SCHEDULE_PARAMS.get(preset, ()):
         name = f"{preset}_{param.name}"
-        values[param.name] = ((form[f"{name}_from"].data, form[f"{name}_to"].data) if param.kind == "window"
-                              else form[name].data)
+        if param.kind == "window":
+            values[param.name] = (form[f"{name}_from"].data, form[f"{name}_to"].data)
+        elif param.kind == "rotation":
+            values[param.name] = {kind: form[f"{name}_{kind}"].data for kind in SERVICE_TYPE_LABELS}
+        else:
+            values[param.name] = form[name].data
     return values
 
 
@@ -511,7 +519,8 @@ def settings_page(municipality: str):
         "sweden/settings.html", form=form, settings=settings, params=SCHEDULE_PARAMS, presets=PRESETS,
         preset_labels=PRESET_LABELS, current=effective_params(settings), deadlines=effective_deadlines(settings),
         default_deadlines=default_deadlines(), deadline_labels=DEADLINE_LABELS, track_deadlines=track_deadlines,
-        default_threshold=individual.DEFAULT_THRESHOLD), status
+        default_threshold=individual.DEFAULT_THRESHOLD, rotation_years=rotation_years,
+        service_types=SERVICE_TYPE_LABELS), status
 
 
 # --- quality goals ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from plugins.sweden.models import DeficiencyCase, FollowUp, OperatingForm, ServiceType, SwedenSettings, Unit
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.reference import methods
-from plugins.sweden.services.schedule import CalendarEntry, DoneFollowUp, calendar_for, preset_params
+from plugins.sweden.services.schedule import ROTATION_YEARS, CalendarEntry, DoneFollowUp, calendar_for, preset_params
 
 
 def settings_for(session: Session, municipality_id: int) -> SwedenSettings:
@@ -40,6 +40,7 @@ def add_unit(
         raise SwedenValidationError("code", _l("Give the unit a code."))
     if code_taken(session, municipality_id, code):
         raise SwedenValidationError("code", _l("Another unit has the code '%(code)s'."), code=code)
+    _check_rotation_year(rotation_year)
     unit = Unit(municipality_id=municipality_id, code=code, name=name.strip(), operating_form=operating_form,
                 service_type=service_type, district=district, provider_id=provider_id,
                 provider_started_on=provider_started_on, rotation_year=rotation_year, active=True)
@@ -102,7 +103,7 @@ def year_calendar(session: Session, municipality_id: int, year: int) -> list[Cal
 
 def update_unit(
     session: Session, unit: Unit, name: str, operating_form: str, service_type: str, district: str = "",
-    provider_id: int | None = None, provider_started_on: dt.date | None = None,
+    provider_id: int | None = None, provider_started_on: dt.date | None = None, rotation_year: int | None = None,
 ) -> Unit:
     """Change a unit's facts; checked whole before anything changes."""
     if operating_form not in {f.value for f in OperatingForm}:
@@ -119,10 +120,19 @@ def update_unit(
         raise SwedenValidationError(
             "provider_started_on", _l("The start date %(start)s is after the unit's first follow-up (%(date)s)."),
             start=provider_started_on, date=first)
+    _check_rotation_year(rotation_year)
     unit.name, unit.operating_form, unit.service_type = name.strip(), operating_form, service_type
     unit.district, unit.provider_id, unit.provider_started_on = district.strip(), provider_id, provider_started_on
+    unit.rotation_year = rotation_year
     session.flush()
     return unit
+
+
+def _check_rotation_year(year: int | None) -> None:
+    """A unit's own rotation year (None: its service type's place in the rotation) is a plain year."""
+    if year is not None and not ROTATION_YEARS[0] <= year <= ROTATION_YEARS[1]:
+        raise SwedenValidationError("rotation_year", _l("Give a year from %(min)s to %(max)s."),
+                                    min=ROTATION_YEARS[0], max=ROTATION_YEARS[1])
 
 
 def code_taken(session: Session, municipality_id: int, code: str) -> bool:

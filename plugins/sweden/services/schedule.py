@@ -48,6 +48,9 @@ REASONS = {
     "dialogue": _l("Yearly dialogue meeting with providers"),
 }
 
+# The years a rotation may be anchored in: a unit's own rotation year, a preset's first year.
+ROTATION_YEARS = (1990, 2100)
+
 PRESETS: dict[str, dict[str, Any]] = {
     "stockholm": {
         "operational_every_years": 2,

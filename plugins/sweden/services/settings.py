@@ -8,6 +8,7 @@ reads a track's own deadline before the shared one (``cases._due``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +16,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from plugins.sweden.models import CaseTrack, SwedenSettings
+from plugins.sweden.models import CaseTrack, ServiceType, SwedenSettings
 from plugins.sweden.services.cases import DEFAULT_LADDER
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.followups import settings_for
-from plugins.sweden.services.schedule import PRESETS
+from plugins.sweden.services.schedule import PRESETS, ROTATION_YEARS
 
 PRESET_LABELS = {"stockholm": _l("Stockholm: rotation every other year"),
                  "huddinge": _l("Huddinge: by operating form")}
@@ -27,7 +28,8 @@ PRESET_LABELS = {"stockholm": _l("Stockholm: rotation every other year"),
 
 @dataclass(frozen=True)
 class Param:
-    """One editable rule parameter of a schedule preset: 'int', 'bool' or 'window' (two ints)."""
+    """One editable rule parameter of a schedule preset: 'int', 'bool', 'window' (two ints) or 'rotation'
+    (per service type, a year in which it is followed up; see :func:`rotation_years`)."""
 
     name: str
     kind: str
@@ -39,6 +41,7 @@ class Param:
 SCHEDULE_PARAMS: dict[str, tuple[Param, ...]] = {
     "stockholm": (
         Param("operational_every_years", "int", _l("Operational follow-up every … years (rotation)"), 1, 10),
+        Param("rotation_parity", "rotation", _l("Service types' places in the rotation"), *ROTATION_YEARS),
         Param("new_provider_months", "int", _l("New provider followed up after … months"), 1, 36),
         Param("individual_every_year", "bool", _l("Individual follow-up every year for every unit")),
     ),
@@ -101,6 +104,25 @@ def effective_params(settings: SwedenSettings) -> dict[str, Any]:
     return {**PRESETS[preset], **(settings.schedule_overrides or {})}
 
 
+def rotation_years(params: dict[str, Any], from_year: int | None = None) -> dict[str, int]:
+    """Per service type, the first year from ``from_year`` (this year) on in which the rotation takes it.
+
+    The rule stores a service type's place as the remainder of its years divided by the rotation's
+    length (``rotation_parity``: 0 for even years, 1 for odd ones every other year); people name a year.
+    """
+    every = max(int(params["operational_every_years"]), 1)
+    start = from_year or dt.date.today().year
+    places = params.get("rotation_parity") or {}
+    return {kind.value: start + (int(places.get(kind.value, 0)) - start) % every for kind in ServiceType}
+
+
+def _rotation_places(field: str, years: Any, every: int) -> dict[str, int]:
+    """The rotation's places of the service types from a year each names, checked."""
+    years = years if isinstance(years, dict) else {}
+    return {kind.value: _check_int(f"{field}_{kind.value}", years.get(kind.value), *ROTATION_YEARS) % every
+            for kind in ServiceType}
+
+
 def _check_int(field: str, value: Any, minimum: int, maximum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise SwedenValidationError(field, _l("Enter a whole number."))
@@ -115,13 +137,19 @@ def schedule_overrides(preset: str, values: dict[str, Any]) -> dict[str, Any]:
     if preset not in PRESETS:
         raise SwedenValidationError("schedule_preset", _l("Unknown schedule preset: %(preset)s."), preset=preset)
     overrides: dict[str, Any] = {}
+    checked: dict[str, Any] = {}
     for param in SCHEDULE_PARAMS[preset]:
         field = f"{preset}_{param.name}"
         value = values.get(param.name)
+        default = PRESETS[preset][param.name]
         if param.kind == "bool":
             value = bool(value)
         elif param.kind == "int":
             value = _check_int(field, value, param.minimum, param.maximum)
+        elif param.kind == "rotation":  # after the rotation's length, which decides what a year means
+            every = max(checked["operational_every_years"], 1)
+            value = _rotation_places(field, value, every)
+            default = {kind: int(place) % every for kind, place in default.items()}
         else:
             first, last = value if isinstance(value, (list, tuple)) and len(value) == 2 else (None, None)
             first = _check_int(f"{field}_from", first, param.minimum, param.maximum)
@@ -129,7 +157,8 @@ def schedule_overrides(preset: str, values: dict[str, Any]) -> dict[str, Any]:
             if first > last:
                 raise SwedenValidationError(f"{field}_to", _l("The last month must not come before the first."))
             value = [first, last]
-        if value != PRESETS[preset][param.name]:
+        checked[param.name] = value
+        if value != default:
             overrides[param.name] = value
     return overrides
 

@@ -166,3 +166,45 @@ def test_roles_viewer_reads_other_municipality_404_admin_edits(demo_app, demo_cl
     data["suppression_threshold"] = "6"
     assert demo_client.post("/m/stockholm/sweden/settings", data=data).status_code == 302
     assert _settings(demo_app, "stockholm").suppression_threshold == 6
+
+
+def _operational_years(app, slug: str, code: str, years: range) -> list[int]:
+    from core.db import get_session
+    from core.services.accounts import municipality_by_slug
+    from plugins.sweden.services.followups import year_calendar
+
+    with app.app_context():
+        session = get_session()
+        municipality = municipality_by_slug(session, slug)
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == code))
+        return [year for year in years for entry in year_calendar(session, municipality.id, year)
+                if entry.unit_id == unit_id and entry.method == "operational"]
+
+
+def test_the_stockholm_rotation_is_set_per_service_type_by_naming_a_year(demo_app, demo_client):
+    # Seed 000: residential care and day care one year, service housing and home care the next.
+    this_year = dt.date.today().year
+    even, odd = (this_year, this_year + 1) if this_year % 2 == 0 else (this_year + 1, this_year)
+    years = range(2026, 2030)
+    assert _operational_years(demo_app, "stockholm", "SO-HTE", years) == [2027, 2029]  # in-house home care
+    assert _operational_years(demo_app, "stockholm", "SO-VOB", years) == [2026, 2028]  # in-house residential care
+    sign_in(demo_client, "planner@stockholm.demo")
+    data = _form_data(demo_client, "stockholm")
+    assert data["stockholm_rotation_parity_residential_care"] == str(even)
+    assert data["stockholm_rotation_parity_home_care"] == str(odd)
+    html = demo_client.post("/m/stockholm/sweden/settings",
+                            data={**data, "stockholm_rotation_parity_home_care": "1850"}).get_data(as_text=True)
+    error = re.search(r'id="stockholm_rotation_parity_home_care-error">(.*?)</p>', html, re.S)
+    assert error and "Enter a whole number from 1990 to 2100." in error.group(1)
+    assert _settings(demo_app, "stockholm").schedule_overrides == {}
+    # Home care moves to the residential care homes' years; saving the shown years unchanged stores nothing.
+    assert demo_client.post("/m/stockholm/sweden/settings",
+                            data={**data, "stockholm_rotation_parity_home_care": str(even + 2)}).status_code == 302
+    overrides = _settings(demo_app, "stockholm").schedule_overrides
+    assert overrides["rotation_parity"]["home_care"] == 0 and overrides["rotation_parity"]["residential_care"] == 0
+    assert _operational_years(demo_app, "stockholm", "SO-HTE", years) == [2026, 2028]
+    html = demo_client.get("/m/stockholm/sweden/settings").get_data(as_text=True)
+    row = re.search(r'<tr id="current-rotation_parity-home_care">.*?</tr>', html, re.S).group(0)
+    assert f"<td>{even}</td><td>{odd}</td><td>Yes</td>" in row  # in force, default, differs
+    assert demo_client.post("/m/stockholm/sweden/settings", data=data).status_code == 302
+    assert _settings(demo_app, "stockholm").schedule_overrides == {}

@@ -132,3 +132,36 @@ def test_every_page_renders_in_swedish(demo_app, demo_client):
         answer = demo_client.get(path)
         assert answer.status_code == 200, path
         assert text in answer.get_data(as_text=True), (path, text)
+
+
+def _rotation_followups(app, slug: str, code: str, years: range) -> list[int]:
+    """The years in ``years`` in which the calendar plans the unit's operational follow-up."""
+    from core.db import get_session
+    from core.services.accounts import municipality_by_slug
+    from plugins.sweden.services.followups import year_calendar
+
+    with app.app_context():
+        session = get_session()
+        municipality, unit_id = municipality_by_slug(session, slug), _unit_id(app, code)
+        return [year for year in years for entry in year_calendar(session, municipality.id, year)
+                if entry.unit_id == unit_id and entry.method == "operational"]
+
+
+def test_a_units_own_rotation_year_is_edited_in_the_browser_and_moves_its_follow_ups(demo_app, demo_client):
+    # Huddinge's in-house residences are followed up every third year, each in its own rotation (seed 003).
+    assert _rotation_followups(demo_app, "huddinge", "HU-EB", range(2026, 2032)) == [2026, 2029]
+    sign_in(demo_client, "planner@huddinge.demo")
+    unit_id = _unit_id(demo_app, "HU-EB")
+    edit = f"/m/huddinge/sweden/units/{unit_id}/edit"
+    form = demo_client.get(edit).get_data(as_text=True)
+    assert 'name="rotation_year"' in form and 'value="2026"' in form
+    data = {"name": "Solgårdens äldreboende (egen regi)", "operating_form": "in_house",
+            "service_type": "residential_care", "provider_id": "", "district": "", "provider_started_on": ""}
+    for typed, message in (("abc", "Enter a whole number, for example 5."), ("1200", "Give a year from 1990 to 2100.")):
+        refused = demo_client.post(edit, data={**data, "rotation_year": typed})
+        html = refused.get_data(as_text=True)
+        assert refused.status_code == 400 and message in html and f'value="{typed}"' in html
+    assert _rotation_followups(demo_app, "huddinge", "HU-EB", range(2026, 2032)) == [2026, 2029]  # unchanged
+    assert demo_client.post(edit, data={**data, "rotation_year": "2027"}).status_code == 302
+    assert _rotation_followups(demo_app, "huddinge", "HU-EB", range(2026, 2032)) == [2027, 2030]
+    assert "2027" in demo_client.get(f"/m/huddinge/sweden/units/{unit_id}").get_data(as_text=True)

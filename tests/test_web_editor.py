@@ -159,3 +159,20 @@ def test_unknown_section_and_row_answer_404(web_client, world):
     assert web_client.get(f"{base}/nope").status_code == 404
     assert web_client.get(f"{base}/services/rows/7").status_code == 404
     assert web_client.post(f"{base}/services/rows/7/delete").status_code == 404
+
+
+def test_an_approved_plans_title_is_read_only(web_app, web_client, world):
+    sign_in(web_client, "planner@alpha.org")
+    url = f"/m/alpha/plans/{world.alpha_approved}/title"
+    assert 'id="edit-title"' not in web_client.get(f"/m/alpha/plans/{world.alpha_approved}/").text
+    start = revision_count(web_app, world.alpha_approved)
+    refused = web_client.post(url, data={"title__en": "A new name"})
+    assert refused.status_code == 422 and "approved and read-only" in refused.text
+    assert 'value="A new name"' in refused.text  # the typed value is kept
+    with web_app.app_context():
+        assert not get_session().get(AnnualPlan, world.alpha_approved).title
+    assert revision_count(web_app, world.alpha_approved) == start
+    draft = f"/m/alpha/plans/{world.alpha_draft}/"
+    assert 'id="edit-title"' in web_client.get(draft).text
+    assert web_client.post(f"{draft}title", data={"title__en": "A new name"}).status_code == 302
+    assert "A new name" in web_client.get(draft).text

@@ -253,6 +253,18 @@ def set_section_text(session, registry, plan, section_key: str, user, *, text=No
     change_section(session, registry, plan, section_key, change, user, action("text-edited", section_key))
 
 
+def set_title(session: Session, registry: Registry, plan: AnnualPlan, title: dict[str, str], user: User | None) -> None:
+    """Name the plan, one value per locale (none: the plan kind's name is its title, e.g. on a PDF's cover).
+
+    A title like the one the plan has already keeps no new revision.
+    """
+    _require_editable(plan, plan_kind_of(registry, plan))
+    if title == (plan.title or {}):
+        return
+    plan.title = dict(title)
+    record_revision(session, registry, plan, user, action("title-edited"))
+
+
 # --- workflow ----------------------------------------------------------------------------------
 
 

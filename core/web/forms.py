@@ -522,6 +522,14 @@ def section_text_form() -> type[Form]:
     return type("SectionTextForm", (Form,), attrs)
 
 
+def plan_title_form() -> type[Form]:
+    attrs: dict[str, Any] = {}
+    layout = Layout()
+    _add_translated(attrs, layout, "title", _l("Title"))
+    attrs["layout"] = layout
+    return type("PlanTitleForm", (Form,), attrs)
+
+
 # Labels of the facts core's workflow steps record; plan kinds label their own (PlanKind.fact_labels).
 STEP_FIELD_LABELS = {
     "council_decision_ref": _l("Council decision number"),

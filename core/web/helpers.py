@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "row-moved": _l("Row %(row)s of %(section)s moved"),
     "row-removed": _l("Row %(row)s of %(section)s removed"),
     "text-edited": _l("Text of %(section)s edited"),
+    "title-edited": _l("Plan title edited"),
     "table-imported": _l("Table %(section)s imported from a spreadsheet"),
     "step": _l("Workflow step: %(value)s"),
     "reopened": _l("Reopened as a new revision"),

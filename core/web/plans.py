@@ -37,6 +37,7 @@ from core.web.forms import (
     ensure_budget_slots,
     form_to_row,
     generic_row_form,
+    plan_title_form,
     row_to_form_data,
     section_text_form,
     step_form,
@@ -188,6 +189,23 @@ def overview(municipality: str, plan_id: int):
         section_findings={spec.key: sum(1 for f in findings if section_of_field(f) == spec.key)
                           for spec in plan_kind.sections},
     )
+
+
+@bp.route("/<int:plan_id>/title", methods=["GET", "POST"])
+def title(municipality: str, plan_id: int):
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    form = plan_title_form()(request.form if request.method == "POST" else None,
+                             data=translated_form_data(plan.title, "title"))
+    if request.method == "POST" and form.validate():
+        error = _commit_or_error(lambda: plan_service.set_title(
+            get_session(), get_registry(), plan, translated_data(form, "title"), current_user))
+        if error is None:
+            flash(_("The title was saved."), "success")
+            return redirect(_plan_url(plan))
+        _attach_error(form, error)
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/title.html", plan=plan, plan_kind=plan_kind, form=form,
+                           read_only=plan_service.is_read_only(plan, plan_kind)), status
 
 
 def _section_page(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, text_form: Form | None = None,

@@ -234,6 +234,18 @@ class GoalForm(FlaskForm):
                              description=_l("Optional, e.g. U23471: the Kolada import then fills the results."))
 
 
+class IndicatorForm(FlaskForm):
+    scope__en = StringField(LocaleLabel(_l("Measured for"), "en"), [Optional(), Length(max=200)],
+                            render_kw={"lang": "en"})
+    scope__sv = StringField(LocaleLabel(_l("Measured for"), "sv"), [Optional(), Length(max=200)],
+                            render_kw={"lang": "sv"})
+    scope__ro = StringField(LocaleLabel(_l("Measured for"), "ro"), [Optional(), Length(max=200)],
+                            render_kw={"lang": "ro"})
+    kolada_kpi = StringField(_l("Kolada KPI"), [Optional(), Length(max=20)],
+                             description=_l("Optional, e.g. U21468 for home care: the Kolada import then fills "
+                                            "the results."))
+
+
 class GoalValueForm(FlaskForm):
     indicator_id = SelectField(_l("Measured for"), [DataRequired()])
     year = WholeNumberField(_l("Year"), [InputRequired(_l("Give the year.")),

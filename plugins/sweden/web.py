@@ -31,6 +31,7 @@ from plugins.sweden.forms import (
     FollowUpForm,
     GoalForm,
     GoalValueForm,
+    IndicatorForm,
     KoladaImportForm,
     LexSarahForm,
     UnitForm,
@@ -563,7 +564,7 @@ def goal_list(municipality: str):
 
 
 def _goal_page(goal: QualityGoal, form: GoalForm | None = None, value_form: GoalValueForm | None = None,
-               status: int = 200):
+               status: int = 200, indicator_form: IndicatorForm | None = None):
     if form is None:
         data = {"year": goal.year, "target": goal.target,
                 "kolada_kpi": goal.indicators[0].kolada_kpi if goal.indicators else "",
@@ -573,7 +574,9 @@ def _goal_page(goal: QualityGoal, form: GoalForm | None = None, value_form: Goal
     if value_form is None:
         value_form = GoalValueForm(formdata=None, data={"year": goal.year}, prefix="result")
     _indicator_choices(value_form, goal)
+    indicator_form = indicator_form or IndicatorForm(formdata=None, prefix="indicator")
     return render_template("sweden/goal.html", goal=goal, form=form, value_form=value_form,
+                           indicator_form=indicator_form,
                            rows=[r for r in goals.attainment(get_session(), goal.municipality_id, goal.year)
                                  if r.goal.id == goal.id], locale=current_locale()), status
 
@@ -628,6 +631,25 @@ def goal_value(municipality: str, goal_id: int):
             flash(_("The result was recorded."), "success")
             return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
     return _goal_page(_goal(goal_id), value_form=form, status=400)
+
+
+@blueprint.post("/goals/<int:goal_id>/indicators")
+def goal_indicator(municipality: str, goal_id: int):
+    tenancy.require_editor()
+    session = get_session()
+    goal = _goal(goal_id)
+    form = IndicatorForm(prefix="indicator")
+    if form.validate():
+        try:
+            goals.create_indicator(session, goal, translated_values(form, "scope"), form.kolada_kpi.data)
+            session.commit()
+        except SwedenValidationError as error:
+            session.rollback()
+            _attach(form, error, {"scope": f"scope__{current_locale()}"})
+        else:
+            flash(_("The goal now also measures this part."), "success")
+            return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
+    return _goal_page(_goal(goal_id), indicator_form=form, status=400)
 
 
 @blueprint.post("/goals/<int:goal_id>/delete")

@@ -79,10 +79,27 @@ def check_goal(title: dict[str, str], target: Any, kolada_kpi: str | None) -> tu
         raise SwedenValidationError("title", _l("Give the goal a title in at least one language."))
     if target is None:
         raise SwedenValidationError("target", _l("Give the target in percent."))
+    return title, _percent(target, "target"), _check_kpi(kolada_kpi)
+
+
+def _check_kpi(kolada_kpi: str | None) -> str | None:
     kolada_kpi = (kolada_kpi or "").strip().upper() or None
     if kolada_kpi is not None and not KOLADA_KPI.match(kolada_kpi):
         raise SwedenValidationError("kolada_kpi", _l("A Kolada KPI is a letter and five digits, e.g. U23471."))
-    return title, _percent(target, "target"), kolada_kpi
+    return kolada_kpi
+
+
+def create_indicator(session: Session, goal: QualityGoal, scope: dict[str, str],
+                     kolada_kpi: str | None = None) -> GoalIndicator:
+    """A part of the goal measured on its own (e.g. home care, residential care), after the goal's others."""
+    scope = {locale: text.strip() for locale, text in scope.items() if text and text.strip()}
+    if not scope:
+        raise SwedenValidationError("scope", _l("Name what is measured in at least one language."))
+    for indicator in goal.indicators:
+        taken = next((text for locale, text in scope.items() if (indicator.scope or {}).get(locale) == text), None)
+        if taken is not None:
+            raise SwedenValidationError("scope", _l("The goal already measures '%(scope)s'."), scope=taken)
+    return add_indicator(session, goal, scope, _check_kpi(kolada_kpi))
 
 
 def create_goal(session: Session, municipality_id: int, year: int, title: dict[str, str], target: Any,

@@ -99,7 +99,54 @@ def test_goal_roles(demo_app, demo_client):
     assert demo_client.post("/m/eskilstuna/sweden/goals", data={"year": "2018", "target": "5",
                                                                 "title__sv": "x"}).status_code == 403
     assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/delete").status_code == 403
+    parts = _indicators(demo_app, goal_id)
+    indicator = {"indicator-scope__sv": "Dagverksamhet"}
+    assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/indicators", data=indicator).status_code == 403
     sign_in(demo_client, "planner@huddinge.demo")
     assert demo_client.get(f"/m/huddinge/sweden/goals/{goal_id}").status_code == 404
     assert demo_client.post(f"/m/huddinge/sweden/goals/{goal_id}/delete").status_code == 404
+    assert demo_client.post(f"/m/huddinge/sweden/goals/{goal_id}/indicators", data=indicator).status_code == 404
+    assert _indicators(demo_app, goal_id) == parts
     assert _goal(demo_app, goal_id) is not None
+
+
+def _indicators(app, goal_id: int) -> list[tuple[dict, str | None]]:
+    from core.db import get_session
+
+    with app.app_context():
+        return [(i.scope, i.kolada_kpi) for i in get_session().get(QualityGoal, goal_id).indicators]
+
+
+def test_a_part_of_a_goal_is_measured_on_its_own(demo_app, demo_client):
+    sign_in(demo_client, "planner@eskilstuna.demo")
+    answer = demo_client.post("/m/eskilstuna/sweden/goals?year=2018", data={
+        "year": "2018", "title__sv": "86 % nöjda", "title__en": "", "title__ro": "", "target": "86"})
+    goal_id = int(re.search(r"/goals/(\d+)$", answer.headers["Location"]).group(1))
+    url = f"/m/eskilstuna/sweden/goals/{goal_id}/indicators"
+    assert 'id="indicator-form"' in demo_client.get(f"/m/eskilstuna/sweden/goals/{goal_id}").get_data(as_text=True)
+    before = _indicators(demo_app, goal_id)
+    for data, field, message in (
+        ({"indicator-scope__sv": " "}, "indicator-scope__en", "Name what is measured in at least one language."),
+        ({"indicator-scope__sv": "Hemtjänst", "indicator-kolada_kpi": "21468"}, "indicator-kolada_kpi",
+         "A Kolada KPI is a letter and five digits"),
+    ):
+        refused = demo_client.post(url, data=data)
+        html = refused.get_data(as_text=True)
+        error = re.search(rf'id="{field}-error">(.*?)</p>', html, re.S)
+        assert refused.status_code == 400 and error and message in error.group(1), data
+        assert _indicators(demo_app, goal_id) == before
+    assert demo_client.post(url, data={"indicator-scope__sv": "Hemtjänst", "indicator-scope__en": "Home care",
+                                       "indicator-kolada_kpi": "u21468"}).status_code == 302
+    assert _indicators(demo_app, goal_id) == [*before, ({"sv": "Hemtjänst", "en": "Home care"}, "U21468")]
+    refused = demo_client.post(url, data={"indicator-scope__sv": "Hemtjänst"})
+    assert refused.status_code == 400 and "The goal already measures" in refused.get_data(as_text=True)
+    assert len(_indicators(demo_app, goal_id)) == len(before) + 1
+    with demo_app.app_context():
+        from core.db import get_session
+        part = get_session().get(QualityGoal, goal_id).indicators[-1].id
+    assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/values", data={
+        "result-indicator_id": str(part), "result-year": "2018", "result-value": "84",
+        "result-national_value": "88"}).status_code == 302
+    html = demo_client.get("/m/eskilstuna/sweden/goals?year=2018").get_data(as_text=True)
+    row = re.search(rf'<tr id="goal-{goal_id}-indicator-{part}">.*?</tr>', html, re.S).group(0)
+    assert "Home care" in row and "84%" in row and "88%" in row and "No" in row  # 84 < 86: not attained

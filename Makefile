@@ -52,7 +52,7 @@ translations-update: translations-extract
 	  dir=$${entry%%:*}; rest=$${entry#*:}; domain=$${rest%%:*}; \
 	  for locale in $(LOCALES); do \
 	    if [ -f $$dir/$$locale/LC_MESSAGES/$$domain.po ]; then \
-	      $(PYBABEL) update --no-fuzzy-matching --width 120 -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
+	      $(PYBABEL) update --no-fuzzy-matching --ignore-obsolete --width 120 -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
 	    else \
 	      $(PYBABEL) init --width 120 -D $$domain -i $$dir/$$domain.pot -d $$dir -l $$locale || exit 1; \
 	    fi; \

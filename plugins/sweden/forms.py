@@ -208,6 +208,9 @@ def settings_form(formdata: Any = None, data: dict[str, Any] | None = None) -> F
                 _l("%(deadline)s: months", deadline=DEADLINE_LABELS[key]), [Optional()])
             fields[f"{track}_{key}_days"] = WholeNumberField(
                 _l("%(deadline)s: days", deadline=DEADLINE_LABELS[key]), [Optional()])
+    fields["external_warning_step"] = BooleanField(
+        _l("A warning with a deadline before the contract is terminated"),
+        description=_l("Without it, a review that finds the deficiencies not remedied leads to termination."))
     fields["suppression_threshold"] = WholeNumberField(
         _l("Suppression threshold"),
         [InputRequired(_l("Give the suppression threshold.")),

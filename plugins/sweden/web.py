@@ -75,6 +75,7 @@ from plugins.sweden.services.settings import (
     rotation_years,
     save_settings,
     track_deadlines,
+    uses_warning,
 )
 
 blueprint = Blueprint("sweden", __name__, url_prefix="/m/<municipality>/sweden")
@@ -460,6 +461,7 @@ def _settings_data(settings) -> dict[str, Any]:
     for track, periods in effective_deadlines(settings).items():
         for key, (months, days) in periods.items():
             data[f"{track}_{key}_months"], data[f"{track}_{key}_days"] = months, days
+    data["external_warning_step"] = uses_warning(settings)
     for locale, text in (settings.special_review_area or {}).items():
         data[f"special_review_area__{locale}"] = text
     return data
@@ -504,7 +506,8 @@ def settings_page(municipality: str):
                               schedule=_schedule_values(form, form.schedule_preset.data),
                               deadlines=_deadline_values(form), threshold=form.suppression_threshold.data,
                               kolada_id=form.kolada_id.data,
-                              special_review_area=translated_values(form, "special_review_area"))
+                              special_review_area=translated_values(form, "special_review_area"),
+                              warning=bool(form.external_warning_step.data))
                 session.commit()
             except SwedenValidationError as error:
                 session.rollback()
@@ -520,7 +523,7 @@ def settings_page(municipality: str):
         "sweden/settings.html", form=form, settings=settings, params=SCHEDULE_PARAMS, presets=PRESETS,
         preset_labels=PRESET_LABELS, current=effective_params(settings), deadlines=effective_deadlines(settings),
         default_deadlines=default_deadlines(), deadline_labels=DEADLINE_LABELS, track_deadlines=track_deadlines,
-        default_threshold=individual.DEFAULT_THRESHOLD, rotation_years=rotation_years,
+        default_threshold=individual.DEFAULT_THRESHOLD, rotation_years=rotation_years, warning=uses_warning(settings),
         service_types=SERVICE_TYPE_LABELS), status
 
 

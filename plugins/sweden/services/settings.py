@@ -163,8 +163,26 @@ def schedule_overrides(preset: str, values: dict[str, Any]) -> dict[str, Any]:
     return overrides
 
 
-def ladder_overrides(current: dict[str, Any], deadlines: dict[str, dict[str, tuple[Any, Any]]]) -> dict[str, Any]:
-    """``current`` with its deadlines replaced by those of ``deadlines`` that differ from the default.
+# The external track without the warning (seed 003 1.5: "Först lämnas varning" is the default): a
+# review that finds the deficiencies not remedied leads to termination. A case already warned goes
+# on through the review after the warning.
+_EXTERNAL = DEFAULT_LADDER[CaseTrack.EXTERNAL]
+WITHOUT_WARNING = {
+    "issue_warning": {**_EXTERNAL["issue_warning"], "from": []},
+    "terminate_contract": {**_EXTERNAL["terminate_contract"], "from": ["not_remedied", "warning_expired"]},
+}
+
+
+def uses_warning(settings: SwedenSettings) -> bool:
+    """Whether the external track warns the provider before the contract is terminated."""
+    external = (settings.ladder_overrides or {}).get(CaseTrack.EXTERNAL.value) or {}
+    return bool(external.get("issue_warning", _EXTERNAL["issue_warning"])["from"])
+
+
+def ladder_overrides(current: dict[str, Any], deadlines: dict[str, dict[str, tuple[Any, Any]]],
+                     warning: bool = True) -> dict[str, Any]:
+    """``current`` with its deadlines replaced by those of ``deadlines`` that differ from the default,
+    and the external track's warning step in use or not.
 
     Other parts of the overrides (a municipality's own transitions) are kept as they are.
     """
@@ -181,6 +199,12 @@ def ladder_overrides(current: dict[str, Any], deadlines: dict[str, dict[str, tup
     result = {k: v for k, v in (current or {}).items() if k != "deadlines"}
     if stored:
         result["deadlines"] = stored
+    track = CaseTrack.EXTERNAL.value
+    external = {k: v for k, v in (result.pop(track, None) or {}).items() if k not in WITHOUT_WARNING}
+    if not warning:
+        external.update(WITHOUT_WARNING)
+    if external:
+        result[track] = external
     return result
 
 
@@ -190,12 +214,12 @@ KOLADA_ID = re.compile(r"^\d{4}$")
 def save_settings(
     session: Session, municipality_id: int, *, preset: str, schedule: dict[str, Any],
     deadlines: dict[str, dict[str, tuple[Any, Any]]], threshold: Any, kolada_id: str | None,
-    special_review_area: dict[str, str],
+    special_review_area: dict[str, str], warning: bool = True,
 ) -> SwedenSettings:
     """Check everything first, then write it all; a refused value changes nothing."""
     overrides = schedule_overrides(preset, schedule)
     settings = settings_for(session, municipality_id)
-    ladder = ladder_overrides(settings.ladder_overrides, deadlines)
+    ladder = ladder_overrides(settings.ladder_overrides, deadlines, warning)
     threshold = _check_int("suppression_threshold", threshold, 1, 1000)
     kolada_id = (kolada_id or "").strip() or None
     if kolada_id is not None and not KOLADA_ID.match(kolada_id):

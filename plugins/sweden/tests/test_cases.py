@@ -98,3 +98,26 @@ def test_bad_dates_are_refused_and_nothing_recorded(session, contracted):
     with pytest.raises(SwedenValidationError):
         take_step(session, case, "receive_action_plan", D(2026, 5, 20), "  ")
     assert session.query(CaseStep).count() == count and case.state == "action_plan_requested"
+
+
+def test_without_the_warning_step_a_failed_review_leads_to_termination(session, contracted):
+    from plugins.sweden.services.cases import available_steps
+    from plugins.sweden.services.settings import ladder_overrides
+
+    ladder = ladder_for(ladder_overrides({}, {}, warning=False))
+    assert ladder_for(ladder_overrides({}, {}, warning=True)) == ladder_for({})  # the default keeps the warning
+    warned = open_case(session, contracted, D(2026, 1, 31), "Kvalitetschef A", "Brister")
+    case = open_case(session, contracted, D(2026, 1, 31), "Kvalitetschef A", "Föreskrifter följs inte")
+    for each in (warned, case):
+        take_step(session, each, "request_action_plan", D(2026, 1, 31), "Kvalitetschef A", ladder=ladder)
+        take_step(session, each, "receive_action_plan", D(2026, 2, 20), "B", ladder=ladder)
+        take_step(session, each, "review_measures", D(2026, 5, 12), "B", outcome="not_remedied", ladder=ladder)
+    # A case warned before the municipality dropped the step goes on through the review after the warning.
+    take_step(session, warned, "issue_warning", D(2026, 5, 15), "C", deadline=D(2026, 6, 30))
+    assert available_steps(warned, ladder) == ["review_warning"]
+    assert available_steps(case, ladder) == ["terminate_contract"]
+    with pytest.raises(SwedenValidationError) as error:
+        take_step(session, case, "issue_warning", D(2026, 5, 15), "C", deadline=D(2026, 6, 30), ladder=ladder)
+    assert error.value.field == "step" and case.state == "not_remedied"
+    take_step(session, case, "terminate_contract", D(2026, 5, 20), "Äldrenämnden", ladder=ladder)
+    assert case.state == "terminated" and case.next_step_due_on == D(2026, 6, 20)

@@ -208,3 +208,51 @@ def test_the_stockholm_rotation_is_set_per_service_type_by_naming_a_year(demo_ap
     assert f"<td>{even}</td><td>{odd}</td><td>Yes</td>" in row  # in force, default, differs
     assert demo_client.post("/m/stockholm/sweden/settings", data=data).status_code == 302
     assert _settings(demo_app, "stockholm").schedule_overrides == {}
+
+
+def _cases_at_huddinge(app, states: tuple[str, ...]) -> list[int]:
+    """Cases at the contracted Björkgården walked (default ladder) to each of ``states``."""
+    from core.db import get_session
+    from plugins.sweden.services.cases import open_case, take_step
+
+    D = dt.date
+    ids = []
+    with app.app_context():
+        session = get_session()
+        unit = session.scalar(select(Unit).where(Unit.code == "HU-ENT"))
+        for state in states:
+            case = open_case(session, unit, D(2026, 1, 31), "Kvalitetschef A", "Upprepade brister")
+            take_step(session, case, "request_action_plan", D(2026, 1, 31), "Kvalitetschef A")
+            take_step(session, case, "receive_action_plan", D(2026, 2, 20), "B")
+            take_step(session, case, "review_measures", D(2026, 5, 12), "B", outcome="not_remedied")
+            if state == "warning_issued":
+                take_step(session, case, "issue_warning", D(2026, 5, 15), "C", deadline=D(2026, 6, 30))
+            assert case.state == state
+            ids.append(case.id)
+        session.commit()
+    return ids
+
+
+def test_the_warning_step_is_switched_off_in_the_browser(demo_app, demo_client):
+    sign_in(demo_client, "planner@huddinge.demo")
+    cases = _cases_at_huddinge(demo_app, ("warning_issued", "not_remedied"))
+    data = _form_data(demo_client, "huddinge")
+    assert data.get("external_warning_step") == "y"  # seed 003: a warning first
+    assert "Issue a warning" in demo_client.get(f"/m/huddinge/sweden/cases/{cases[1]}").get_data(as_text=True)
+    del data["external_warning_step"]  # an unticked checkbox is not sent
+    assert demo_client.post("/m/huddinge/sweden/settings", data=data).status_code == 302
+    external = _settings(demo_app, "huddinge").ladder_overrides["external"]
+    assert external["issue_warning"]["from"] == [] and "not_remedied" in external["terminate_contract"]["from"]
+    html = demo_client.get("/m/huddinge/sweden/settings").get_data(as_text=True)
+    row = re.search(r'<tr id="current-warning-step">.*?</tr>', html, re.S).group(0)
+    assert "<td>No</td><td>Yes</td><td>Yes</td>" in row  # in force, default, differs
+    assert 'name="external_warning_step"' in html and "checked" not in re.search(
+        r'<input[^>]*name="external_warning_step"[^>]*>', html).group(0)
+    # A case warned before goes on through the review after the warning; a new one is terminated.
+    warned, failed = (f"/m/huddinge/sweden/cases/{case_id}" for case_id in cases)
+    assert "Review after the warning" in demo_client.get(warned).get_data(as_text=True)
+    page = demo_client.get(failed).get_data(as_text=True)
+    assert "Terminate the contract" in page and "Issue a warning" not in page
+    answer = demo_client.post("/m/huddinge/sweden/settings", data={**data, "external_warning_step": "y"})
+    assert answer.status_code == 302
+    assert "external" not in _settings(demo_app, "huddinge").ladder_overrides

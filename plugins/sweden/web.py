@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,23 @@ def _attach(form: FlaskForm, error: SwedenValidationError, aliases: dict[str, st
         form.form_errors.append(error.message)
 
 
+def _commit(form: FlaskForm, change: Callable[[], Any], aliases: dict[str, str] | None = None) -> Any:
+    """Run ``change`` and commit, giving its result; a refused change is rolled back, its message put
+    beside its field, and :data:`REFUSED` given instead."""
+    session = get_session()
+    try:
+        result = change()
+        session.commit()
+    except SwedenValidationError as error:
+        session.rollback()
+        _attach(form, error, aliases)
+        return REFUSED
+    return result
+
+
+REFUSED = object()
+
+
 def _unit(unit_id: int) -> Unit:
     unit = get_session().get(Unit, unit_id)
     if unit is None or unit.municipality_id != g.municipality.id:
@@ -165,16 +183,11 @@ def unit_new(municipality: str):
     form = UnitForm().fill(_providers())
     status = 200
     if form.validate_on_submit():
-        session = get_session()
-        try:
-            unit = add_unit(session, g.municipality.id, form.code.data, form.name.data, form.operating_form.data,
-                            form.service_type.data, (form.district.data or "").strip(), _provider_of(form),
-                            form.provider_started_on.data, form.rotation_year.data)
-            session.commit()
-        except SwedenValidationError as error:
-            session.rollback()
-            _attach(form, error)
-        else:
+        unit = _commit(form, lambda: add_unit(
+            get_session(), g.municipality.id, form.code.data, form.name.data, form.operating_form.data,
+            form.service_type.data, (form.district.data or "").strip(), _provider_of(form),
+            form.provider_started_on.data, form.rotation_year.data))
+        if unit is not REFUSED:
             flash(_("The unit was added."), "success")
             return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
     if form.errors or form.form_errors:
@@ -199,19 +212,12 @@ def unit_edit(municipality: str, unit_id: int):
     if request.method == "GET":
         form.provider_id.data = str(unit.provider_id) if unit.provider_id else ""
     status = 200
-    if form.validate_on_submit():
-        session = get_session()
-        try:
-            update_unit(session, unit, form.name.data, form.operating_form.data, form.service_type.data,
-                        form.district.data or "", _provider_of(form), form.provider_started_on.data,
-                        form.rotation_year.data)
-            session.commit()
-        except SwedenValidationError as error:
-            session.rollback()
-            _attach(form, error)
-        else:
-            flash(_("The unit was saved."), "success")
-            return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
+    if form.validate_on_submit() and _commit(form, lambda: update_unit(
+            get_session(), unit, form.name.data, form.operating_form.data, form.service_type.data,
+            form.district.data or "", _provider_of(form), form.provider_started_on.data,
+            form.rotation_year.data)) is not REFUSED:
+        flash(_("The unit was saved."), "success")
+        return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
     if form.errors or form.form_errors:
         status = 400
     return render_template("sweden/unit_form.html", form=form, unit=unit), status
@@ -222,18 +228,11 @@ def followup_new(municipality: str, unit_id: int):
     tenancy.require_editor()
     unit = _unit(unit_id)
     form = FollowUpForm().fill(current_locale())
-    if form.validate_on_submit():
-        session = get_session()
-        try:
-            record_followup(session, unit, form.method.data, form.done_on.data, form.planned_on.data,
-                            form.deficiencies_found.data, (form.summary.data or "").strip())
-            session.commit()
-        except SwedenValidationError as error:
-            session.rollback()
-            _attach(form, error)
-        else:
-            flash(_("The follow-up was recorded."), "success")
-            return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
+    if form.validate_on_submit() and _commit(form, lambda: record_followup(
+            get_session(), unit, form.method.data, form.done_on.data, form.planned_on.data,
+            form.deficiencies_found.data, (form.summary.data or "").strip())) is not REFUSED:
+        flash(_("The follow-up was recorded."), "success")
+        return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("sweden/followup_form.html", form=form, unit=unit), status
 
@@ -243,24 +242,16 @@ def deficiency_new(municipality: str, unit_id: int):
     tenancy.require_editor()
     unit = _unit(unit_id)
     form = DeficiencyForm()
-    if form.validate_on_submit():
-        session = get_session()
-        try:
-            deficiency = record_deficiency(
-                session, unit, form.found_on.data, form.description.data or "", form.recorded_by.data or "",
-                serious=form.serious.data, repeated=form.repeated.data, acute=form.acute.data)
-            case_id = deficiency.case_id or (deficiency.case.id if deficiency.case else None)
-            session.commit()
-        except SwedenValidationError as error:
-            session.rollback()
-            _attach(form, error)
-        else:
-            if case_id is not None:
-                flash(_("The deficiency was recorded and a case was opened."), "success")
-                return redirect(url_for("sweden.case_detail", case_id=case_id))
-            flash(_("The deficiency was recorded. It is neither serious nor repeated, so no case was opened."),
-                  "success")
-            return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
+    deficiency = REFUSED if not form.validate_on_submit() else _commit(form, lambda: record_deficiency(
+        get_session(), unit, form.found_on.data, form.description.data or "", form.recorded_by.data or "",
+        serious=form.serious.data, repeated=form.repeated.data, acute=form.acute.data))
+    if deficiency is not REFUSED:
+        if deficiency.case_id is not None:
+            flash(_("The deficiency was recorded and a case was opened."), "success")
+            return redirect(url_for("sweden.case_detail", case_id=deficiency.case_id))
+        flash(_("The deficiency was recorded. It is neither serious nor repeated, so no case was opened."),
+              "success")
+        return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("sweden/deficiency_form.html", form=form, unit=unit), status
 
@@ -315,13 +306,10 @@ def case_step(municipality: str, case_id: int, step: str):
         return _case_page(case, form, 400)
     deadline = form.deadline.data if "deadline" in form._fields else None
     outcome = form.outcome.data if "outcome" in form._fields else None
-    try:
-        take_step(session, case, step, form.taken_on.data, form.decided_by.data or "", outcome=outcome,
-                  deadline=deadline, note=(form.note.data or "").strip(), ladder=ladder)
-        session.commit()
-    except SwedenValidationError as error:
-        session.rollback()
-        _attach(form, error, {"step": "decided_by"})
+    if _commit(form, lambda: take_step(
+            session, case, step, form.taken_on.data, form.decided_by.data or "", outcome=outcome,
+            deadline=deadline, note=(form.note.data or "").strip(), ladder=ladder),
+            {"step": "decided_by"}) is REFUSED:
         return _case_page(session.get(type(case), case_id), form, 400)
     flash(_("Done: %(step)s.", step=str(STEP_LABELS.get(step, step))), "success")
     return redirect(url_for("sweden.case_detail", case_id=case_id))
@@ -343,16 +331,10 @@ def lex_sarah_reports(municipality: str):
             unit_id = int(form.unit_id.data) if form.unit_id.data else None
             if unit_id is not None:
                 _unit(unit_id)
-            try:
-                report = lex_sarah.add_report(session, g.municipality.id, form.year.data, form.area.data,
-                                              form.sex.data or None, form.reported_to_ivo.data,
-                                              form.reported_on.data, (form.reference.data or "").strip())
-                report.unit_id = unit_id
-                session.commit()
-            except SwedenValidationError as error:
-                session.rollback()
-                _attach(form, error)
-            else:
+            if _commit(form, lambda: lex_sarah.add_report(
+                    session, g.municipality.id, form.year.data, form.area.data, form.sex.data or None,
+                    form.reported_to_ivo.data, form.reported_on.data, (form.reference.data or "").strip(),
+                    unit_id)) is not REFUSED:
                 flash(_("The lex Sarah report was recorded."), "success")
                 return redirect(url_for("sweden.lex_sarah_reports", year=form.year.data))
         status = 400
@@ -500,21 +482,14 @@ def settings_page(municipality: str):
     if request.method == "POST":
         tenancy.require_editor()
         form = settings_form(request.form)
-        if form.validate():
-            try:
-                save_settings(session, g.municipality.id, preset=form.schedule_preset.data,
-                              schedule=_schedule_values(form, form.schedule_preset.data),
-                              deadlines=_deadline_values(form), threshold=form.suppression_threshold.data,
-                              kolada_id=form.kolada_id.data,
-                              special_review_area=translated_values(form, "special_review_area"),
-                              warning=bool(form.external_warning_step.data))
-                session.commit()
-            except SwedenValidationError as error:
-                session.rollback()
-                _attach(form, error)
-            else:
-                flash(_("The settings were saved."), "success")
-                return redirect(url_for("sweden.settings_page"))
+        if form.validate() and _commit(form, lambda: save_settings(
+                session, g.municipality.id, preset=form.schedule_preset.data,
+                schedule=_schedule_values(form, form.schedule_preset.data), deadlines=_deadline_values(form),
+                threshold=form.suppression_threshold.data, kolada_id=form.kolada_id.data,
+                special_review_area=translated_values(form, "special_review_area"),
+                warning=bool(form.external_warning_step.data))) is not REFUSED:
+            flash(_("The settings were saved."), "success")
+            return redirect(url_for("sweden.settings_page"))
         status = 400
         settings = _stored_settings()
     else:
@@ -549,17 +524,12 @@ def goal_list(municipality: str):
     status = 200
     if request.method == "POST":
         tenancy.require_editor()
-        if form.validate():
-            try:
-                goal = goals.create_goal(session, g.municipality.id, form.year.data, translated_values(form, "title"),
-                                         form.target.data, form.kolada_kpi.data)
-                session.commit()
-            except SwedenValidationError as error:
-                session.rollback()
-                _attach(form, error, _goal_aliases())
-            else:
-                flash(_("The quality goal was added."), "success")
-                return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
+        goal = REFUSED if not form.validate() else _commit(form, lambda: goals.create_goal(
+            session, g.municipality.id, form.year.data, translated_values(form, "title"), form.target.data,
+            form.kolada_kpi.data), _goal_aliases())
+        if goal is not REFUSED:
+            flash(_("The quality goal was added."), "success")
+            return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
         status = 400
         year = form.year.data if isinstance(form.year.data, int) and 2000 <= form.year.data <= 2100 else year
     return render_template("sweden/goals.html", form=form, year=year,
@@ -598,39 +568,27 @@ def goal_detail(municipality: str, goal_id: int):
 @blueprint.post("/goals/<int:goal_id>")
 def goal_edit(municipality: str, goal_id: int):
     tenancy.require_editor()
-    session = get_session()
     goal = _goal(goal_id)
     form = GoalForm()
     del form.year  # a goal belongs to its year; a new year's goal is a new goal
-    if form.validate():
-        try:
-            goals.update_goal(session, goal, translated_values(form, "title"), form.target.data, form.kolada_kpi.data)
-            session.commit()
-        except SwedenValidationError as error:
-            session.rollback()
-            _attach(form, error, _goal_aliases())
-        else:
-            flash(_("The quality goal was saved."), "success")
-            return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
+    if form.validate() and _commit(form, lambda: goals.update_goal(
+            get_session(), goal, translated_values(form, "title"), form.target.data, form.kolada_kpi.data),
+            _goal_aliases()) is not REFUSED:
+        flash(_("The quality goal was saved."), "success")
+        return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
     return _goal_page(_goal(goal_id), form=form, status=400)
 
 
 @blueprint.post("/goals/<int:goal_id>/values")
 def goal_value(municipality: str, goal_id: int):
     tenancy.require_editor()
-    session = get_session()
     goal = _goal(goal_id)
     form = GoalValueForm(prefix="result")
     _indicator_choices(form, goal)
     if form.validate():
         indicator = next(i for i in goal.indicators if str(i.id) == form.indicator_id.data)
-        try:
-            goals.record_value(session, indicator, form.year.data, form.value.data, form.national_value.data)
-            session.commit()
-        except SwedenValidationError as error:
-            session.rollback()
-            _attach(form, error)
-        else:
+        if _commit(form, lambda: goals.record_value(get_session(), indicator, form.year.data, form.value.data,
+                                                    form.national_value.data)) is not REFUSED:
             flash(_("The result was recorded."), "success")
             return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
     return _goal_page(_goal(goal_id), value_form=form, status=400)
@@ -639,19 +597,13 @@ def goal_value(municipality: str, goal_id: int):
 @blueprint.post("/goals/<int:goal_id>/indicators")
 def goal_indicator(municipality: str, goal_id: int):
     tenancy.require_editor()
-    session = get_session()
     goal = _goal(goal_id)
     form = IndicatorForm(prefix="indicator")
-    if form.validate():
-        try:
-            goals.create_indicator(session, goal, translated_values(form, "scope"), form.kolada_kpi.data)
-            session.commit()
-        except SwedenValidationError as error:
-            session.rollback()
-            _attach(form, error, {"scope": f"scope__{current_locale()}"})
-        else:
-            flash(_("The goal now also measures this part."), "success")
-            return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
+    if form.validate() and _commit(form, lambda: goals.create_indicator(
+            get_session(), goal, translated_values(form, "scope"), form.kolada_kpi.data),
+            {"scope": f"scope__{current_locale()}"}) is not REFUSED:
+        flash(_("The goal now also measures this part."), "success")
+        return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
     return _goal_page(_goal(goal_id), indicator_form=form, status=400)
 
 
@@ -732,18 +684,12 @@ def template_question(municipality: str, template_id: int):
     template = _template(template_id)
     city = template.parent or template
     form = DistrictQuestionForm()
-    if form.validate():
-        try:
-            extension = individual.add_district_question(
-                session, city, form.district.data, form.code.data, form.area.data, form.scale.data,
-                translated_values(form, "text"))
-            session.commit()
-        except SwedenValidationError as error:
-            session.rollback()
-            _attach(form, error, {"question": "code", "text": "text__en"})
-        else:
-            flash(_("The question was added to the district's extension."), "success")
-            return redirect(url_for("sweden.template_detail", template_id=extension.id))
+    extension = REFUSED if not form.validate() else _commit(form, lambda: individual.add_district_question(
+        session, city, form.district.data, form.code.data, form.area.data, form.scale.data,
+        translated_values(form, "text")), {"question": "code", "text": "text__en"})
+    if extension is not REFUSED:
+        flash(_("The question was added to the district's extension."), "success")
+        return redirect(url_for("sweden.template_detail", template_id=extension.id))
     return _template_page(_template(template_id), form, 400)
 
 

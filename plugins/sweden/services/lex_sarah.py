@@ -24,7 +24,7 @@ AREAS = {
 
 def add_report(
     session: Session, municipality_id: int, year: int, area: str, sex: str | None, reported_to_ivo: bool,
-    reported_on: dt.date | None = None, reference: str = "",
+    reported_on: dt.date | None = None, reference: str = "", unit_id: int | None = None,
 ) -> LexSarahReport:
     if area not in AREAS:
         raise SwedenValidationError("area", _l("Unknown area: %(area)s."), area=area)
@@ -34,7 +34,8 @@ def add_report(
         raise SwedenValidationError("reported_on", _l("The report's date %(date)s is not in %(year)s."),
                                     date=reported_on, year=year)
     report = LexSarahReport(municipality_id=municipality_id, year=year, area=area, sex=sex,
-                            reported_to_ivo=reported_to_ivo, reported_on=reported_on, reference=reference)
+                            reported_to_ivo=reported_to_ivo, reported_on=reported_on, reference=reference,
+                            unit_id=unit_id)
     session.add(report)
     session.flush()
     return report

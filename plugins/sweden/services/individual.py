@@ -12,7 +12,7 @@ import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, insert, select
@@ -162,12 +162,21 @@ def threshold_for(session: Session, municipality_id: int) -> int:
     return settings.suppression_threshold if settings else DEFAULT_THRESHOLD
 
 
+class ResultUnit(NamedTuple):
+    """A unit as results show it."""
+
+    id: int
+    code: str
+    name: str
+    district: str
+
+
 @dataclass(frozen=True)
 class AreaResult:
     """Per question area: units (rows) x (positive, other) answers, with respondents per unit."""
 
     area: str
-    units: tuple[Unit, ...]
+    units: tuple[ResultUnit, ...]
     respondents: tuple[int, ...]
     table: SuppressedTable
 
@@ -203,9 +212,11 @@ def area_results(
     by_area: dict[str, dict[int, tuple[int, int, int]]] = {}
     for area_code, unit_id, positive, count, respondents in session.execute(query):
         by_area.setdefault(area_code, {})[unit_id] = (int(positive or 0), int(count), int(respondents))
-    unit_ids = sorted({unit_id for cells in by_area.values() for unit_id in cells})
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
-    ordered = sorted(units.values(), key=lambda u: (u.district, u.name))
+    answered = {unit_id for cells in by_area.values() for unit_id in cells}
+    # Only the columns a result shows, of the municipality's units (one parameter, not an IN list of hundreds).
+    ordered = sorted((ResultUnit(*row) for row in session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.district).where(Unit.municipality_id == template.municipality_id))
+        if row[0] in answered), key=lambda u: (u.district, u.name))
     units_tuple = tuple(ordered)
     ids = [u.id for u in ordered]  # plain ints: the loops below run areas x units times
     none = (0, 0, 0)

@@ -50,9 +50,8 @@ class SuppressedTable:
 
 
 def with_totals(counts: Sequence[Sequence[int]]) -> list[list[int]]:
-    rows = [[*list(row), sum(row)] for row in counts]
-    width = len(rows[0]) if rows else 1
-    totals = [sum(row[j] for row in rows) for j in range(width)]
+    rows = [[*row, sum(row)] for row in counts]
+    totals = [sum(column) for column in zip(*rows, strict=True)] if rows else [0]
     return [*rows, totals]
 
 
@@ -64,10 +63,12 @@ def suppress(
     ``primary`` adds cells to hide for other reasons (e.g. a unit with too few respondents even
     though each cell's count is large). Threshold 1 or less hides nothing on its own.
     """
-    if any(v < 0 for row in counts for v in row):
+    if min((min(row) for row in counts if row), default=0) < 0:
         raise ValueError("counts must not be negative")
     grid = with_totals(counts) if counts else [[0]]
-    hidden = {(i, j) for i, row in enumerate(grid) for j, v in enumerate(row) if 0 < v < threshold}
+    # Most tables have few small cells: look only at rows that hold one.
+    hidden = {(i, j) for i, row in enumerate(grid) if min(row) < threshold
+              for j, v in enumerate(row) if 0 < v < threshold}
     hidden |= set(primary or ())
     hidden = _secondary(grid, hidden)
     return SuppressedTable(tuple(tuple(row) for row in grid), frozenset(hidden))

@@ -36,6 +36,7 @@ from core.web.forms import (
     Layout,
     LocaleDecimalField,
     LocaleLabel,
+    choices,
     translated_data,
     translated_form_data,
 )
@@ -50,17 +51,18 @@ from plugins.romania.plan_kind import (
     UNITS,
 )
 
-UNIT_CHOICES = [(str(scale), label) for scale, label in UNITS.items()]
-PERIOD_CHOICES = [
+UNIT_CHOICES = choices((str(scale), label) for scale, label in UNITS.items())
+PERIOD_CHOICES = choices([
     ("", _l("(no period)")),
     ("recurrence", _l("Recurring")),
     ("half-year", _l("A half-year")),
     ("month", _l("A month")),
     ("months", _l("Several months")),
     ("dates", _l("Dates described in words")),
-]
-RECURRENCE_CHOICES = [("", ""), ("monthly", _l("Monthly")), ("half-yearly", _l("Half-yearly")),
-                      ("yearly", _l("Yearly"))]
+])
+RECURRENCE_CHOICES = choices([("", ""), ("monthly", _l("Monthly")), ("half-yearly", _l("Half-yearly")),
+                              ("yearly", _l("Yearly"))])
+HALF_YEAR_CHOICES = choices([("", ""), ("1", _l("First half of the year")), ("2", _l("Second half of the year"))])
 
 
 # --- building blocks -----------------------------------------------------------------------------
@@ -260,8 +262,7 @@ def _period_fields(b: _Builder, key: str, label: Any) -> None:
             extra=(f"{key}_every", f"{key}_half", f"{key}_months", f"{key}_year"))
     b.layout.groups[-1].key = key
     b.attrs[f"{key}_every"] = SelectField(_l("Recurrence"), choices=RECURRENCE_CHOICES, default="")
-    b.attrs[f"{key}_half"] = SelectField(_l("Half-year"), choices=[("", ""), ("1", _l("First half of the year")),
-                                                                  ("2", _l("Second half of the year"))], default="")
+    b.attrs[f"{key}_half"] = SelectField(_l("Half-year"), choices=HALF_YEAR_CHOICES, default="")
     b.attrs[f"{key}_months"] = StringField(_l("Month or months (numbers, e.g. 7, 8)"), [Optional()])
     b.attrs[f"{key}_year"] = IntegerField(_l("Year"), [Optional(), NumberRange(1990, 2100)])
     b.translated(f"{key}_text", _l("Dates in words"))
@@ -371,7 +372,7 @@ def _website_form() -> type[Form]:
     b.field("ref", StringField(_l("No."), [Optional(), Length(max=10)]), _l("No."))
     b.translated("text", _l("Information"), long=True)
     b.translated("publication", _l("Where it is published"))
-    b.field("frequency", SelectField(_l("Updated"), choices=[("", ""), *FREQUENCIES.items()], default=""),
+    b.field("frequency", SelectField(_l("Updated"), choices=choices([("", ""), *FREQUENCIES.items()]), default=""),
             _l("Updated"))
     return b.build("WebsiteInformationForm")
 

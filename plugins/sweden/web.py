@@ -359,8 +359,8 @@ def _import_page(answers: AnswersImportForm | None = None, kolada: KoladaImportF
                  result=None, status: int = 200):
     templates = _templates()
     answers = answers or AnswersImportForm(formdata=None, data={"year": dt.date.today().year})
-    answers.template_id.choices = [(str(t.id), f"{t.name} ({t.district or _('city-wide')}, {t.version})")
-                                   for t in templates]
+    answers.template_id.choices = choices(
+        (str(t.id), f"{t.name} ({t.district or _('city-wide')}, {t.version})") for t in templates)
     kolada = kolada or KoladaImportForm(formdata=None, prefix="kolada")
     return render_template("sweden/import.html", answers=answers, kolada=kolada, result=result,
                            has_templates=bool(templates)), status
@@ -377,7 +377,7 @@ def import_answers_upload(municipality: str):
     tenancy.require_editor()
     session = get_session()
     form = AnswersImportForm()
-    form.template_id.choices = [(str(t.id), t.name) for t in _templates()]
+    form.template_id.choices = choices((str(t.id), t.name) for t in _templates())
     if not form.validate():
         return _import_page(answers=form, status=400)
     template = session.get(QuestionTemplate, int(form.template_id.data))

@@ -179,6 +179,16 @@ class AnnualPlan(Base):
 Index("ix_annual_plan_municipality_year", AnnualPlan.municipality_id, AnnualPlan.year)
 
 
+class RevisionPart(Base):
+    """A part of revision snapshots kept once by the digest of its content: a plugin's extension block,
+    which most saves of a plan leave as it was (the Swedish block carries every answer cell)."""
+
+    __tablename__ = "plan_revision_part"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the canonical JSON
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class PlanRevision(Base):
     """A snapshot of the whole plan document, kept on every save."""
 

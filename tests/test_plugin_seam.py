@@ -295,11 +295,12 @@ def test_hook_report_kinds(seam):
 
 
 def test_hook_export_plan_extension(seam):
-    from core.services.plans import document_of
+    from core.services.plans import document_of, revision_snapshot
 
     plan = _plan_with_notes(seam, "one", "two")
     assert document_of(seam.session, seam.registry, plan)["extensions"] == {"seam": {"note_count": 2}}
-    assert plan.revisions[-1].document["extensions"]["seam"] == {"note_count": 2}
+    assert revision_snapshot(seam.session, plan.revisions[-1])["extensions"]["seam"] == {"note_count": 2}
+    assert revision_snapshot(seam.session, plan.revisions[-2])["extensions"]["seam"] == {"note_count": 1}
 
 
 def test_hook_import_plan_extension(seam):

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core.interchange import (
@@ -27,7 +30,7 @@ from core.interchange import (
     municipality_block,
     replace_section,
 )
-from core.models import AnnualPlan, Municipality, PlanRevision, PlanStep, User
+from core.models import AnnualPlan, Municipality, PlanRevision, PlanStep, RevisionPart, User
 from core.plugin_api import PlanKind, RowType, SectionSpec, Severity, WorkflowStep
 from core.plugin_manager import Registry
 
@@ -140,9 +143,46 @@ def record_revision(session: Session, registry: Registry, plan: AnnualPlan, user
     plan.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     session.add(
         PlanRevision(plan_id=plan.id, number=plan.revision, user_id=user.id if user else None, action=what,
-                     document=document)
+                     document=_kept(session, document))
     )
     session.flush()
+
+
+# In a kept snapshot, an extension block stands as {PART: digest} for its content in plan_revision_part.
+PART = "$part"
+
+
+def _kept(session: Session, document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` as a revision keeps it: each plugin's extension block stored once, by its digest.
+
+    A plugin's block changes with the plugin's own pages, not with most saves of the plan, and may be
+    large (the Swedish block carries every answer cell): kept once, not once per save.
+    """
+    extensions = document.get("extensions")
+    if not extensions:
+        return document
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    kept = {}
+    for plugin, block in extensions.items():
+        canonical = json.dumps(block, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        # Two saves may keep the same block at once: the second one's insert does nothing.
+        session.execute(insert(RevisionPart).values(digest=digest, content=block).on_conflict_do_nothing())
+        kept[plugin] = {PART: digest}
+    return {**document, "extensions": kept}
+
+
+def revision_snapshot(session: Session, revision: PlanRevision) -> dict[str, Any]:
+    """The whole document a revision kept, its extension blocks read back (older revisions hold them inline)."""
+    document = revision.document
+    extensions = document.get("extensions")
+    if not extensions:
+        return document
+    digests = {plugin: block[PART] for plugin, block in extensions.items() if isinstance(block, dict) and PART in block}
+    parts = dict(session.execute(select(RevisionPart.digest, RevisionPart.content)
+                                 .where(RevisionPart.digest.in_(set(digests.values())))).all())
+    return {**document, "extensions": {plugin: parts[digests[plugin]] if plugin in digests else block
+                                       for plugin, block in extensions.items()}}
 
 
 def create_plan(

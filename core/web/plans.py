@@ -18,6 +18,7 @@ from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 from wtforms import Form
 
 from core.db import get_session
@@ -489,6 +490,7 @@ def revisions(municipality: str, plan_id: int):
     plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
     rows = get_session().scalars(
         select(PlanRevision).where(PlanRevision.plan_id == plan.id).order_by(PlanRevision.number.desc())
+        .options(defer(PlanRevision.document))  # a snapshot is the whole plan: the list needs none of them
     ).all()
     return render_template("plans/revisions.html", plan=plan, plan_kind=plan_kind, revisions=rows)
 
@@ -504,6 +506,16 @@ def _revision(plan: AnnualPlan, number: Any) -> PlanRevision:
     if revision is None:
         abort(404)
     return revision
+
+
+@bp.route("/<int:plan_id>/revisions/<int:number>.json")
+def revision_json(municipality: str, plan_id: int, number: int):
+    """A revision's snapshot as a plan document, to keep or to import (``socialplan plan import``)."""
+    plan, _plan_kind = tenancy.load_plan(plan_id, edit=True)
+    document = plan_service.revision_snapshot(get_session(), _revision(plan, number))
+    name = f"{g.municipality.slug}-{plan.year}-{plan.kind}-revision-{number}.json"
+    return Response(json.dumps(document, ensure_ascii=False, indent=2) + "\n", mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/<int:plan_id>/compare")

@@ -1,0 +1,71 @@
+"""A Swedish plan's revisions keep its block (units, follow-ups, every answer cell) once per content,
+not once per save, and each revision downloads whole as a plan document."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from core.db import get_session
+from core.demo import DEMO_PASSWORD
+from core.interchange import check_schema
+from core.models import PlanRevision, RevisionPart
+from core.services.accounts import municipality_by_slug
+from core.services.plans import PART, document_of, find_plan, revision_snapshot, set_section_text
+from core.testing import login
+from plugins.sweden.services.followups import add_unit
+
+
+def _parts(session) -> int:
+    return session.scalar(select(func.count()).select_from(RevisionPart))
+
+
+def _revision(session, plan, number: int) -> PlanRevision:
+    return session.scalar(select(PlanRevision).where(PlanRevision.plan_id == plan.id, PlanRevision.number == number))
+
+
+def test_the_swedish_block_is_kept_once_however_many_saves(demo_app, demo_session):
+    session, registry = demo_session, demo_app.extensions["socialplan.registry"]
+    stockholm = municipality_by_slug(session, "stockholm")
+    plan = find_plan(session, stockholm, 2026, "followup-plan")
+    parts, first = _parts(session), plan.revision
+    assert len(json.dumps(document_of(session, registry, plan)["extensions"]["sweden"]["answer_cells"])) > 1000
+    for text in ("Första", "Andra", "Tredje"):
+        set_section_text(session, registry, plan, "reporting", None, text={"sv": text})
+        session.commit()
+    assert plan.revision == first + 3 and _parts(session) == parts  # three saves, the block kept before
+    kept = _revision(session, plan, plan.revision).document["extensions"]["sweden"]
+    assert set(kept) == {PART} and len(kept[PART]) == 64
+
+    add_unit(session, stockholm.id, "SO-NY", "Nya boendet", "in_house", "residential_care", "Södermalm")
+    set_section_text(session, registry, plan, "reporting", None, text={"sv": "Fjärde"})
+    session.commit()
+    assert _parts(session) == parts + 1
+    codes = [{u["code"] for u in revision_snapshot(session, _revision(session, plan, number))
+              ["extensions"]["sweden"]["units"]} for number in (plan.revision - 1, plan.revision)]
+    assert "SO-NY" not in codes[0] and "SO-NY" in codes[1]  # each revision reads back the block it kept
+
+
+def test_a_revision_downloads_as_the_whole_plan_document(demo_app, demo_client):
+    with demo_app.app_context():
+        session = get_session()
+        plan = find_plan(session, municipality_by_slug(session, "stockholm"), 2026, "followup-plan")
+        plan_id, number = plan.id, plan.revision
+        current = json.loads(json.dumps(document_of(session, demo_app.extensions["socialplan.registry"], plan)))
+    login(demo_client, "planner@stockholm.demo", DEMO_PASSWORD)
+    history = demo_client.get(f"/m/stockholm/plans/{plan_id}/revisions").text
+    url = f"/m/stockholm/plans/{plan_id}/revisions/{number}.json"
+    assert f'href="{url}"' in history
+    answer = demo_client.get(url)
+    assert answer.status_code == 200 and "attachment" in answer.headers["Content-Disposition"]
+    document = json.loads(answer.data)
+    check_schema(document)
+    assert document == current  # the latest revision is the plan as it is, its Swedish block included
+    assert demo_client.get(f"/m/stockholm/plans/{plan_id}/revisions/{number + 1}.json").status_code == 404
+    viewer = demo_app.test_client()
+    login(viewer, "viewer@stockholm.demo", DEMO_PASSWORD)
+    assert viewer.get(url).status_code in (403, 404)
+    other = demo_app.test_client()
+    login(other, "planner@huddinge.demo", DEMO_PASSWORD)
+    assert other.get(url).status_code in (403, 404)

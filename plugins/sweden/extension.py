@@ -58,7 +58,7 @@ from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.individual import DEFAULT_THRESHOLD, validate_definition
 from plugins.sweden.services.lex_sarah import AREAS
 from plugins.sweden.services.reference import methods
-from plugins.sweden.services.schedule import PRESETS
+from plugins.sweden.services.schedule import PRESETS, ROTATION_YEARS
 
 VERSION = 1
 ROOT = "$.extensions.sweden"
@@ -388,7 +388,7 @@ def _read_unit(value: Any, path: str) -> dict[str, Any]:
         "district": _text(data.get("district"), f"{path}.district", max_length=120),
         "provider": _optional_text(data.get("provider"), f"{path}.provider", 200),
         "provider_started_on": _date(data.get("provider_started_on"), f"{path}.provider_started_on"),
-        "rotation_year": _int(data.get("rotation_year"), f"{path}.rotation_year", 1900, nullable=True),
+        "rotation_year": _int(data.get("rotation_year"), f"{path}.rotation_year", ROTATION_YEARS[0], nullable=True),
         "active": _bool(data.get("active", True), f"{path}.active"),
     }
 

@@ -24,23 +24,31 @@ def settings_for(session: Session, municipality_id: int) -> SwedenSettings:
     return settings
 
 
-def add_unit(
-    session: Session, municipality_id: int, code: str, name: str, operating_form: str, service_type: str,
-    district: str = "", provider_id: int | None = None, provider_started_on: dt.date | None = None,
-    rotation_year: int | None = None,
-) -> Unit:
+def _check_unit(name: str, operating_form: str, service_type: str, rotation_year: int | None) -> None:
+    """The facts every unit must have right; its own rotation year (None: its service type's place in
+    the rotation) is a plain year."""
     if operating_form not in {f.value for f in OperatingForm}:
         raise SwedenValidationError("operating_form", _l("Unknown operating form: %(form)s."), form=operating_form)
     if service_type not in {t.value for t in ServiceType}:
         raise SwedenValidationError("service_type", _l("Unknown service type: %(type)s."), type=service_type)
     if not name.strip():
         raise SwedenValidationError("name", _l("Give the unit a name."))
+    if rotation_year is not None and not ROTATION_YEARS[0] <= rotation_year <= ROTATION_YEARS[1]:
+        raise SwedenValidationError("rotation_year", _l("Give a year from %(min)s to %(max)s."),
+                                    min=ROTATION_YEARS[0], max=ROTATION_YEARS[1])
+
+
+def add_unit(
+    session: Session, municipality_id: int, code: str, name: str, operating_form: str, service_type: str,
+    district: str = "", provider_id: int | None = None, provider_started_on: dt.date | None = None,
+    rotation_year: int | None = None,
+) -> Unit:
+    _check_unit(name, operating_form, service_type, rotation_year)
     code = code.strip()
     if not code:
         raise SwedenValidationError("code", _l("Give the unit a code."))
     if code_taken(session, municipality_id, code):
         raise SwedenValidationError("code", _l("Another unit has the code '%(code)s'."), code=code)
-    _check_rotation_year(rotation_year)
     unit = Unit(municipality_id=municipality_id, code=code, name=name.strip(), operating_form=operating_form,
                 service_type=service_type, district=district, provider_id=provider_id,
                 provider_started_on=provider_started_on, rotation_year=rotation_year, active=True)
@@ -106,12 +114,7 @@ def update_unit(
     provider_id: int | None = None, provider_started_on: dt.date | None = None, rotation_year: int | None = None,
 ) -> Unit:
     """Change a unit's facts; checked whole before anything changes."""
-    if operating_form not in {f.value for f in OperatingForm}:
-        raise SwedenValidationError("operating_form", _l("Unknown operating form: %(form)s."), form=operating_form)
-    if service_type not in {t.value for t in ServiceType}:
-        raise SwedenValidationError("service_type", _l("Unknown service type: %(type)s."), type=service_type)
-    if not name.strip():
-        raise SwedenValidationError("name", _l("Give the unit a name."))
+    _check_unit(name, operating_form, service_type, rotation_year)
     if operating_form != "in_house" and provider_id is None:
         raise SwedenValidationError("provider_id", _l("A unit run by an external provider needs its provider."))
     first = session.scalar(select(FollowUp.done_on).where(FollowUp.unit_id == unit.id, FollowUp.done_on.is_not(None))
@@ -120,7 +123,6 @@ def update_unit(
         raise SwedenValidationError(
             "provider_started_on", _l("The start date %(start)s is after the unit's first follow-up (%(date)s)."),
             start=provider_started_on, date=first)
-    _check_rotation_year(rotation_year)
     unit.name, unit.operating_form, unit.service_type = name.strip(), operating_form, service_type
     unit.district, unit.provider_id, unit.provider_started_on = district.strip(), provider_id, provider_started_on
     unit.rotation_year = rotation_year
@@ -128,11 +130,6 @@ def update_unit(
     return unit
 
 
-def _check_rotation_year(year: int | None) -> None:
-    """A unit's own rotation year (None: its service type's place in the rotation) is a plain year."""
-    if year is not None and not ROTATION_YEARS[0] <= year <= ROTATION_YEARS[1]:
-        raise SwedenValidationError("rotation_year", _l("Give a year from %(min)s to %(max)s."),
-                                    min=ROTATION_YEARS[0], max=ROTATION_YEARS[1])
 
 
 def code_taken(session: Session, municipality_id: int, code: str) -> bool:

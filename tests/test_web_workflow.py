@@ -131,3 +131,23 @@ def test_new_plan_and_new_plan_from_last_year(web_app, web_client, world):
         rows = document_of(session, web_app.extensions["socialplan.registry"], new)["sections"]["services"]["rows"]
     assert [row["name"]["en"] for row in rows] == ["Day centre", "Home care"]
     assert rows[0]["budget"][0]["year"] == 2026
+
+
+def test_comparison_names_the_plans_own_fields_in_the_readers_words(web_app, web_client, world):
+    sign_in(web_client, "planner@alpha.org")
+    base = f"/m/alpha/plans/{world.alpha_draft}"
+    first = plan(web_app, world.alpha_draft).revision
+    web_client.post(f"{base}/title", data={"title__en": "Plan for Alpha", "title__ro": "Planul Alfa"})
+    web_client.post(f"{base}/sections/intro/text", data={"text__en": "Why we plan"})
+    page = web_client.get(f"{base}/compare?a={first}&b={first + 2}").text
+    for label in ("Title (English)", "Title (Română)", "Text (English)"):
+        assert f'<th scope="row">{label}</th>' in page, label
+    assert "title.en" not in page and "text.en" not in page
+    web_client.post("/locale", data={"locale": "sv", "next": base})
+    page = web_client.get(f"{base}/compare?a={first}&b={first + 1}").text
+    assert '<th scope="row">Titel (English)</th>' in page
+    approved = plan(web_app, world.alpha_approved).revision
+    web_client.post("/locale", data={"locale": "en", "next": base})
+    page = web_client.get(f"/m/alpha/plans/{world.alpha_approved}/compare?a={approved - 1}&b={approved}").text
+    row = re.search(r'<th scope="row">Status</th><td class="changed">(.*?)</td>', page).group(1)
+    assert row == "<del>Submitted</del> <ins>Approved</ins>"  # the statuses by their labels, not their codes

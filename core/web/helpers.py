@@ -15,13 +15,24 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
-from core.i18n import current_locale, format_date, format_decimal, format_money, format_number, format_percent
+from core.i18n import (
+    LOCALES,
+    current_locale,
+    format_date,
+    format_decimal,
+    format_money,
+    format_number,
+    format_percent,
+    locale_display_name,
+)
 from core.interchange import document_decimal
 from core.models import AnnualPlan
 from core.plugin_api import Column, Finding, FundingSource, PlanKind, RowType, SectionSpec, Severity
 from core.plugin_manager import Registry
 from core.services.plans import document_of, revision_document, with_live_parts
+from core.services.revisions import Cell
 from core.services.validation import validate_document
+from core.web.forms import step_field_label
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -54,6 +65,36 @@ ACTION_LABELS = {
     "reopened": _l("Reopened as a new revision"),
     "demo-data": _l("Demo data loaded"),
 }
+
+
+# A plan document's keys outside its rows, as a revision comparison names them.
+DOCUMENT_FIELD_LABELS = {
+    "status": _l("Status"),
+    "title": _l("Title"),
+    "text": _l("Text"),
+    "footnote": _l("Footnote or legal reference"),
+    "not_applicable": _l("Not applicable"),
+    "council_decision.reference": _l("Council decision number"),
+    "council_decision.date": _l("Council decision date"),
+}
+
+
+def document_field_label(key: str, plan_kind: PlanKind | None = None) -> str:
+    """A flattened document key in the reader's words: 'title.ro' -> 'Title (Română)', 'facts.x' -> x's label."""
+    if key.startswith("facts."):
+        return str(step_field_label(key.removeprefix("facts."), plan_kind))
+    head, _dot, locale = key.rpartition(".")
+    if locale not in LOCALES:
+        head, locale = key, ""
+    label = str(DOCUMENT_FIELD_LABELS.get(head, head))
+    return f"{label} ({locale_display_name(locale)})" if locale else label
+
+
+def readable_cell(cell: Cell, plan_kind: PlanKind | None = None) -> Cell:
+    """A compared cell with codes in words (a status by its label)."""
+    if cell.key != "status":
+        return cell
+    return Cell(cell.key, *(status_label(v, plan_kind) if v else v for v in (cell.old, cell.new)))
 
 
 def describe_action(action: str, plan_kind: PlanKind | None = None) -> str:

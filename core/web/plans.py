@@ -51,8 +51,10 @@ from core.web.helpers import (
     budget_totals,
     cached_findings,
     columns_of,
+    document_field_label,
     field_anchor,
     plan_state,
+    readable_cell,
     row_of_field,
     section_links,
     section_of_field,
@@ -528,7 +530,8 @@ def compare(municipality: str, plan_id: int):
     labels = {spec.key: {c.key: c.label for c in columns_of(spec)} for spec in plan_kind.sections}
     return render_template("plans/compare.html", plan=plan, plan_kind=plan_kind, old=old, new=new, diff=diff,
                            titles=titles, labels=labels, numbers=[r.number for r in plan.revisions],
-                           cell_label=_cell_label)
+                           cell_label=_cell_label, field_label=lambda key: document_field_label(key, plan_kind),
+                           readable=lambda cell: readable_cell(cell, plan_kind))
 
 
 def _cell_label(labels: dict[str, Any], key: str) -> str:

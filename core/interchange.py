@@ -336,6 +336,22 @@ def _schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+# The schema's definition of each row type that has one (a plugin's entry rows have none).
+ROW_SCHEMAS = {RowType.SERVICE: "service_row", RowType.CAMPAIGN: "campaign_row",
+               RowType.TRAINING: "training_row", RowType.OBJECTIVE: "objective_row"}
+
+
+@cache
+def row_validator(row_type: RowType) -> jsonschema.Draft202012Validator | None:
+    """The validator of one row of ``row_type`` against the plan schema, or None when the schema has no
+    definition for it. Built once: spreadsheet imports check every row with it."""
+    definition = ROW_SCHEMAS.get(row_type)
+    if definition is None:
+        return None
+    schema = _schema()
+    return jsonschema.Draft202012Validator({"$defs": schema["$defs"], **schema["$defs"][definition]})
+
+
 def _json_path(error: jsonschema.ValidationError) -> str:
     path = "$"
     for part in error.absolute_path:

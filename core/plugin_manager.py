@@ -102,20 +102,17 @@ class Registry:
         """Concatenate the list answers of every plugin for a list-returning hook."""
         return [item for _, items in _per_plugin(self.pm, hook_name, **kwargs) for item in items]
 
-    def answers_by_plugin(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Each plugin's answer to a hook, with the plugin's name (plugins that answer None left out)."""
-        return _per_plugin(self.pm, hook_name, **kwargs)
+    def answers_by_plugin(self, hook_name: str, enabled_plugins: set[str], **kwargs: Any) -> list[tuple[str, Any]]:
+        """Each enabled plugin's answer to a hook, with the plugin's name (plugins that answer None left out)."""
+        return _per_plugin(self.pm, hook_name, set(enabled_plugins), **kwargs)
 
     def call_plugin(self, plugin: str, hook_name: str, **kwargs: Any) -> Any:
         """Call one plugin's implementation of a hook (None when it has none)."""
-        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
-            if impl.plugin_name == plugin:
-                return impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
-        return None
+        answers = _per_plugin(self.pm, hook_name, {plugin}, **kwargs)
+        return answers[0][1] if answers else None
 
     def collect_enabled(self, hook_name: str, enabled_plugins: set[str], **kwargs: Any) -> list[Any]:
-        return [item for _, items in _per_plugin(self.pm, hook_name, set(enabled_plugins), **kwargs)
-                for item in items]
+        return [item for _, items in self.answers_by_plugin(hook_name, enabled_plugins, **kwargs) for item in items]
 
 
 def _claim(table: dict[str, tuple[str, Any]], what: str, plugin: str, item: Any) -> None:

@@ -10,22 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonschema
 from sqlalchemy.orm import Session
 
-from core.interchange import DocumentError, _json_path, _schema, decimal_from_json
+from core.interchange import DocumentError, _json_path, decimal_from_json, row_validator
 from core.models import AnnualPlan, User
 from core.plugin_api import Finding, PlanKind, RowType
 from core.plugin_manager import Registry
 from core.services.plans import import_document
 from core.services.validation import validate_document
-
-ROW_SCHEMAS = {
-    RowType.SERVICE: "service_row",
-    RowType.CAMPAIGN: "campaign_row",
-    RowType.TRAINING: "training_row",
-    RowType.OBJECTIVE: "objective_row",
-}
 
 
 class ImportRefused(DocumentError):
@@ -48,13 +40,10 @@ def finding_path(finding: Finding) -> str:
 
 
 def _check_rows(document: dict[str, Any], plan_kind: PlanKind) -> None:
-    schema = _schema()
     for spec in plan_kind.sections:
-        definition = ROW_SCHEMAS.get(spec.row_type)
-        if definition is None:
+        validator = row_validator(spec.row_type)
+        if validator is None:
             continue
-        row_schema = {"$defs": schema["$defs"], **schema["$defs"][definition]}
-        validator = jsonschema.Draft202012Validator(row_schema)
         for index, row in enumerate((document["sections"].get(spec.key) or {}).get("rows", [])):
             error = next(iter(validator.iter_errors(row)), None)
             if error is not None:

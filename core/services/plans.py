@@ -70,20 +70,17 @@ def is_read_only(plan: AnnualPlan, plan_kind: PlanKind) -> bool:
 
 def document_of(session: Session, registry: Registry, plan: AnnualPlan) -> dict[str, Any]:
     """The plan document, with the enabled plugins' own data about the plan as extensions."""
-    document = export_plan(session, plan, plan_kind_of(registry, plan))
-    extensions = _extensions(session, registry, plan)
+    return _with_extensions(session, registry, plan, export_plan(session, plan, plan_kind_of(registry, plan)))
+
+
+def _with_extensions(session: Session, registry: Registry, plan: AnnualPlan,
+                     document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` (without extensions) with the enabled plugins' own data about the plan, by plugin."""
+    extensions = dict(registry.answers_by_plugin("socialplan_export_plan_extension",
+                                                 plan.municipality.enabled_plugins, plan=plan, session=session))
     if extensions:
         document["extensions"] = extensions
     return document
-
-
-def _extensions(session: Session, registry: Registry, plan: AnnualPlan) -> dict[str, Any]:
-    """The enabled plugins' own data about the plan, by plugin."""
-    return {
-        plugin: data
-        for plugin, data in registry.answers_by_plugin("socialplan_export_plan_extension", plan=plan, session=session)
-        if plugin in plan.municipality.enabled_plugins
-    }
 
 
 def revision_document(session: Session, plan: AnnualPlan) -> dict[str, Any] | None:
@@ -107,10 +104,7 @@ def with_live_parts(session: Session, registry: Registry, plan: AnnualPlan, snap
     own data, which their pages change, of the plugins enabled now)."""
     document = {key: value for key, value in snapshot.items() if key != "extensions"}
     document["municipality"] = municipality_block(plan.municipality)
-    extensions = _extensions(session, registry, plan)
-    if extensions:
-        document["extensions"] = extensions
-    return document
+    return _with_extensions(session, registry, plan, document)
 
 
 def current_document(session: Session, registry: Registry, plan: AnnualPlan) -> dict[str, Any]:

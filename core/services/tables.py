@@ -22,10 +22,9 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-import jsonschema
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -35,14 +34,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core.i18n import LOCALES, parse_typed_decimal
-from core.interchange import _schema, decimal_to_json, value_at
+from core.interchange import decimal_to_json, document_decimal, row_validator, value_at
 from core.plugin_api import PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
 
 # Row types whose sections can be imported from a spreadsheet.
 IMPORTABLE = (RowType.SERVICE, RowType.CAMPAIGN)
-ROW_SCHEMAS = {RowType.SERVICE: "service_row", RowType.CAMPAIGN: "campaign_row",
-               RowType.TRAINING: "training_row", RowType.OBJECTIVE: "objective_row"}
 NUMERIC_KINDS = ("decimal", "money", "percent")
 SCALE_WORDS = {1: None, 1000: _l("thousand"), 1000000: _l("million")}
 # Budget columns recognised on import: this many years either side of the plan's year.
@@ -133,14 +130,15 @@ def section_locales(rows: list[dict[str, Any]], row_type: RowType, default_local
     return ordered + sorted(used - set(ordered))
 
 
-def _scale_label(scale: int, currency: str) -> str:
+def scale_label(scale: int, currency: str) -> str:
+    """The unit of amounts at ``scale``: 'RON', 'thousand RON'."""
     word = SCALE_WORDS.get(scale)
     return f"{word} {currency}" if word else currency
 
 
 def budget_label(source_name: Any, year: int, scale: int, currency: str) -> str:
     return _("%(source)s %(year)s (%(unit)s)", source=str(source_name), year=year,
-             unit=_scale_label(scale, currency))
+             unit=scale_label(scale, currency))
 
 
 def _budget_layout(rows: list[dict[str, Any]], plan_year: int, sources: list[Any]) -> tuple[list[tuple[int, str]], int]:
@@ -252,16 +250,6 @@ def period_to_text(period: dict[str, Any] | None, default_locale: str = "") -> s
     return text.get(default_locale) or next((v for v in text.values() if v), "")
 
 
-def _number(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 def _plain(number: Decimal) -> Decimal:
     """1500.00 -> 1500 and 1.5E+3 -> 1500: the shortest exact value, without an exponent."""
     return Decimal(format(number.normalize(), "f"))
@@ -270,10 +258,10 @@ def _plain(number: Decimal) -> Decimal:
 def _cell_out(row: dict[str, Any], column: TableColumn, default_locale: str) -> Any:
     if column.kind == "amount":
         amounts = [
-            _number(line.get("amount")) * int(line.get("scale") or 1) / column.scale
+            amount * int(line.get("scale") or 1) / column.scale
             for line in row.get("budget") or []
             if line.get("source") == column.source and int(line.get("year") or column.year) == column.year
-            and _number(line.get("amount")) is not None
+            and (amount := document_decimal(line.get("amount"))) is not None
         ]
         return _plain(sum(amounts, Decimal(0))) if amounts else None
     if column.kind == "amount_note":
@@ -290,7 +278,7 @@ def _cell_out(row: dict[str, Any], column: TableColumn, default_locale: str) -> 
     if value in (None, "", {}, []):
         return None
     if column.kind in NUMERIC_KINDS:
-        number = _number(value)
+        number = document_decimal(value)
         return _plain(number) if number is not None else str(value)
     if column.kind == "int":
         return int(value) if isinstance(value, int) or str(value).lstrip("-").isdigit() else str(value)
@@ -635,10 +623,8 @@ def _check_row(row: dict[str, Any], number: int, ctx: _ImportContext, code_colum
                                                            code=code)))
         if not code and not any((row.get("name") or {}).values()):
             errors.append(CellError(number, "", _("A service needs a code or a name.")))
-    definition = ROW_SCHEMAS.get(ctx.spec.row_type)
-    if definition and not errors and not cells_refused:
-        schema = _schema()
-        validator = jsonschema.Draft202012Validator({"$defs": schema["$defs"], **schema["$defs"][definition]})
+    validator = row_validator(ctx.spec.row_type)
+    if validator is not None and not errors and not cells_refused:
         error = next(iter(validator.iter_errors(row)), None)
         if error is not None:
             where = ".".join(str(part) for part in error.absolute_path)

@@ -117,7 +117,6 @@ class Group:
     label: Any
     fields: list[str]
     kind: str = "single"  # single | translated | budget
-    help: Any = None
 
 
 @dataclass
@@ -133,8 +132,7 @@ def layout_of(form: Form) -> list[Group]:
     return [Group(f.name, f.label.text, [f.name]) for f in form if f.type not in ("CSRFTokenField", "HiddenField")]
 
 
-def _add_translated(attrs: dict[str, Any], layout: Layout, key: str, label: Any, long: bool = False,
-                    required_locale: str | None = None) -> None:
+def _add_translated(attrs: dict[str, Any], layout: Layout, key: str, label: Any, long: bool = False) -> None:
     field_class = TextAreaField if long else StringField
     for locale in LOCALES:
         attrs[f"{key}__{locale}"] = field_class(LocaleLabel(label, locale), [Optional(), Length(max=4000)],

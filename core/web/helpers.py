@@ -31,6 +31,7 @@ from core.plugin_api import Column, Finding, FundingSource, PlanKind, RowType, S
 from core.plugin_manager import Registry
 from core.services.plans import document_of, revision_document, with_live_parts
 from core.services.revisions import Cell
+from core.services.tables import scale_label
 from core.services.validation import validate_document
 from core.web.forms import step_field_label
 
@@ -40,9 +41,6 @@ STATUS_LABELS = {
     "approved": _l("Approved"),
 }
 SEVERITY_LABELS = {Severity.ERROR: _l("Error"), Severity.WARNING: _l("Warning"), Severity.INFO: _l("Note")}
-SCALE_LABELS = {1: "", 1000: _l("thousand"), 1000000: _l("million")}
-
-
 def status_label(status: str, plan_kind: PlanKind | None = None) -> str:
     """A status in the reader's language: the plan kind's own label, else core's."""
     label = (plan_kind.status_labels.get(status) if plan_kind else None) or STATUS_LABELS.get(status)
@@ -215,8 +213,7 @@ class BudgetTotals:
 
     @property
     def unit_label(self) -> str:
-        scale = SCALE_LABELS.get(self.scale, "")
-        return f"{scale} {self.currency}".strip() if scale else self.currency
+        return scale_label(self.scale, self.currency)
 
 
 def row_budget_total(row: dict[str, Any]) -> Decimal:
@@ -288,10 +285,6 @@ def findings_key(plan: AnnualPlan, state: PlanState) -> tuple | None:
             tuple(sorted((k, str(v)) for k, v in municipality.items())))
 
 
-def plan_findings(registry: Registry, plan: AnnualPlan, plan_kind: PlanKind, document: dict[str, Any]) -> list[Finding]:
-    return validate_document(registry, plan, plan_kind, document)
-
-
 def cached_findings(registry: Registry, plan: AnnualPlan, plan_kind: PlanKind,
                     state: PlanState) -> tuple[list[Finding], bool]:
     """The rules' findings on the plan, and whether they depend on :func:`findings_key` alone.
@@ -310,7 +303,7 @@ def cached_findings(registry: Registry, plan: AnnualPlan, plan_kind: PlanKind,
         return list(kept), True
     engine = get_engine()
     before = statement_count(engine)
-    findings = plan_findings(registry, plan, plan_kind, state.document)
+    findings = validate_document(registry, plan, plan_kind, state.document)
     pure = key is not None and statement_count(engine) == before
     if pure:
         cache.put(key, tuple(findings))

@@ -529,7 +529,7 @@ def compare(municipality: str, plan_id: int):
     titles = {spec.key: spec.title for spec in plan_kind.sections}
     labels = {spec.key: {c.key: c.label for c in columns_of(spec)} for spec in plan_kind.sections}
     return render_template("plans/compare.html", plan=plan, plan_kind=plan_kind, old=old, new=new, diff=diff,
-                           titles=titles, labels=labels, numbers=[r.number for r in plan.revisions],
+                           titles=titles, labels=labels,
                            cell_label=_cell_label, field_label=lambda key: document_field_label(key, plan_kind),
                            readable=lambda cell: readable_cell(cell, plan_kind))
 

@@ -49,10 +49,6 @@ def authenticate() -> User:
     return user
 
 
-def load_municipality(slug: str):
-    return tenancy.load_municipality(slug)
-
-
 def load_plan_by_key(slug: str, year: int, kind: str, edit: bool = False) -> tuple[AnnualPlan, PlanKind]:
     """A plan by municipality, year and kind, under the web's rules: another tenant's plan, a plan kind
     whose plugin is off, and (for a viewer) a plan not yet approved all answer 404; a viewer asking

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonschema
 from flask import Response, current_app, jsonify, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -13,12 +12,12 @@ from sqlalchemy import select
 
 from core.db import get_session
 from core.i18n import LOCALES
-from core.interchange import DocumentError, _schema, check_schema, export_section
+from core.interchange import DocumentError, check_schema, export_section, row_validator
 from core.models import AnnualPlan, Municipality, Role
 from core.plugin_api import Finding, PlanKind, RowType, SectionSpec
 from core.plugin_manager import get_registry
 from core.reports import UnknownReportKind, render_report
-from core.services.imports import ROW_SCHEMAS, import_plan
+from core.services.imports import import_plan
 from core.services.plans import PlanError, add_row, delete_row, document_of, is_read_only, update_row
 from core.services.validation import validate_document
 from core.web import tenancy
@@ -67,10 +66,8 @@ def _json_object() -> dict[str, Any]:
 
 def check_row(spec: SectionSpec, row: dict[str, Any]) -> None:
     """Refuse a row that does not have the shape of its row type (400 naming the offending field)."""
-    definition = ROW_SCHEMAS.get(spec.row_type)
-    if definition is not None:
-        schema = _schema()
-        validator = jsonschema.Draft202012Validator({"$defs": schema["$defs"], **schema["$defs"][definition]})
+    validator = row_validator(spec.row_type)
+    if validator is not None:
         error = next(iter(sorted(validator.iter_errors(row), key=lambda e: list(e.absolute_path))), None)
         if error is not None:
             raise ApiError(400, error.message, "/".join(str(part) for part in error.absolute_path) or "row")

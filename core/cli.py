@@ -41,8 +41,11 @@ def _registry() -> Registry:
     return get_registry()
 
 
-def _municipality(slug: str) -> Municipality:
-    municipality = get_session().scalar(select(Municipality).where(Municipality.slug == slug))
+def municipality_named(slug: str) -> Municipality:
+    """The municipality with this slug, or the command's one-sentence error (plugins' commands use it too)."""
+    from core.services.accounts import municipality_by_slug
+
+    municipality = municipality_by_slug(get_session(), slug)
     if municipality is None:
         raise CLIError(f"There is no municipality '{slug}'.")
     return municipality
@@ -151,7 +154,7 @@ def _toggle(plugin: str, municipality: str, enabled: bool) -> None:
     from core.services.accounts import AccountError, set_plugin_enabled
 
     session = get_session()
-    target = _municipality(municipality)
+    target = municipality_named(municipality)
     try:
         set_plugin_enabled(session, _registry(), target, plugin, enabled)
     except AccountError as error:
@@ -196,7 +199,7 @@ def report_list(municipality: str | None) -> None:
     session = get_session()
     query = select(AnnualPlan).join(Municipality).order_by(Municipality.slug, AnnualPlan.year)
     if municipality:
-        query = query.where(AnnualPlan.municipality_id == _municipality(municipality).id)
+        query = query.where(AnnualPlan.municipality_id == municipality_named(municipality).id)
     plans = session.scalars(query).all()
     for code, (plugin, kind) in sorted(registry.report_kinds.items()):
         with force_locale("en"):
@@ -210,10 +213,9 @@ def _plan_for_report(registry: Registry, municipality: Municipality, year: int, 
     report_kind = registry.report_kind(kind)
     if report_kind is None or registry.plugin_of_report_kind(kind) not in municipality.enabled_plugins:
         raise CLIError(f"There is no report kind '{kind}' for {municipality.slug}.")
-    plan = get_session().scalar(
-        select(AnnualPlan).where(AnnualPlan.municipality_id == municipality.id, AnnualPlan.year == year,
-                                 AnnualPlan.kind == report_kind.plan_kind)
-    )
+    from core.services.plans import find_plan
+
+    plan = find_plan(get_session(), municipality, year, report_kind.plan_kind)
     if plan is None:
         raise CLIError(f"{municipality.slug} has no {report_kind.plan_kind} plan for {year}.")
     return plan
@@ -249,7 +251,7 @@ def report_render(municipality, all_municipalities, year, kind, lang, out, out_d
         return
     if not municipality or out is None:
         raise CLIError("Name a --municipality and an --out file, or use --all with --out-dir.")
-    target = _municipality(municipality)
+    target = municipality_named(municipality)
     plan = _plan_for_report(_registry(), target, year, kind)
     pdf = render_report(get_session(), plan, kind, lang)
     _write_atomically(out, pdf)
@@ -264,9 +266,8 @@ def _render_worker(args: tuple[str, int, str, str, str]) -> str | None:
     app = _worker_app()
     with app.app_context():
         session = get_session()
-        municipality = session.scalar(select(Municipality).where(Municipality.slug == slug))
         try:
-            plan = _plan_for_report(get_registry(), municipality, year, kind)
+            plan = _plan_for_report(get_registry(), municipality_named(slug), year, kind)
         except click.ClickException as error:
             return f"{slug}: {error.format_message()}"
         _write_atomically(Path(out_dir) / f"{slug}-{year}-{kind}-{lang}.pdf", render_report(session, plan, kind, lang))
@@ -340,7 +341,7 @@ def plan_export(municipality: str, year: int, kind: str, out: Path) -> None:
     from core.services.plans import document_of, find_plan
 
     registry = _registry()
-    target = _municipality(municipality)
+    target = municipality_named(municipality)
     if registry.plan_kind(kind) is None or registry.plugin_of_plan_kind(kind) not in target.enabled_plugins:
         raise CLIError(f"There is no plan kind '{kind}' for {municipality}.")
     found = find_plan(get_session(), target, year, kind)
@@ -411,7 +412,7 @@ def user_create(email: str, role: str, municipality: str | None) -> None:
 
     password = sys.stdin.readline().rstrip("\n")
     session = get_session()
-    target = _municipality(municipality) if municipality else None
+    target = municipality_named(municipality) if municipality else None
     try:
         create_user(session, email, password, role, target)
     except AccountError as error:

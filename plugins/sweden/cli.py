@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from core.cli import CLIError, database_errors
+from core.cli import CLIError, database_errors, municipality_named
 from core.db import get_session
 from core.models import Municipality
 from plugins.sweden.models import QuestionTemplate
@@ -18,9 +18,7 @@ from plugins.sweden.services.errors import SwedenValidationError
 
 
 def _municipality(slug: str) -> Municipality:
-    municipality = get_session().scalar(select(Municipality).where(Municipality.slug == slug))
-    if municipality is None:
-        raise CLIError(f"There is no municipality '{slug}'.")
+    municipality = municipality_named(slug)
     if "sweden" not in municipality.enabled_plugins:
         raise CLIError(f"The Swedish plugin is not enabled for '{slug}'; enable it with "
                        f"'socialplan plugins enable sweden {slug}'.")

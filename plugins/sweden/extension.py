@@ -55,7 +55,8 @@ from plugins.sweden.models import (
 )
 from plugins.sweden.services.cases import DEFAULT_LADDER, STATE_LABELS, STEP_LABELS
 from plugins.sweden.services.errors import SwedenValidationError
-from plugins.sweden.services.individual import DEFAULT_THRESHOLD, validate_definition
+from plugins.sweden.services.followups import default_settings
+from plugins.sweden.services.individual import validate_definition
 from plugins.sweden.services.lex_sarah import AREAS
 from plugins.sweden.services.reference import methods
 from plugins.sweden.services.schedule import PRESETS, ROTATION_YEARS
@@ -92,7 +93,7 @@ def export(plan: AnnualPlan, session: Session) -> dict[str, Any] | None:
     codes = {u.id: u.code for u in units}
     block: dict[str, Any] = {
         "version": VERSION,
-        "settings": _settings(session.get(SwedenSettings, municipality_id)),
+        "settings": _settings(session.get(SwedenSettings, municipality_id) or default_settings(municipality_id)),
         "providers": _providers(providers),
         "units": sorted((_unit(u, provider_names) for u in units), key=lambda u: u["code"]),
     }
@@ -110,10 +111,7 @@ def export(plan: AnnualPlan, session: Session) -> dict[str, Any] | None:
     return block
 
 
-def _settings(settings: SwedenSettings | None) -> dict[str, Any]:
-    if settings is None:  # what followups.settings_for would create: the defaults, without writing them
-        return {"schedule_preset": "stockholm", "schedule_overrides": {}, "ladder_overrides": {},
-                "suppression_threshold": DEFAULT_THRESHOLD, "kolada_id": None, "special_review_area": {}}
+def _settings(settings: SwedenSettings) -> dict[str, Any]:
     return {
         "schedule_preset": settings.schedule_preset,
         "schedule_overrides": settings.schedule_overrides or {},

@@ -176,10 +176,6 @@ def _translated_fields(fields: dict[str, Any], key: str, label: Any, max_length:
                                                  render_kw={"lang": locale})
 
 
-def translated_values(form: FlaskForm, key: str) -> dict[str, str]:
-    return {locale: form[f"{key}__{locale}"].data or "" for locale in LOCALES}
-
-
 def settings_form(formdata: Any = None, data: dict[str, Any] | None = None) -> FlaskForm:
     """Schedule preset and both presets' parameters, ladder deadlines per track, threshold, Kolada id."""
     from plugins.sweden.services.settings import DEADLINE_LABELS, PRESET_LABELS, SCHEDULE_PARAMS, track_deadlines

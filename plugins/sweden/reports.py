@@ -124,32 +124,27 @@ def render_followup_plan(context: ReportContext) -> bytes:
 
 
 def followup_results_data(context: ReportContext) -> dict[str, Any]:
-    from sqlalchemy import select
-
-    from plugins.sweden.models import QuestionTemplate
-
     session, municipality_id = context.session, context.municipality.id
-    template = session.scalar(select(QuestionTemplate).where(
-        QuestionTemplate.municipality_id == municipality_id, QuestionTemplate.parent_id.is_(None)
-    ).order_by(QuestionTemplate.id))
-    if template is None:
-        return {"areas": [], "nni": None, "threshold": individual.threshold_for(session, municipality_id)}
+    threshold = individual.threshold_for(session, municipality_id)
+    templates = individual.city_templates(session, municipality_id)
+    if not templates:
+        return {"areas": [], "nni": None, "threshold": threshold}
+    template = templates[0]
     labels = {a["code"]: a["label"] for a in individual.merged_definition(template)["areas"]}
     areas = []
-    for result in individual.area_results(session, template, context.plan.year):
+    for result in individual.area_results(session, template, context.plan.year, threshold=threshold):
         rows = []
         for i, unit in enumerate(result.units):
             n = result.table.row_total(i)
             if result.respondents[i] == 0:
                 continue
-            rows.append({"unit": unit.name, "district": unit.district,
-                         "answers": DASH if n is None else str(n),
-                         "share": percent(result.share_positive(i), context.locale),
-                         "suppressed": result.share_positive(i) is None})
+            share = result.share_positive(i)
+            rows.append({"unit": unit.name, "district": unit.district, "answers": DASH if n is None else str(n),
+                         "share": percent(share, context.locale), "suppressed": share is None})
         areas.append({"area": _tr(context, labels[result.area]), "rows": rows, "total": result.total_share,
                       "total_answers": result.table.grand_total})
-    return {"areas": areas, "nni": individual.next_of_kin_index(session, template, context.plan.year),
-            "threshold": individual.threshold_for(session, municipality_id)}
+    return {"areas": areas, "nni": individual.next_of_kin_index(session, template, context.plan.year, threshold),
+            "threshold": threshold}
 
 
 def render_followup_results(context: ReportContext) -> bytes:

@@ -63,7 +63,7 @@ ROTATION_REACH = 2  # years either side of the plan's year: covers rotations of 
 
 
 def followup_plan(document: dict[str, Any], context: ValidationContext) -> list[Finding]:
-    from plugins.sweden.services.followups import year_calendar
+    from plugins.sweden.services.followups import year_calendars
 
     session, year = get_session(), context.plan.year
     findings = []
@@ -78,8 +78,9 @@ def followup_plan(document: dict[str, Any], context: ValidationContext) -> list[
                 row=index + 1, date=due.isoformat(), year=year), f"schedule/{index}/due", "se.schedule-year"))
     # A rotation may skip a unit for a year or two (Huddinge: in-house every third year), so a unit
     # is 'never scheduled' when no year of the rotation around the plan's year reaches it.
-    scheduled = {entry.unit_id for around in range(year - ROTATION_REACH, year + ROTATION_REACH + 1)
-                 for entry in year_calendar(session, context.plan.municipality_id, around)}
+    calendars = year_calendars(session, context.plan.municipality_id,
+                               range(year - ROTATION_REACH, year + ROTATION_REACH + 1))
+    scheduled = {entry.unit_id for entries in calendars.values() for entry in entries}
     units = session.scalars(select(Unit).where(Unit.municipality_id == context.plan.municipality_id,
                                                Unit.active.is_(True)).order_by(Unit.name))
     for unit in units:

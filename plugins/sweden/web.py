@@ -23,7 +23,7 @@ from core.db import get_session
 from core.i18n import current_locale, translated
 from core.models import Provider
 from core.web import tenancy
-from core.web.forms import choices
+from core.web.forms import choices, translated_data
 from core.web.tenancy import load_municipality_from_url, require_plugin
 from plugins.sweden.forms import (
     AnswersImportForm,
@@ -38,7 +38,6 @@ from plugins.sweden.forms import (
     UnitForm,
     settings_form,
     step_form,
-    translated_values,
 )
 from plugins.sweden.models import LexSarahReport, QualityGoal, QuestionTemplate, SwedenSettings, Unit
 from plugins.sweden.reports import percent
@@ -58,6 +57,7 @@ from plugins.sweden.services.deficiencies import case_of, deficiencies_of, recor
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.followups import (
     add_unit,
+    default_settings,
     followups_of,
     record_followup,
     units,
@@ -121,11 +121,16 @@ def _commit(form: FlaskForm, change: Callable[[], Any], aliases: dict[str, str] 
 REFUSED = object()
 
 
-def _unit(unit_id: int) -> Unit:
-    unit = get_session().get(Unit, unit_id)
-    if unit is None or unit.municipality_id != g.municipality.id:
+def _owned(model: type[Any], object_id: int) -> Any:
+    """The row of ``model`` with this id, when it is this municipality's; else 404."""
+    row = get_session().get(model, object_id)
+    if row is None or row.municipality_id != g.municipality.id:
         abort(404)
-    return unit
+    return row
+
+
+def _unit(unit_id: int) -> Unit:
+    return _owned(Unit, unit_id)
 
 
 # --- overview and calendar -------------------------------------------------------------------------------
@@ -137,7 +142,7 @@ def index(municipality: str):
     ladder = municipality_ladder(session, g.municipality.id)
     rows = [(case, next_step(case, ladder)) for case in open_cases(session, g.municipality.id)]
     return render_template("sweden/index.html", units=units(session, g.municipality.id), rows=rows,
-                           year=dt.date.today().year, is_overdue=is_overdue)
+                           is_overdue=is_overdue)
 
 
 @blueprint.get("/calendar/<int:year>")
@@ -274,8 +279,7 @@ def _case_page(case, posted: FlaskForm | None = None, status: int = 200):
         for code in available_steps(case, ladder):
             step_forms.append(posted if posted is not None and posted.step_code == code
                               else step_form(code, ladder[case.track][code]))
-    return render_template("sweden/case.html", case=case, step_forms=step_forms, is_overdue=is_overdue,
-                           deadlines=ladder["deadlines"]), status
+    return render_template("sweden/case.html", case=case, step_forms=step_forms, is_overdue=is_overdue), status
 
 
 @blueprint.get("/cases/<int:case_id>")
@@ -323,7 +327,8 @@ def lex_sarah_reports(municipality: str):
     session = get_session()
     year = request.args.get("year", type=int) or dt.date.today().year
     form = LexSarahForm(data={"year": year} if request.method == "GET" else None)
-    form.fill([(u.id, u.name) for u in units(session, g.municipality.id)])
+    unit_rows = units(session, g.municipality.id)
+    form.fill([(u.id, u.name) for u in unit_rows])
     status = 200
     if request.method == "POST":
         tenancy.require_editor()
@@ -344,7 +349,7 @@ def lex_sarah_reports(municipality: str):
         .order_by(LexSarahReport.reported_on, LexSarahReport.id)).all()
     return render_template("sweden/lex_sarah.html", form=form, year=year, reports=reports,
                            table=lex_sarah.table(session, g.municipality.id, year), areas=lex_sarah.AREAS,
-                           units_by_id={u.id: u for u in units(session, g.municipality.id)}), status
+                           units_by_id={u.id: u for u in unit_rows}), status
 
 
 # --- imports ----------------------------------------------------------------------------------------------
@@ -409,12 +414,9 @@ def import_kolada_upload(municipality: str):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "kolada.json"
         form.file.data.save(path)
-        try:
-            result = goals.import_kolada(session, g.municipality.id, path)
-            session.commit()
-        except SwedenValidationError as error:
-            session.rollback()
-            _attach(form, error, {"kolada_id": "file", "value": "file"})
+        result = _commit(form, lambda: goals.import_kolada(session, g.municipality.id, path),
+                         {"kolada_id": "file", "value": "file"})
+        if result is REFUSED:
             return _import_page(kolada=form, status=400)
     flash(_("Kolada: %(values)s results and %(national)s national figures were imported; observations no goal "
             "asks for: %(skipped)s.", values=result.values, national=result.national, skipped=result.skipped),
@@ -469,9 +471,7 @@ def _deadline_values(form: FlaskForm) -> dict[str, dict[str, tuple[Any, Any]]]:
 
 def _stored_settings() -> SwedenSettings:
     """The municipality's settings, or the defaults unsaved: reading the page writes nothing."""
-    return get_session().get(SwedenSettings, g.municipality.id) or SwedenSettings(
-        municipality_id=g.municipality.id, schedule_preset="stockholm", schedule_overrides={}, ladder_overrides={},
-        suppression_threshold=individual.DEFAULT_THRESHOLD, kolada_id=None, special_review_area={})
+    return get_session().get(SwedenSettings, g.municipality.id) or default_settings(g.municipality.id)
 
 
 @blueprint.route("/settings", methods=["GET", "POST"])
@@ -486,7 +486,7 @@ def settings_page(municipality: str):
                 session, g.municipality.id, preset=form.schedule_preset.data,
                 schedule=_schedule_values(form, form.schedule_preset.data), deadlines=_deadline_values(form),
                 threshold=form.suppression_threshold.data, kolada_id=form.kolada_id.data,
-                special_review_area=translated_values(form, "special_review_area"),
+                special_review_area=translated_data(form, "special_review_area"),
                 warning=bool(form.external_warning_step.data))) is not REFUSED:
             flash(_("The settings were saved."), "success")
             return redirect(url_for("sweden.settings_page"))
@@ -506,10 +506,7 @@ def settings_page(municipality: str):
 
 
 def _goal(goal_id: int) -> QualityGoal:
-    goal = get_session().get(QualityGoal, goal_id)
-    if goal is None or goal.municipality_id != g.municipality.id:
-        abort(404)
-    return goal
+    return _owned(QualityGoal, goal_id)
 
 
 def _goal_aliases() -> dict[str, str]:
@@ -525,7 +522,7 @@ def goal_list(municipality: str):
     if request.method == "POST":
         tenancy.require_editor()
         goal = REFUSED if not form.validate() else _commit(form, lambda: goals.create_goal(
-            session, g.municipality.id, form.year.data, translated_values(form, "title"), form.target.data,
+            session, g.municipality.id, form.year.data, translated_data(form, "title"), form.target.data,
             form.kolada_kpi.data), _goal_aliases())
         if goal is not REFUSED:
             flash(_("The quality goal was added."), "success")
@@ -550,8 +547,7 @@ def _goal_page(goal: QualityGoal, form: GoalForm | None = None, value_form: Goal
     indicator_form = indicator_form or IndicatorForm(formdata=None, prefix="indicator")
     return render_template("sweden/goal.html", goal=goal, form=form, value_form=value_form,
                            indicator_form=indicator_form,
-                           rows=[r for r in goals.attainment(get_session(), goal.municipality_id, goal.year)
-                                 if r.goal.id == goal.id], locale=current_locale()), status
+                           rows=goals.goal_attainment(goal, goal.year), locale=current_locale()), status
 
 
 def _indicator_choices(form: GoalValueForm, goal: QualityGoal) -> None:
@@ -572,7 +568,7 @@ def goal_edit(municipality: str, goal_id: int):
     form = GoalForm()
     del form.year  # a goal belongs to its year; a new year's goal is a new goal
     if form.validate() and _commit(form, lambda: goals.update_goal(
-            get_session(), goal, translated_values(form, "title"), form.target.data, form.kolada_kpi.data),
+            get_session(), goal, translated_data(form, "title"), form.target.data, form.kolada_kpi.data),
             _goal_aliases()) is not REFUSED:
         flash(_("The quality goal was saved."), "success")
         return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
@@ -600,7 +596,7 @@ def goal_indicator(municipality: str, goal_id: int):
     goal = _goal(goal_id)
     form = IndicatorForm(prefix="indicator")
     if form.validate() and _commit(form, lambda: goals.create_indicator(
-            get_session(), goal, translated_values(form, "scope"), form.kolada_kpi.data),
+            get_session(), goal, translated_data(form, "scope"), form.kolada_kpi.data),
             {"scope": f"scope__{current_locale()}"}) is not REFUSED:
         flash(_("The goal now also measures this part."), "success")
         return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
@@ -623,10 +619,7 @@ def goal_delete(municipality: str, goal_id: int):
 
 
 def _template(template_id: int) -> QuestionTemplate:
-    template = get_session().get(QuestionTemplate, template_id)
-    if template is None or template.municipality_id != g.municipality.id:
-        abort(404)
-    return template
+    return _owned(QuestionTemplate, template_id)
 
 
 @blueprint.get("/templates")
@@ -686,7 +679,7 @@ def template_question(municipality: str, template_id: int):
     form = DistrictQuestionForm()
     extension = REFUSED if not form.validate() else _commit(form, lambda: individual.add_district_question(
         session, city, form.district.data, form.code.data, form.area.data, form.scale.data,
-        translated_values(form, "text")), {"question": "code", "text": "text__en"})
+        translated_data(form, "text")), {"question": "code", "text": "text__en"})
     if extension is not REFUSED:
         flash(_("The question was added to the district's extension."), "success")
         return redirect(url_for("sweden.template_detail", template_id=extension.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -10,15 +11,23 @@ from sqlalchemy.orm import Session
 
 from plugins.sweden.models import DeficiencyCase, FollowUp, OperatingForm, ServiceType, SwedenSettings, Unit
 from plugins.sweden.services.errors import SwedenValidationError
+from plugins.sweden.services.individual import DEFAULT_THRESHOLD
 from plugins.sweden.services.reference import methods
 from plugins.sweden.services.schedule import ROTATION_YEARS, CalendarEntry, DoneFollowUp, calendar_for, preset_params
+
+
+def default_settings(municipality_id: int) -> SwedenSettings:
+    """A municipality's settings before it chooses any: the Stockholm preset, the default ladder and
+    threshold (not added to a session)."""
+    return SwedenSettings(municipality_id=municipality_id, schedule_preset="stockholm", schedule_overrides={},
+                          ladder_overrides={}, suppression_threshold=DEFAULT_THRESHOLD, kolada_id=None,
+                          special_review_area={})
 
 
 def settings_for(session: Session, municipality_id: int) -> SwedenSettings:
     settings = session.get(SwedenSettings, municipality_id)
     if settings is None:
-        settings = SwedenSettings(municipality_id=municipality_id, schedule_preset="stockholm",
-                                  schedule_overrides={}, ladder_overrides={}, suppression_threshold=5)
+        settings = default_settings(municipality_id)
         session.add(settings)
         session.flush()
     return settings
@@ -84,12 +93,14 @@ def units(session: Session, municipality_id: int) -> list[Unit]:
     ))
 
 
-def open_action_plans(session: Session, unit: Unit) -> int:
-    """How many of the unit's deficiency cases are still open."""
-    return sum(1 for c in unit.cases if c.state != "closed")
-
-
 def year_calendar(session: Session, municipality_id: int, year: int) -> list[CalendarEntry]:
+    return year_calendars(session, municipality_id, [year])[year]
+
+
+def year_calendars(session: Session, municipality_id: int, years: Iterable[int]) -> dict[int, list[CalendarEntry]]:
+    """The follow-up calendar of each of ``years``, from one read of the settings, units, open cases and
+    follow-ups (the rules look five years around the plan's)."""
+    years = sorted(years)
     settings = settings_for(session, municipality_id)
     params = preset_params(settings.schedule_preset, settings.schedule_overrides)
     all_units = units(session, municipality_id)
@@ -103,10 +114,11 @@ def year_calendar(session: Session, municipality_id: int, year: int) -> list[Cal
         DoneFollowUp(f.unit_id, f.method, f.done_on)
         for f in session.scalars(select(FollowUp).where(
             FollowUp.municipality_id == municipality_id, FollowUp.done_on.is_not(None),
-            FollowUp.done_on >= dt.date(year, 1, 1),
+            FollowUp.done_on >= dt.date(years[0], 1, 1),
         ))
     ]
-    return calendar_for(all_units, year, params, dues, done)
+    return {year: calendar_for(all_units, year, params, dues, [d for d in done if d.done_on >= dt.date(year, 1, 1)])
+            for year in years}
 
 
 def update_unit(

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from plugins.sweden.models import GoalIndicator, GoalValue, QualityGoal, SwedenSettings
 from plugins.sweden.services.errors import SwedenValidationError
@@ -154,13 +154,18 @@ def attainment(session: Session, municipality_id: int, year: int) -> list[Attain
     goals = session.scalars(
         select(QualityGoal).where(QualityGoal.municipality_id == municipality_id, QualityGoal.year == year)
         .order_by(QualityGoal.position, QualityGoal.id)
+        .options(selectinload(QualityGoal.indicators).selectinload(GoalIndicator.values))
     )
+    return [row for goal in goals for row in goal_attainment(goal, year)]
+
+
+def goal_attainment(goal: QualityGoal, year: int) -> list[Attainment]:
+    """A goal's rows of the attainment table: one per indicator, with its result of ``year``."""
     rows = []
-    for goal in goals:
-        for indicator in goal.indicators:
-            value = next((v for v in indicator.values if v.year == year), None)
-            rows.append(Attainment(goal, indicator, year, value.value if value else None,
-                                   value.national_value if value else None))
+    for indicator in goal.indicators:
+        value = next((v for v in indicator.values if v.year == year), None)
+        rows.append(Attainment(goal, indicator, year, value.value if value else None,
+                               value.national_value if value else None))
     return rows
 
 

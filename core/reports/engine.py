@@ -157,7 +157,6 @@ def styles() -> dict[str, ParagraphStyle]:
         style("body", 9.5, 13, spaceAfter=5),
         style("bullet", 9.5, 13, spaceAfter=2, leftIndent=12, bulletIndent=2, bulletFontName=regular),
         style("cell", CELL_FONT_SIZE, CELL_LEADING),
-        style("cell_right", CELL_FONT_SIZE, CELL_LEADING, alignment=TA_RIGHT),
         style("cell_bold", CELL_FONT_SIZE, CELL_LEADING, bold),
         style("cell_bold_right", CELL_FONT_SIZE, CELL_LEADING, bold, alignment=TA_RIGHT),
         style("cell_bold_centre", CELL_FONT_SIZE, CELL_LEADING, bold, alignment=TA_CENTER),
@@ -993,10 +992,6 @@ class _CellMaker:
         self.wrap = wrap
         self.inner = [w - 2 * CELL_PADDING for w in widths]
 
-    def _paragraph(self, text: str, col: int, bold: bool) -> Paragraph:
-        name = ("cell_bold" if bold else "cell") + ("_right" if col in self.right else "")
-        return _para(_markup(text), self.styles[name])
-
     def header(self, row: Sequence[Any], centred: set[int]) -> list[Any]:
         cells: list[Any] = []
         for col, text in enumerate(row):
@@ -1005,7 +1000,8 @@ class _CellMaker:
             elif col in centred:
                 cells.append(_para(_markup(text), self.styles["cell_bold_centre"]))
             else:
-                cells.append(self._paragraph(str(text), col, True))
+                style = "cell_bold_right" if col in self.right else "cell_bold"
+                cells.append(_para(_markup(str(text)), self.styles[style]))
         return cells
 
     def body(self, row: Sequence[Any], bold: bool, merged: dict[int, float] | None = None) -> list[Any]:

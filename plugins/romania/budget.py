@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -15,9 +16,14 @@ def amounts(row: dict[str, Any]) -> dict[str, Decimal]:
 
 def totals(rows: list[dict[str, Any]]) -> dict[str, Decimal]:
     """Each funding source's total over ``rows`` (0 where none), in the table's unit."""
+    return totals_of([amounts(row) for row in rows])
+
+
+def totals_of(row_amounts: Iterable[dict[str, Decimal]]) -> dict[str, Decimal]:
+    """:func:`totals` of rows whose :func:`amounts` are already read."""
     result = {code: Decimal(0) for code in SOURCE_CODES}
-    for row in rows:
-        for source, amount in amounts(row).items():
+    for by_source in row_amounts:
+        for source, amount in by_source.items():
             result[source] = result.get(source, Decimal(0)) + amount
     return result
 

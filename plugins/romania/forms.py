@@ -29,7 +29,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from core.i18n import LOCALES
-from core.interchange import decimal_to_json
+from core.interchange import decimal_to_json, document_decimal
 from core.plugin_api import SectionFormSpec
 from core.web.forms import (
     Group,
@@ -124,13 +124,6 @@ def _with_original(row: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _dec(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except ArithmeticError:
-        return None
-
-
 # --- services ------------------------------------------------------------------------------------
 
 
@@ -197,17 +190,17 @@ def _service_from_row(proposed: bool):
         extra = row.get("extra") or {}
         lines = row.get("budget") or []
         default_unit = "1" if proposed else "1000"
-        data: dict[str, Any] = {"code": row.get("code", ""), "capacity": _dec(row.get("capacity")),
-                                "occupancy": _dec(row.get("occupancy")),
+        data: dict[str, Any] = {"code": row.get("code", ""), "capacity": document_decimal(row.get("capacity")),
+                                "occupancy": document_decimal(row.get("occupancy")),
                                 "budget_unit": str(lines[0].get("scale") or 1) if lines else default_unit}
         for key in ("name", "unit", "description", "capacity_unit", "beneficiary_category"):
             data.update(translated_form_data(row.get(key), key))
         for key in ("building_capacity", "justification"):
             data.update(translated_form_data(extra.get(key), key))
-        data.update(floor_space=_dec(extra.get("floor_space")), staff_total=extra.get("staff_total"),
+        data.update(floor_space=document_decimal(extra.get("floor_space")), staff_total=extra.get("staff_total"),
                     staff_roles=_staff_lines(extra.get("staff_roles") or []))
         for line in lines:
-            data[f"budget_{line.get('source')}"] = _dec(line.get("amount"))
+            data[f"budget_{line.get('source')}"] = document_decimal(line.get("amount"))
         return _with_original(row, data)
 
     return from_row
@@ -412,7 +405,8 @@ def _training_form() -> type[Form]:
 
 
 def _training_from_row(row: dict[str, Any]) -> dict[str, Any]:
-    data = {"persons": row.get("persons"), "budgeted": bool(row.get("budgeted")), "budget": _dec(row.get("budget"))}
+    data = {"persons": row.get("persons"), "budgeted": bool(row.get("budgeted")),
+            "budget": document_decimal(row.get("budget"))}
     for key in ("department", "note"):
         data.update(translated_form_data(row.get(key), key))
     return _with_original(row, data)

@@ -9,8 +9,6 @@ from flask_babel import gettext as _
 
 from core.i18n import current_locale, translated
 
-RECURRENCES = ("monthly", "half-yearly", "yearly")
-
 
 def _month(number: int, locale: str) -> str:
     return get_month_names("wide", "stand-alone", locale=locale)[number]

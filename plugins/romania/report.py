@@ -22,7 +22,7 @@ from core.i18n import format_date, translated
 from core.plugin_api import ReportKind
 from core.reports import ReportBuilder, ReportContext
 from plugins.romania.budget import amounts as _amounts
-from plugins.romania.budget import totals as _totals
+from plugins.romania.budget import totals_of as _totals_of
 from plugins.romania.periods import period_text
 from plugins.romania.plan_kind import (
     CHAPTER_BASIS,
@@ -223,7 +223,7 @@ def _existing(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
         body.append([str(index), plan.t(row.get("unit")), row.get("code", ""), plan.t(row.get("description")),
                      capacity, plan.percent(row.get("occupancy")), *_budget_cells(amount, places, plan.locale),
                      plan.amount(total, places)])
-    totals = _totals(rows)
+    totals = _totals_of(amounts)
     footer = [[_("Total"), "", "", "", "", "", *(plan.amount(totals[c] if any(c in a for a in amounts) else None,
                                                                places) for c in SOURCE_CODES),
                plan.amount(sum(totals.values(), Decimal(0)), places)]]
@@ -279,7 +279,7 @@ def _proposed(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
         body.append([plan.t(row.get("name")), row.get("code", ""), plan.t(row.get("beneficiary_category")), capacity,
                      plan.t(extra.get("building_capacity")), floor, _staff(plan, extra), *cells,
                      plan.t(extra.get("justification"))])
-    totals = _totals(rows)
+    totals = _totals_of(all_amounts)
     grand = sum(totals.values(), Decimal(0))
     total_cells = [
         f"{format_decimal(totals[c], 2, plan.locale)} ({format_percent(totals[c] * 100 / grand, 0, plan.locale)})"

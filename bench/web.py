@@ -35,10 +35,9 @@ from pathlib import Path
 import requests
 
 from bench.common import Floor, floors_dict, print_table
-from bench.dataset import DEMO_SLUG, Instance, clone_plans, count, make_instance, plan_id
+from bench.dataset import DEMO_SLUG, PLANNER, Instance, clone_plans, count, make_instance, plan_id
+from core.demo import DEMO_PASSWORD
 
-DEMO_PASSWORD = "demo-password-2026"
-PLANNER = "planner@piatra-neamt.demo"
 # One browser: the sign-in and wrk send the same User-Agent, as a real browser does. (Flask-Login ties
 # the session to it; another agent marks the session not fresh, which rewrites the cookie every request.)
 USER_AGENT = "socialplan-bench/1 (wrk)"

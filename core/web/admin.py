@@ -16,6 +16,7 @@ from core.web import tenancy
 from core.web.forms import (
     UserCreateForm,
     UserEditForm,
+    attach_error,
     choices,
     locale_choices,
     municipality_form,
@@ -36,10 +37,7 @@ def _municipality_choices(empty: bool) -> list[SelectChoice]:
 
 
 def _attach(form, error: AccountError) -> None:
-    if error.field and error.field in form._fields:
-        form[error.field].errors = [*form[error.field].errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
+    attach_error(form, error.field, str(error))
 
 
 @bp.route("/")

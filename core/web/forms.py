@@ -145,6 +145,14 @@ def _add(attrs: dict[str, Any], layout: Layout, key: str, field_obj: Field, labe
     layout.groups.append(Group(key, label, [key]))
 
 
+def attach_error(form: Form, field: str, message: Any) -> None:
+    """Put a refused change's message beside its field, or among the form's own errors."""
+    if field and field in form._fields:
+        form[field].errors = [*form[field].errors, message]
+    else:
+        form.form_errors.append(message)
+
+
 def translated_data(form: Form, key: str) -> dict[str, str]:
     values = {locale: (form[f"{key}__{locale}"].data or "").strip() for locale in LOCALES}
     return {locale: text for locale, text in values.items() if text}

@@ -34,6 +34,7 @@ from core.web.cache import page_cache
 from core.web.forms import (
     FormContext,
     PlanCreateForm,
+    attach_error,
     choices,
     ensure_budget_slots,
     form_to_row,
@@ -97,7 +98,13 @@ def _section(plan_kind: PlanKind, key: str) -> SectionSpec:
 
 
 def _state(plan: AnnualPlan) -> PlanState:
-    return plan_state(get_session(), get_registry(), plan)
+    """The plan as its pages read it, once per request and revision (a row page reads it for the row and
+    again for its findings; every change makes a new revision)."""
+    states = g.setdefault("plan_states", {})
+    key = (plan.id, plan.revision)
+    if key not in states:
+        states[key] = plan_state(get_session(), get_registry(), plan)
+    return states[key]
 
 
 def _document(plan: AnnualPlan) -> dict[str, Any]:
@@ -164,13 +171,7 @@ def new(municipality: str):
 
 
 def _attach_error(form: Form, error: Exception) -> None:
-    """Put a refused change's message beside its field, or among the form's own errors."""
-    field = getattr(error, "field", "")
-    message = _error_message(error)
-    if field and field in form._fields:
-        form[field].errors = [*form[field].errors, message]
-    else:
-        form.form_errors.append(message)
+    attach_error(form, getattr(error, "field", ""), _error_message(error))
 
 
 # --- overview and sections ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from core.db import get_session
 from core.i18n import current_locale, translated
 from core.models import Provider
 from core.web import tenancy
-from core.web.forms import choices, translated_data
+from core.web.forms import attach_error, choices, translated_data
 from core.web.tenancy import load_municipality_from_url, require_plugin
 from plugins.sweden.forms import (
     AnswersImportForm,
@@ -97,11 +97,7 @@ def _labels() -> dict[str, Any]:
 
 def _attach(form: FlaskForm, error: SwedenValidationError, aliases: dict[str, str] | None = None) -> None:
     """The service's message beside its field, or on top of the form."""
-    name = (aliases or {}).get(error.field, error.field)
-    if name in form._fields:
-        form[name].errors = [*form[name].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    attach_error(form, (aliases or {}).get(error.field, error.field), error.message)
 
 
 def _commit(form: FlaskForm, change: Callable[[], Any], aliases: dict[str, str] | None = None) -> Any:

@@ -166,6 +166,17 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def pdf_text(pdf: bytes | Path, plain_spaces: bool = False) -> str:
+    """The text of a PDF (its bytes or its file), page after page; ``plain_spaces`` reads the no-break
+    spaces Babel puts in numbers as plain ones."""
+    import io
+
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf if isinstance(pdf, Path) else io.BytesIO(pdf)).pages)
+    return text.replace("\u00a0", " ").replace("\u202f", " ") if plain_spaces else text
+
+
 def login(client, email: str, password: str):
     """Sign ``client`` in through the login form."""
     return client.post("/login", data={"email": email, "password": password}, follow_redirects=True)

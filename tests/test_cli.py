@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from core.testing import pdf_text
+
 SOCIALPLAN = str(Path(sys.executable).with_name("socialplan"))
 
 
@@ -148,12 +150,6 @@ def test_user_token_prints_a_token_and_refuses_an_unknown_account(cli_env):
     assert_one_sentence_error(run(cli_env, "user", "token", "--email", "ghost@example.org"), "ghost@example.org")
 
 
-def _pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
-
-
 @pytest.mark.parametrize(("slug", "year", "kind", "report"), [
     ("piatra-neamt", "2021", "action-plan", "action-plan"),
     ("eskilstuna", "2017", "quality-report", "quality-report"),
@@ -180,7 +176,7 @@ def test_export_import_into_an_empty_database_export_gives_the_same_json_and_pdf
     for env, name in ((demo, "first.pdf"), (empty, "second.pdf")):
         result = run(env, "report", "render", *where, "--kind", report, "--lang", "ro", "--out", str(tmp_path / name))
         assert result.returncode == 0, result.stderr
-    assert _pdf_text(tmp_path / "first.pdf") == _pdf_text(tmp_path / "second.pdf")
+    assert pdf_text(tmp_path / "first.pdf") == pdf_text(tmp_path / "second.pdf")
 
 
 def test_plugins_list_enable_disable_for_a_municipality(tmp_path, sqlite_demo_template):

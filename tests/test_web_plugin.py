@@ -30,6 +30,7 @@ from core.plugin_api import (
 )
 from core.services import plans
 from core.services.accounts import create_municipality, create_user, set_plugin_enabled
+from core.testing import login
 
 PASSWORD = "correct-horse-battery"
 KIND = "test-plan"
@@ -163,7 +164,7 @@ def web_client(web_app):
 
 
 def sign_in(client, email: str, password: str = PASSWORD):
-    return client.post("/login", data={"email": email, "password": password}, follow_redirects=True)
+    return login(client, email, password)
 
 
 def test_world_has_two_tenants_with_plans(web_app, world):

@@ -9,13 +9,13 @@ from pypdf import PdfReader
 
 from core.reports import render_report
 from core.services.plans import take_step
+from core.testing import pdf_text
 from plugins.romania.budget import overall, shares, totals
 from plugins.romania.tests.helpers import demo_plan, document
 
 
 def _text(pdf: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+    return pdf_text(pdf, plain_spaces=True)
 
 
 def test_totals_per_source_and_overall_of_the_existing_services():

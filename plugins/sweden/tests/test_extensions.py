@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import json
 import shutil
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import event, func, select
 
 from core.db import get_session
@@ -20,6 +18,7 @@ from core.reports import render_report
 from core.services.accounts import municipality_by_slug
 from core.services.imports import import_plan
 from core.services.plans import document_of, find_plan
+from core.testing import pdf_text
 from plugins.sweden.models import (
     Answer,
     AnswerCell,
@@ -41,8 +40,6 @@ COUNTED = (Unit, FollowUp, DeficiencyCase, CaseStep, QuestionTemplate, AnswerCel
            LexSarahReport)
 
 
-def _text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _plan(session, slug: str, year: int, kind: str) -> AnnualPlan:
@@ -58,7 +55,7 @@ def _export(app, slug: str, year: int, kind: str) -> dict:
 def _reports(slug: str, year: int, kind: str) -> dict[tuple[str, str], str]:
     session = get_session()
     plan = _plan(session, slug, year, kind)
-    return {(report, locale): _text(render_report(session, plan, report, locale))
+    return {(report, locale): pdf_text(render_report(session, plan, report, locale))
             for report in REPORTS[kind] for locale in ("sv", "en")}
 
 

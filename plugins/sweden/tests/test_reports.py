@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfReader
 
 from core.reports import render_report
 from core.services.accounts import municipality_by_slug
 from core.services.plans import find_plan
+from core.testing import pdf_text
 from plugins.sweden.demo import load
 
 
 def _text(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+    return pdf_text(pdf, plain_spaces=True)
 
 
 def _plan(session, slug, year, kind):

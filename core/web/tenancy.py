@@ -97,15 +97,19 @@ def load_plan(plan_id: int, edit: bool = False) -> tuple[AnnualPlan, PlanKind]:
     plan = get_session().get(AnnualPlan, plan_id, options=[lazyload(AnnualPlan.municipality)])
     if plan is None or plan.municipality_id != g.municipality.id:
         abort(404)
+    return plan, authorize_plan(plan, edit)
+
+
+def authorize_plan(plan: AnnualPlan, edit: bool = False) -> PlanKind:
+    """The kind of ``plan`` (of ``g.municipality``) when the user may see it, ``edit``: change it; the
+    web's and the API's one rule: a plan kind whose plugin is off, and for a viewer a plan not yet
+    approved, answer 404; a viewer asking to change a plan gets 403."""
     plan_kind = plan_kind_enabled(plan.kind)
     if plan_kind is None:
         abort(404)
-    if current_user.role == Role.VIEWER:
-        if not visible_to_viewer(plan, plan_kind):
-            abort(404)
-        if edit:
-            abort(403)
+    if current_user.role == Role.VIEWER and not visible_to_viewer(plan, plan_kind):
+        abort(404)
     if edit:
         require_editor()
     g.plan = plan
-    return plan, plan_kind
+    return plan_kind

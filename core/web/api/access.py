@@ -11,10 +11,9 @@ from typing import Any
 
 from flask import abort, g, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from core.db import get_session
-from core.models import AnnualPlan, Role, User
+from core.models import AnnualPlan, User
 from core.plugin_api import PlanKind
 from core.services.accounts import user_by_api_token
 from core.services.plans import find_plan
@@ -50,17 +49,10 @@ def authenticate() -> User:
 
 
 def load_plan_by_key(slug: str, year: int, kind: str, edit: bool = False) -> tuple[AnnualPlan, PlanKind]:
-    """A plan by municipality, year and kind, under the web's rules: another tenant's plan, a plan kind
-    whose plugin is off, and (for a viewer) a plan not yet approved all answer 404; a viewer asking
-    to change a plan gets 403."""
+    """A plan by municipality, year and kind, under the web's rules (:func:`core.web.tenancy.authorize_plan`);
+    another tenant's plan answers 404."""
     municipality = tenancy.load_municipality(slug)
-    plan_kind = tenancy.plan_kind_enabled(kind)
-    plan = find_plan(get_session(), municipality, year, kind) if plan_kind is not None else None
-    if plan is None or plan_kind is None:
+    plan = find_plan(get_session(), municipality, year, kind)
+    if plan is None:
         abort(404)
-    if current_user.role == Role.VIEWER and not tenancy.visible_to_viewer(plan, plan_kind):
-        abort(404)
-    if edit and not tenancy.can_edit():
-        abort(403)
-    g.plan = plan
-    return plan, plan_kind
+    return plan, tenancy.authorize_plan(plan, edit)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -87,13 +88,28 @@ def locale_display_name(code: str) -> str:
     return Locale.parse(code).get_display_name(code).capitalize()
 
 
+# Pages and reports format the same few numbers over and over (a 600-row table repeats its amounts,
+# 3,200 reports their totals), and Babel's formatting is a noticeable share of a render: each distinct
+# number is formatted once per process. Keyed by the number's text, so -0 and 1.0 vs 1.00 stay apart.
+@lru_cache(maxsize=16384)
+def _formatted(kind: str, text: str, places: int, locale: str, currency: str = "") -> str:
+    value = Decimal(text)
+    if kind == "number":
+        return numbers.format_decimal(value, locale=locale, group_separator=True)
+    if kind == "decimal":
+        pattern = "#,##0." + "0" * places if places else "#,##0"
+        return numbers.format_decimal(value, format=pattern, locale=locale, decimal_quantization=True)
+    if kind == "money":
+        return _money(value, currency, locale, places)
+    return _percent(value, places, locale)
+
+
 def format_number(value: int | Decimal | float, locale: str | None = None) -> str:
-    return numbers.format_decimal(value, locale=locale or current_locale(), group_separator=True)
+    return _formatted("number", str(value), 0, locale or current_locale())
 
 
 def format_decimal(value: Decimal | int, places: int = 2, locale: str | None = None) -> str:
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    return numbers.format_decimal(value, format=pattern, locale=locale or current_locale(), decimal_quantization=True)
+    return _formatted("decimal", str(value), places, locale or current_locale())
 
 
 # Where CLDR's symbol is not what the locale's readers write: Romanian texts say 'lei', not 'RON'.
@@ -102,7 +118,10 @@ LOCAL_CURRENCY_WORDS = {("ro", "RON"): "lei"}
 
 def format_money(value: Decimal, currency: str, locale: str | None = None, places: int = 2) -> str:
     """'1.486,00 lei' for ro, '1 486,00 kr' for sv, 'RON1,486.00' for en."""
-    locale = locale or current_locale()
+    return _formatted("money", str(value), places, locale or current_locale(), currency)
+
+
+def _money(value: Decimal, currency: str, locale: str, places: int) -> str:
     word = LOCAL_CURRENCY_WORDS.get((locale, currency))
     if word:
         return f"{format_decimal(value, places, locale)}\u00a0{word}"
@@ -115,8 +134,11 @@ def format_money(value: Decimal, currency: str, locale: str | None = None, place
 
 def format_percent(value: Decimal | int, places: int = 0, locale: str | None = None) -> str:
     """``value`` is a percentage (86 means 86 %), formatted the locale's way."""
+    return _formatted("percent", str(value), places, locale or current_locale())
+
+
+def _percent(value: Decimal, places: int, locale: str) -> str:
     pattern = "#,##0" + ("." + "0" * places if places else "") + "\u00a0%"
-    locale = locale or current_locale()
     locale_pattern = Locale.parse(locale).percent_formats[None].pattern
     if "\u00a0%" not in locale_pattern and " %" not in locale_pattern:
         pattern = pattern.replace("\u00a0%", "%")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,8 +16,7 @@ from flask_babel import lazy_gettext as _l
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak
 
-from core import i18n
-from core.i18n import format_date, translated
+from core.i18n import format_date, format_decimal, format_money, format_number, format_percent, translated
 from core.plugin_api import ReportKind
 from core.reports import ReportBuilder, ReportContext
 from plugins.romania.budget import amounts as _amounts
@@ -48,37 +46,6 @@ OUTLINE = {
     "supervision": "2.",
 }
 SHORT_NOTE = 40  # a row note up to this long fits the budget cell; longer ones go under the table
-
-
-# A report formats the same few numbers over and over (dashes aside, a 600-row table repeats its
-# amounts), and Babel's formatting is a noticeable share of a render: each distinct number is
-# formatted once per process. Keyed by the number's text, so -0 and 1.0 vs 1.00 stay apart.
-@lru_cache(maxsize=16384)
-def _formatted(kind: str, text: str, places: int, locale: str, currency: str = "") -> str:
-    value = Decimal(text)
-    if kind == "decimal":
-        return i18n.format_decimal(value, places, locale)
-    if kind == "money":
-        return i18n.format_money(value, currency, locale, places)
-    if kind == "percent":
-        return i18n.format_percent(value, places, locale)
-    return i18n.format_number(value, locale)
-
-
-def format_decimal(value: Decimal | int, places: int = 2, locale: str | None = None) -> str:
-    return _formatted("decimal", str(value), places, locale or i18n.current_locale())
-
-
-def format_money(value: Decimal, currency: str, locale: str | None = None, places: int = 2) -> str:
-    return _formatted("money", str(value), places, locale or i18n.current_locale(), currency)
-
-
-def format_percent(value: Decimal | int, places: int = 0, locale: str | None = None) -> str:
-    return _formatted("percent", str(value), places, locale or i18n.current_locale())
-
-
-def format_number(value: int | Decimal, locale: str | None = None) -> str:
-    return _formatted("number", str(value), 0, locale or i18n.current_locale())
 
 
 class _Plan:

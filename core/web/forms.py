@@ -258,7 +258,7 @@ def _validate_period(form: Form, kind_field: Field) -> None:
             raise ValidationError(_("The end date is before the start date."))
     elif kind == "month" and not form.period_month.data:
         raise ValidationError(_("Choose the month."))
-    elif kind == "months" and not _months(form.period_months.data):
+    elif kind == "months" and not months_from_text(form.period_months.data):
         raise ValidationError(_("Enter the months as numbers from 1 to 12, separated by commas."))
     elif kind == "half-year" and not form.period_half.data:
         raise ValidationError(_("Choose the half-year."))
@@ -268,7 +268,8 @@ def _validate_period(form: Form, kind_field: Field) -> None:
         raise ValidationError(_("Describe the dates in at least one language."))
 
 
-def _months(text: str | None) -> list[int]:
+def months_from_text(text: str | None) -> list[int]:
+    """'7, 8' -> [7, 8]; [] unless every part is a month number."""
     try:
         months = [int(part) for part in re.split(r"[,\s]+", (text or "").strip()) if part]
     except ValueError:
@@ -444,7 +445,7 @@ def _period_from_form(form: Form) -> dict[str, Any]:
     if kind == "month":
         return {"kind": kind, "month": int(form.period_month.data)}
     if kind == "months":
-        return {"kind": kind, "months": _months(form.period_months.data)}
+        return {"kind": kind, "months": months_from_text(form.period_months.data)}
     if kind == "half-year":
         return {"kind": kind, "half": int(form.period_half.data)}
     if kind == "recurrence":

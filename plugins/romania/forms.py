@@ -37,6 +37,7 @@ from core.web.forms import (
     LocaleDecimalField,
     LocaleLabel,
     choices,
+    months_from_text,
     translated_data,
     translated_form_data,
 )
@@ -261,14 +262,6 @@ def _period_fields(b: _Builder, key: str, label: Any) -> None:
     b.translated(f"{key}_text", _l("Dates in words"))
 
 
-def _months(text: str | None) -> list[int]:
-    try:
-        months = [int(p) for p in re.split(r"[,\s]+", (text or "").strip()) if p]
-    except ValueError:
-        return []
-    return months if months and all(1 <= m <= 12 for m in months) else []
-
-
 def _period_validator(key: str):
     def validate(form: Form, field: Field) -> None:
         kind = field.data
@@ -276,7 +269,7 @@ def _period_validator(key: str):
             raise ValidationError(_("Choose how often it recurs."))
         if kind == "half-year" and not form[f"{key}_half"].data:
             raise ValidationError(_("Choose the half-year."))
-        if kind in ("month", "months") and not _months(form[f"{key}_months"].data):
+        if kind in ("month", "months") and not months_from_text(form[f"{key}_months"].data):
             raise ValidationError(_("Enter the months as numbers from 1 to 12, separated by commas."))
         if kind == "dates" and not translated_data(form, f"{key}_text"):
             raise ValidationError(_("Describe the dates in at least one language."))
@@ -302,7 +295,7 @@ def _period_of(form: Form, key: str) -> dict[str, Any]:
     elif kind == "half-year":
         period = {"kind": kind, "half": int(form[f"{key}_half"].data)}
     elif kind in ("month", "months"):
-        months = _months(form[f"{key}_months"].data)
+        months = months_from_text(form[f"{key}_months"].data)
         period = {"kind": "month", "month": months[0]} if len(months) == 1 else {"kind": "months", "months": months}
     elif kind == "dates":
         period = {"kind": kind, "text": translated_data(form, f"{key}_text")}

@@ -8,6 +8,7 @@ default locale. Money is ``Decimal`` in ``Numeric(18, 2)`` columns end to end.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -33,6 +34,10 @@ Translated = dict[str, str]
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
 
 
 class Role(StrEnum):
@@ -164,6 +169,9 @@ class AnnualPlan(Base):
     # Facts recorded by workflow steps (consultation period, county opinion ...), by field name.
     facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     revision: Mapped[int] = mapped_column(default=0)
+    # The revision the council adopted (its snapshot holds the decision), kept apart from the working
+    # revision: viewers and every "as adopted" download read it until a newer one is adopted.
+    adopted_revision: Mapped[int | None]
     # Rule findings of the current revision, counted when it was saved, so that lists of plans
     # (dashboards) need not run every plugin's rules on every request.
     error_count: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -228,6 +236,9 @@ class _PlanRow:
     id: Mapped[int] = mapped_column(primary_key=True)
     section: Mapped[str] = mapped_column(String(60))
     position: Mapped[int] = mapped_column(default=0)
+    # The row's identity across revisions (a plan document's "uid"): edits, comparisons and the API
+    # address a row by it, never by its position, which another person's change may shift.
+    uid: Mapped[str] = mapped_column(String(32), default=new_uid)
 
 
 class SectionText(Base):

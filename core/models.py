@@ -21,7 +21,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
-    Text,
     UniqueConstraint,
     func,
 )
@@ -349,13 +348,20 @@ class SectionEntry(_PlanRow, Base):
 
 
 class AuditEvent(Base):
-    """Administrative changes (plugins switched, users created) with who and when."""
+    """A change that is not a plan revision (accounts, sign-ins, plugins, a plugin's own data): who, when,
+    what. Written only by :func:`core.services.audit.record`; read with the plan revisions by the audit page."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_municipality_at", "municipality_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, server_default=func.now())
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Who acted: "user" (user_id), "cli" (the operator; the OS user is in the detail), "anonymous" (not signed in).
+    actor: Mapped[str] = mapped_column(String(20), default="user", server_default="user")
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
-    action: Mapped[str] = mapped_column(String(80))
-    detail: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(String(80))  # a stable code, e.g. "user.changed", "sweden.unit-added"
+    subject: Mapped[str | None] = mapped_column(String(120))  # what was changed, e.g. "unit:12"
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()

@@ -214,3 +214,16 @@ def socialplan_demo_data(session: Session) -> list[str]:
     a second call changes nothing. Returns the slugs of the municipalities it loaded. Core
     commits after all plugins have answered.
     """
+
+
+# --- Audit trail -------------------------------------------------------------------------------
+
+
+@hookspec
+def socialplan_audit_actions() -> list[Any]:
+    """The action codes this plugin's services record in the audit trail, with their labels.
+
+    Called when the audit page is shown. Returns a list of :class:`core.services.audit.AuditAction`
+    (code, translated label, the detail fields shown and how their values read); concatenated.
+    A plugin records its changes with :func:`core.services.audit.record`, codes prefixed with its name.
+    """

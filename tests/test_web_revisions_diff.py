@@ -38,7 +38,7 @@ def test_budget_line_amount_and_header_and_text_changes():
     diff = diff_documents(old, new)
     assert [c.key for c in diff.header if c.changed] == ["status"]
     section = diff.sections[0]
-    assert section.rows[0].changed_keys == {"budget[0].amount"}
+    assert section.rows[0].changed_keys == {"budget[/local].amount"}  # a line by its year and source
     assert [c.key for c in section.other if c.changed] == ["text.en"]
 
 

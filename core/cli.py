@@ -335,9 +335,12 @@ def plan() -> None:
 @click.option("--year", required=True, type=int)
 @click.option("--kind", required=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--include-personal-data", is_flag=True,
+              help="Also write personal-level data (the Swedish answer counts of small groups), for a migration "
+                   "between deployments; the file is marked as holding it. Keep it as you keep the database.")
 @with_appcontext
 @database_errors
-def plan_export(municipality: str, year: int, kind: str, out: Path) -> None:
+def plan_export(municipality: str, year: int, kind: str, out: Path, include_personal_data: bool) -> None:
     from core.services.plans import document_of, find_plan
 
     registry = _registry()
@@ -347,9 +350,10 @@ def plan_export(municipality: str, year: int, kind: str, out: Path) -> None:
     found = find_plan(get_session(), target, year, kind)
     if found is None:
         raise CLIError(f"{municipality} has no {kind} plan for {year}.")
-    document = document_of(get_session(), registry, found)
+    document = document_of(get_session(), registry, found, personal_data=include_personal_data)
     _write_atomically(out, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    click.echo(f"Wrote {out}.")
+    click.echo(f"Wrote {out}." + (" It holds personal-level data: keep it as safely as the database itself."
+                                  if include_personal_data else ""))
 
 
 def read_document(path: Path) -> dict[str, Any]:

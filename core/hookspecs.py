@@ -108,19 +108,34 @@ def socialplan_validate_plan(document: dict[str, Any], context: ValidationContex
 
 
 @hookspec
-def socialplan_export_plan_extension(plan: AnnualPlan, session: Session) -> dict[str, Any] | None:
+def socialplan_export_plan_extension(
+    plan: AnnualPlan, session: Session, personal_data: bool
+) -> dict[str, Any] | None:
     """Plugin-owned data that belongs to ``plan`` and travels with it.
 
     Called whenever core makes the plan document (export, every revision, reports), for plugins
     enabled for the plan's municipality. Returns a JSON-able dict (decimals as strings), or None
     when the plugin has nothing for this plan. Core puts each answer under
     ``document["extensions"][<plugin name>]``.
+
+    ``personal_data`` is False unless an administrator exports the plan for a
+    migration or backup (``socialplan plan export --include-personal-data``,
+    ``document_of(..., personal_data=True)``); such a document is marked ``"personal_data": true``.
+    Only then may the block carry personal-level data (e.g. answer counts of small groups below a
+    suppression threshold). Pages, the API, reports and revision snapshots ask with False, and what
+    they get may reach anyone who may read the plan, council viewers included. An implementation
+    may leave the argument out of its signature when it has no such data.
     """
 
 
 @hookspec
-def socialplan_import_plan_extension(plan: AnnualPlan, session: Session, data: dict[str, Any]) -> None:
+def socialplan_import_plan_extension(
+    plan: AnnualPlan, session: Session, data: dict[str, Any], personal_data: bool
+) -> None:
     """Replace the plugin's data for ``plan`` with ``data``, its block of ``document["extensions"]``.
+
+    ``personal_data`` is True when the document is marked ``"personal_data": true`` (see
+    :func:`socialplan_export_plan_extension`): only then may the block's personal-level data be read.
 
     Called on plan import, only for the plugin the block is named after, after the plan's
     sections are written and inside the import's savepoint. Returns None; raise

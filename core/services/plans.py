@@ -68,16 +68,25 @@ def is_read_only(plan: AnnualPlan, plan_kind: PlanKind) -> bool:
     return plan.status in plan_kind.read_only_statuses
 
 
-def document_of(session: Session, registry: Registry, plan: AnnualPlan) -> dict[str, Any]:
-    """The plan document, with the enabled plugins' own data about the plan as extensions."""
-    return _with_extensions(session, registry, plan, export_plan(session, plan, plan_kind_of(registry, plan)))
+def document_of(session: Session, registry: Registry, plan: AnnualPlan, personal_data: bool = False) -> dict[str, Any]:
+    """The plan document, with the enabled plugins' own data about the plan as extensions.
+
+    ``personal_data``: also the plugins' personal-level data (the Swedish answer counts of small
+    groups), for an administrator's migration or backup only; the document is then marked
+    ``"personal_data": true``. Pages, the API, reports and revisions never ask for it.
+    """
+    document = export_plan(session, plan, plan_kind_of(registry, plan))
+    if personal_data:
+        document["personal_data"] = True
+    return _with_extensions(session, registry, plan, document, personal_data)
 
 
 def _with_extensions(session: Session, registry: Registry, plan: AnnualPlan,
-                     document: dict[str, Any]) -> dict[str, Any]:
+                     document: dict[str, Any], personal_data: bool = False) -> dict[str, Any]:
     """``document`` (without extensions) with the enabled plugins' own data about the plan, by plugin."""
     extensions = dict(registry.answers_by_plugin("socialplan_export_plan_extension",
-                                                 plan.municipality.enabled_plugins, plan=plan, session=session))
+                                                 plan.municipality.enabled_plugins, plan=plan, session=session,
+                                                 personal_data=personal_data))
     if extensions:
         document["extensions"] = extensions
     return document
@@ -120,7 +129,9 @@ def import_extensions(session: Session, registry: Registry, plan: AnnualPlan, do
     for plugin, data in (document.get("extensions") or {}).items():
         if plugin not in plan.municipality.enabled_plugins:
             raise DocumentError(f"$.extensions.{plugin}", f"plugin '{plugin}' is not enabled for this municipality")
-        registry.call_plugin(plugin, "socialplan_import_plan_extension", plan=plan, session=session, data=data)
+        # Personal-level data is read back only from a document an administrator exported with it.
+        registry.call_plugin(plugin, "socialplan_import_plan_extension", plan=plan, session=session, data=data,
+                             personal_data=document.get("personal_data") is True)
 
 
 def record_revision(session: Session, registry: Registry, plan: AnnualPlan, user: User | None, what: str) -> None:

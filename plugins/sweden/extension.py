@@ -7,10 +7,13 @@ its providers and its units (identified by their code; districts are the units' 
 - ``followup-plan``: the follow-ups of the plan's year (done in it, or planned in it and not
   done: the calendar matches only follow-ups done in its own year, so no earlier year is
   needed), the deficiency cases active in the year (opened by its end, not closed before its
-  start) with their steps, the question templates and the per-cell answer counts
-  (``se_answer_cell``) of the year, which are all the results report reads. The individual
-  answers themselves never travel: they are a million rows of interview data, de-identified or
-  not, and a plan document is stored with every revision, mailed and kept in version control.
+  start) with their steps and the question templates. The per-cell answer counts
+  (``se_answer_cell``, which are all the results report reads) are personal-level data: a unit's
+  cell may count three old people's answers. They are in the block only when an administrator
+  exports with personal data (``personal_data``, for a migration or backup; core marks the
+  document ``"personal_data": true``), never in the document pages, the API, reports and
+  revisions see, and import reads them only from a document so marked. The individual answers
+  themselves never travel: they are a million rows of interview data.
 - ``quality-report``: the quality goals of the year with their indicators and yearly values
   (the result, the national figure and where it came from), and the lex Sarah reports of the year.
 
@@ -79,8 +82,12 @@ def _iso(day: dt.date | dt.datetime | None) -> str | None:
 # --- export --------------------------------------------------------------------------------------
 
 
-def export(plan: AnnualPlan, session: Session) -> dict[str, Any] | None:
-    """The block for ``plan``: a few queries whatever the data's size (no query per row)."""
+def export(plan: AnnualPlan, session: Session, personal_data: bool = False) -> dict[str, Any] | None:
+    """The block for ``plan``: a few queries whatever the data's size (no query per row).
+
+    ``personal_data``: also the answer cells (raw counts, small groups included), for an
+    administrator's migration or backup only.
+    """
     keys = KINDS.get(plan.kind)
     if keys is None:
         return None
@@ -103,8 +110,9 @@ def export(plan: AnnualPlan, session: Session) -> dict[str, Any] | None:
         block["followups"] = _followups(session, municipality_id, year, codes)
         block["deficiency_cases"] = _cases(session, municipality_id, year, codes)
         block["question_templates"] = _templates(templates)
-        indexes = {t.id: i for i, t in enumerate(templates)}
-        block["answer_cells"] = _cells(session, municipality_id, year, codes, indexes)
+        if personal_data:
+            indexes = {t.id: i for i, t in enumerate(templates)}
+            block["answer_cells"] = _cells(session, municipality_id, year, codes, indexes)
     else:
         block["quality_goals"] = _goals(session, municipality_id, year)
         block["lex_sarah_reports"] = _lex_sarah(session, municipality_id, year, codes)
@@ -520,12 +528,19 @@ READERS: dict[str, Callable[[Any, str], Any]] = {
 }
 
 
-def read(plan: AnnualPlan, data: Any, known_units: set[str], known_providers: set[str]) -> dict[str, Any]:
-    """The block checked whole: values, references between its parts, and the plan's year."""
+def read(plan: AnnualPlan, data: Any, known_units: set[str], known_providers: set[str],
+         personal_data: bool = False) -> dict[str, Any]:
+    """The block checked whole: values, references between its parts, and the plan's year.
+
+    Answer cells are read only from a document marked as holding personal data.
+    """
     keys = KINDS.get(plan.kind)
     if keys is None:
         raise DocumentError(ROOT, f"the Swedish plugin keeps no data for plans of kind '{plan.kind}'")
     data = _fields(data, ROOT, keys)
+    if "answer_cells" in data and not personal_data:
+        raise DocumentError(f"{ROOT}.answer_cells", "answer counts per unit are personal-level data: only a "
+                            "document exported with them (\"personal_data\": true) may carry them")
     if data.get("version", VERSION) != VERSION:
         raise DocumentError(f"{ROOT}.version", f"only version {VERSION} of the Swedish block can be read")
     block: dict[str, Any] = {"settings": _read_settings(data["settings"], f"{ROOT}.settings")
@@ -620,12 +635,13 @@ def _merge(base: dict[str, Any] | None, definition: dict[str, Any]) -> dict[str,
 # --- import ----------------------------------------------------------------------------------------
 
 
-def import_block(plan: AnnualPlan, session: Session, data: Any) -> None:
-    """Replace the plugin's data for ``plan`` with the block ``data`` (see the module's docstring)."""
+def import_block(plan: AnnualPlan, session: Session, data: Any, personal_data: bool = False) -> None:
+    """Replace the plugin's data for ``plan`` with the block ``data`` (see the module's docstring);
+    ``personal_data``: the document is marked as holding personal-level data (the answer cells)."""
     municipality_id = plan.municipality_id
     units = set(session.scalars(select(Unit.code).where(Unit.municipality_id == municipality_id)))
     providers = set(session.scalars(select(Provider.name).where(Provider.municipality_id == municipality_id)))
-    block = read(plan, data, units, providers)
+    block = read(plan, data, units, providers, personal_data)
     if block["settings"] is not None:
         _write_settings(session, municipality_id, block["settings"])
     providers = _write_providers(session, municipality_id, block["providers"])

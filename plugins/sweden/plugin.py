@@ -181,14 +181,14 @@ def socialplan_validate_plan(document, context):
 
 
 @hookimpl
-def socialplan_export_plan_extension(plan, session):
+def socialplan_export_plan_extension(plan, session, personal_data):
     from plugins.sweden.extension import export
 
-    return export(plan, session)
+    return export(plan, session, personal_data=personal_data)
 
 
 @hookimpl
-def socialplan_import_plan_extension(plan, session, data):
+def socialplan_import_plan_extension(plan, session, data, personal_data):
     from plugins.sweden.extension import import_block
 
-    import_block(plan, session, data)
+    import_block(plan, session, data, personal_data=personal_data)

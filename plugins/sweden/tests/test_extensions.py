@@ -1,5 +1,8 @@
 """The Swedish block of the plan document: export -> import into an empty database -> export gives the
-same JSON, the reports print the same text from both databases, and bad blocks are refused by path."""
+same JSON, the reports print the same text from both databases, and bad blocks are refused by path.
+
+The answer cells (raw counts, small groups included) travel only in an administrator's export with
+personal data; the document everyone else reaches never holds them."""
 
 from __future__ import annotations
 
@@ -46,9 +49,11 @@ def _plan(session, slug: str, year: int, kind: str) -> AnnualPlan:
     return find_plan(session, municipality_by_slug(session, slug), year, kind)
 
 
-def _export(app, slug: str, year: int, kind: str) -> dict:
+def _export(app, slug: str, year: int, kind: str, personal_data: bool = True) -> dict:
+    """The plan document as a migration exports it: with personal data unless asked otherwise."""
     session = get_session()
-    document = document_of(session, app.extensions["socialplan.registry"], _plan(session, slug, year, kind))
+    document = document_of(session, app.extensions["socialplan.registry"], _plan(session, slug, year, kind),
+                           personal_data=personal_data)
     return json.loads(json.dumps(document))  # JSON-able, and compared as a file would be
 
 
@@ -229,3 +234,45 @@ def test_export_is_a_few_queries_however_much_data(demo_app, demo_session):
     demo_session.flush()
     assert queries() == few
 
+
+
+def test_the_document_everyone_reaches_holds_no_answer_cells(demo_app, demo_session, stockholm):
+    from core.interchange import check_schema
+
+    plain = _export(demo_app, "stockholm", 2026, "followup-plan", personal_data=False)
+    check_schema(plain)
+    check_schema(stockholm)
+    assert "answer_cells" not in plain["extensions"]["sweden"] and "personal_data" not in plain
+    # The migration's export is marked, and carries SO-HT's three respondents as they are.
+    assert stockholm["personal_data"] is True
+    small = [c for c in stockholm["extensions"]["sweden"]["answer_cells"] if c["unit"] == "SO-HT"]
+    assert small and {c["respondents"] for c in small if c["respondent"] == "person"} == {3}
+    without = {k: v for k, v in stockholm.items() if k != "personal_data"}
+    assert {k: v for k, v in without["extensions"]["sweden"].items() if k != "answer_cells"} == \
+        plain["extensions"]["sweden"]
+
+
+def test_cells_are_read_only_from_a_document_marked_as_holding_personal_data(demo_app, demo_session, empty_app,
+                                                                             stockholm):
+    unmarked = {k: v for k, v in stockholm.items() if k != "personal_data"}
+    with empty_app.app_context():
+        session = get_session()
+        with pytest.raises(DocumentError) as refused:
+            import_plan(session, empty_app.extensions["socialplan.registry"], copy.deepcopy(unmarked), None)
+        session.rollback()
+        assert refused.value.path == "$.extensions.sweden.answer_cells"
+        assert _counts(session) == [0] * len(COUNTED)
+
+
+def test_a_plain_document_leaves_the_cells_as_they_are(demo_app, demo_session, empty_app, stockholm):
+    plain = _export(demo_app, "stockholm", 2026, "followup-plan", personal_data=False)
+    _import(empty_app, plain)
+    with empty_app.app_context():
+        assert get_session().scalar(select(func.count()).select_from(AnswerCell)) == 0
+    _import(empty_app, stockholm)
+    with empty_app.app_context():
+        cells = get_session().scalar(select(func.count()).select_from(AnswerCell))
+    _import(empty_app, plain)  # e.g. a council's copy imported again: the cells stay
+    with empty_app.app_context():
+        assert cells > 0 and get_session().scalar(select(func.count()).select_from(AnswerCell)) == cells
+        assert _export(empty_app, "stockholm", 2026, "followup-plan") == stockholm

@@ -396,6 +396,66 @@ def plan_import(file: Path) -> None:
     click.echo(f"Imported the {found.kind} plan of {found.municipality.slug} for {found.year}.")
 
 
+# --- backup and restore ------------------------------------------------------------------------
+
+
+@cli.command("backup")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The archive to write (a zip).")
+@click.option("--include-secrets", is_flag=True,
+              help="Also keep password and API token hashes, so that accounts sign in as before after a restore.")
+@with_appcontext
+@database_errors
+def backup_command(out: Path, include_secrets: bool) -> None:
+    """Write everything this deployment holds to one archive; nothing is written when it fails."""
+    from core.services.backup import BackupError, write_backup
+
+    session = get_session()
+    try:
+        manifest = write_backup(session, _registry(), out, include_secrets=include_secrets)
+    except BackupError as error:
+        raise CLIError(str(error)) from None
+    finally:
+        session.rollback()  # it only read: end its snapshot
+    counts = manifest["counts"]
+    click.echo(f"Wrote {out}: {counts.get('municipality', 0)} municipalities, {counts.get('user_account', 0)} users, "
+               f"{counts.get('annual_plan', 0)} plans with {counts.get('plan_revision', 0)} revisions, and the "
+               "plugins' data.")
+    click.echo("It holds personal data (accounts' e-mail addresses, who did what, individual answers): keep it "
+               "as safely as the database itself.")
+    if not include_secrets:
+        click.echo("Password hashes are not in it: after a restore, every account needs a new password "
+                   "(socialplan user password --email E).")
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(path_type=Path))
+@with_appcontext
+@database_errors
+def restore_command(file: Path) -> None:
+    """Rebuild the deployment FILE holds into this empty database: all of it, or nothing."""
+    from core.services.backup import BackupError, restore_backup
+
+    session = get_session()
+    try:
+        summary = restore_backup(session, _registry(), file)
+    except BackupError as error:
+        session.rollback()
+        raise CLIError(str(error)) from None
+    except SQLAlchemyError:
+        session.rollback()
+        raise
+    session.commit()
+    counts = summary.counts
+    click.echo(f"Restored {counts.get('municipality', 0)} municipalities, {counts.get('user_account', 0)} users, "
+               f"{counts.get('annual_plan', 0)} plans with {counts.get('plan_revision', 0)} revisions, and the "
+               f"plugins' data from {file}.")
+    if summary.without_password:
+        click.echo(f"{len(summary.without_password)} accounts have no password (the archive holds no hashes) and "
+                   "cannot sign in until each is given a new one: socialplan user password --email E.")
+        for email in summary.without_password:
+            click.echo(f"  {email}")
+
+
 # --- users -------------------------------------------------------------------------------------
 
 
@@ -423,6 +483,27 @@ def user_create(email: str, role: str, municipality: str | None) -> None:
         raise CLIError(str(error)) from None
     session.commit()
     click.echo(f"Created {role} {email.strip().lower()}.")
+
+
+@user.command("password")
+@click.option("--email", required=True)
+@with_appcontext
+@database_errors
+def user_password(email: str) -> None:
+    """Give an account a new password, read from standard input (e.g. after a restore without secrets)."""
+    from core.models import User
+    from core.services.accounts import MIN_PASSWORD_LENGTH, hash_password
+
+    password = sys.stdin.readline().rstrip("\n")
+    session = get_session()
+    account = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if account is None:
+        raise CLIError(f"There is no account '{email}'.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise CLIError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    account.password_hash = hash_password(password)
+    session.commit()
+    click.echo(f"Set a new password for {account.email}.")
 
 
 @user.command("token")

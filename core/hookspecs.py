@@ -144,6 +144,44 @@ def socialplan_import_plan_extension(
     """
 
 
+# --- Backup and restore of a whole deployment ---------------------------------------------------
+
+
+@hookspec
+def socialplan_backup_municipality(
+    session: Session, municipality: Municipality, id_map: dict[str, dict[int, int]]
+) -> dict[str, Any] | None:
+    """All of this plugin's own data about ``municipality``, for ``socialplan backup``.
+
+    Called once per municipality by :func:`core.services.backup.write_backup`, for every installed
+    plugin whether the municipality has it enabled or not (a plugin switched off keeps its rows),
+    after core's tables are written. ``id_map`` maps each core table's name to ``{database id:
+    archive reference}`` of its rows, for references to core rows (providers, users); do not change
+    it. Returns a JSON-able dict (decimals and dates as strings), or None when the plugin holds
+    nothing for the municipality. Tables are best returned as :func:`core.services.backup.dump_table`
+    makes them, under the key ``"tables"``: core writes each as a member of its own, row by row,
+    and counts its rows in the manifest. A list of table names under ``"personal_data"`` tells the
+    manifest which of them hold personal data. The answer is stored as ``plugins/<plugin>/<slug>.json``.
+    """
+
+
+@hookspec
+def socialplan_restore_municipality(
+    session: Session, municipality: Municipality, data: dict[str, Any], id_map: dict[str, dict[int, int]]
+) -> None:
+    """Write back what this plugin's :func:`socialplan_backup_municipality` returned for ``municipality``.
+
+    Called by ``socialplan restore`` into an empty database, only for the plugin the data is named
+    after, once per municipality the archive holds its data for, after core's tables, plans and
+    revisions are written and inside the restore's single transaction. ``municipality`` is the
+    restored row; ``data`` is the dict the backup hook returned, each table made by ``dump_table``
+    given back as a :class:`core.services.backup.TableDump` whose rows are read as they are
+    iterated (write it with :func:`core.services.backup.load_table`); ``id_map`` maps each core
+    table's name to ``{archive reference: new database id}``. Returns None; raise
+    :class:`core.services.backup.BackupError` with one sentence to refuse the whole restore.
+    """
+
+
 # --- Reports -----------------------------------------------------------------------------------
 
 

@@ -192,3 +192,17 @@ def socialplan_import_plan_extension(plan, session, data, personal_data):
     from plugins.sweden.extension import import_block
 
     import_block(plan, session, data, personal_data=personal_data)
+
+
+@hookimpl
+def socialplan_backup_municipality(session, municipality, id_map):
+    from plugins.sweden.backup import backup
+
+    return backup(session, municipality, id_map)
+
+
+@hookimpl
+def socialplan_restore_municipality(session, municipality, data, id_map):
+    from plugins.sweden.backup import restore
+
+    restore(session, municipality, data, id_map)

@@ -140,6 +140,13 @@ class PlanKind:
     # (draft/submitted/approved; council_decision_ref/council_decision_date).
     status_labels: Mapping[str, Any] = field(default_factory=dict)
     fact_labels: Mapping[str, Any] = field(default_factory=dict)
+    # Date facts that cannot come before others, as (earlier, later) pairs: ("consultation_start",
+    # "consultation_end"); council_decision_date is a fact here too. Checked on every step and import.
+    fact_order: tuple[tuple[str, str], ...] = ()
+    # Facts that are counts (whole numbers, not negative), e.g. the contributions a consultation received.
+    count_facts: tuple[str, ...] = ()
+    # The least role that may open a new working revision of an adopted plan: admin or planner.
+    reopen_role: str = "admin"
 
     def section(self, key: str) -> SectionSpec | None:
         return next((s for s in self.sections if s.key == key), None)

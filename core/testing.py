@@ -180,3 +180,13 @@ def pdf_text(pdf: bytes | Path, plain_spaces: bool = False) -> str:
 def login(client, email: str, password: str):
     """Sign ``client`` in through the login form."""
     return client.post("/login", data={"email": email, "password": password}, follow_redirects=True)
+
+
+def without_uids(document: dict) -> dict:
+    """A plan document (or a section) without its rows' uids: what a document written by hand holds."""
+    def strip(section: dict) -> dict:
+        return {**section, "rows": [{k: v for k, v in row.items() if k != "uid"} for row in section["rows"]]}
+
+    if "sections" not in document:
+        return strip(document)
+    return {**document, "sections": {key: strip(section) for key, section in document["sections"].items()}}

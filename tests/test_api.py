@@ -161,7 +161,8 @@ def test_add_update_delete_rows_keep_revisions(world, client):
     assert [f["field"] for f in updated.get_json()["findings"]] == ["existing-services/0/occupancy"]
 
     deleted = client.delete(ROWS + "/0", headers=headers)
-    assert deleted.status_code == 200 and deleted.get_json() == {"deleted": 0, "revision": start + 4}
+    assert deleted.status_code == 200
+    assert deleted.get_json() == {"deleted": 0, "uid": updated.get_json()["row"]["uid"], "revision": start + 4}
 
     revisions = _revisions(world, "draft")
     assert [action for _n, action in revisions[-4:]] == [

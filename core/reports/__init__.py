@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 
-from core.reports.engine import ReportBuilder, ReportContext
+from core.reports.engine import PRINTED_REVISION, ReportBuilder, ReportContext
 from core.reports.fonts import ensure_fonts
 
 if TYPE_CHECKING:
@@ -34,10 +34,12 @@ class UnknownReportKind(LookupError):
         self.code = code
 
 
-def render_report(session: Session, plan: AnnualPlan, report_code: str, locale: str) -> bytes:
-    """The PDF of report kind ``report_code`` for ``plan``, in ``locale``."""
+def render_report(session: Session, plan: AnnualPlan, report_code: str, locale: str,
+                  revision: int | None = None) -> bytes:
+    """The PDF of report kind ``report_code`` for ``plan``, in ``locale``: of the working revision, or of
+    revision number ``revision`` (e.g. the adopted one, ``plan.adopted_revision``)."""
     from core.plugin_manager import get_registry
-    from core.services.plans import current_document
+    from core.services.plans import revision_document_at
 
     registry = get_registry()
     kind = registry.report_kind(report_code)
@@ -52,10 +54,16 @@ def render_report(session: Session, plan: AnnualPlan, report_code: str, locale: 
     plan_kind = registry.plan_kind(plan.kind)
     if plan_kind is None:
         raise UnknownReportKind(report_code, f"plan kind '{plan.kind}' is not registered")
+    number = plan.revision if revision is None else revision
+    document = revision_document_at(session, registry, plan, number)
+    if document is None:
+        raise UnknownReportKind(report_code, f"the plan has no revision {number}")
     with force_locale(locale):
         context = ReportContext(
             plan=plan,
-            document=current_document(session, registry, plan),
+            document=document,
+            revision=number,
+            adopted=number == plan.adopted_revision,
             municipality=municipality,
             plan_kind=plan_kind,
             locale=locale,
@@ -63,4 +71,8 @@ def render_report(session: Session, plan: AnnualPlan, report_code: str, locale: 
             registry=registry,
             generated_at=dt.datetime.now(),
         )
-        return kind.render(context)
+        printing = PRINTED_REVISION.set(context.revision_status())
+        try:
+            return kind.render(context)
+        finally:
+            PRINTED_REVISION.reset(printing)

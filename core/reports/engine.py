@@ -12,7 +12,8 @@ usually by filling a :class:`ReportBuilder`::
         report.bar_chart(_("Budget by funding source"), labels, values, value_format)
         return report.build()
 
-``ReportBuilder(title, municipality_name, locale, author="socialplan", subject="", generated_at=None)``
+``ReportBuilder(title, municipality_name, locale, author="socialplan", subject="", generated_at=None,
+revision_status="")``
     Pages are A4; each has a header (municipality left, title right) and a footer (generation date
     left, translated "Page x of y" right). Title, author, subject and language (``locale``) go
     into the PDF metadata. Strings the caller passes are printed literally: they are escaped
@@ -48,6 +49,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -97,6 +99,11 @@ if TYPE_CHECKING:
     from core.plugin_manager import Registry
 
 
+# The status of the revision core.reports.render_report is printing: every ReportBuilder made during the
+# render states it, so that no plugin's report can print a draft as if it were the adopted plan.
+PRINTED_REVISION: ContextVar[str] = ContextVar("socialplan_printed_revision", default="")
+
+
 @dataclass
 class ReportContext:
     """Everything a report kind's ``render`` needs."""
@@ -109,6 +116,21 @@ class ReportContext:
     session: Session
     registry: Registry
     generated_at: dt.datetime
+    revision: int = 0  # the number of the revision the document is
+    adopted: bool = False  # whether that revision is the one the council adopted
+
+    def revision_status(self) -> str:
+        """What every page says of the revision it prints: adopted (and by which decision) or a working
+        draft that is not adopted, so that no draft passes for the adopted plan."""
+        decision = self.document.get("council_decision") or {}
+        if self.adopted and decision.get("reference"):
+            date = dt.date.fromisoformat(decision["date"]) if decision.get("date") else None
+            return _("Adopted version (revision %(revision)s), decision %(reference)s of %(date)s",
+                     revision=self.revision, reference=decision["reference"],
+                     date=format_date(date, self.locale) if date else "–")
+        if self.adopted:
+            return _("Adopted version (revision %(revision)s)", revision=self.revision)
+        return _("Working revision %(revision)s, not adopted", revision=self.revision)
 
 
 # --- Look ----------------------------------------------------------------------------------------
@@ -268,6 +290,7 @@ class ReportBuilder:
         author: str = "socialplan",
         subject: str = "",
         generated_at: dt.datetime | None = None,
+        revision_status: str = "",
     ) -> None:
         self.regular, self.bold = ensure_fonts()
         self.styles = styles()
@@ -277,6 +300,9 @@ class ReportBuilder:
         self.author = author
         self.subject = subject
         self.generated_at = generated_at or dt.datetime.now()
+        # Printed in every page's footer and in the PDF's subject: adopted, or a draft (ReportContext.revision_status);
+        # core.reports.render_report sets it for every builder of the report, whoever makes the builder.
+        self.revision_status = revision_status or PRINTED_REVISION.get()
         self._story: list[Flowable] = []
         self._orientation = PORTRAIT
         self._heading_run: int | None = None  # index where the trailing run of headings starts
@@ -564,7 +590,10 @@ class ReportBuilder:
         canvas.line(MARGIN_X, FOOTER_Y + 4 * mm, width - MARGIN_X, FOOTER_Y + 4 * mm)
         canvas.setFont(self.regular, 8)
         canvas.setFillColor(MUTED)
-        canvas.drawString(MARGIN_X, FOOTER_Y, self._generated_label)
+        label = self._generated_label
+        if self.revision_status:
+            label = f"{label} · {self.revision_status}"
+        canvas.drawString(MARGIN_X, FOOTER_Y, _fit(label, self.regular, 8, (width - 2 * MARGIN_X) * 0.75))
         canvas.restoreState()
 
     def _templates(self) -> list[PageTemplate]:
@@ -599,7 +628,7 @@ class ReportBuilder:
             pagesize=A4,
             title=self.title,
             author=self.author,
-            subject=self.subject,
+            subject=" · ".join(part for part in (self.subject, self.revision_status) if part),
             creator="socialplan",
             lang=self.locale,
             initialFontName=self.regular,

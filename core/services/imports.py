@@ -12,9 +12,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.interchange import DocumentError, _json_path, decimal_from_json, row_validator
+from core.i18n import currency_places, has_places
+from core.interchange import DocumentError, _json_path, amount_from_json, document_decimal, row_validator
 from core.models import AnnualPlan, User
-from core.plugin_api import Finding, PlanKind, RowType
+from core.plugin_api import Finding, PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
 from core.services.plans import import_document
 from core.services.validation import validate_document
@@ -52,9 +53,24 @@ def _check_rows(document: dict[str, Any], plan_kind: PlanKind) -> None:
                 )
 
 
+def _check_entry_amounts(document: dict[str, Any], spec: SectionSpec, currency: str) -> None:
+    """A plugin's money columns are amounts too: no more decimals than the currency has."""
+    keys = [column.key for column in spec.columns if column.kind == "money"]
+    places = currency_places(currency)
+    for index, row in enumerate((document["sections"].get(spec.key) or {}).get("rows", [])):
+        for key in keys:
+            amount = document_decimal(row.get(key))  # words in a money column are the rules' to judge
+            if amount is not None and not has_places(amount, places):
+                raise ImportRefused(f"$.sections.{spec.key}.rows[{index}].{key}",
+                                    f"the amount {row[key]} has more decimals than {currency} has ({places})")
+
+
 def _check_services(registry: Registry, document: dict[str, Any], plan_kind: PlanKind) -> None:
     nomenclature = registry.nomenclature(plan_kind.jurisdiction)
+    currency = document["municipality"]["currency"]
     for spec in plan_kind.sections:
+        if spec.row_type is RowType.ENTRY:
+            _check_entry_amounts(document, spec, currency)
         if spec.row_type is not RowType.SERVICE:
             continue
         for index, row in enumerate((document["sections"].get(spec.key) or {}).get("rows", [])):
@@ -64,13 +80,17 @@ def _check_services(registry: Registry, document: dict[str, Any], plan_kind: Pla
                 raise ImportRefused(f"{path}.code", f"'{code}' is not a code of the nomenclature")
             for line_index, line in enumerate(row.get("budget") or []):
                 line_path = f"{path}.budget[{line_index}].amount"
-                amount = decimal_from_json(line.get("amount"), line_path)
+                amount = amount_from_json(line.get("amount"), line_path, line.get("currency") or currency)
                 if amount is not None and amount < 0:
                     raise ImportRefused(line_path, f"the amount {line['amount']} is negative")
 
 
-def import_plan(session: Session, registry: Registry, document: dict[str, Any], user: User | None) -> AnnualPlan:
-    """Create or replace the plan ``document`` describes, or raise and leave the database as it was."""
+def import_plan(session: Session, registry: Registry, document: dict[str, Any], user: User | None,
+                as_new_revision: bool = False) -> AnnualPlan:
+    """Create or replace the plan ``document`` describes, or raise and leave the database as it was.
+
+    ``as_new_revision`` adds it to an adopted plan as a new working revision (see
+    :func:`core.services.plans.import_document`)."""
     plan_kind = registry.plan_kind(document.get("kind", ""))
     if plan_kind is None:
         raise DocumentError("$.kind", f"unknown plan kind '{document.get('kind')}'")
@@ -78,7 +98,7 @@ def import_plan(session: Session, registry: Registry, document: dict[str, Any], 
     _check_services(registry, document, plan_kind)
     savepoint = session.begin_nested()
     try:
-        plan = import_document(session, registry, document, user)
+        plan = import_document(session, registry, document, user, as_new_revision)
         blocking = [f for f in validate_document(registry, plan, plan_kind, document) if f.blocks_import]
         if blocking:
             raise ImportRefused(finding_path(blocking[0]), blocking[0].message)

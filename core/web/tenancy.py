@@ -85,7 +85,19 @@ def plan_kind_enabled(plan_kind_code: str) -> PlanKind | None:
 
 
 def visible_to_viewer(plan: AnnualPlan, plan_kind: PlanKind) -> bool:
-    return plan.status in plan_kind.read_only_statuses
+    """A viewer sees a plan once the council adopted a revision of it, also while a new one is drafted."""
+    return plan.adopted_revision is not None or plan.status in plan_kind.read_only_statuses
+
+
+def shown_revision(plan: AnnualPlan, asked: str | None = None) -> int:
+    """The revision a request reads: a viewer always the adopted one; anyone else the working revision,
+    or the adopted one when ``asked`` is "adopted" (a download "as adopted"), or a number they name."""
+    adopted = plan.adopted_revision if plan.adopted_revision is not None else plan.revision
+    if current_user.role == Role.VIEWER or asked == "adopted":
+        return adopted
+    if asked and asked.isdigit() and len(asked) < 10 and 0 < int(asked) <= plan.revision:
+        return int(asked)
+    return plan.revision
 
 
 def load_plan(plan_id: int, edit: bool = False) -> tuple[AnnualPlan, PlanKind]:

@@ -155,6 +155,10 @@ ACTION_PLAN = PlanKind(
     copy_forward=(*SERVICE_SECTIONS, *CAMPAIGN_SECTIONS, *TRAINING_SECTIONS),
     status_labels=STATUS_LABELS,
     fact_labels=FACT_LABELS,
+    # The consultation runs before the county gives its opinion, and the council decides after both.
+    fact_order=(("consultation_start", "consultation_end"), ("consultation_end", "county_opinion_date"),
+                ("consultation_end", "council_decision_date"), ("county_opinion_date", "council_decision_date")),
+    count_facts=("contributions_received",),
 )
 
 FREQUENCIES = {

@@ -7,6 +7,7 @@ Numbers go through core.i18n; totals and shares are computed here, never stored.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -123,8 +124,8 @@ def _cover(report: ReportBuilder, plan: _Plan) -> None:
     municipality = plan.t(context.municipality.name)
     title = plan.t(plan.doc.get("title")) or str(context.plan_kind.name)
     decision = plan.doc.get("council_decision") or {}
-    if decision.get("reference"):
-        date = context.plan.council_decision_date
+    if decision.get("reference") and context.adopted:
+        date = dt.date.fromisoformat(decision["date"]) if decision.get("date") else None
         line = _("Approved by local council decision (HCL) no. %(ref)s of %(date)s",
                  ref=decision["reference"], date=format_date(date, plan.locale, "long") if date else DASH)
     else:
@@ -387,7 +388,8 @@ def render(context: ReportContext) -> bytes:
     municipality = plan.t(context.municipality.name)
     title = str(context.plan_kind.name)
     report = ReportBuilder(_("%(title)s %(year)s", title=title, year=plan.year), municipality, context.locale,
-                           subject=plan.t(plan.doc.get("title")), generated_at=context.generated_at)
+                           subject=plan.t(plan.doc.get("title")), generated_at=context.generated_at,
+                           revision_status=context.revision_status())
     _cover(report, plan)
     _legal_basis(report, plan)
     report.heading(str(CHAPTER_I))

@@ -8,6 +8,7 @@ language.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -45,17 +46,20 @@ def _tr(context: ReportContext, value: Any) -> str:
 
 def _builder(context: ReportContext, title: str) -> ReportBuilder:
     return ReportBuilder(title, _tr(context, context.municipality.name), context.locale,
-                         subject=title, generated_at=context.generated_at)
+                         subject=title, generated_at=context.generated_at,
+                         revision_status=context.revision_status())
 
 
 def _cover(report: ReportBuilder, context: ReportContext, title: str) -> None:
-    plan = context.plan
-    decision = None
-    if plan.council_decision_ref:
-        decision = _("Decision %(reference)s of %(date)s", reference=plan.council_decision_ref,
-                     date=format_date(plan.council_decision_date, context.locale))
-    status = str(STATUS_LABELS.get(plan.status, plan.status)) if plan.status else None
-    report.cover(title, [_tr(context, context.municipality.name), str(plan.year)], status=status, decision=decision)
+    document = context.document
+    decision, recorded = None, document.get("council_decision") or {}
+    if recorded.get("reference") and context.adopted:
+        date = dt.date.fromisoformat(recorded["date"]) if recorded.get("date") else None
+        decision = _("Decision %(reference)s of %(date)s", reference=recorded["reference"],
+                     date=format_date(date, context.locale))
+    status = str(STATUS_LABELS.get(document["status"], document["status"])) if document.get("status") else None
+    report.cover(title, [_tr(context, context.municipality.name), str(context.plan.year)], status=status,
+                 decision=decision)
 
 
 def _section(context: ReportContext, key: str) -> dict[str, Any]:

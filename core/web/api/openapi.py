@@ -34,7 +34,8 @@ ERROR_DESCRIPTIONS = {
     401: "The bearer token is missing or not valid",
     403: "The user's role may not do this",
     404: "No such resource, or another municipality's",
-    409: "The plan is approved and read-only",
+    409: "The plan is approved and read-only, or the row no longer exists",
+    412: "If-Match names an entity tag the resource no longer has: someone else changed it; read it again",
 }
 
 

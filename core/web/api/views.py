@@ -18,7 +18,19 @@ from core.plugin_api import Finding, PlanKind, RowType, SectionSpec
 from core.plugin_manager import get_registry
 from core.reports import UnknownReportKind, render_report
 from core.services.imports import import_plan
-from core.services.plans import PlanError, add_row, delete_row, document_of, is_read_only, update_row
+from core.services.plans import (
+    AdoptedPlanError,
+    ConflictError,
+    PlanError,
+    Precondition,
+    add_row,
+    delete_row,
+    document_of,
+    etag_of,
+    is_read_only,
+    revision_document_at,
+    update_row,
+)
 from core.services.validation import validate_document
 from core.web import tenancy
 from core.web.api import bp
@@ -84,7 +96,52 @@ def _require_writable(plan: AnnualPlan, plan_kind: PlanKind) -> None:
 
 
 def _rows(plan: AnnualPlan, spec: SectionSpec) -> list[dict[str, Any]]:
-    return export_section(get_session(), plan, spec)["rows"]
+    return _shown_section(plan, spec)["rows"]
+
+
+def _shown(plan: AnnualPlan) -> int:
+    """The revision the call reads (``?revision=adopted`` or a number; a viewer: always the adopted one)."""
+    return tenancy.shown_revision(plan, request.args.get("revision"))
+
+
+def _shown_document(plan: AnnualPlan) -> dict[str, Any]:
+    number = _shown(plan)
+    if number == plan.revision:
+        return document_of(get_session(), get_registry(), plan)
+    return revision_document_at(get_session(), get_registry(), plan, number)
+
+
+def _shown_section(plan: AnnualPlan, spec: SectionSpec) -> dict[str, Any]:
+    if _shown(plan) == plan.revision:
+        return export_section(get_session(), plan, spec)
+    return _shown_document(plan)["sections"].get(spec.key) or {"not_applicable": False, "text": {}, "footnote": {},
+                                                                "rows": []}
+
+
+def _tagged(response: Response, value: Any) -> Response:
+    """``response`` with the ETag of ``value`` (what If-Match names to change it) and no caching by others."""
+    response.headers["ETag"] = etag_of(value)
+    return response
+
+
+def _if_match() -> Precondition | None:
+    """The ETag a PUT or DELETE is based on (If-Match), or None when it names none or any ('*')."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+    if len(tags) != 1 or tags[0].startswith("W/"):
+        raise ApiError(400, _("If-Match must name one strong entity tag, as the ETag header gave it."), "If-Match")
+    return Precondition(etag=tags[0])
+
+
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+            "description": "The ETag the row had when read: the change is refused (412) if it has another now."}
+ETAG = {"ETag": {"description": "The entity tag of what was answered: send it as If-Match to change it",
+                 "schema": {"type": "string"}}}
+REVISION = {"name": "revision", "in": "query", "required": False, "schema": {"type": "string"},
+            "description": "'adopted' for the revision the council adopted, or a revision number; the working "
+                           "revision when left out. A council viewer always reads the adopted revision."}
 
 
 def _check_index(rows: list[Any], index: int) -> None:
@@ -98,10 +155,12 @@ def _section_findings(plan: AnnualPlan, plan_kind: PlanKind, section: str) -> li
             if f.field.split("/", 1)[0] == section]
 
 
-def _row_answer(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, index: int, status: int = 200):
+def _row_answer(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, where: int | str, status: int = 200):
+    """The row at index ``where`` (or of uid ``where``) as stored now, with its ETag and the section's findings."""
     rows = _rows(plan, spec)
-    response = jsonify(index=index, row=rows[index], revision=plan.revision,
-                       findings=_section_findings(plan, plan_kind, spec.key))
+    index = where if isinstance(where, int) else next(i for i, row in enumerate(rows) if row["uid"] == where)
+    response = _tagged(jsonify(index=index, row=rows[index], revision=plan.revision,
+                               findings=_section_findings(plan, plan_kind, spec.key)), rows[index])
     response.status_code = status
     return response
 
@@ -110,6 +169,10 @@ def _commit_change(change) -> None:
     session = get_session()
     try:
         change()
+    except ConflictError as error:
+        session.rollback()
+        raise ApiError(412 if request.headers.get("If-Match") else 409, str(error), error.field,
+                       revision=error.revision) from None
     except PlanError as error:
         session.rollback()
         raise ApiError(400, str(error), error.field) from None
@@ -121,6 +184,7 @@ def _commit_change(change) -> None:
 
 def _plan_summary(plan: AnnualPlan) -> dict[str, Any]:
     return {"year": plan.year, "kind": plan.kind, "status": plan.status, "revision": plan.revision,
+            "adopted_revision": plan.adopted_revision,
             "title": plan.title or {}, "updated_at": plan.updated_at.isoformat() + "Z",
             "url": url_for("api.plan_document", slug=plan.municipality.slug, year=plan.year, kind=plan.kind)}
 
@@ -185,27 +249,31 @@ def plans(slug: str):
 
 
 @bp.route(PLAN)
-@operation(get={"summary": "The plan document", "tags": ["plans"],
-                "responses": {"200": json_response("The plan document", ref("PlanDocument")),
+@operation(get={"summary": "The plan document", "tags": ["plans"], "parameters": [REVISION],
+                "responses": {"200": {**json_response("The plan document", ref("PlanDocument")), "headers": ETAG},
                               **error_responses(401, 404)}})
 def plan_document(slug: str, year: int, kind: str):
     plan, _kind = load_plan_by_key(slug, year, kind)
-    response = jsonify(document_of(get_session(), get_registry(), plan))
-    response.headers["X-Plan-Revision"] = str(plan.revision)
+    document = _shown_document(plan)
+    response = _tagged(jsonify(document), document)
+    response.headers["X-Plan-Revision"] = str(_shown(plan))
     return response
 
 
 @bp.route(SECTION)
 @operation(get={"summary": "One section of the plan: its text and its rows", "tags": ["sections"],
-                "responses": {"200": json_response("The section", ref("SectionView")),
+                "parameters": [REVISION],
+                "responses": {"200": {**json_response("The section", ref("SectionView")), "headers": ETAG},
                               **error_responses(401, 404)}})
 def section(slug: str, year: int, kind: str, section: str):
     plan, plan_kind = load_plan_by_key(slug, year, kind)
     spec = _section_spec(plan_kind, section)
-    content = export_section(get_session(), plan, spec)
-    return jsonify(key=spec.key, title=str(spec.title), row_type=str(spec.row_type),
-                   columns=[{"key": c.key, "label": str(c.label), "kind": c.kind} for c in spec.columns],
-                   read_only=is_read_only(plan, plan_kind), revision=plan.revision, **content)
+    content = _shown_section(plan, spec)
+    number = _shown(plan)
+    return _tagged(jsonify(key=spec.key, title=str(spec.title), row_type=str(spec.row_type),
+                           columns=[{"key": c.key, "label": str(c.label), "kind": c.kind} for c in spec.columns],
+                           read_only=is_read_only(plan, plan_kind) or number != plan.revision, revision=number,
+                           **content), content)
 
 
 @bp.route(SECTION + "/rows", methods=["POST"])
@@ -237,41 +305,53 @@ def add_section_row(slug: str, year: int, kind: str, section: str):
 
 @bp.route(SECTION + "/rows/<int:index>", methods=["GET"])
 @operation(get={"summary": "One row of a section (rows count from 0)", "tags": ["sections"],
-                "responses": {"200": json_response("The row", ref("Row")), **error_responses(401, 404)}})
+                "parameters": [REVISION],
+                "responses": {"200": {**json_response("The row", ref("Row")), "headers": ETAG},
+                              **error_responses(401, 404)}})
 def section_row(slug: str, year: int, kind: str, section: str, index: int):
     plan, plan_kind = load_plan_by_key(slug, year, kind)
     rows = _rows(plan, _section_spec(plan_kind, section, rows=True))
     _check_index(rows, index)
-    return jsonify(rows[index])
+    return _tagged(jsonify(rows[index]), rows[index])
 
 
 @bp.route(SECTION + "/rows/<int:index>", methods=["PUT"])
-@operation(put={"summary": "Replace a row of a section", "tags": ["sections"],
+@operation(put={"summary": "Replace a row of a section", "tags": ["sections"], "parameters": [IF_MATCH],
+                "description": "The row keeps its uid. With If-Match, the change is refused (412) when the row "
+                               "changed since it was read.",
                 "requestBody": json_body("The row", ref("Row")),
-                "responses": {"200": json_response("The row as stored", ref("RowAnswer")),
-                              **error_responses(400, 401, 403, 404, 409)}})
+                "responses": {"200": {**json_response("The row as stored", ref("RowAnswer")), "headers": ETAG},
+                              **error_responses(400, 401, 403, 404, 409, 412)}})
 def update_section_row(slug: str, year: int, kind: str, section: str, index: int):
     plan, plan_kind = load_plan_by_key(slug, year, kind, edit=True)
     spec = _section_spec(plan_kind, section, rows=True)
     _require_writable(plan, plan_kind)
-    _check_index(_rows(plan, spec), index)
+    rows = _rows(plan, spec)
+    _check_index(rows, index)
+    uid = rows[index]["uid"]
     row = _json_object()
     check_row(spec, row)
-    _commit_change(lambda: update_row(get_session(), get_registry(), plan, spec.key, index, row, _user()))
-    return _row_answer(plan, plan_kind, spec, index)
+    precondition = _if_match()
+    _commit_change(lambda: update_row(get_session(), get_registry(), plan, spec.key, index, row, _user(), uid=uid,
+                                      precondition=precondition))
+    return _row_answer(plan, plan_kind, spec, uid)
 
 
 @bp.route(SECTION + "/rows/<int:index>", methods=["DELETE"])
-@operation(delete={"summary": "Remove a row of a section", "tags": ["sections"],
+@operation(delete={"summary": "Remove a row of a section", "tags": ["sections"], "parameters": [IF_MATCH],
+                   "description": "With If-Match, refused (412) when the row changed since it was read.",
                    "responses": {"200": json_response("The plan's new revision", ref("Deleted")),
-                                 **error_responses(401, 403, 404, 409)}})
+                                 **error_responses(401, 403, 404, 409, 412)}})
 def delete_section_row(slug: str, year: int, kind: str, section: str, index: int):
     plan, plan_kind = load_plan_by_key(slug, year, kind, edit=True)
     spec = _section_spec(plan_kind, section, rows=True)
     _require_writable(plan, plan_kind)
-    _check_index(_rows(plan, spec), index)
-    _commit_change(lambda: delete_row(get_session(), get_registry(), plan, spec.key, index, _user()))
-    return jsonify(deleted=index, revision=plan.revision)
+    rows = _rows(plan, spec)
+    _check_index(rows, index)
+    uid, precondition = rows[index]["uid"], _if_match()
+    _commit_change(lambda: delete_row(get_session(), get_registry(), plan, spec.key, index, _user(), uid=uid,
+                                      precondition=precondition))
+    return jsonify(deleted=index, uid=uid, revision=plan.revision)
 
 
 # --- findings and reports ----------------------------------------------------------------------
@@ -341,11 +421,6 @@ def _check_import_rights(document: dict[str, Any]) -> None:
     if plan_kind is not None and document["status"] != plan_kind.statuses[0]:
         raise ApiError(403, _("Only an administrator can import a plan whose status is '%(status)s'.",
                               status=document["status"]), "status")
-    from core.services.plans import find_plan
-
-    existing = find_plan(get_session(), current_user.municipality, document["year"], document["kind"])
-    if existing is not None and plan_kind is not None and is_read_only(existing, plan_kind):
-        raise ApiError(409, _("This plan is approved and read-only. Open a new revision to change it."))
 
 
 def not_found_message() -> str:
@@ -355,7 +430,12 @@ def not_found_message() -> str:
 @bp.route("/plans/import", methods=["POST"])
 @operation(post={
     "summary": "Create or replace a plan from a plan document", "tags": ["plans"],
-    "description": "All or nothing: a document that is refused leaves the database as it was.",
+    "description": "All or nothing: a document that is refused leaves the database as it was. A plan the "
+                   "council adopted is never replaced: the import is refused (409) unless as_new_revision asks "
+                   "to add the document as a new working revision (a draft; the adopted revision stays).",
+    "parameters": [{"name": "as_new_revision", "in": "query", "required": False,
+                    "schema": {"type": "boolean"},
+                    "description": "Add the document to an adopted plan as a new working revision."}],
     "requestBody": json_body("A plan document", ref("PlanDocument")),
     "responses": {"201": json_response("The imported plan", ref("PlanSummary")),
                   "422": json_response("The document was refused", ref("Refused")),
@@ -368,11 +448,19 @@ def import_document():
         raise _refused(error) from None
     _check_import_rights(document)
     session = get_session()
+    as_new_revision = request.args.get("as_new_revision", "").lower() in ("1", "true", "yes")
     try:
-        plan = import_plan(session, get_registry(), document, _user())
+        plan = import_plan(session, get_registry(), document, _user(), as_new_revision)
     except DocumentError as error:
         session.rollback()
         raise _refused(error) from None
+    except AdoptedPlanError as error:
+        session.rollback()
+        raise ApiError(409, _("%(reason)s Send it again with ?as_new_revision=true to add it as a new working "
+                              "revision.", reason=str(error)), "as_new_revision") from None
+    except PlanError as error:
+        session.rollback()
+        raise ApiError(422, str(error), error.field) from None
     session.commit()
     response = jsonify(_plan_summary(plan))
     response.status_code = 201

@@ -1,0 +1,265 @@
+"""What the council adopted stays adopted and visible (issue 9, part 2).
+
+A plan keeps its adopted revision apart from a working revision opened after it: viewers, reports "as
+adopted" and the API read the adopted one; reopening asks why and is an administrator's; an import never
+replaces an adopted revision; imported statuses and workflow facts are checked.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from integration_plugin import PLAN_KIND, IntegrationPlugin, build_world
+from sqlalchemy import select
+
+from core.interchange import DocumentError
+from core.models import AnnualPlan, PlanStep
+from core.services.imports import import_plan
+from core.services.plans import AdoptedPlanError, PlanError, document_of, reopen, take_step
+from core.testing import login, pdf_text
+
+PASSWORD = "password-1234"
+APPROVED = f"/api/v1/municipalities/alpha/plans/2025/{PLAN_KIND}"
+
+
+@pytest.fixture
+def world(make_app, database_url):
+    app = make_app(database_url, extra_plugins=[("integration", IntegrationPlugin())])
+    yield build_world(app)
+    app.extensions["socialplan.engine"].dispose()
+
+
+def _base(world) -> str:
+    return f"/m/alpha/plans/{world.plan_ids['approved']}"
+
+
+def _reopen_as_admin(world, reason: str = "Budget rectification of 14 June") -> None:
+    admin = world.app.test_client()
+    login(admin, "admin@example.org", PASSWORD)
+    response = admin.post(f"{_base(world)}/reopen", data={"reason": reason, "confirm": "y"})
+    assert response.status_code == 302, response.text
+
+
+def _rename_first_service(world, name: str) -> None:
+    planner = world.app.test_client()
+    login(planner, "planner@example.org", PASSWORD)
+    page = planner.get(f"{_base(world)}/sections/existing-services/rows/0")
+    assert page.status_code == 200
+    response = planner.post(f"{_base(world)}/sections/existing-services/rows/0",
+                            data={"code": "ZT-1", "name__en": name, "capacity": "20", "status": "existing"})
+    assert response.status_code == 302, response.text
+
+
+def test_reopening_asks_why_and_a_confirmation_and_is_an_administrators_step(world):
+    planner = world.app.test_client()
+    login(planner, "planner@example.org", PASSWORD)
+    assert planner.get(f"{_base(world)}/reopen").status_code == 403
+    assert planner.post(f"{_base(world)}/reopen", data={"reason": "x", "confirm": "y"}).status_code == 403
+    assert "/reopen" not in planner.get(f"{_base(world)}/").text  # no button offered to a planner
+
+    admin = world.app.test_client()
+    login(admin, "admin@example.org", PASSWORD)
+    page = admin.get(f"{_base(world)}/reopen")
+    assert page.status_code == 200 and 'name="reason"' in page.text and 'name="confirm"' in page.text
+    refused = admin.post(f"{_base(world)}/reopen", data={"reason": "  ", "confirm": "y"})
+    assert refused.status_code == 422 and "Say why a new revision" in refused.text
+    unconfirmed = admin.post(f"{_base(world)}/reopen", data={"reason": "Rectification"})
+    assert unconfirmed.status_code == 422 and "Confirm that you mean" in unconfirmed.text
+    with world.db() as session:
+        assert world.plan(session, "approved").status == "approved"  # refused twice: nothing changed
+
+    _reopen_as_admin(world, "Rectificare bugetară & „HCL 77” <urgent>")
+    with world.db() as session:
+        plan = world.plan(session, "approved")
+        assert plan.status == "draft" and plan.adopted_revision == 4 and plan.revision == 5
+        assert plan.council_decision_ref is None  # the decision belongs to the adopted revision
+        step = session.scalars(select(PlanStep).where(PlanStep.plan_id == plan.id, PlanStep.step == "reopen")).one()
+        assert step.data == {"reason": "Rectificare bugetară & „HCL 77” <urgent>"}
+
+
+def test_viewers_keep_reading_the_adopted_revision_while_a_new_one_is_drafted(world):
+    _reopen_as_admin(world)
+    _rename_first_service(world, "Centrul „Nou” & <redenumit>")
+
+    viewer = world.app.test_client()
+    login(viewer, "viewer@example.org", PASSWORD)
+    dashboard = viewer.get("/m/alpha/")
+    assert f"/plans/{world.plan_ids['approved']}/" in dashboard.text  # not "no plan"
+    overview = viewer.get(f"{_base(world)}/")
+    assert overview.status_code == 200 and "HCL 12/2025" in overview.text
+    section = viewer.get(f"{_base(world)}/sections/existing-services").text
+    assert "Day centre" in section and "redenumit" not in section
+    pdf = viewer.get(f"{_base(world)}/reports/test-report/en.pdf")
+    assert pdf.status_code == 200 and "adopted" in pdf.headers["Content-Disposition"]
+    # The viewer cannot ask for the working revision either.
+    assert "redenumit" not in viewer.get(f"{_base(world)}/sections/existing-services?revision=6").text
+
+    api = world.app.test_client().get(APPROVED, headers=world.headers("viewer"))
+    assert api.status_code == 200
+    document = api.get_json()
+    assert document["status"] == "approved" and document["council_decision"]["reference"] == "HCL 12/2025"
+    assert document["sections"]["existing-services"]["rows"][0]["name"] == {"en": "Day centre"}
+
+
+def test_planners_see_both_revisions_clearly_labelled(world):
+    _reopen_as_admin(world)
+    _rename_first_service(world, "Renamed centre")
+    planner = world.app.test_client()
+    login(planner, "planner@example.org", PASSWORD)
+    working = planner.get(f"{_base(world)}/").text
+    assert "working revision 6, a draft" in working and "revision=adopted" in working
+    assert "HCL 12/2025" not in working  # a draft never shows the decision as its own
+    adopted = planner.get(f"{_base(world)}/?revision=adopted").text
+    assert "You are reading revision 4, the one the council adopted" in adopted and "HCL 12/2025" in adopted
+    section = planner.get(f"{_base(world)}/sections/existing-services?revision=adopted").text
+    assert "Day centre" in section and "Renamed centre" not in section
+    assert "Renamed centre" in planner.get(f"{_base(world)}/sections/existing-services").text
+
+
+def test_every_page_of_a_report_says_which_revision_it_prints(world):
+    _reopen_as_admin(world)
+    planner = world.app.test_client()
+    login(planner, "planner@example.org", PASSWORD)
+    draft = pdf_text(planner.get(f"{_base(world)}/reports/test-report/en.pdf").data, plain_spaces=True)
+    assert "Working revision 5, not adopted" in draft and "Adopted version" not in draft
+    adopted = planner.get(f"{_base(world)}/reports/test-report/en.pdf?revision=adopted")
+    text = pdf_text(adopted.data, plain_spaces=True)
+    assert "Adopted version (revision 4), decision HCL 12/2025" in text
+
+
+def test_an_import_never_replaces_the_adopted_revision(world):
+    with world.db() as session:
+        plan = world.plan(session, "approved")
+        document = document_of(session, world.registry, plan)
+        changed = copy.deepcopy(document)
+        changed["sections"]["existing-services"]["rows"][0]["name"] = {"en": "Imported over the adopted plan"}
+        with pytest.raises(AdoptedPlanError):
+            import_plan(session, world.registry, changed, None)
+        session.rollback()
+        plan = world.plan(session, "approved")
+        assert plan.status == "approved" and plan.council_decision_ref == "HCL 12/2025"
+
+        added = import_plan(session, world.registry, changed, None, as_new_revision=True)
+        session.commit()
+        assert added.status == "draft" and added.adopted_revision == 4 and added.council_decision_ref is None
+        adopted = world.app.test_client().get(APPROVED + "?revision=adopted", headers=world.headers("planner"))
+        assert adopted.get_json()["sections"]["existing-services"]["rows"][0]["name"] == {"en": "Day centre"}
+
+
+def test_the_api_import_refuses_to_replace_an_adopted_plan_unless_asked(world):
+    client = world.app.test_client()
+    document = client.get(APPROVED, headers=world.headers("admin")).get_json()
+    refused = client.post("/api/v1/plans/import", json=document, headers=world.headers("admin"))
+    assert refused.status_code == 409 and "as_new_revision" in refused.get_json()["error"]
+    added = client.post("/api/v1/plans/import?as_new_revision=true", json=document, headers=world.headers("admin"))
+    assert added.status_code == 201
+    summary = added.get_json()
+    assert summary["status"] == "draft" and summary["adopted_revision"] == 4
+
+
+def test_an_imported_status_needs_the_facts_of_its_steps(world):
+    with world.db() as session:
+        document = document_of(session, world.registry, world.plan(session, "draft"))
+        approved = {**document, "status": "approved", "council_decision": {"reference": None, "date": None}}
+        with pytest.raises(DocumentError) as refused:
+            import_plan(session, world.registry, approved, None)
+        assert refused.value.path == "$.council_decision.reference"
+        session.rollback()
+        dated_only = {**approved, "council_decision": {"reference": "HCL 3", "date": None}}
+        with pytest.raises(DocumentError) as refused:
+            import_plan(session, world.registry, dated_only, None)
+        assert refused.value.path == "$.council_decision.date"
+
+
+def test_a_planner_cannot_write_a_council_decision_through_an_import(world):
+    client = world.app.test_client()
+    draft = f"/api/v1/municipalities/alpha/plans/2026/{PLAN_KIND}"
+    document = client.get(draft, headers=world.headers("planner")).get_json()
+    document["council_decision"] = {"reference": "HCL 999/2021 (forged)", "date": "2021-01-01"}
+    response = client.post("/api/v1/plans/import", json=document, headers=world.headers("planner"))
+    assert response.status_code == 422
+    assert response.get_json()["path"] == "$.council_decision.reference"
+    with world.db() as session:
+        assert world.plan(session, "draft").council_decision_ref is None
+
+
+def test_an_approved_import_by_an_administrator_is_the_adopted_revision(world):
+    with world.db() as session:
+        document = document_of(session, world.registry, world.plan(session, "draft"))
+    document = {**document, "year": 2031, "status": "approved",
+                "council_decision": {"reference": "HCL 5/2031", "date": "2031-02-27"}}
+    response = world.app.test_client().post("/api/v1/plans/import", json=document, headers=world.headers("admin"))
+    assert response.status_code == 201
+    with world.db() as session:
+        plan = session.scalars(select(AnnualPlan).where(AnnualPlan.year == 2031)).one()
+        assert plan.adopted_revision == plan.revision
+
+
+def test_reopen_in_the_service_refuses_a_planner_and_an_empty_reason(world):
+    from core.models import User
+
+    with world.db() as session:
+        plan = world.plan(session, "approved")
+        planner = session.scalars(select(User).where(User.email == "planner@example.org")).one()
+        with pytest.raises(PlanError):
+            reopen(session, world.registry, plan, planner, "A reason")
+        admin = session.scalars(select(User).where(User.email == "admin@example.org")).one()
+        with pytest.raises(PlanError) as empty:
+            reopen(session, world.registry, plan, admin, " ")
+        assert empty.value.field == "reason"
+
+
+# --- workflow facts in order (the Romanian plan kind declares the order) ----------------------------
+
+
+@pytest.fixture
+def ro_plan(demo_app):
+    """A Romanian plan of a municipality of our own, in consultation order from the first step."""
+    from core.db import get_session
+    from core.services.accounts import create_municipality, set_plugin_enabled
+    from core.services.plans import create_plan
+
+    registry = demo_app.extensions["socialplan.registry"]
+    with demo_app.app_context():
+        session = get_session()
+        town = create_municipality(session, "sant-tandarei", {"ro": "Comuna Șanț-Țăndărei & „Vale” <Est>"}, "RO",
+                                   "ro", "RON")
+        set_plugin_enabled(session, registry, town, "romania", True)
+        plan = create_plan(session, registry, town, 2027, "action-plan", None)
+        session.commit()
+        yield session, registry, plan
+
+
+def test_a_consultation_cannot_end_before_it_starts(ro_plan):
+    session, registry, plan = ro_plan
+    with pytest.raises(PlanError) as refused:
+        take_step(session, registry, plan, "start-consultation",
+                  {"consultation_start": "2027-03-10", "consultation_end": "2027-03-01"}, None)
+    assert refused.value.field == "consultation_end"
+    assert "cannot be before" in str(refused.value)
+
+
+def test_contributions_are_a_whole_number_and_the_decision_follows_the_opinion(ro_plan):
+    session, registry, plan = ro_plan
+    take_step(session, registry, plan, "start-consultation",
+              {"consultation_start": "2027-03-01", "consultation_end": "2027-03-31"}, None)
+    session.commit()
+    with pytest.raises(PlanError) as refused:
+        take_step(session, registry, plan, "request-county-opinion", {"contributions_received": "three"}, None)
+    assert refused.value.field == "contributions_received"
+    session.rollback()
+    take_step(session, registry, plan, "request-county-opinion", {"contributions_received": "3"}, None)
+    session.commit()
+    assert plan.facts["contributions_received"] == 3
+    for decision_date, field in (("2027-03-15", "council_decision_date"), ("2027-04-01", "council_decision_date")):
+        with pytest.raises(PlanError) as refused:
+            take_step(session, registry, plan, "approve",
+                      {"county_opinion_ref": "Aviz 7", "county_opinion_date": "2027-04-10",
+                       "council_decision_ref": "HCL 45", "council_decision_date": decision_date}, None)
+        assert refused.value.field == field
+        session.rollback()
+    take_step(session, registry, plan, "approve",
+              {"county_opinion_ref": "Aviz 7", "county_opinion_date": "2027-04-10",
+               "council_decision_ref": "HCL 45", "council_decision_date": "2027-04-28"}, None)
+    assert plan.status == "approved" and plan.adopted_revision == plan.revision

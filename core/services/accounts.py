@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.models import AuditEvent, Municipality, MunicipalityPlugin, Role, User
+from core.models import Municipality, MunicipalityPlugin, Role, User
 from core.plugin_manager import Registry
+from core.services.audit import Actor, actor, changes, record
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -42,22 +43,30 @@ def create_municipality(
                                 currency=currency.upper())
     session.add(municipality)
     session.flush()
+    record(session, user=actor(), municipality=municipality, action="municipality.created",
+           subject=f"municipality:{municipality.id}",
+           detail={"name": name, "slug": slug, "country": municipality.country, "default_locale": default_locale,
+                   "currency": municipality.currency})
     return municipality
 
 
 def set_plugin_enabled(
     session: Session, registry: Registry, municipality: Municipality, plugin: str, enabled: bool,
-    user: User | None = None,
+    user: User | Actor | None = None,
 ) -> None:
+    """Switch ``plugin`` on or off for ``municipality``; ``user`` is who does it (default: :func:`actor`)."""
     if plugin not in registry.plugin_names:
         raise AccountError(_("There is no plugin named '%(plugin)s'.", plugin=plugin), "plugin")
     current = {p.plugin: p for p in municipality.plugins}
-    if enabled and plugin not in current:
+    if enabled == (plugin in current):
+        return  # nothing changes, nothing to record
+    if enabled:
         municipality.plugins.append(MunicipalityPlugin(plugin=plugin))
-    elif not enabled and plugin in current:
+    else:
         municipality.plugins.remove(current[plugin])
-    session.add(AuditEvent(user_id=user.id if user else None, municipality_id=municipality.id,
-                           action="plugin enabled" if enabled else "plugin disabled", detail=plugin))
+    record(session, user=user or actor(), municipality=municipality,
+           action="plugin.enabled" if enabled else "plugin.disabled", detail={"plugin": plugin},
+           subject=f"municipality:{municipality.id}")
     session.flush()
 
 
@@ -85,7 +94,29 @@ def create_user(
                 municipality_id=municipality.id if municipality else None, locale=locale)
     session.add(user)
     session.flush()
+    record(session, user=actor(), municipality=municipality, action="user.created", subject=f"user:{user.id}",
+           detail={"email": email, "role": role, "municipality": municipality.slug if municipality else None,
+                   "locale": locale})
     return user
+
+
+def update_user(session: Session, user: User, role: str, municipality: Municipality | None, active: bool) -> None:
+    """Change an account's role, municipality and whether it may sign in; what changed is recorded."""
+    if role not in {r.value for r in Role}:
+        raise AccountError(_("The role must be admin, planner or viewer."), "role")
+    if role != Role.ADMIN and municipality is None:
+        raise AccountError(_("A planner or viewer belongs to a municipality."), "municipality")
+    before = {"role": user.role, "municipality": user.municipality.slug if user.municipality else None,
+              "active": user.active}
+    user.role, user.active = role, active
+    user.municipality_id = municipality.id if municipality else None
+    user.municipality = municipality
+    changed = changes(before, {"role": role, "municipality": municipality.slug if municipality else None,
+                               "active": active})
+    if changed:
+        record(session, user=actor(), municipality=user.municipality_id, action="user.changed",
+               subject=f"user:{user.id}", detail={"email": user.email, "changes": changed})
+    session.flush()
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -103,6 +134,8 @@ def issue_api_token(session: Session, user: User) -> str:
     """A new API token for ``user``; only its digest is stored, so it is shown once."""
     token = secrets.token_urlsafe(32)
     user.api_token_hash = _token_digest(token)
+    record(session, user=actor(), municipality=user.municipality_id, action="user.token-issued",
+           subject=f"user:{user.id}", detail={"email": user.email})
     session.flush()
     return token
 
@@ -110,3 +143,35 @@ def issue_api_token(session: Session, user: User) -> str:
 def user_by_api_token(session: Session, token: str) -> User | None:
     user = session.scalar(select(User).where(User.api_token_hash == _token_digest(token)))
     return user if user is not None and user.active else None
+
+
+# --- signing in and out: recorded and committed at once (the request changes nothing else) ------------
+
+
+def record_sign_in(session: Session, user: User) -> None:
+    record(session, user=user, municipality=user.municipality_id, action="account.signed-in",
+           subject=f"user:{user.id}")
+    session.commit()
+
+
+def record_sign_in_failed(session: Session, email: str) -> None:
+    """A refused sign-in with the address typed (never the password), in the account's municipality if any."""
+    typed = (email or "").strip()[:254]
+    account = session.scalar(select(User).where(User.email == typed.lower()))
+    record(session, user=None, municipality=account.municipality_id if account else None,
+           action="account.sign-in-failed", detail={"email": typed}, subject=f"user:{account.id}" if account else None)
+    session.commit()
+
+
+def record_sign_out(session: Session, user: User) -> None:
+    record(session, user=user, municipality=user.municipality_id, action="account.signed-out",
+           subject=f"user:{user.id}")
+    session.commit()
+
+
+def set_user_locale(session: Session, user: User, locale: str) -> None:
+    """The language a user chose for the pages, kept on the account (recorded when it changes)."""
+    if user.locale != locale:
+        user.locale = locale
+        record(session, user=user, municipality=user.municipality_id, action="account.locale-chosen",
+               detail={"locale": locale}, subject=f"user:{user.id}")

@@ -126,7 +126,7 @@ class AuditAction:
     values: Mapping[str, ValueKind] = field(default_factory=dict)
 
 
-ROLE_LABELS = {"admin": _l("Administrator"), "planner": _l("Planner"), "viewer": _l("Viewer")}
+ROLE_LABELS = {"admin": _l("Administrator"), "planner": _l("Planner"), "viewer": _l("Council viewer")}
 
 CORE_ACTIONS = (
     AuditAction("account.signed-in", _l("Signed in")),
@@ -141,7 +141,12 @@ CORE_ACTIONS = (
                 {"email": _l("E-mail address"), "role": _l("Role"), "municipality": _l("Municipality"),
                  "active": _l("Active"), "text": _l("Account")},
                 {"role": ROLE_LABELS, "active": "bool"}),
-    AuditAction("user.token-issued", _l("API token issued"), {"email": _l("Account")}),
+    AuditAction("user.token-issued", _l("API token issued"),
+                {"email": _l("Account"), "name": _l("Name"), "role": _l("Role"), "municipality": _l("Municipality"),
+                 "expires": _l("Valid until")}, {"role": ROLE_LABELS, "expires": "date"}),
+    AuditAction("user.token-revoked", _l("API token revoked"),
+                {"email": _l("Account"), "name": _l("Name")}),
+    AuditAction("account.password-changed", _l("Password changed")),
     AuditAction("municipality.created", _l("Municipality created"),
                 {"name": _l("Name"), "slug": _l("Short name"), "country": _l("Country"),
                  "default_locale": _l("Default language"), "currency": _l("Currency")},

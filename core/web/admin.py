@@ -60,8 +60,6 @@ def new_municipality():
             session.rollback()
             _attach(form, error)
         else:
-            session.add(AuditEvent(user_id=current_user.id, municipality_id=created.id,
-                                   action="municipality created", detail=created.slug))
             session.commit()
             flash(_("The municipality was created. Now enable its plugins."), "success")
             return redirect(url_for("admin.plugins", municipality=created.slug))
@@ -114,8 +112,6 @@ def new_user():
             session.rollback()
             _attach(form, error)
         else:
-            session.add(AuditEvent(user_id=current_user.id, municipality_id=user.municipality_id,
-                                   action="user created", detail=f"{user.email} ({user.role})"))
             session.commit()
             flash(_("The account %(email)s was created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
@@ -141,10 +137,9 @@ def edit_user(user_id: int):
         elif user.id == current_user.id and (form.role.data != Role.ADMIN or not form.active.data):
             form.role.errors = [_("You cannot remove your own administrator rights or deactivate yourself.")]
         else:
-            user.role, user.active = form.role.data, bool(form.active.data)
-            user.municipality_id = municipality.id if municipality else None
-            session.add(AuditEvent(user_id=current_user.id, municipality_id=user.municipality_id,
-                                   action="user changed", detail=f"{user.email}: {user.role}, active={user.active}"))
+            from core.services.accounts import update_user
+
+            update_user(session, user, form.role.data, municipality, bool(form.active.data))
             session.commit()
             flash(_("The account %(email)s was saved.", email=user.email), "success")
             return redirect(url_for("admin.users"))
@@ -161,7 +156,48 @@ def issue_token(user_id: int):
     if user is None:
         abort(404)
     token = issue_api_token(session, user)
-    session.add(AuditEvent(user_id=current_user.id, municipality_id=user.municipality_id,
-                           action="api token issued", detail=user.email))
     session.commit()
     return render_template("admin/token.html", user=user, token=token)
+
+
+# --- the audit trail ---------------------------------------------------------------------------------
+
+
+def _trail_page(municipality: Municipality | None):
+    """Events and plan revisions, newest first, 50 a page, filtered by kind (``?kind=``, ``?page=``)."""
+    from core.services import audit
+    from core.web.helpers import describe_action
+
+    session, registry = get_session(), get_registry()
+    known = audit.actions(registry)
+    kind = request.args.get("kind") or None
+    page = audit.trail(session, municipality.id if municipality else None, kind,
+                       request.args.get("page", 1, type=int))
+    kinds = audit.kind_labels(known, audit.kinds_in(session, municipality.id if municipality else None))
+    if municipality is not None:
+        kinds.insert(0, (audit.PLAN_REVISIONS, _("Plan changes (revisions)")))
+    rows = []
+    for entry in page.entries:
+        if isinstance(entry, AuditEvent):
+            described = audit.describe(entry, known)
+            rows.append((entry.at, audit.who(entry), described.label, described.lines, None))
+        else:
+            plan_kind = registry.plan_kind(entry.plan.kind)
+            name = f"{plan_kind.name if plan_kind else entry.plan.kind} {entry.plan.year}"
+            rows.append((entry.created_at, entry.user.email if entry.user else _("(system)"),
+                         describe_action(entry.action, plan_kind),
+                         (_("Plan: %(plan)s, revision %(number)s", plan=name, number=entry.number),), entry))
+    return render_template("admin/audit.html", municipality=municipality, rows=rows, page=page, kinds=kinds,
+                           kind=kind)
+
+
+@bp.get("/municipalities/<municipality>/audit")
+def audit_trail(municipality: str):
+    return _trail_page(tenancy.load_municipality(municipality))
+
+
+@bp.get("/audit")
+def audit_trail_global():
+    """The events of no municipality: administrators' sign-ins and accounts, refused sign-ins of unknown
+    addresses."""
+    return _trail_page(None)

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from core.db import get_session
 from core.i18n import LOCALES
 from core.models import Role
+from core.services import accounts
 from core.services.accounts import authenticate, municipality_by_slug
 from core.web.forms import LoginForm
 
@@ -36,15 +37,19 @@ def login():
         user = authenticate(get_session(), form.email.data, form.password.data)
         if user is not None:
             login_user(user)
+            accounts.record_sign_in(get_session(), user)
             if user.locale in LOCALES:
                 session["locale"] = user.locale
             return redirect(safe_next(request.args.get("next"), url_for("auth.home")))
+        accounts.record_sign_in_failed(get_session(), form.email.data)
         error = _("The e-mail address or the password is wrong, or the account is deactivated.")
     return render_template("auth/login.html", form=form, error=error), 200 if error is None else 401
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        accounts.record_sign_out(get_session(), current_user)
     logout_user()
     session.pop("locale", None)
     flash(_("You are signed out."), "info")
@@ -59,7 +64,7 @@ def set_locale():
         abort(400)
     session["locale"] = locale
     if current_user.is_authenticated:
-        current_user.locale = locale
+        accounts.set_user_locale(get_session(), current_user, locale)
         get_session().commit()
     refresh()
     return redirect(safe_next(request.form.get("next"), url_for("auth.home")))

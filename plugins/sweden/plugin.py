@@ -195,6 +195,13 @@ def socialplan_import_plan_extension(plan, session, data, personal_data):
 
 
 @hookimpl
+def socialplan_audit_actions():
+    from plugins.sweden.audit import actions
+
+    return actions()
+
+
+@hookimpl
 def socialplan_backup_municipality(session, municipality, id_map):
     from plugins.sweden.backup import backup
 

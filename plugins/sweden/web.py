@@ -605,7 +605,7 @@ def goal_delete(municipality: str, goal_id: int):
     session = get_session()
     goal = _goal(goal_id)
     year = goal.year
-    session.delete(goal)
+    goals.remove_goal(session, goal)
     session.commit()
     flash(_("The quality goal was removed."), "success")
     return redirect(url_for("sweden.goal_list", year=year))

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from plugins.sweden.audit import record
 from plugins.sweden.models import Answer, AnswerCell, QuestionTemplate, Unit
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.individual import merged_definition
@@ -168,6 +169,8 @@ def import_answers(session: Session, template: QuestionTemplate, year: int, stre
     # so its counts are the cells: counted here rather than by a GROUP BY over the table just written.
     session.execute(insert(AnswerCell), _cells(rows))
     result.imported = len(rows)
+    record(session, template.municipality_id, "answers-imported", f"template:{template.id}", template=template.name,
+           year=year, answers=result.imported, replaced=replace)
     return result
 
 

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plugins.sweden.audit import record as audit_record  # take_step's own 'record' is the case step
 from plugins.sweden.models import CaseStep, CaseTrack, DeficiencyCase, OperatingForm, SwedenSettings, Unit
 from plugins.sweden.services.dates import add_period
 from plugins.sweden.services.errors import SwedenValidationError
@@ -148,6 +149,8 @@ def open_case(
     )
     session.add(case)
     session.flush()
+    audit_record(session, unit.municipality_id, "case-opened", f"case:{case.id}", unit=f"{unit.code} {unit.name}",
+                 opened_on=opened_on, decided_by=decided_by.strip(), acute=acute)
     return case
 
 
@@ -191,6 +194,9 @@ def take_step(
     if to_state == "closed":
         case.closed_on = taken_on
     session.flush()
+    audit_record(session, case.municipality_id, "case-closed" if to_state == "closed" else "case-step",
+                 f"case:{case.id}", unit=f"{case.unit.code} {case.unit.name}", step=step, outcome=outcome,
+                 taken_on=taken_on, decided_by=record.decided_by, state=to_state, due_on=due_on)
     return record
 
 

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plugins.sweden.audit import record, short
 from plugins.sweden.models import Deficiency, DeficiencyCase, Unit
 from plugins.sweden.services.cases import open_case
 from plugins.sweden.services.dates import add_months
@@ -53,6 +54,9 @@ def record_deficiency(
         deficiency.case = open_case(session, unit, found_on, recorded_by, description.strip(), acute=acute)
     session.add(deficiency)
     session.flush()
+    record(session, unit.municipality_id, "deficiency-recorded", f"unit:{unit.id}", unit=f"{unit.code} {unit.name}",
+           found_on=found_on, description=short(description), serious=serious, repeated=repeated, acute=acute,
+           case_opened=deficiency.case is not None)
     return deficiency
 
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plugins.sweden.audit import record, record_changes, unit_facts
 from plugins.sweden.models import DeficiencyCase, FollowUp, OperatingForm, ServiceType, SwedenSettings, Unit
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.individual import DEFAULT_THRESHOLD
@@ -63,6 +64,7 @@ def add_unit(
                 provider_started_on=provider_started_on, rotation_year=rotation_year, active=True)
     session.add(unit)
     session.flush()
+    record(session, municipality_id, "unit-added", f"unit:{unit.id}", code=code, **unit_facts(session, unit))
     return unit
 
 
@@ -84,6 +86,8 @@ def record_followup(
                         planned_on=planned_on, deficiencies_found=deficiencies_found, summary=summary)
     session.add(followup)
     session.flush()
+    record(session, unit.municipality_id, "followup-recorded", f"unit:{unit.id}", unit=f"{unit.code} {unit.name}",
+           method=method, done_on=done_on, planned_on=planned_on, deficiencies_found=deficiencies_found)
     return followup
 
 
@@ -135,10 +139,13 @@ def update_unit(
         raise SwedenValidationError(
             "provider_started_on", _l("The start date %(start)s is after the unit's first follow-up (%(date)s)."),
             start=provider_started_on, date=first)
+    before = unit_facts(session, unit)
     unit.name, unit.operating_form, unit.service_type = name.strip(), operating_form, service_type
     unit.district, unit.provider_id, unit.provider_started_on = district.strip(), provider_id, provider_started_on
     unit.rotation_year = rotation_year
     session.flush()
+    record_changes(session, unit.municipality_id, "unit-changed", f"unit:{unit.id}", before,
+                   unit_facts(session, unit), unit=f"{unit.code} {unit.name}")
     return unit
 
 

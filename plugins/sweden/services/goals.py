@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from plugins.sweden.audit import goal_facts, record, record_changes
 from plugins.sweden.models import GoalIndicator, GoalValue, QualityGoal, SwedenSettings
 from plugins.sweden.services.errors import SwedenValidationError
 
@@ -99,7 +100,10 @@ def create_indicator(session: Session, goal: QualityGoal, scope: dict[str, str],
         taken = next((text for locale, text in scope.items() if (indicator.scope or {}).get(locale) == text), None)
         if taken is not None:
             raise SwedenValidationError("scope", _l("The goal already measures '%(scope)s'."), scope=taken)
-    return add_indicator(session, goal, scope, _check_kpi(kolada_kpi))
+    indicator = add_indicator(session, goal, scope, _check_kpi(kolada_kpi))
+    record(session, goal.municipality_id, "goal-part-added", f"goal:{goal.id}", goal=goal.title, year=goal.year,
+           scope=scope, kolada_kpi=indicator.kolada_kpi)
+    return indicator
 
 
 def create_goal(session: Session, municipality_id: int, year: int, title: dict[str, str], target: Any,
@@ -110,26 +114,41 @@ def create_goal(session: Session, municipality_id: int, year: int, title: dict[s
                                                              QualityGoal.year == year)).all())
     goal = add_goal(session, municipality_id, year, title, target, count)
     add_indicator(session, goal, None, kolada_kpi)
+    record(session, municipality_id, "goal-added", f"goal:{goal.id}", year=year, **goal_facts(goal))
     return goal
 
 
 def update_goal(session: Session, goal: QualityGoal, title: dict[str, str], target: Any,
                 kolada_kpi: str | None = None) -> QualityGoal:
     """Change the title, target and the KPI of the goal's first indicator (the goal as a whole)."""
+    before = goal_facts(goal)
     goal.title, goal.target, kpi = check_goal(title, target, kolada_kpi)
     if goal.indicators:
         goal.indicators[0].kolada_kpi = kpi
     else:
         add_indicator(session, goal, None, kpi)
     session.flush()
+    record_changes(session, goal.municipality_id, "goal-changed", f"goal:{goal.id}", before, goal_facts(goal),
+                   goal=goal.title, year=goal.year)
     return goal
+
+
+def remove_goal(session: Session, goal: QualityGoal) -> None:
+    """Remove a quality goal with its parts and their results."""
+    record(session, goal.municipality_id, "goal-removed", f"goal:{goal.id}", goal=goal.title, year=goal.year)
+    session.delete(goal)
+    session.flush()
 
 
 def record_value(session: Session, indicator: GoalIndicator, year: int, value: Any, national: Any) -> GoalValue:
     """A result and national figure typed by hand: at least one of them, each 0 to 100."""
     if value is None and national is None:
         raise SwedenValidationError("value", _l("Give the result, the national figure or both."))
-    return set_value(session, indicator, year, value, national, source="manual")
+    row = set_value(session, indicator, year, value, national, source="manual")
+    record(session, indicator.goal.municipality_id, "goal-value-recorded", f"goal:{indicator.goal_id}",
+           goal=indicator.goal.title, scope=indicator.scope, year=year, value=row.value,
+           national_value=row.national_value)
+    return row
 
 
 @dataclass(frozen=True)
@@ -228,4 +247,5 @@ def import_kolada(session: Session, municipality_id: int, path: Path) -> KoladaI
         else:
             set_value(session, indicator, year, value=value, source="kolada")
             counts["values"] += 1
+    record(session, municipality_id, "kolada-imported", None, **counts, skipped=skipped)
     return KoladaImport(counts["values"], counts["national"], skipped)

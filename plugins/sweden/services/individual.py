@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from plugins.sweden.audit import record
 from plugins.sweden.models import Answer, AnswerCell, QuestionTemplate, SwedenSettings, Unit
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.suppression import SuppressedTable, suppress
@@ -75,6 +76,8 @@ def create_template(
     template.parent = parent
     session.add(template)
     session.flush()
+    record(session, municipality_id, "template-created", f"template:{template.id}", name=name, district=district,
+           version=version)
     return template
 
 
@@ -106,6 +109,8 @@ def record_answers(
     session.add_all(answers)
     session.flush()
     refresh_cells(session, template, year)
+    record(session, template.municipality_id, "answers-recorded", f"template:{template.id}", template=template.name,
+           year=year, answers=len(answers))
     return len(answers)
 
 
@@ -297,11 +302,14 @@ def add_district_question(
     if area not in {a["code"] for a in merged_definition(parent)["areas"]}:
         raise SwedenValidationError("area", _l("The question area '%(area)s' is not in the template."), area=area)
     if extension is None:
-        return create_template(session, parent.municipality_id, f"{parent.name} – {district}", definition,
-                               parent=parent, district=district, version=parent.version)
-    validate_definition(definition, merged_definition(parent))
-    extension.definition = definition  # a new dict: the JSON column sees the change
-    session.flush()
+        extension = create_template(session, parent.municipality_id, f"{parent.name} – {district}", definition,
+                                    parent=parent, district=district, version=parent.version)
+    else:
+        validate_definition(definition, merged_definition(parent))
+        extension.definition = definition  # a new dict: the JSON column sees the change
+        session.flush()
+    record(session, parent.municipality_id, "template-question-added", f"template:{extension.id}",
+           template=parent.name, district=district, code=code, text=text)
     return extension
 
 

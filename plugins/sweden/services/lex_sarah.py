@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugins.sweden.models import LexSarahReport, Sex
+from plugins.sweden.audit import record
+from plugins.sweden.models import LexSarahReport, Sex, Unit
 from plugins.sweden.services.errors import SwedenValidationError
 
 # Areas in the order Eskilstuna's quality report (seed 002) lists them.
@@ -38,6 +39,10 @@ def add_report(
                             unit_id=unit_id)
     session.add(report)
     session.flush()
+    unit = session.get(Unit, unit_id) if unit_id else None
+    record(session, municipality_id, "lex-sarah-added", f"lex-sarah:{report.id}", year=year, area=area,
+           unit=f"{unit.code} {unit.name}" if unit else None, reported_on=reported_on, reported_to_ivo=reported_to_ivo,
+           reference=reference)
     return report
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from plugins.sweden.audit import record_changes, settings_facts
 from plugins.sweden.models import CaseTrack, ServiceType, SwedenSettings
 from plugins.sweden.services.cases import DEFAULT_LADDER
 from plugins.sweden.services.errors import SwedenValidationError
@@ -224,6 +225,7 @@ def save_settings(
     kolada_id = (kolada_id or "").strip() or None
     if kolada_id is not None and not KOLADA_ID.match(kolada_id):
         raise SwedenValidationError("kolada_id", _l("A Kolada municipality id is four digits, e.g. 0180."))
+    before = settings_facts(settings)
     settings.schedule_preset = preset
     settings.schedule_overrides = overrides
     settings.ladder_overrides = ladder
@@ -231,4 +233,5 @@ def save_settings(
     settings.kolada_id = kolada_id
     settings.special_review_area = {k: v.strip() for k, v in special_review_area.items() if v and v.strip()}
     session.flush()
+    record_changes(session, municipality_id, "settings-saved", None, before, settings_facts(settings))
     return settings

@@ -1,0 +1,192 @@
+"""The Swedish plugin's changes in core's audit trail: :func:`record` for the services, :func:`actions`
+for the page that reads them (codes ``sweden.<what>``, labels and how their detail reads)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from core.models import Provider
+from core.services import audit
+from core.services.audit import AuditAction
+
+
+def record(session: Session, municipality_id: int, action: str, subject: str | None = None, **detail: Any) -> None:
+    """Record one change of the municipality's Swedish data, made by whoever acts now (a signed-in user,
+    or the command line)."""
+    audit.record(session, user=audit.actor(), municipality=municipality_id, action=f"sweden.{action}",
+                 detail=detail, subject=subject)
+
+
+def unit_facts(session: Session, unit: Any) -> dict[str, Any]:
+    """A unit's facts as the trail names them (its provider by name)."""
+    provider = session.get(Provider, unit.provider_id) if unit.provider_id else None
+    return {"name": unit.name, "operating_form": unit.operating_form, "service_type": unit.service_type,
+            "district": unit.district, "provider": provider.name if provider else None,
+            "provider_started_on": unit.provider_started_on, "rotation_year": unit.rotation_year}
+
+
+def goal_facts(goal: Any) -> dict[str, Any]:
+    return {"title": dict(goal.title or {}), "target": goal.target,
+            "kolada_kpi": goal.indicators[0].kolada_kpi if goal.indicators else None}
+
+
+def settings_facts(settings: Any) -> dict[str, Any]:
+    """The settings as the page shows them: the preset's parameters and the deadlines in force, one key each."""
+    from plugins.sweden.services.settings import effective_deadlines, effective_params, uses_warning
+
+    facts: dict[str, Any] = {"schedule_preset": settings.schedule_preset}
+    facts.update((f"schedule.{name}", value) for name, value in effective_params(settings).items())
+    for track, deadlines in effective_deadlines(settings).items():
+        facts.update((f"deadline.{track}.{key}", list(period)) for key, period in deadlines.items())
+    facts.update(suppression_threshold=settings.suppression_threshold, kolada_id=settings.kolada_id,
+                 special_review_area=dict(settings.special_review_area or {}), warning=uses_warning(settings))
+    return facts
+
+
+def short(text: str, length: int = 200) -> str:
+    """Free text as the trail keeps it: the start of it."""
+    text = (text or "").strip()
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class _Joined:
+    """Two labels read together, e.g. a deadline and its track: 'Action plan due … (external provider)'."""
+
+    def __init__(self, first: Any, second: Any) -> None:
+        self.first, self.second = first, second
+
+    def __str__(self) -> str:
+        return f"{self.first} ({self.second})"
+
+
+def _period(value: Any) -> str:
+    months, days = value
+    return _("%(months)s months, %(days)s days", months=months, days=days)
+
+
+def _method(code: str) -> str:
+    from core.i18n import current_locale
+    from plugins.sweden.services.reference import method_name
+
+    return method_name(code, current_locale())
+
+
+def _settings_action() -> AuditAction:
+    from plugins.sweden.models import CaseTrack
+    from plugins.sweden.services.reference import SERVICE_TYPE_LABELS
+    from plugins.sweden.services.settings import DEADLINE_LABELS, PRESET_LABELS, SCHEDULE_PARAMS, track_deadlines
+
+    fields: dict[str, Any] = {"schedule_preset": _l("Schedule preset")}
+    values: dict[str, Any] = {"schedule_preset": PRESET_LABELS, "warning": "bool",
+                              "special_review_area": "translated"}
+    for params in SCHEDULE_PARAMS.values():
+        for param in params:
+            fields[f"schedule.{param.name}"] = param.label
+            values[f"schedule.{param.name}"] = {
+                "bool": "bool", "int": "number",
+                "window": lambda v: "–".join(map(str, v)),
+                "rotation": lambda v: ", ".join(f"{SERVICE_TYPE_LABELS.get(k, k)}: {n}" for k, n in v.items()),
+            }[param.kind]
+    tracks = {CaseTrack.EXTERNAL.value: _l("external provider"), CaseTrack.IN_HOUSE.value: _l("in-house")}
+    for track, track_label in tracks.items():
+        for key in track_deadlines(track):
+            fields[f"deadline.{track}.{key}"] = _Joined(DEADLINE_LABELS[key], track_label)
+            values[f"deadline.{track}.{key}"] = _period
+    fields.update(suppression_threshold=_l("Suppression threshold"), kolada_id=_l("Kolada municipality id"),
+                  special_review_area=_l("Area chosen for special review"),
+                  warning=_l("Warning before the contract is terminated"))
+    values["suppression_threshold"] = "number"
+    return AuditAction("sweden.settings-saved", _l("Follow-up settings saved"), fields, values)
+
+
+def actions() -> list[AuditAction]:
+    """Every action the Swedish services record, with its label and its detail's fields."""
+    from plugins.sweden.forms import OUTCOME_CHOICES
+    from plugins.sweden.services.cases import STATE_LABELS, STEP_LABELS
+    from plugins.sweden.services.lex_sarah import AREAS
+    from plugins.sweden.services.reference import OPERATING_FORM_LABELS, SERVICE_TYPE_LABELS
+
+    goal = {"goal": _l("Quality goal"), "year": _l("Year"), "title": _l("Title"), "target": _l("Target"),
+            "kolada_kpi": _l("Kolada KPI")}
+    goal_values = {"goal": "translated", "title": "translated", "target": "percent"}
+    unit = {"unit": _l("Unit"), "code": _l("Code"), "name": _l("Name"), "operating_form": _l("Operating form"),
+            "service_type": _l("Service type"), "district": _l("District"), "provider": _l("Provider"),
+            "provider_started_on": _l("Provider started on"), "rotation_year": _l("Rotation year")}
+    unit_values = {"operating_form": OPERATING_FORM_LABELS, "service_type": SERVICE_TYPE_LABELS,
+                   "provider_started_on": "date"}
+    return [
+        AuditAction("sweden.goal-added", _l("Quality goal added"), goal, goal_values),
+        AuditAction("sweden.goal-changed", _l("Quality goal changed"), goal, goal_values),
+        AuditAction("sweden.goal-removed", _l("Quality goal removed"), goal, goal_values),
+        AuditAction("sweden.goal-part-added", _l("Part of a quality goal added"),
+                    {**goal, "scope": _l("What is measured")}, {**goal_values, "scope": "translated"}),
+        AuditAction("sweden.goal-value-recorded", _l("Result of a quality goal recorded"),
+                    {**goal, "scope": _l("What is measured"), "value": _l("Result"),
+                     "national_value": _l("National figure")},
+                    {**goal_values, "scope": "translated", "value": "percent", "national_value": "percent"}),
+        AuditAction("sweden.kolada-imported", _l("Kolada figures imported"),
+                    {"values": _l("Results written"), "national": _l("National figures written"),
+                     "skipped": _l("Observations no goal asks for")},
+                    {"values": "number", "national": "number", "skipped": "number"}),
+        AuditAction("sweden.unit-added", _l("Unit added"), unit, unit_values),
+        AuditAction("sweden.unit-changed", _l("Unit changed"), unit, unit_values),
+        AuditAction("sweden.unit-removed", _l("Unit removed from the follow-up"), unit, unit_values),
+        AuditAction("sweden.unit-restored", _l("Unit taken back into the follow-up"), unit, unit_values),
+        AuditAction("sweden.followup-recorded", _l("Follow-up recorded"),
+                    {"unit": _l("Unit"), "method": _l("Method"), "done_on": _l("Done on"),
+                     "planned_on": _l("Planned for"), "deficiencies_found": _l("Deficiencies found")},
+                    {"method": _method, "done_on": "date", "planned_on": "date", "deficiencies_found": "bool"}),
+        AuditAction("sweden.deficiency-recorded", _l("Deficiency recorded"),
+                    {"unit": _l("Unit"), "found_on": _l("Found on"), "description": _l("Description"),
+                     "serious": _l("Serious"), "repeated": _l("Repeated"), "acute": _l("Acute"),
+                     "case_opened": _l("Case opened")},
+                    {"found_on": "date", "serious": "bool", "repeated": "bool", "acute": "bool",
+                     "case_opened": "bool"}),
+        AuditAction("sweden.case-opened", _l("Deficiency case opened"),
+                    {"unit": _l("Unit"), "opened_on": _l("Opened on"), "decided_by": _l("Decided by"),
+                     "acute": _l("Acute")},
+                    {"opened_on": "date", "acute": "bool"}),
+        AuditAction("sweden.case-step", _l("Step taken on a deficiency case"), _step_fields(),
+                    _step_values(STEP_LABELS, STATE_LABELS, dict(OUTCOME_CHOICES))),
+        AuditAction("sweden.case-closed", _l("Deficiency case closed"), _step_fields(),
+                    _step_values(STEP_LABELS, STATE_LABELS, dict(OUTCOME_CHOICES))),
+        AuditAction("sweden.template-created", _l("Question template created"),
+                    {"name": _l("Name"), "district": _l("District"), "version": _l("Version")}),
+        AuditAction("sweden.template-question-added", _l("Question added to a district's template"),
+                    {"template": _l("Question template"), "district": _l("District"), "code": _l("Code"),
+                     "text": _l("Question")}, {"text": "translated"}),
+        AuditAction("sweden.answers-imported", _l("Individual follow-up answers imported"),
+                    {"template": _l("Question template"), "year": _l("Year"), "answers": _l("Answers"),
+                     "replaced": _l("Earlier answers of the year replaced")},
+                    {"answers": "number", "replaced": "bool"}),
+        AuditAction("sweden.answers-recorded", _l("Individual follow-up answers recorded"),
+                    {"template": _l("Question template"), "year": _l("Year"), "answers": _l("Answers")},
+                    {"answers": "number"}),
+        AuditAction("sweden.lex-sarah-added", _l("Lex Sarah report recorded"),
+                    {"year": _l("Year"), "area": _l("Area"), "unit": _l("Unit"), "reported_on": _l("Reported on"),
+                     "reported_to_ivo": _l("Reported to IVO"), "reference": _l("Reference")},
+                    {"area": AREAS, "reported_on": "date", "reported_to_ivo": "bool"}),
+        _settings_action(),
+    ]
+
+
+def _step_fields() -> dict[str, Any]:
+    return {"unit": _l("Unit"), "step": _l("Step"), "outcome": _l("Outcome"), "taken_on": _l("Date"),
+            "decided_by": _l("Decided by"), "state": _l("State of the case"), "due_on": _l("Next step due")}
+
+
+def _step_values(steps: dict[str, Any], states: dict[str, Any], outcomes: dict[str, Any]) -> dict[str, Any]:
+    return {"step": steps, "state": states, "outcome": outcomes, "taken_on": "date", "due_on": "date"}
+
+
+def record_changes(session: Session, municipality_id: int, action: str, subject: str | None, before: dict[str, Any],
+                   after: dict[str, Any], **detail: Any) -> None:
+    """Record a change of existing things as its fields' old and new values; a save that changed nothing is
+    not recorded."""
+    changed = audit.changes(before, after)
+    if changed:
+        record(session, municipality_id, action, subject, **detail, changes=changed)

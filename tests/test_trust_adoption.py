@@ -92,6 +92,8 @@ def test_viewers_keep_reading_the_adopted_revision_while_a_new_one_is_drafted(wo
     assert "Day centre" in section and "redenumit" not in section
     pdf = viewer.get(f"{_base(world)}/reports/test-report/en.pdf")
     assert pdf.status_code == 200 and "adopted" in pdf.headers["Content-Disposition"]
+    table = viewer.get(f"/m/alpha/plans/2025/{PLAN_KIND}/tables/existing-services.csv")
+    assert table.status_code == 200 and "Day centre" in table.text and "redenumit" not in table.text
     # The viewer cannot ask for the working revision either.
     assert "redenumit" not in viewer.get(f"{_base(world)}/sections/existing-services?revision=6").text
 

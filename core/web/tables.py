@@ -18,7 +18,7 @@ from core.models import AnnualPlan
 from core.plugin_api import PlanKind, SectionSpec
 from core.plugin_manager import get_registry
 from core.services import tables
-from core.services.plans import PlanError, document_of, is_read_only
+from core.services.plans import PlanError, document_of, is_read_only, revision_document_at
 from core.web import tenancy
 from core.web.api.access import load_plan_by_key
 
@@ -38,12 +38,18 @@ def _spec(plan_kind: PlanKind, section: str) -> SectionSpec:
 
 def _page(plan: AnnualPlan, plan_kind: PlanKind, errors: list[tables.CellError] = (), failed: str = "",
           message: str = "", status: int = 200):
-    document = document_of(get_session(), get_registry(), plan)
+    document = _shown_document(plan)
     sections = [{"spec": spec, "rows": len(document["sections"][spec.key]["rows"]),
                  "importable": spec.row_type in tables.IMPORTABLE} for spec in tables.table_sections(plan_kind)]
     can_upload = tenancy.can_edit() and not is_read_only(plan, plan_kind)
     return render_template("tables/index.html", plan=plan, plan_kind=plan_kind, sections=sections,
                            can_upload=can_upload, errors=errors, failed=failed, message=message), status
+
+
+def _shown_document(plan: AnnualPlan) -> dict:
+    """The plan as this request reads it: a viewer (or ``?revision=adopted``) the adopted revision."""
+    number = tenancy.shown_revision(plan, request.args.get("revision"))
+    return revision_document_at(get_session(), get_registry(), plan, number)
 
 
 @bp.route("/")
@@ -56,8 +62,7 @@ def index(municipality: str, year: int, kind: str):
 def download(municipality: str, year: int, kind: str, section: str, fmt: str):
     plan, plan_kind = load_plan_by_key(municipality, year, kind)
     spec = _spec(plan_kind, section)
-    header, rows = tables.section_to_table(document_of(get_session(), get_registry(), plan), plan_kind, spec.key,
-                                           get_registry())
+    header, rows = tables.section_to_table(_shown_document(plan), plan_kind, spec.key, get_registry())
     if fmt == "csv":
         body, mimetype = tables.to_csv(header, rows), CSV
     else:

@@ -23,7 +23,9 @@ demo: install
 	$(BIN)/socialplan demo load
 	$(BIN)/socialplan serve --host 127.0.0.1 --port 5000
 
+# The suite needs a few Debian packages (poppler, chromium): installed when run as root, else named.
 test: install
+	bash .ci/debian-packages
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

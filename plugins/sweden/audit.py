@@ -3,6 +3,7 @@ for the page that reads them (codes ``sweden.<what>``, labels and how their deta
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -29,8 +30,13 @@ def unit_facts(session: Session, unit: Any) -> dict[str, Any]:
             "provider_started_on": unit.provider_started_on, "rotation_year": unit.rotation_year}
 
 
+def percent(value: Any) -> Decimal | None:
+    """A percentage as its column keeps it (two decimals), so that '90' typed and '90.00' read are one value."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
 def goal_facts(goal: Any) -> dict[str, Any]:
-    return {"title": dict(goal.title or {}), "target": goal.target,
+    return {"title": dict(goal.title or {}), "target": percent(goal.target),
             "kolada_kpi": goal.indicators[0].kolada_kpi if goal.indicators else None}
 
 

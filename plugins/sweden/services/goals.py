@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from plugins.sweden.audit import goal_facts, record, record_changes
+from plugins.sweden.audit import goal_facts, percent, record, record_changes
 from plugins.sweden.models import GoalIndicator, GoalValue, QualityGoal, SwedenSettings
 from plugins.sweden.services.errors import SwedenValidationError
 
@@ -146,8 +146,8 @@ def record_value(session: Session, indicator: GoalIndicator, year: int, value: A
         raise SwedenValidationError("value", _l("Give the result, the national figure or both."))
     row = set_value(session, indicator, year, value, national, source="manual")
     record(session, indicator.goal.municipality_id, "goal-value-recorded", f"goal:{indicator.goal_id}",
-           goal=indicator.goal.title, scope=indicator.scope, year=year, value=row.value,
-           national_value=row.national_value)
+           goal=indicator.goal.title, scope=indicator.scope, year=year, value=percent(row.value),
+           national_value=percent(row.national_value))
     return row
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from core.cli import cli
 from core.db import Base, get_session
-from core.models import AnnualPlan, Municipality, OrgUnit, PlanRevision, Provider, User
+from core.models import AnnualPlan, Municipality, OrgUnit, PlanRevision, PlanStep, Provider, User
 from core.testing import _reset_postgresql
 
 SOCIALPLAN = str(Path(sys.executable).with_name("socialplan"))
@@ -68,10 +68,12 @@ def deployment_state(app, tmp_path: Path) -> dict[str, Any]:
         state["headers"] = [(slug, plan.year, plan.kind, plan.status, plan.revision, plan.adopted_revision,
                              plan.council_decision_ref, plan.council_decision_date, plan.updated_at,
                              plan.error_count, plan.warning_count) for plan, slug in plans]
-        state["steps"] = session.execute(text(
-            "SELECT m.slug, p.year, s.step, s.from_status, s.to_status, s.taken_at, u.email FROM plan_step s "
-            "JOIN annual_plan p ON p.id = s.plan_id JOIN municipality m ON m.id = p.municipality_id "
-            "LEFT JOIN user_account u ON u.id = s.user_id ORDER BY m.slug, p.year, s.taken_at, s.step")).all()
+        state["steps"] = session.execute(
+            select(Municipality.slug, AnnualPlan.year, PlanStep.step, PlanStep.from_status, PlanStep.to_status,
+                   PlanStep.taken_at, PlanStep.data, User.email)
+            .join(AnnualPlan, AnnualPlan.id == PlanStep.plan_id).join(Municipality)
+            .outerjoin(User, User.id == PlanStep.user_id)
+            .order_by(Municipality.slug, AnnualPlan.year, PlanStep.taken_at, PlanStep.step)).all()
         state["rows"] = {table.name: session.scalar(select(func.count()).select_from(table))
                          for table in Base.metadata.sorted_tables}
         session.close()
@@ -291,6 +293,44 @@ def test_a_deployment_of_our_own_comes_back_exactly(synthetic_app, empty_deploym
     assert [r["author"] for r in plan["revisions"]][:2] == ["planerare.åsa@väst.example"] * 2
 
 
+POSTGRESQL = os.environ.get("SOCIALPLAN_TEST_DATABASE_URL")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRESQL, reason="needs SOCIALPLAN_TEST_DATABASE_URL")
+@pytest.mark.parametrize("source_kind", ["sqlite", "postgresql"])
+def test_a_deployment_moves_between_sqlite_and_postgresql(source_kind, make_app, sqlite_template, tmp_path):
+    """The archive is the same whichever database wrote it, and restores into the other kind."""
+    def fresh(kind: str):
+        if kind == "postgresql":
+            _reset_postgresql(POSTGRESQL, tmp_path, with_demo=False)
+            return make_app(POSTGRESQL)
+        path = tmp_path / f"{len(list(tmp_path.glob('*.sqlite')))}.sqlite"
+        shutil.copyfile(sqlite_template, path)
+        return make_app(f"sqlite:///{path}")
+
+    source = fresh(source_kind)
+    with source.app_context():
+        _swedish_world(get_session(), source.extensions["socialplan.registry"])
+        _romanian_world(get_session(), source.extensions["socialplan.registry"])
+        get_session().commit()
+        get_session().close()
+    other = "sqlite" if source_kind == "postgresql" else "postgresql"
+    opened = []
+
+    def into_the_other_kind(app):
+        app.extensions["socialplan.engine"].dispose()
+        opened.append(fresh(other))
+        return opened[-1]
+
+    try:
+        before, after, archive, again = round_trip(source, into_the_other_kind, tmp_path / "trip")
+        assert_same_deployment(before, after, archive, again)
+    finally:
+        for app in [source, *opened]:
+            app.extensions["socialplan.engine"].dispose()
+
+
 def test_every_table_is_in_the_archive_or_rebuilt_from_it(synthetic_app, tmp_path):
     """A table nobody writes into the archive would be lost silently: each one is a core member, a plan
     row rebuilt from documents, a revision, or a table of a plugin's data."""
@@ -398,6 +438,8 @@ def test_a_restore_without_secrets_says_who_must_set_a_password(demo_archive, em
     engine = create_engine(f"sqlite:///{empty_env['SOCIALPLAN_INSTANCE_PATH']}/socialplan.sqlite")
     with engine.connect() as connection:
         hashes = dict(connection.execute(text("SELECT email, password_hash FROM user_account")).all())
+        recorded = connection.execute(text("SELECT actor FROM audit_event WHERE action = 'account.password-changed'"))
+        assert recorded.scalars().all() == ["cli"]  # the new password is in the audit trail, with its operator
     engine.dispose()
     from werkzeug.security import check_password_hash
 
@@ -459,6 +501,17 @@ def test_an_archive_of_a_future_format_version_is_refused(demo_archive, empty_en
 
     newer = _rewritten(demo_archive, tmp_path / "future.zip", future)
     assert_one_sentence_error(run(empty_env, "restore", str(newer)), "format version 2")
+    assert _counts(empty_env) == (0, 0, 0)
+
+
+def test_an_archive_of_a_newer_database_schema_is_refused(demo_archive, empty_env, tmp_path):
+    def newer(content):
+        manifest = json.loads(content["manifest.json"])
+        manifest["schema"] = [*manifest["schema"], "core_9999"]
+        content["manifest.json"] = json.dumps(manifest).encode()
+
+    archive = _rewritten(demo_archive, tmp_path / "newer.zip", newer)
+    assert_one_sentence_error(run(empty_env, "restore", str(archive)), "core_9999", "db upgrade")
     assert _counts(empty_env) == (0, 0, 0)
 
 

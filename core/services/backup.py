@@ -48,7 +48,7 @@ from sqlalchemy.sql import ColumnElement
 
 from core.db import Base
 from core.interchange import FORMAT as PLAN_FORMAT
-from core.interchange import ROW_MODELS, DocumentError, apply_document, export_plan
+from core.interchange import ROW_MODELS, DocumentError, apply_document, check_schema, export_plan
 from core.models import AnnualPlan, BudgetLine, Municipality, PlanRevision, SectionText, User, utcnow
 from core.plugin_manager import Registry
 from core.services.plans import PART, _kept, revision_snapshot
@@ -116,7 +116,8 @@ def _referenced(table: Table, targets: dict[str, str]) -> bool:
         fk.column.table is table for other in Base.metadata.tables.values() for fk in other.foreign_keys)
 
 
-def _encoder(column: Column, target: str | None, id_map: dict[str, dict[int, int]]) -> Callable[[Any], Any]:
+def _encoder(column: Column, target: str | None, id_map: dict[str, dict[int, int]]) -> Callable[[Any], Any] | None:
+    """How a column's value is written, or None when it is written as it is read."""
     if target is not None:
         def reference(value: Any) -> Any:
             if value is None:
@@ -132,7 +133,7 @@ def _encoder(column: Column, target: str | None, id_map: dict[str, dict[int, int
         return lambda value: None if value is None else value.isoformat()
     if kind is Decimal:
         return lambda value: None if value is None else str(value)
-    return lambda value: value
+    return None
 
 
 def dump_table(session: Session, table: Table, where: ColumnElement[bool] | None,
@@ -154,13 +155,16 @@ def dump_table(session: Session, table: Table, where: ColumnElement[bool] | None
         ids = select(table.c.id).order_by(table.c.id)
         ids = ids if where is None else ids.where(where)
         id_map[table.name] = {row_id: ref for ref, row_id in enumerate(session.scalars(ids), 1)}
-    encoders = [_encoder(c, targets.get(c.name), id_map) for c in columns]
+    encoders = [(i, encode) for i, c in enumerate(columns) if (encode := _encoder(c, targets.get(c.name), id_map))]
     query = select(*columns).order_by(*order)
     query = query if where is None else query.where(where)
 
     def rows() -> Iterator[list[Any]]:
         for row in session.execute(query, execution_options={"yield_per": CHUNK}):
-            yield [encode(value) for encode, value in zip(encoders, row, strict=True)]
+            values = list(row)
+            for index, encode in encoders:
+                values[index] = encode(values[index])
+            yield values
 
     return TableDump(table.name, [c.name for c in columns], rows())
 
@@ -338,8 +342,11 @@ class _Writer:
             self.table(name, dump, f"{plugin}.{dump.table}")
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _line(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _ENCODE(value) + "\n"
 
 
 def _version() -> str:
@@ -552,9 +559,10 @@ class _Archive:
                 raise BackupError(f"{self.path} has been altered or damaged: its member {name} does not match "
                                   "the checksum its manifest holds.")
 
-    def json(self, name: str) -> Any:
+    def json(self, name: str, tables: bool = False) -> Any:
+        """A JSON member; with ``tables``, each ``{"$table": member}`` in it read as a :class:`TableDump`."""
         try:
-            return json.loads(self.read(name), object_hook=self._table_of)
+            return json.loads(self.read(name), object_hook=self._table_of if tables else None)
         except (ValueError, UnicodeDecodeError) as error:
             raise BackupError(f"{self.path} is malformed: its member {name} is not JSON ({error}).") from None
 
@@ -668,9 +676,10 @@ def _restore(session: Session, registry: Registry, archive: _Archive) -> None:
     # The headers as archived: written again once documents have set the plans' rows.
     headers = {row.id: dict(row._mapping) for row in session.execute(select(plans))}
     emails = dict(session.execute(select(User.email, User.id)).all())
-    for name in archive.members:
-        if name.startswith("plans/"):
-            _restore_plan(session, registry, archive.json(name), id_map, emails)
+    restored = [_restore_plan(session, registry, archive.json(name), id_map, emails)
+                for name in archive.members if name.startswith("plans/")]
+    if sorted(restored) != sorted(headers):
+        raise BackupError("The archive does not hold exactly one plan member for each plan it lists.")
     for plan_id, header in headers.items():
         session.execute(update(plans).where(plans.c.id == plan_id).values(
             {key: value for key, value in header.items() if key != "id"}))
@@ -682,13 +691,14 @@ def _restore(session: Session, registry: Registry, archive: _Archive) -> None:
             if municipality is None:
                 raise BackupError(f"The archive holds data of plugin '{parts[1]}' for a municipality it does not hold.")
             registry.call_plugin(parts[1], "socialplan_restore_municipality", session=session,
-                                 municipality=municipality, data=archive.json(name), id_map=id_map)
+                                 municipality=municipality, data=archive.json(name, tables=True), id_map=id_map)
     session.flush()
 
 
 def _restore_plan(session: Session, registry: Registry, member: dict[str, Any], id_map: dict[str, dict[int, int]],
-                  emails: dict[str, int]) -> None:
-    """The plan's rows from its latest snapshot (or its current document), then its revisions as they were."""
+                  emails: dict[str, int]) -> int:
+    """The plan's rows from its latest snapshot (or its current document), then its revisions as they were;
+    returns the plan's id."""
     plan = session.get(AnnualPlan, id_map["annual_plan"][member["plan"]])
     plan_kind = registry.plan_kind(plan.kind)
     if plan_kind is None:
@@ -699,16 +709,22 @@ def _restore_plan(session: Session, registry: Registry, member: dict[str, Any], 
     if document is None:
         raise BackupError(f"The archive holds no document of the {plan.kind} plan of {member['municipality']} "
                           f"for {plan.year}.")
+    check_schema(document)
     apply_document(session, plan, plan_kind, document)
     session.flush()
     for revision, snapshot in revisions:
         author = revision["author"]
         if author is not None and author not in emails:
             raise BackupError(f"A revision in the archive names an author ({author}) it holds no account of.")
+        if isinstance(revision["number"], bool) or not isinstance(revision["number"], int) or not isinstance(
+                revision["action"], str) or not isinstance(snapshot, dict):
+            raise BackupError(f"A revision of the {plan.kind} plan of {member['municipality']} for {plan.year} in "
+                              "the archive is malformed.")
         session.execute(insert(PlanRevision.__table__).values(
             plan_id=plan.id, number=revision["number"], created_at=dt.datetime.fromisoformat(revision["created_at"]),
             user_id=emails[author] if author is not None else None, action=revision["action"],
             document=_kept(session, snapshot)))
+    return plan.id
 
 
 def _whole(document: dict[str, Any], parts: dict[str, Any]) -> dict[str, Any]:

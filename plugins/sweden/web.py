@@ -60,6 +60,7 @@ from plugins.sweden.services.followups import (
     default_settings,
     followups_of,
     record_followup,
+    set_unit_followed,
     units,
     update_unit,
     year_calendar,
@@ -91,6 +92,7 @@ def _plugin_enabled() -> None:
 @blueprint.context_processor
 def _labels() -> dict[str, Any]:
     return {"forms": OPERATING_FORM_LABELS, "types": SERVICE_TYPE_LABELS, "states": STATE_LABELS,
+            "confirmed_steps": CONFIRMED_STEPS,
             "step_labels": STEP_LABELS, "method_name": method_name, "can_edit": tenancy.can_edit(),
             "today": dt.date.today(), "percent": percent}
 
@@ -224,6 +226,32 @@ def unit_edit(municipality: str, unit_id: int):
     return render_template("sweden/unit_form.html", form=form, unit=unit), status
 
 
+@blueprint.route("/units/<int:unit_id>/remove", methods=["GET", "POST"])
+def unit_remove(municipality: str, unit_id: int):
+    """Remove a unit from the follow-up: GET asks on a page of its own (no JavaScript needed), POST does it."""
+    tenancy.require_editor()
+    unit = _unit(unit_id)
+    if request.method == "GET":
+        return render_template("sweden/confirm_unit_remove.html", unit=unit, cases=len(unit.cases),
+                               followups=len(followups_of(get_session(), unit)))
+    set_unit_followed(get_session(), unit, False)
+    get_session().commit()
+    flash(_("%(unit)s was removed from the follow-up. Its follow-ups, deficiencies and cases are kept, and it can "
+            "be taken back from its page.", unit=unit.name), "success")
+    return redirect(url_for("sweden.unit_list"))
+
+
+@blueprint.post("/units/<int:unit_id>/restore")
+def unit_restore(municipality: str, unit_id: int):
+    """Undo a removal: the unit is followed up again."""
+    tenancy.require_editor()
+    unit = _unit(unit_id)
+    set_unit_followed(get_session(), unit, True)
+    get_session().commit()
+    flash(_("%(unit)s is followed up again.", unit=unit.name), "success")
+    return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
+
+
 @blueprint.route("/units/<int:unit_id>/followups/new", methods=["GET", "POST"])
 def followup_new(municipality: str, unit_id: int):
     tenancy.require_editor()
@@ -286,6 +314,27 @@ def case_detail(municipality: str, case_id: int):
     return _case_page(case)
 
 
+# Steps that end something for good (a contract): the case page links to a page of their own that says so
+# and asks to confirm, rather than offering the step's form inline.
+CONFIRMED_STEPS = ("terminate_contract",)
+
+
+def _confirm_step_page(case, form: FlaskForm, status: int = 200):
+    return render_template("sweden/confirm_step.html", case=case, form=form), status
+
+
+@blueprint.get("/cases/<int:case_id>/steps/<step>")
+def case_step_confirm(municipality: str, case_id: int, step: str):
+    """The page that asks to confirm a step of :data:`CONFIRMED_STEPS`, with its form."""
+    tenancy.require_editor()
+    session = get_session()
+    case = case_of(session, g.municipality.id, case_id)
+    ladder = municipality_ladder(session, case.municipality_id) if case is not None else {}
+    if case is None or step not in CONFIRMED_STEPS or step not in available_steps(case, ladder):
+        abort(404)
+    return _confirm_step_page(case, step_form(step, ladder[case.track][step]))
+
+
 @blueprint.post("/cases/<int:case_id>/steps/<step>")
 def case_step(municipality: str, case_id: int, step: str):
     tenancy.require_editor()
@@ -303,14 +352,15 @@ def case_step(municipality: str, case_id: int, step: str):
                 state=str(STATE_LABELS.get(case.state, case.state))), "error")
         return _case_page(case, status=409)
     if not form.validate():
-        return _case_page(case, form, 400)
+        return _confirm_step_page(case, form, 400) if step in CONFIRMED_STEPS else _case_page(case, form, 400)
     deadline = form.deadline.data if "deadline" in form._fields else None
     outcome = form.outcome.data if "outcome" in form._fields else None
     if _commit(form, lambda: take_step(
             session, case, step, form.taken_on.data, form.decided_by.data or "", outcome=outcome,
             deadline=deadline, note=(form.note.data or "").strip(), ladder=ladder),
             {"step": "decided_by"}) is REFUSED:
-        return _case_page(session.get(type(case), case_id), form, 400)
+        again = session.get(type(case), case_id)
+        return _confirm_step_page(again, form, 400) if step in CONFIRMED_STEPS else _case_page(again, form, 400)
     flash(_("Done: %(step)s.", step=str(STEP_LABELS.get(step, step))), "success")
     return redirect(url_for("sweden.case_detail", case_id=case_id))
 
@@ -599,11 +649,15 @@ def goal_indicator(municipality: str, goal_id: int):
     return _goal_page(_goal(goal_id), indicator_form=form, status=400)
 
 
-@blueprint.post("/goals/<int:goal_id>/delete")
+@blueprint.route("/goals/<int:goal_id>/delete", methods=["GET", "POST"])
 def goal_delete(municipality: str, goal_id: int):
+    """Remove a quality goal: GET asks on a page of its own, with what goes with it; POST removes it."""
     tenancy.require_editor()
     session = get_session()
     goal = _goal(goal_id)
+    if request.method == "GET":
+        values = sum(len(indicator.values) for indicator in goal.indicators)
+        return render_template("sweden/confirm_goal_delete.html", goal=goal, values=values, locale=current_locale())
     year = goal.year
     goals.remove_goal(session, goal)
     session.commit()

@@ -149,6 +149,18 @@ def update_unit(
     return unit
 
 
+def set_unit_followed(session: Session, unit: Unit, followed: bool) -> Unit:
+    """Remove a unit from the follow-up (it leaves the calendar and the rules; its follow-ups, deficiencies,
+    cases and answers are kept), or take a removed one back: the removal can be undone."""
+    if unit.active == followed:
+        return unit
+    unit.active = followed
+    session.flush()
+    record(session, unit.municipality_id, "unit-restored" if followed else "unit-removed", f"unit:{unit.id}",
+           unit=f"{unit.code} {unit.name}")
+    return unit
+
+
 
 
 def code_taken(session: Session, municipality_id: int, code: str) -> bool:

@@ -493,6 +493,7 @@ def user_password(email: str) -> None:
     """Give an account a new password, read from standard input (e.g. after a restore without secrets)."""
     from core.models import User
     from core.services.accounts import MIN_PASSWORD_LENGTH, hash_password
+    from core.services.audit import actor, record
 
     password = sys.stdin.readline().rstrip("\n")
     session = get_session()
@@ -502,6 +503,8 @@ def user_password(email: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise CLIError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     account.password_hash = hash_password(password)
+    record(session, user=actor(), municipality=account.municipality_id, action="account.password-changed",
+           subject=f"user:{account.id}")
     session.commit()
     click.echo(f"Set a new password for {account.email}.")
 

@@ -97,7 +97,7 @@ def test_comparison_highlights_the_changed_cell(web_client, world):
     page = web_client.get(f"{base}/compare?a=3&b=4").text
     assert "Compare revision 3 with revision 4" in page
     assert re.search(r'<td class="changed"><del>Home care</del> <ins>Home care plus</ins></td>', page)
-    assert "Name (en)" in page
+    assert "Name (English)" in page and "name.en" not in page  # the language by its name, not its code
     assert web_client.get(f"{base}/compare?a=3&b=99").status_code == 404
 
 

@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "table-imported": _l("Table %(section)s imported from a spreadsheet"),
     "step": _l("Workflow step: %(value)s"),
     "reopened": _l("Reopened as a new revision"),
+    "restored": _l("Revision %(value)s restored"),
     "demo-data": _l("Demo data loaded"),
 }
 
@@ -84,7 +85,7 @@ def document_field_label(key: str, plan_kind: PlanKind | None = None) -> str:
     head, _dot, locale = key.rpartition(".")
     if locale not in LOCALES:
         head, locale = key, ""
-    label = str(DOCUMENT_FIELD_LABELS.get(head, head))
+    label = str(DOCUMENT_FIELD_LABELS.get(head) or head.replace("_", " ").replace(".", ", ").capitalize())
     return f"{label} ({locale_display_name(locale)})" if locale else label
 
 

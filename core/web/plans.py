@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 from wtforms import Form
@@ -31,6 +32,7 @@ from core.services import plans as plan_service
 from core.services.revisions import diff_documents
 from core.web import tenancy
 from core.web.cache import page_cache
+from core.web.comparison import ShownDiff, readable_diff
 from core.web.forms import (
     FormContext,
     PlanCreateForm,
@@ -52,10 +54,8 @@ from core.web.helpers import (
     budget_totals,
     cached_findings,
     columns_of,
-    document_field_label,
     field_anchor,
     plan_state,
-    readable_cell,
     row_of_field,
     section_links,
     section_of_field,
@@ -443,10 +443,35 @@ def move_row(municipality: str, plan_id: int, section: str, index: int):
         get_session(), get_registry(), plan, spec.key, index, offset, current_user), _("The row was moved."))
 
 
-@bp.route("/<int:plan_id>/sections/<section>/rows/<int:index>/delete", methods=["POST"])
+@bp.route("/<int:plan_id>/sections/<section>/rows/<int:index>/delete", methods=["GET", "POST"])
 def delete_row(municipality: str, plan_id: int, section: str, index: int):
+    """Remove a row: GET shows it and asks to confirm (a page of its own, no JavaScript needed), POST removes it."""
+    if request.method == "GET":
+        return _delete_row_page(plan_id, section, index)
+    history = url_for("plans.revisions", plan_id=plan_id)
+    message = Markup("{} <a href=\"{}\">{}</a>").format(
+        _("The row was removed. It can be brought back from the revision history:"), history,
+        _("restore the revision before the removal"))
     return _row_action(plan_id, section, index, lambda plan, spec: plan_service.delete_row(
-        get_session(), get_registry(), plan, spec.key, index, current_user), _("The row was removed."))
+        get_session(), get_registry(), plan, spec.key, index, current_user,
+        uid=request.form.get("_row") or None), message)
+
+
+def _delete_row_page(plan_id: int, section: str, index: int):
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    spec = _section(plan_kind, section)
+    if plan_service.is_read_only(plan, plan_kind):
+        abort(403)
+    uid = request.args.get("row")
+    rows = _document(plan)["sections"][spec.key]["rows"]
+    if uid:  # the row the table's link named, wherever it is now
+        index = next((i for i, row in enumerate(rows) if row.get("uid") == uid), -1)
+        if index < 0:
+            flash(_("This row no longer exists: someone else removed it."), "error")
+            return redirect(_plan_url(plan, "plans.section", section=spec.key))
+    row = _existing_row(plan, spec, index)
+    return render_template("plans/row_delete.html", plan=plan, plan_kind=plan_kind, spec=spec, row=row, index=index,
+                           columns=columns_of(spec), currency=plan.municipality.currency, base_revision=plan.revision)
 
 
 # --- workflow --------------------------------------------------------------------------------------------
@@ -526,21 +551,36 @@ def compare(municipality: str, plan_id: int):
     plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
     old = _revision(plan, request.args.get("a", max(plan.revision - 1, 1)))
     new = _revision(plan, request.args.get("b", plan.revision))
-    diff = diff_documents(old.document, new.document)
-    titles = {spec.key: spec.title for spec in plan_kind.sections}
-    labels = {spec.key: {c.key: c.label for c in columns_of(spec)} for spec in plan_kind.sections}
-    return render_template("plans/compare.html", plan=plan, plan_kind=plan_kind, old=old, new=new, diff=diff,
-                           titles=titles, labels=labels,
-                           cell_label=_cell_label, field_label=lambda key: document_field_label(key, plan_kind),
-                           readable=lambda cell: readable_cell(cell, plan_kind))
+    diff = _readable_diff(plan, plan_kind, old, new)
+    return render_template("plans/compare.html", plan=plan, plan_kind=plan_kind, old=old, new=new, diff=diff)
 
 
-def _cell_label(labels: dict[str, Any], key: str) -> str:
-    """'name.sv' -> 'Name (sv)': the column's label with the rest of the flattened key."""
-    head = _group_key(key)
-    rest = key[len(head):].lstrip(".")
-    label = str(labels.get(head, head))
-    return f"{label} ({rest})" if rest else label
+def _readable_diff(plan: AnnualPlan, plan_kind: PlanKind, old: PlanRevision, new: PlanRevision) -> ShownDiff:
+    from core.web import tr
+
+    return readable_diff(diff_documents(old.document, new.document), get_registry(), plan_kind, plan.year,
+                         plan.municipality.currency, tr)
+
+
+@bp.route("/<int:plan_id>/revisions/<int:number>/restore", methods=["GET", "POST"])
+def restore(municipality: str, plan_id: int, number: int):
+    """Restore an earlier revision as a new one: GET says what it will change, POST (confirmed) does it."""
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    target = _revision(plan, number)
+    if request.method == "POST":
+        base = request.form.get("_base_revision", "")
+        error = _commit_or_error(lambda: plan_service.restore_revision(
+            get_session(), get_registry(), plan, number, current_user,
+            expected_revision=int(base) if base.isdigit() and len(base) < 10 else None))
+        if error is None:
+            flash(_("Revision %(old)s was restored as revision %(new)s.", old=number, new=plan.revision), "success")
+            return redirect(_plan_url(plan, "plans.revisions"))
+        flash(_error_message(error), "error")
+        return redirect(_plan_url(plan, "plans.restore", number=number))
+    current = _revision(plan, plan.revision)
+    return render_template("plans/revisions_restore.html", plan=plan, plan_kind=plan_kind, target=target,
+                           current=current, diff=_readable_diff(plan, plan_kind, current, target),
+                           read_only=plan_service.is_read_only(plan, plan_kind))
 
 
 # --- reports ----------------------------------------------------------------------------------------------

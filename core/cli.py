@@ -121,13 +121,22 @@ def demo_load() -> None:
 @pass_script_info
 def serve(info: ScriptInfo, host: str, port: int, workers: int) -> None:
     """Serve the web application with a production WSGI server."""
-    from core.wsgi_server import run
+    from core.wsgi_server import PortUnavailable, run
 
+    if not 1 <= port <= 65535:
+        raise CLIError(f"--port must be between 1 and 65535, not {port}.")
+    if not 1 <= workers <= 64:
+        raise CLIError(f"--workers must be between 1 and 64, not {workers}.")
     # No app context around the server (AppGroup adds one unless told not to): workers would inherit it and
     # every request would share its ``g``, i.e. the first request's signed-in user and CSRF token.
     app = info.load_app()
-    click.echo(f"socialplan is serving on http://{host}:{port}/")
-    run(app, host, port, workers)
+    address = f"[{host}]" if ":" in host else host
+    try:
+        # Said once the port listens, not before: whoever waits for the line can connect at once.
+        run(app, host, port, workers, on_ready=lambda: click.echo(f"socialplan is serving on http://{address}:{port}/"))
+    except PortUnavailable as error:
+        raise CLIError(str(error)) from None
+
 
 
 # --- plugins -----------------------------------------------------------------------------------
@@ -505,26 +514,87 @@ def user_password(email: str) -> None:
     account.password_hash = hash_password(password)
     record(session, user=actor(), municipality=account.municipality_id, action="account.password-changed",
            subject=f"user:{account.id}")
+    from core.services.credentials import end_sessions
+
+    end_sessions(account)  # a new password ends every signed-in session of the account
     session.commit()
     click.echo(f"Set a new password for {account.email}.")
 
 
-@user.command("token")
-@click.option("--email", required=True)
-@with_appcontext
-@database_errors
-def user_token(email: str) -> None:
-    """Issue a new API token for an account and print it (only its digest is stored)."""
+def _account(email: str):
     from core.models import User
-    from core.services.accounts import issue_api_token
 
-    session = get_session()
-    account = session.scalar(select(User).where(User.email == email.strip().lower()))
+    account = get_session().scalar(select(User).where(User.email == email.strip().lower()))
     if account is None:
         raise CLIError(f"There is no account '{email}'.")
-    token = issue_api_token(session, account)
+    return account
+
+
+@user.group("token")
+def user_token() -> None:
+    """API tokens: issue one (printed once, only its digest is stored), list them, revoke one."""
+
+
+@user_token.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="", help="What the token is for.")
+@click.option("--role", type=click.Choice(["admin", "planner", "viewer"]),
+              help="Never more than the account's role (default: the account's).")
+@click.option("--municipality", help="For a planner's or viewer's token (default: the account's).")
+@click.option("--days", type=int, default=90, show_default=True, help="Days until the token expires (1 to 366).")
+@with_appcontext
+@database_errors
+def user_token_create(email: str, name: str, role: str | None, municipality: str | None, days: int) -> None:
+    """Issue a token within the account's rights and print it."""
+    from core.services.credentials import CredentialError, issue_token
+
+    session = get_session()
+    account = _account(email)
+    target = municipality_named(municipality) if municipality else None
+    if role is None and target is not None:  # an administrator's token for one municipality plans there
+        role = "planner" if account.role == "admin" else account.role
+    if role is not None and role != "admin" and target is None and account.municipality is not None:
+        target = account.municipality
+    try:
+        _token, secret = issue_token(session, account, role=role, municipality=target, name=name, days=days)
+    except CredentialError as error:
+        raise CLIError(str(error)) from None
     session.commit()
-    click.echo(token)
+    click.echo(secret)
+
+
+@user_token.command("list")
+@click.option("--email", help="Only this account's tokens.")
+@with_appcontext
+@database_errors
+def user_token_list(email: str | None) -> None:
+    """Every token (never its secret): id, account, name, scope, expiry, state and last use."""
+    from core.services.credentials import token_state, tokens
+
+    for token in tokens(get_session(), _account(email) if email else None):
+        scope = f"{token.role}@{token.municipality.slug if token.municipality else '*'}"
+        used = token.last_used_at.isoformat(" ", "minutes") if token.last_used_at else "never used"
+        click.echo(f"{token.id}\t{token.user.email}\t{token.name or '-'}\t{scope}\t"
+                   f"expires {token.expires_at.isoformat(' ', 'minutes')}\t{token_state(token)}\t{used}")
+
+
+@user_token.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+@database_errors
+def user_token_revoke(token_id: int) -> None:
+    """Revoke a token (by the id `user token list` shows): it is refused from the next call on."""
+    from core.models import ApiToken
+    from core.services.credentials import revoke_token
+
+    session = get_session()
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise CLIError(f"There is no API token {token_id}.")
+    if not revoke_token(session, token):
+        raise CLIError(f"The API token {token_id} was revoked already.")
+    session.commit()
+    click.echo(f"Revoked the API token {token_id} of {token.user.email}.")
 
 
 def _plugin_commands() -> None:

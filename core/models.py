@@ -129,8 +129,10 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
     locale: Mapped[str | None] = mapped_column(String(8))
-    api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id a signed-in session carries (get_id): raising it ends every session of the account
+    # (sign-out, a new password, deactivation), since an older session's id no longer matches.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
 
@@ -148,7 +150,29 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_version}"
+
+
+class ApiToken(Base):
+    """A token for the JSON API: only its digest is stored. It acts for its user within a scope that is never
+    more than the user's (a role, and for planners and viewers their municipality), until it expires or an
+    administrator revokes it."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
 
 
 class AnnualPlan(Base):

@@ -145,9 +145,10 @@ def test_schema_file_is_valid_json_schema():
 
 def test_user_token_prints_a_token_and_refuses_an_unknown_account(cli_env):
     run(cli_env, "user", "create", "--email", "api@example.org", "--role", "admin", stdin="correct horse battery\n")
-    result = run(cli_env, "user", "token", "--email", "api@example.org")
+    result = run(cli_env, "user", "token", "create", "--email", "api@example.org")
     assert result.returncode == 0 and len(result.stdout.strip()) >= 40
-    assert_one_sentence_error(run(cli_env, "user", "token", "--email", "ghost@example.org"), "ghost@example.org")
+    assert_one_sentence_error(run(cli_env, "user", "token", "create", "--email", "ghost@example.org"),
+                              "ghost@example.org")
 
 
 @pytest.mark.parametrize(("slug", "year", "kind", "report", "flags"), [

@@ -78,9 +78,14 @@ def test_admin_issues_an_api_token_shown_once_that_opens_the_api(web_app, web_cl
     api = web_app.test_client()
     me = api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200 and me.get_json()["email"] == email
-    # a second token replaces the first
+    # a second token does not replace the first; revoking the first ends it at once
     web_client.post(f"/admin/users/{planner_id}/token")
-    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     with web_app.app_context():
-        stored = get_session().get(User, planner_id).api_token_hash
-    assert stored and token not in stored
+        from core.models import ApiToken
+
+        stored = get_session().scalars(select(ApiToken).where(ApiToken.user_id == planner_id)
+                                       .order_by(ApiToken.id)).all()
+    assert len(stored) == 2 and all(token not in t.token_hash for t in stored)
+    web_client.post(f"/admin/tokens/{stored[0].id}/revoke")
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401

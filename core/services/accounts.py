@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from core.models import Municipality, MunicipalityPlugin, Role, User
 from core.plugin_manager import Registry
@@ -108,6 +106,10 @@ def update_user(session: Session, user: User, role: str, municipality: Municipal
         raise AccountError(_("A planner or viewer belongs to a municipality."), "municipality")
     before = {"role": user.role, "municipality": user.municipality.slug if user.municipality else None,
               "active": user.active}
+    if user.active and not active:
+        from core.services.credentials import end_sessions
+
+        end_sessions(user)  # its sessions end for good: reactivating the account does not bring them back
     user.role, user.active = role, active
     user.municipality_id = municipality.id if municipality else None
     user.municipality = municipality
@@ -120,29 +122,31 @@ def update_user(session: Session, user: User, role: str, municipality: Municipal
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
+    from core.services.credentials import verify_password
+
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    # The password is checked first, even for an unknown or deactivated account (against a dummy hash):
+    # every refusal takes as long, so the time taken does not tell which accounts exist.
+    matches = verify_password(user.password_hash if user is not None else None, password)
+    if user is None or not user.active or not matches:
         return None
     return user
 
 
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_api_token(session: Session, user: User) -> str:
-    """A new API token for ``user``; only its digest is stored, so it is shown once."""
-    token = secrets.token_urlsafe(32)
-    user.api_token_hash = _token_digest(token)
-    record(session, user=actor(), municipality=user.municipality_id, action="user.token-issued",
-           subject=f"user:{user.id}", detail={"email": user.email})
-    session.flush()
-    return token
+    """A new API token with the account's own scope, valid for the default number of days; only its digest
+    is stored, so it is shown once (:func:`core.services.credentials.issue_token` chooses a scope)."""
+    from core.services.credentials import issue_token
+
+    return issue_token(session, user)[1]
 
 
 def user_by_api_token(session: Session, token: str) -> User | None:
-    user = session.scalar(select(User).where(User.api_token_hash == _token_digest(token)))
-    return user if user is not None and user.active else None
+    """The user a token in force acts for (see :func:`core.services.credentials.use_token`)."""
+    from core.services.credentials import use_token
+
+    found = use_token(session, token).token
+    return found.user if found is not None else None
 
 
 # --- signing in and out: recorded and committed at once (the request changes nothing else) ------------

@@ -10,24 +10,13 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from core.db import get_session
 from core.i18n import current_locale, locale_display_name, translated
-from core.models import Municipality, Role, User
+from core.models import Municipality, Role
 from core.plugin_manager import Registry
 
 csrf = CSRFProtect()
-
-
-def _load_user(user_id: str) -> User | None:
-    try:
-        # One query: the municipality and its plugins joined (every page of a municipality reads both).
-        user = get_session().get(User, int(user_id),
-                                 options=[joinedload(User.municipality).joinedload(Municipality.plugins)])
-    except ValueError:
-        return None
-    return user if user is not None and user.active else None
 
 
 def tr(value: dict[str, str] | str | None, fallback: str | None = None) -> Markup:
@@ -82,6 +71,9 @@ def _register_errors(app: Flask) -> None:
                                                      _("Your account may not do this.")))
     app.register_error_handler(404, lambda e: _error(404, _("Page not found"),
                                                      _("There is no such page, or it is not available to you.")))
+    from core.web.auth import too_many_attempts
+
+    app.register_error_handler(429, too_many_attempts)
     app.register_error_handler(CSRFError, lambda e: _error(
         400, _("The form has expired"), _("The form was not accepted because its security token is missing or "
                                           "expired. Go back, reload the page and send it again.")))
@@ -112,8 +104,12 @@ def _register_template_globals(app: Flask) -> None:
 
 
 def init_app(app: Flask, registry: Registry) -> None:
+    from core.web import security, sessions
+
+    sessions.configure(app)
+    security.init_app(app)
     login_manager = LoginManager(app)
-    login_manager.user_loader(_load_user)
+    login_manager.user_loader(sessions.load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     csrf.init_app(app)
@@ -127,6 +123,7 @@ def init_app(app: Flask, registry: Registry) -> None:
 
     for blueprint in (auth.bp, dashboard.bp, plans.bp, admin.bp):
         app.register_blueprint(blueprint)
+    security.limit_sign_in(app, "auth.login")
     from core.web import api, tables  # the JSON API (token auth, exempt from CSRF) and table downloads/uploads
 
     api.init_app(app)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 
 from core.db import get_session
 from core.models import AuditEvent, Municipality, Role, User
 from core.plugin_manager import get_registry
 from core.services.accounts import AccountError, create_municipality, create_user, set_plugin_enabled
+from core.services.credentials import TOKEN_DAYS_DEFAULT, TOKEN_NAME_MAX
 from core.web import tenancy
 from core.web.forms import (
+    ROLE_CHOICES,
     UserCreateForm,
     UserEditForm,
     attach_error,
@@ -146,18 +151,101 @@ def edit_user(user_id: int):
     return render_template("admin/user_form.html", form=form, user=user), 422 if request.method == "POST" else 200
 
 
+# --- API tokens --------------------------------------------------------------------------------------
+
+
+class TokenForm(Form):
+    name = StringField(_l("Name (what the token is for)"), [Length(max=TOKEN_NAME_MAX)])
+    role = SelectField(_l("Role"), choices=[])
+    municipality = SelectField(_l("Municipality"), choices=[])
+    days = SelectField(_l("Valid for"), choices=[], coerce=int, default=TOKEN_DAYS_DEFAULT)
+
+
+def token_form(user: User, formdata=None) -> TokenForm:
+    """The form to issue a token to ``user``: roles and municipalities up to the account's own, its own by default."""
+    from core.i18n import translated
+    from core.services.credentials import ROLE_RANK
+
+    defaults = {"role": user.role, "municipality": user.municipality.slug if user.municipality else ""}
+    form = TokenForm(formdata, data=defaults)
+    form.role.choices = choices([(value, label) for value, label in ROLE_CHOICES
+                                 if ROLE_RANK[Role(value)] <= ROLE_RANK[Role(user.role)]])
+    if user.role == Role.ADMIN:
+        rows = get_session().scalars(select(Municipality).order_by(Municipality.slug))
+        places = [("", _("(every municipality: administrator)"))] + [
+            (m.slug, f"{translated(m.name, fallback=m.default_locale)} ({m.slug})") for m in rows]
+    else:
+        places = [(user.municipality.slug, translated(user.municipality.name,
+                                                      fallback=user.municipality.default_locale))]
+    form.municipality.choices = choices(places)
+    form.days.choices = choices([(30, _("30 days")), (90, _("90 days")), (365, _("one year"))])
+    return form
+
+
+@bp.app_template_global()
+def token_panel(user: User) -> tuple[TokenForm, list]:
+    """The user page's API access part: a form for a new token and the account's tokens."""
+    from core.services.credentials import tokens
+
+    return token_form(user), tokens(get_session(), user)
+
+
 @bp.route("/users/<int:user_id>/token", methods=["POST"])
 def issue_token(user_id: int):
-    """Issue a new API token; it is shown once, only its digest is kept."""
-    from core.services.accounts import issue_api_token
+    """Issue a new API token with the scope chosen; it is shown once, only its digest is kept."""
+    from core.services.accounts import municipality_by_slug
+    from core.services.credentials import CredentialError, issue_token
 
     session = get_session()
     user = session.get(User, user_id)
     if user is None:
         abort(404)
-    token = issue_api_token(session, user)
-    session.commit()
-    return render_template("admin/token.html", user=user, token=token)
+    form = token_form(user, request.form)
+    if form.validate():
+        municipality = municipality_by_slug(session, form.municipality.data) if form.municipality.data else None
+        try:
+            token, secret = issue_token(session, user, role=form.role.data, municipality=municipality,
+                                        name=form.name.data or "", days=form.days.data)
+        except CredentialError as error:
+            session.rollback()
+            attach_error(form, error.field, str(error))
+        else:
+            session.commit()
+            return render_template("admin/token.html", user=user, token=secret, issued=token)
+    return render_template("admin/token_form.html", user=user, form=form), 422
+
+
+@bp.app_template_global()
+def token_state(token) -> str:
+    from core.services.credentials import token_state as state
+
+    return state(token)
+
+
+@bp.route("/tokens")
+def tokens():
+    """Every API token, newest first, with its scope and state; those in force can be revoked."""
+    from core.services.credentials import tokens as all_tokens
+
+    return render_template("admin/tokens.html", tokens=all_tokens(get_session()))
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id: int):
+    """Revoke a token: from the next call on, it answers 401."""
+    from core.models import ApiToken
+    from core.services.credentials import revoke_token as revoke
+    from core.web.auth import safe_next
+
+    session = get_session()
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    if revoke(session, token):
+        session.commit()
+        label = token.name or "#" + str(token.id)
+        flash(_("The API token %(name)s of %(email)s is revoked.", name=label, email=token.user.email), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("admin.tokens")))
 
 
 # --- the audit trail ---------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Who calls the API, and which plans it may read or change: the web's tenancy rules, for tokens.
 
-The token user becomes Flask-Login's ``current_user`` for the request (``g._login_user``), so the
-rules in :mod:`core.web.tenancy` apply unchanged. A session cookie never authenticates an API call:
-that is what makes the API safe without CSRF tokens.
+The token's user, seen through the token's scope (:class:`TokenUser`: the token's role and municipality),
+becomes Flask-Login's ``current_user`` for the request (``g._login_user``), so the rules in
+:mod:`core.web.tenancy` apply unchanged. A session cookie never authenticates an API call: that is what
+makes the API safe without CSRF tokens.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from flask import abort, g, request
 from flask_babel import gettext as _
 
 from core.db import get_session
-from core.models import AnnualPlan, User
+from core.models import AnnualPlan, ApiToken, Municipality, User
 from core.plugin_api import PlanKind
-from core.services.accounts import user_by_api_token
+from core.services.credentials import use_token
 from core.services.plans import find_plan
 from core.web import tenancy
 
@@ -36,14 +37,45 @@ def bearer_token() -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def authenticate() -> User:
-    """The user of the request's bearer token; 401 when it is missing, unknown or deactivated."""
-    token = bearer_token()
-    if token is None:
+class TokenUser:
+    """A user as a token lets it act: the token's role and municipality (never more than the user's, see
+    :func:`core.services.credentials.check_scope`); everything else is the user's."""
+
+    def __init__(self, user: User, token: ApiToken) -> None:
+        self._user, self.token = user, token
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        # Code that asks whether it was given a User (the audit trail: who acted) gets a yes, as it does of
+        # Flask-Login's current_user proxy.
+        return User
+
+    @property
+    def role(self) -> str:
+        return self.token.role
+
+    @property
+    def municipality(self) -> Municipality | None:
+        return self.token.municipality
+
+    @property
+    def municipality_id(self) -> int | None:
+        return self.token.municipality_id
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._user, name)
+
+
+def authenticate() -> TokenUser:
+    """The user of the request's bearer token, within the token's scope; 401 when the token is missing,
+    unknown, revoked or expired, or its account is deactivated."""
+    secret = bearer_token()
+    if secret is None:
         raise ApiError(401, _("An API token is required: send the header 'Authorization: Bearer <token>'."))
-    user = user_by_api_token(get_session(), token)
-    if user is None:
-        raise ApiError(401, _("The API token is not valid."), invalid_token=True)
+    found = use_token(get_session(), secret)
+    if found.token is None:
+        raise ApiError(401, found.refusal, invalid_token=True)
+    user = TokenUser(found.token.user, found.token)
     g._login_user = user  # Flask-Login's current_user for this request, never stored in a session
     return user
 

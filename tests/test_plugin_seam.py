@@ -69,6 +69,7 @@ class SeamPlugin:
 
     def __init__(self) -> None:
         self.imported: list[tuple[int, dict]] = []  # what the import hook was handed, per plan id
+        self.restored: list[tuple[str, dict, set[str]]] = []  # what the restore hook was handed
 
     @hookimpl
     def socialplan_jurisdictions(self):
@@ -133,6 +134,21 @@ class SeamPlugin:
         if not isinstance(data.get("note_count"), int):
             raise DocumentError("$.extensions.seam.note_count", "a whole number is expected")
         self.imported.append((plan.id, data))
+
+    @hookimpl
+    def socialplan_backup_municipality(self, session, municipality, id_map):
+        if "seam" not in municipality.enabled_plugins:
+            return None
+        return {"greeting": f"hello from {municipality.slug} & <co>", "municipality": id_map["municipality"][
+            municipality.id]}
+
+    @hookimpl
+    def socialplan_restore_municipality(self, session, municipality, data, id_map):
+        from core.services.backup import BackupError
+
+        if id_map["municipality"].get(data["municipality"]) != municipality.id:
+            raise BackupError("The seam's data names another municipality.")
+        self.restored.append((municipality.slug, data, set(id_map)))
 
     @hookimpl
     def socialplan_report_kinds(self):
@@ -316,6 +332,42 @@ def test_hook_import_plan_extension(seam):
     with pytest.raises(DocumentError) as refused:
         import_plan(seam.session, seam.registry, document, None)
     assert refused.value.path == "$.extensions.seam.note_count"
+
+
+def test_hook_backup_municipality(seam, tmp_path):
+    import json
+    import zipfile
+
+    from core.services.backup import write_backup
+
+    write_backup(seam.session, seam.registry, tmp_path / "seam.zip")
+    with zipfile.ZipFile(tmp_path / "seam.zip") as archive:
+        names = archive.namelist()
+        data = json.loads(archive.read("plugins/seam/seamtown.json"))
+    assert data["greeting"] == "hello from seamtown & <co>"
+    assert isinstance(data["municipality"], int)  # core's reference of the row, as id_map gave it
+    assert not [name for name in names if name.startswith("plugins/seam/") and "seamtown" not in name]
+
+
+def test_hook_restore_municipality(seam, tmp_path, make_app, sqlite_template):
+    import shutil
+
+    from core.db import get_session
+    from core.services.backup import write_backup
+
+    write_backup(seam.session, seam.registry, tmp_path / "seam.zip")
+    shutil.copyfile(sqlite_template, tmp_path / "empty.sqlite")
+    target = make_app(f"sqlite:///{tmp_path / 'empty.sqlite'}", extra_plugins=[("seam", SeamPlugin())])
+    plugin = target.extensions["socialplan.pm"].get_plugin("seam")
+    with target.app_context():
+        from core.services.backup import restore_backup
+
+        restore_backup(get_session(), target.extensions["socialplan.registry"], tmp_path / "seam.zip")
+        get_session().rollback()
+    target.extensions["socialplan.engine"].dispose()
+    assert [(slug, data["greeting"]) for slug, data, _ in plugin.restored] == [
+        ("seamtown", "hello from seamtown & <co>")]
+    assert {"municipality", "user_account", "provider"} <= plugin.restored[0][2]
 
 
 def test_hook_blueprints(seam):

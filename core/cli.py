@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -35,6 +36,25 @@ class CLIError(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(f"Error: {self.format_message()}", err=True)
+
+
+class WholeNumber(click.ParamType):
+    """A whole number argument, written plainly (2026, 4) whatever the language: the command line is
+    read canonically, like the plan JSON. A wrong one is the command's one-sentence error, exit 1."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if re.fullmatch(r"-?[0-9]+", text):
+            return int(text)
+        option = param.opts[0] if param is not None and param.opts else "This option"
+        raise CLIError(f"{option} takes a whole number written in digits, such as 2026, not '{value}'.")
+
+
+WHOLE_NUMBER = WholeNumber()
 
 
 def _registry() -> Registry:
@@ -116,8 +136,8 @@ def demo_load() -> None:
 
 @cli.command("serve", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=WHOLE_NUMBER)
+@click.option("--workers", default=2, show_default=True, type=WHOLE_NUMBER)
 @pass_script_info
 def serve(info: ScriptInfo, host: str, port: int, workers: int) -> None:
     """Serve the web application with a production WSGI server."""
@@ -240,12 +260,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
 @report.command("render")
 @click.option("--municipality")
 @click.option("--all", "all_municipalities", is_flag=True, help="Render every municipality's plan.")
-@click.option("--year", required=True, type=int)
+@click.option("--year", required=True, type=WHOLE_NUMBER)
 @click.option("--kind", required=True)
 @click.option("--lang", required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--jobs", type=int, default=None, help="Processes for --all (default: one per core).")
+@click.option("--jobs", type=WHOLE_NUMBER, default=None, help="Processes for --all (default: one per core).")
 @with_appcontext
 @database_errors
 def report_render(municipality, all_municipalities, year, kind, lang, out, out_dir, jobs) -> None:
@@ -341,7 +361,7 @@ def plan() -> None:
 
 @plan.command("export")
 @click.option("--municipality", required=True)
-@click.option("--year", required=True, type=int)
+@click.option("--year", required=True, type=WHOLE_NUMBER)
 @click.option("--kind", required=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--include-personal-data", is_flag=True,

@@ -2,22 +2,23 @@
 
 Every number, amount, percentage and date a user sees goes through the ``format_*`` functions
 here, which format for an explicit locale or the current one (request, CLI or report). Reports
-choose their language on their own with :func:`flask_babel.force_locale`.
+choose their language on their own with :func:`flask_babel.force_locale`. Every number a user types
+is read back with the ``parse_*`` functions, the way that user's locale writes numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from babel import Locale, numbers
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, ngettext
+from flask_babel import gettext as _
 
 LOCALES = ("en", "sv", "ro")
 CORE_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
@@ -145,28 +146,156 @@ def _percent(value: Decimal, places: int, locale: str) -> str:
     return numbers.format_percent(Decimal(value) / 100, format=pattern, locale=locale, decimal_quantization=True)
 
 
-def parse_typed_decimal(value: Any) -> Decimal:
-    """A number as people type it in any of our locales ('1 486,50', '1.486,50', '1,486.50', '1486.50'),
-    or a spreadsheet's numeric cell. Raises ValueError for anything else."""
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))  # the shortest text that reads back as this float: what was typed
-    cleaned = re.sub(r"[\s\u00a0\u202f'’]", "", str(value))
-    if "," in cleaned and "." in cleaned:
-        mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        cleaned = cleaned.replace("." if mark == "," else ",", "").replace(mark, ".")
+# --- numbers as people type them -----------------------------------------------------------------
+#
+# Typed text is read the way its writer's locale writes numbers, never by guessing the decimal mark
+# from the text: in Romanian '1.486' is one thousand four hundred eighty-six (how the plan's own PDF
+# prints it), in English it is one point four eight six. Plan documents are not typed text: they
+# keep the locale-free canonical form ("1486.00"), read by core.interchange.
+
+MINUS_SIGNS = ("-", "\u2212")  # ASCII hyphen-minus, and the minus sign CLDR gives some locales
+SPACES = (" ", "\u00a0", "\u202f")  # where a locale groups with a space, people type any of these
+
+
+class NumberError(ValueError):
+    """Text that is not a number as ``locale`` writes one. ``message`` is translated (into the
+    current locale) and shows how to write it; ``str(error)`` is the same message."""
+
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(message)
+        self.text = text
+        self.message = message
+
+
+class AmountError(ValueError):
+    """An amount with more decimals than its currency has; ``message`` is translated."""
+
+    def __init__(self, number: Decimal, currency: str, message: str) -> None:
+        super().__init__(message)
+        self.number, self.currency, self.message = number, currency, message
+
+
+def number_example(locale: str, places: int = 2, grouped: bool = True) -> str:
+    """1486.50 written the locale's way: ro '1.486,50', sv '1 486,50', en '1,486.50'."""
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * places if places else "")
+    return numbers.format_decimal(Decimal("1486.50"), format=pattern, locale=locale)
+
+
+def _refused(text: str, locale: str, whole: bool = False) -> NumberError:
+    places = 0 if whole else 2
+    example, plain = number_example(locale, places), number_example(locale, places, grouped=False)
+    if whole:
+        message = _("'%(value)s' cannot be read as a whole number: write it like %(example)s or %(plain)s.",
+                    value=text, example=example, plain=plain)
     else:
-        cleaned = cleaned.replace(",", ".")
+        message = _("'%(value)s' cannot be read as a number: write it like %(example)s or %(plain)s.",
+                    value=text, example=example, plain=plain)
+    return NumberError(text, message)
+
+
+@lru_cache(maxsize=32)
+def _number_shape(locale: str) -> tuple[str, str, re.Pattern[str]]:
+    """The locale's group and decimal symbols, and the characters a number of it may hold."""
+    group, decimal = numbers.get_group_symbol(locale), numbers.get_decimal_symbol(locale)
+    groups = "".join(SPACES) if group in SPACES else group
+    shape = re.compile(rf"\d[\d{re.escape(groups)}]*(?:{re.escape(decimal)}\d+)?")
+    return group, decimal, shape
+
+
+def parse_decimal(text: str, locale: str | None = None) -> Decimal:
+    """A number typed the way ``locale`` writes it (default: the current locale).
+
+    ro '1.486' = 1486 and '1.486,5' = 1486.5; sv '1 486,5' (space, no-break or narrow no-break
+    space) = 1486.5; en '1,486.5' = 1486.5; plain digits ('1486') in every locale; a leading '-' or
+    '−'. Raises :class:`NumberError` for anything else: misplaced group separators ('1.48.6',
+    '1,4,86'), the other locale's decimal mark ('12.5' in ro), exponents, NaN, infinity.
+    """
+    locale = locale or current_locale()
+    typed = str(text).strip()
+    negative = typed[:1] in MINUS_SIGNS
+    unsigned = typed[1:] if negative else typed
+    group, _decimal, shape = _number_shape(locale)
+    if not shape.fullmatch(unsigned):
+        raise _refused(typed, locale)
+    if group in SPACES:
+        unsigned = re.sub(f"[{''.join(SPACES)}]", group, unsigned)
+    try:  # Babel's strict mode checks where the group separators stand, with the locale's own grouping
+        number = numbers.parse_decimal(unsigned, locale=locale, strict=True)
+    except numbers.NumberFormatError:
+        raise _refused(typed, locale) from None
+    return -number if negative else number
+
+
+def parse_integer(text: str, locale: str | None = None) -> int:
+    """A whole number typed the way ``locale`` writes it: ro '1.200' = 1200. Raises NumberError."""
+    locale = locale or current_locale()
     try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(value) from None
+        number = parse_decimal(text, locale)
+    except NumberError:
+        raise _refused(str(text).strip(), locale, whole=True) from None
+    if number != number.to_integral_value():
+        raise _refused(str(text).strip(), locale, whole=True)
+    return int(number)
+
+
+def _currency_marks(currency: str, locale: str) -> list[str]:
+    """How an amount's currency may stand beside it: the locale's symbol or word, and the code."""
+    marks = [LOCAL_CURRENCY_WORDS.get((locale, currency)), numbers.get_currency_symbol(currency, locale), currency]
+    return sorted({mark for mark in marks if mark}, key=len, reverse=True)
+
+
+def parse_money(text: str, currency: str, locale: str | None = None) -> Decimal:
+    """An amount typed the way ``locale`` writes it, with or without its currency as
+    :func:`format_money` prints it ('1.486,50 lei', '1 486,50 kr', 'RON1,486.50'). Raises NumberError."""
+    locale = locale or current_locale()
+    typed = str(text).strip()
+    bare = typed
+    for mark in _currency_marks(currency, locale):
+        if bare.endswith(mark) or bare.lstrip("".join(MINUS_SIGNS)).startswith(mark):
+            bare = bare.replace(mark, "", 1).strip()
+            break
+    try:
+        return parse_decimal(bare, locale)
+    except NumberError:
+        raise _refused(typed, locale) from None
+
+
+def currency_places(currency: str) -> int:
+    """How many decimals the currency has (CLDR): RON, SEK and EUR 2."""
+    return numbers.get_currency_precision(currency)
+
+
+def has_places(number: Decimal, places: int) -> bool:
+    """True when ``number`` has at most ``places`` decimals (trailing zeros do not count)."""
+    return number == number.quantize(Decimal(1).scaleb(-places)) if number.is_finite() else False
+
+
+def check_amount(number: Decimal, currency: str) -> Decimal:
+    """``number`` if it has no more decimals than ``currency`` allows; else AmountError, never rounding."""
+    places = currency_places(currency)
+    if not has_places(number, places):
+        message = ngettext("An amount in %(currency)s has at most %(num)s decimal.",
+                           "An amount in %(currency)s has at most %(num)s decimals.", places, currency=currency)
+        raise AmountError(number, currency, message)
+    return number
+
+
+def decimal_from_cell(value: int | float | Decimal) -> Decimal:
+    """A spreadsheet's numeric cell (openpyxl gives int, float or Decimal) as a Decimal; text cells
+    go through :func:`parse_decimal` instead. A float becomes the shortest text that reads back as
+    it, which is what was typed. Raises ValueError for bools and non-finite values."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise ValueError(value)
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
         raise ValueError(value)
     return number
+
+
+def format_input(value: Decimal | int, locale: str | None = None) -> str:
+    """A number as a form shows it back for editing: the locale's separators, every digit kept
+    (ro '1.486,5'), so that saving the form unchanged reads back the same value."""
+    return numbers.format_decimal(Decimal(value), locale=locale or current_locale(), decimal_quantization=False)
 
 
 def format_date(value: dt.date | None, locale: str | None = None, fmt: str = "medium") -> str:

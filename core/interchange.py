@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import jsonschema
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
+from core.i18n import currency_places, has_places
 from core.models import (
     AnnualPlan,
     BudgetLine,
@@ -48,6 +50,8 @@ class DocumentError(ValueError):
 
 # --- decimals ----------------------------------------------------------------------------------
 
+COLUMN_PLACES = 2  # the decimals a Numeric(18, 2) column keeps: capacities, occupancy rates
+
 
 def decimal_to_json(value: Decimal | None) -> str | None:
     if value is None:
@@ -56,29 +60,45 @@ def decimal_to_json(value: Decimal | None) -> str | None:
     return text
 
 
-def decimal_from_json(value: Any, path: str) -> Decimal | None:
+# A document's decimals are canonical, whatever language wrote them: "1486.50", "-3", never
+# "1.486,50", "1e3" or "NaN" (the schema's pattern). '1.486' in a document is 1.486, not 1486.
+CANONICAL_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def decimal_from_json(value: Any, path: str, places: int | None = None) -> Decimal | None:
+    """A document's decimal: a canonical string or a JSON integer; with ``places``, refused (never
+    rounded) when it has more decimals than that."""
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise DocumentError(path, "a number written as a string is expected")
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise DocumentError(path, f"'{value}' is not a number") from None
-    if not number.is_finite():
-        raise DocumentError(path, f"'{value}' is not a number")
+    if isinstance(value, str) and not CANONICAL_DECIMAL.fullmatch(value):
+        raise DocumentError(path, f"'{value}' is not a number written as digits with '.' for decimals")
+    number = Decimal(value)
+    if places is not None and not has_places(number, places):
+        raise DocumentError(path, f"{value} has more than {places} decimals")
+    return number
+
+
+def amount_from_json(value: Any, path: str, currency: str) -> Decimal | None:
+    """A document's amount in ``currency``: refused when it has more decimals than the currency has."""
+    number = decimal_from_json(value, path)
+    places = currency_places(currency)
+    if number is not None and not has_places(number, places):
+        raise DocumentError(path, f"the amount {value} has more decimals than {currency} has ({places})")
     return number
 
 
 def document_decimal(value: Any) -> Decimal | None:
-    """The number in a document value, or None when it is not one (empty, bools, words, NaN)."""
-    if value is None or value == "" or isinstance(value, bool):
+    """The number in a document value, or None when it is not one (empty, bools, words, NaN, a
+    locale's writing such as '1.486,50'): canonical strings, integers, Decimals, finite floats."""
+    if value is None or isinstance(value, bool):
         return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
+    if isinstance(value, (int, Decimal, float)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return number if number.is_finite() else None
+    text = str(value).strip()
+    return Decimal(text) if CANONICAL_DECIMAL.fullmatch(text) else None
 
 
 def value_at(row: dict[str, Any], key: str) -> Any:
@@ -176,15 +196,16 @@ def _build_service(plan: AnnualPlan, section: str, position: int, row: dict[str,
         name=_translated(row.get("name"), f"{path}.name"),
         description=_translated(row.get("description"), f"{path}.description"),
         beneficiary_category=_translated(row.get("beneficiary_category"), f"{path}.beneficiary_category"),
-        capacity=decimal_from_json(row.get("capacity"), f"{path}.capacity"),
+        capacity=decimal_from_json(row.get("capacity"), f"{path}.capacity", COLUMN_PLACES),
         capacity_unit=_translated(row.get("capacity_unit"), f"{path}.capacity_unit"),
-        occupancy=decimal_from_json(row.get("occupancy"), f"{path}.occupancy"),
+        occupancy=decimal_from_json(row.get("occupancy"), f"{path}.occupancy", COLUMN_PLACES),
         status=row.get("status") or "existing",
         extra=dict(row.get("extra") or {}),
     )
     for index, line in enumerate(row.get("budget") or []):
         line_path = f"{path}.budget[{index}]"
-        amount = decimal_from_json(line.get("amount"), f"{line_path}.amount")
+        currency = line.get("currency") or plan.municipality.currency
+        amount = amount_from_json(line.get("amount"), f"{line_path}.amount", currency)
         if amount is None:
             raise DocumentError(f"{line_path}.amount", "an amount is required")
         service.budget_lines.append(
@@ -193,7 +214,7 @@ def _build_service(plan: AnnualPlan, section: str, position: int, row: dict[str,
                 year=int(line.get("year") or plan.year),
                 funding_source=line["source"],
                 amount=amount,
-                currency=line.get("currency") or plan.municipality.currency,
+                currency=currency,
                 scale=int(line.get("scale") or 1),
                 note=_translated(line.get("note"), f"{line_path}.note"),
             )
@@ -222,7 +243,7 @@ def _build_row(row_type: RowType, plan: AnnualPlan, section: str, position: int,
             department=_translated(row.get("department"), f"{path}.department"),
             persons=int(persons) if persons not in (None, "") else None,
             budgeted=bool(row.get("budgeted")),
-            budget=decimal_from_json(row.get("budget"), f"{path}.budget"),
+            budget=amount_from_json(row.get("budget"), f"{path}.budget", plan.municipality.currency),
             note=_translated(row.get("note"), f"{path}.note"),
         )
     if row_type is RowType.OBJECTIVE:

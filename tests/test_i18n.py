@@ -65,19 +65,35 @@ def test_locale_choice_user_then_municipality_then_accept_language(app):
 
 
 @pytest.mark.parametrize(
-    ("typed", "expected"),
-    [("1 486,50", "1486.50"), ("1.486,50", "1486.50"), ("1,486.50", "1486.50"), ("1486.50", "1486.50"),
-     ("1\u00a0486", "1486"), ("66.361,82", "66361.82"), (Decimal("3.5"), "3.5"), (12, "12"), (0.1, "0.1")],
+    ("typed", "locale", "expected"),
+    [("1 486,50", "sv", "1486.50"), ("1.486,50", "ro", "1486.50"), ("1,486.50", "en", "1486.50"),
+     ("1486.50", "en", "1486.50"), ("1\u00a0486", "sv", "1486"), ("66.361,82", "ro", "66361.82")],
 )
-def test_numbers_are_read_as_people_type_them(typed, expected):
-    from core.i18n import parse_typed_decimal
+def test_numbers_are_read_as_their_locale_writes_them(typed, locale, expected):
+    from core.i18n import parse_decimal
 
-    assert parse_typed_decimal(typed) == Decimal(expected)
+    assert parse_decimal(typed, locale) == Decimal(expected)
 
 
-@pytest.mark.parametrize("typed", ["lots", "", "1,2,3.4.5", True, "NaN", "Infinity"])
+@pytest.mark.parametrize(("cell", "expected"), [(Decimal("3.5"), "3.5"), (12, "12"), (0.1, "0.1")])
+def test_spreadsheet_numeric_cells_are_read_as_numbers(cell, expected):
+    from core.i18n import decimal_from_cell
+
+    assert decimal_from_cell(cell) == Decimal(expected)
+
+
+@pytest.mark.parametrize("typed", ["lots", "", "1,2,3.4.5", "NaN", "Infinity"])
 def test_what_is_not_a_number_is_refused(typed):
-    from core.i18n import parse_typed_decimal
+    from core.i18n import parse_decimal
+
+    for locale in ("en", "sv", "ro"):
+        with pytest.raises(ValueError):
+            parse_decimal(typed, locale)
+
+
+@pytest.mark.parametrize("cell", [True, float("nan"), float("inf")])
+def test_a_cell_that_is_not_a_number_is_refused(cell):
+    from core.i18n import decimal_from_cell
 
     with pytest.raises(ValueError):
-        parse_typed_decimal(typed)
+        decimal_from_cell(cell)

@@ -176,12 +176,14 @@ def _workbook(header, *rows) -> bytes:
     return buffer.getvalue()
 
 
-def test_typed_text_numbers_are_read_the_way_people_write_them(unit):
+@pytest.mark.parametrize(("locale", "capacity", "amount"), [
+    ("en", "1,486.50", "1,234.5"), ("sv", "1 486,50", "1\u00a0234,5"), ("ro", "1.486,50", "1.234,5")])
+def test_typed_text_numbers_are_read_the_way_the_importer_writes_them(unit, locale, capacity, amount):
     world = unit
     document = _document(world)
     data = _workbook(["Code", "Name (en)", "Capacity", "Local budget 2026 (EUR)"],
-                     ["ZT-1", "A", "1 486,50", "1.234,5"], ["zt-2", "B", 12, 99.99])
-    result = tables.rows_from_xlsx(data, document, _kind(world), "existing-services", world.registry)
+                     ["ZT-1", "A", capacity, amount], ["zt-2", "B", 12, 99.99])
+    result = tables.rows_from_xlsx(data, document, _kind(world), "existing-services", world.registry, locale)
     assert result.errors == []
     assert [(r["capacity"], r["budget"][0]["amount"]) for r in result.rows] == [("1486.5", "1234.5"),
                                                                                  ("12", "99.99")]
@@ -202,7 +204,8 @@ def test_bad_rows_are_reported_by_row_and_column(unit):
     found = {(e.row, e.column.split(" ")[0]) for e in result.errors}
     assert found == {(4, "A"), (4, "C"), (4, "D"), (4, "E"), (5, "E")}
     messages = " ".join(e.message for e in result.errors)
-    assert "'ten' is not a number." in messages and "negative" in messages and "two decimals" in messages
+    assert "'ten' cannot be read as a number: write it like 1,486.50 or 1486.50." in messages
+    assert "negative" in messages and "An amount in EUR has at most 2 decimals." in messages
     assert "'ZT-9' is not a code of the nomenclature." in messages
     nameless = _workbook(["Code", "Name (en)", "Capacity"], [None, None, "4"])
     errors = tables.rows_from_xlsx(nameless, document, _kind(world), "existing-services", world.registry).errors
@@ -269,7 +272,7 @@ def test_web_upload_with_a_bad_row_saves_nothing_and_lists_the_row(world):
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "No row was saved" in text and "Row 3" in text and "C (Capacity)" in text
-    assert "&#39;lots&#39; is not a number." in text
+    assert "&#39;lots&#39; cannot be read as a number" in text
     assert _document(world)["sections"]["existing-services"]["rows"] == before_rows
     assert _revision_count(world) == before
     not_a_workbook = client.post(PAGE + "/existing-services/import", data={"file": (io.BytesIO(b"x"), "a.xlsx")},

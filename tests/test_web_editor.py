@@ -27,8 +27,8 @@ def revision_count(app, plan_id: int) -> int:
 
 
 SERVICE_FORM = {
-    "code": "8899 CZ-V-II", "name__en": "Night shelter", "name__ro": "Adăpost de noapte", "capacity": "12,5",
-    "occupancy": "90", "status": "proposed", "budget-0-source": "local", "budget-0-amount": "1 486,50",
+    "code": "8899 CZ-V-II", "name__en": "Night shelter", "name__ro": "Adăpost de noapte", "capacity": "12.5",
+    "occupancy": "90", "status": "proposed", "budget-0-source": "local", "budget-0-amount": "1,486.50",
     "budget-0-scale": "1", "budget-0-year": "2025", "budget-1-source": "state", "budget-1-amount": "500",
     "budget-1-scale": "1", "budget-1-year": "2025",
 }
@@ -80,11 +80,11 @@ def test_form_with_errors_keeps_every_value_and_saves_nothing(web_app, web_clien
     summary = page[page.index('class="error-summary"'):page.index("</div>", page.index('class="error-summary"'))]
     assert 'href="#capacity"' in summary and 'href="#budget-1-amount"' in summary
     # each error sits beside its field and is tied to it
-    assert re.search(r'id="capacity-error">.*Enter a number', page, re.S)
+    assert re.search(r'id="capacity-error">.*cannot be read as a number: write it like 1,486.50', page, re.S)
     assert 'aria-describedby="capacity-error"' in page
     assert 'id="budget-1-amount-error"' in page and "Enter the amount for this funding source." in page
     # every value typed comes back
-    for value in ('value="twelve"', 'value="Night shelter"', 'value="Adăpost de noapte"', 'value="1 486,50"',
+    for value in ('value="twelve"', 'value="Night shelter"', 'value="Adăpost de noapte"', 'value="1,486.50"',
                   'value="8899 CZ-V-II"', 'value="90"'):
         assert value in page
     assert '<option selected value="proposed">' in page

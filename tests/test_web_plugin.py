@@ -110,7 +110,7 @@ class World:
 
 # The generic service form's fields for one row, as a browser sends them.
 SERVICE_ROW = {"code": "8810 ID-I", "name__en": "Day centre", "capacity": "20", "occupancy": "80", "status": "existing",
-               "budget-0-source": "local", "budget-0-amount": "1000,50", "budget-0-scale": "1", "budget-0-year": "2025"}
+               "budget-0-source": "local", "budget-0-amount": "1000.50", "budget-0-scale": "1", "budget-0-year": "2025"}
 
 
 def service(name: str, occupancy: str = "80", amount: str = "1000.50") -> dict:

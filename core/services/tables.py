@@ -10,6 +10,10 @@ Values are data, not display text: numbers are numeric cells (Decimal in, numeri
 dates are ISO dates, a campaign's period is written in a small language-neutral notation
 (:func:`period_to_text`). Importing reads the same columns (headers in any language socialplan
 speaks), checks every cell and every row, and returns the rows or a list of errors, never a mix.
+Numeric cells are read as the numbers they are; a number typed into a text cell (or a CSV) is read
+the way the person importing writes numbers (their page's language: ro '1.486,5', en '1,486.5'),
+since it is they who typed or pasted it. Amounts with more decimals than the currency has are
+refused, never rounded.
 """
 
 from __future__ import annotations
@@ -33,7 +37,16 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from core.i18n import LOCALES, parse_typed_decimal
+from core.i18n import (
+    LOCALES,
+    AmountError,
+    NumberError,
+    check_amount,
+    current_locale,
+    decimal_from_cell,
+    parse_decimal,
+    parse_money,
+)
 from core.interchange import decimal_to_json, document_decimal, row_validator, value_at
 from core.plugin_api import PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
@@ -428,6 +441,7 @@ class _ImportContext:
     default_locale: str
     nomenclature: Any
     by_label: dict[str, TableColumn]
+    locale: str  # how the person importing writes numbers: text cells are read that way
 
 
 def _normal(label: Any) -> str:
@@ -493,21 +507,17 @@ def _cell_in(value: Any, column: TableColumn, ctx: _ImportContext) -> Any:
         return None
     kind = column.kind
     if kind in NUMERIC_KINDS or kind == "amount":
-        try:
-            number = parse_typed_decimal(value)
-        except ValueError:
-            raise ValueError(_("'%(value)s' is not a number.", value=value)) from None
+        number = _number_in(value, kind, ctx)
         if kind == "amount":
             if number < 0:
                 raise ValueError(_("An amount cannot be negative."))
-            if number != number.quantize(Decimal("0.01")):
-                raise ValueError(_("An amount has at most two decimals."))
+            try:
+                check_amount(number, ctx.currency)
+            except AmountError as error:
+                raise ValueError(error.message) from None
         return number
     if kind == "int":
-        try:
-            number = parse_typed_decimal(value)
-        except ValueError:
-            number = Decimal("0.5")
+        number = _number_in(value, kind, ctx)
         if number != number.to_integral_value():
             raise ValueError(_("'%(value)s' is not a whole number.", value=value))
         return int(number)
@@ -541,10 +551,26 @@ def _cell_in(value: Any, column: TableColumn, ctx: _ImportContext) -> Any:
         except ValueError:
             return value
     if isinstance(value, float):
-        return decimal_to_json(parse_typed_decimal(value))
+        return decimal_to_json(decimal_from_cell(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     return str(value) if kind in ("text", "translated", "period_text", "amount_note") else value
+
+
+def _number_in(value: Any, kind: str, ctx: _ImportContext) -> Decimal:
+    """A numeric cell as it is; a text cell as the importing person writes numbers (amounts also with
+    the currency as pages print it). Raises ValueError with a translated message that shows how."""
+    if isinstance(value, str):
+        try:
+            if kind in ("amount", "money"):
+                return parse_money(value, ctx.currency, ctx.locale)
+            return parse_decimal(value, ctx.locale)
+        except NumberError as error:
+            raise ValueError(error.message) from None
+    try:
+        return decimal_from_cell(value)
+    except ValueError:
+        raise ValueError(_("'%(value)s' is not a number.", value=value)) from None
 
 
 def _store(row: dict[str, Any], column: TableColumn, value: Any, ctx: _ImportContext) -> None:
@@ -633,15 +659,19 @@ def _check_row(row: dict[str, Any], number: int, ctx: _ImportContext, code_colum
 
 
 def rows_from_cells(header: Sequence[Any], data: Iterable[Sequence[Any]], document: dict[str, Any],
-                    plan_kind: PlanKind, section: str, registry: Registry) -> ImportResult:
-    """Rows of ``section`` from a header and data rows (the first data row is spreadsheet row 2)."""
+                    plan_kind: PlanKind, section: str, registry: Registry, locale: str | None = None) -> ImportResult:
+    """Rows of ``section`` from a header and data rows (the first data row is spreadsheet row 2).
+
+    ``locale`` is how numbers typed as text are read: the importing person's (default: the current
+    locale, which in a request is the user's page language).
+    """
     spec = plan_kind.section(section)
     if spec is None or spec.row_type not in IMPORTABLE:
         raise TableImportError(_("This table cannot be imported."))
     ctx = _ImportContext(spec, document["year"], document["municipality"]["currency"],
                          document["municipality"]["default_locale"],
                          registry.nomenclature(plan_kind.jurisdiction),
-                         _candidate_columns(document, plan_kind, spec, registry))
+                         _candidate_columns(document, plan_kind, spec, registry), locale or current_locale())
     columns, errors = _match_header(header, ctx)
     rows: list[dict[str, Any]] = []
     if errors:
@@ -671,13 +701,14 @@ def read_xlsx(data: bytes) -> tuple[list[Any], list[list[Any]]]:
 
 
 def rows_from_xlsx(data: bytes, document: dict[str, Any], plan_kind: PlanKind, section: str,
-                   registry: Registry) -> ImportResult:
-    """The rows of an uploaded XLSX file, or the errors of every refused cell and row.
+                   registry: Registry, locale: str | None = None) -> ImportResult:
+    """The rows of an uploaded XLSX file, or the errors of every refused cell and row; text cells
+    holding numbers are read as ``locale`` writes them (see :func:`rows_from_cells`).
 
     Raises :class:`TableImportError` when the file is not a workbook at all.
     """
     header, data_rows = read_xlsx(data)
-    return rows_from_cells(header, data_rows, document, plan_kind, section, registry)
+    return rows_from_cells(header, data_rows, document, plan_kind, section, registry, locale)
 
 
 def replace_rows(session, registry: Registry, plan, section: str, rows: list[dict[str, Any]], user) -> None:

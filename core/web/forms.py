@@ -22,6 +22,7 @@ from typing import Any
 from babel import Locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -47,7 +48,20 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
-from core.i18n import LOCALES, current_locale, locale_display_name, parse_typed_decimal, translated
+from core.i18n import (
+    LOCALES,
+    AmountError,
+    NumberError,
+    check_amount,
+    current_locale,
+    format_input,
+    has_places,
+    locale_display_name,
+    parse_decimal,
+    parse_integer,
+    parse_money,
+    translated,
+)
 from core.interchange import decimal_to_json, document_decimal
 from core.models import ObjectiveLevel, Role, ServiceStatus
 from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec
@@ -61,26 +75,32 @@ def choices(pairs) -> list[SelectChoice]:
 # --- fields ------------------------------------------------------------------------------------
 
 
-class LocaleDecimalField(Field):
-    """A decimal typed the way people write it: '1 486,50', '1486.50' or '1.486,50'.
+def _shown(value: Any) -> str:
+    """A number field's value for editing; whatever else a document held there, as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return format_input(value)
+    return str(value)
 
-    Spaces are group separators; when both '.' and ',' appear the last one is the decimal mark,
-    when one of them appears it is the decimal mark. Shown back with the locale's decimal mark.
+
+class LocaleDecimalField(Field):
+    """A decimal typed the way the page's language writes it (ro '1.486,50', sv '1 486,50', en
+    '1,486.50'; plain digits everywhere), shown back the same way with every digit kept.
+
+    Text the language does not write that way is refused beside the field with an example, never
+    guessed; with ``places``, so is a number with more decimals (never rounded).
     """
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, **kwargs) -> None:
+    def __init__(self, label=None, validators=None, places: int | None = None, **kwargs) -> None:
         kwargs.setdefault("render_kw", {"inputmode": "decimal"})
         super().__init__(label, validators, **kwargs)
+        self.places = places
 
     def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        symbol = Locale.parse(current_locale()).number_symbols["latn"]["decimal"]
-        return decimal_to_json(self.data).replace(".", symbol)
+        return self.raw_data[0] if self.raw_data else _shown(self.data)
 
     def pre_validate(self, form: Form) -> None:
         if self.process_errors:  # unreadable input: its message is enough, skip range checks
@@ -91,9 +111,53 @@ class LocaleDecimalField(Field):
         if not valuelist or not valuelist[0].strip():
             return
         try:
-            self.data = parse_typed_decimal(valuelist[0])
-        except ValueError:
-            raise ValueError(_("Enter a number, for example 1486,50.")) from None
+            self.data = self._parse(valuelist[0])
+        except (NumberError, AmountError) as error:
+            raise ValueError(error.message) from None
+        if self.places is not None and not has_places(self.data, self.places):
+            raise ValueError(ngettext("Enter at most %(num)s decimal.", "Enter at most %(num)s decimals.",
+                                      self.places))
+
+    def _parse(self, text: str) -> Decimal:
+        return parse_decimal(text, current_locale())
+
+
+class LocaleAmountField(LocaleDecimalField):
+    """An amount of ``currency``: typed as a decimal, or as the page prints amounts ('1.486,50 lei');
+    more decimals than the currency has are refused ('An amount in RON has at most 2 decimals.')."""
+
+    def __init__(self, label=None, validators=None, *, currency: str, **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.currency = currency
+
+    def _parse(self, text: str) -> Decimal:
+        return check_amount(parse_money(text, self.currency, current_locale()), self.currency)
+
+
+class LocaleIntegerField(Field):
+    """A whole number typed the way the page's language writes it (ro '1.200' = 1200), shown back so."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        return self.raw_data[0] if self.raw_data else _shown(self.data)
+
+    def pre_validate(self, form: Form) -> None:
+        if self.process_errors:
+            raise StopValidation()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = parse_integer(valuelist[0], current_locale())
+        except NumberError as error:
+            raise ValueError(error.message) from None
 
 
 class LocaleLabel:
@@ -187,11 +251,11 @@ def _month_choices() -> list[tuple[str, str]]:
     return [("", "")] + [(str(number), names[number].capitalize()) for number in range(1, 13)]
 
 
-def _budget_line_form(sources: list[FundingSource], plan_year: int) -> type[Form]:
+def _budget_line_form(sources: list[FundingSource], plan_year: int, currency: str) -> type[Form]:
     class BudgetLineForm(Form):
         source = SelectField(_l("Funding source"), [Optional()],
                              choices=choices([("", ""), *((s.code, str(s.name)) for s in sources)]))
-        amount = LocaleDecimalField(_l("Amount"))  # no Optional(): it would skip validate_amount
+        amount = LocaleAmountField(_l("Amount"), currency=currency)  # no Optional(): it would skip validate_amount
         scale = SelectField(_l("Unit"), choices=choices(SCALE_CHOICES), default="1")
         year = IntegerField(_l("Year"), [Optional(), NumberRange(1990, 2100)], default=plan_year)
 
@@ -212,13 +276,14 @@ def _service_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
     _add_translated(attrs, layout, "name", _l("Name"))
     _add_translated(attrs, layout, "unit", _l("Unit"))
     _add_translated(attrs, layout, "beneficiary_category", _l("Beneficiary category"))
-    _add(attrs, layout, "capacity", LocaleDecimalField(_l("Capacity"), [Optional(), NumberRange(min=0)]),
+    _add(attrs, layout, "capacity", LocaleDecimalField(_l("Capacity"), [Optional(), NumberRange(min=0)], places=2),
          _l("Capacity"))
     _add_translated(attrs, layout, "capacity_unit", _l("Capacity unit"))
-    _add(attrs, layout, "occupancy", LocaleDecimalField(_l("Occupancy rate (%)"), [Optional(), NumberRange(min=0)]),
-         _l("Occupancy rate (%)"))
+    _add(attrs, layout, "occupancy", LocaleDecimalField(_l("Occupancy rate (%)"), [Optional(), NumberRange(min=0)],
+                                                        places=2), _l("Occupancy rate (%)"))
     _add(attrs, layout, "status", SelectField(_l("Status"), choices=choices(STATUS_CHOICES)), _l("Status"))
-    attrs["budget"] = FieldList(FormField(_budget_line_form(ctx.funding_sources, ctx.year)), min_entries=BUDGET_SLOTS)
+    attrs["budget"] = FieldList(FormField(_budget_line_form(ctx.funding_sources, ctx.year, ctx.currency)),
+                                min_entries=BUDGET_SLOTS)
     layout.groups.append(Group("budget", _l("Budget"), ["budget"], "budget"))
     attrs["layout"] = layout
     return type("ServiceRowForm", (Form,), attrs)
@@ -283,10 +348,11 @@ def _training_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
     _add(attrs, layout, "kind", StringField(_l("Kind of training"), [Optional(), Length(max=60)]),
          _l("Kind of training"))
     _add_translated(attrs, layout, "department", _l("Department or unit"))
-    _add(attrs, layout, "persons", IntegerField(_l("Number of persons"), [Optional(), NumberRange(min=0)]),
+    _add(attrs, layout, "persons", LocaleIntegerField(_l("Number of persons"), [Optional(), NumberRange(min=0)]),
          _l("Number of persons"))
     _add(attrs, layout, "budgeted", BooleanField(_l("Budgeted")), _l("Budgeted"))
-    _add(attrs, layout, "budget", LocaleDecimalField(_l("Budget"), [Optional(), NumberRange(min=0)]), _l("Budget"))
+    _add(attrs, layout, "budget", LocaleAmountField(_l("Budget"), [Optional(), NumberRange(min=0)],
+                                                    currency=ctx.currency), _l("Budget"))
     _add_translated(attrs, layout, "note", _l("Note"))
     attrs["layout"] = layout
 
@@ -309,10 +375,12 @@ def _objective_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
     return type("ObjectiveRowForm", (Form,), attrs)
 
 
-def _column_field(column: Column) -> Field:
+def _column_field(column: Column, currency: str) -> Field:
     if column.kind == "int":
-        return IntegerField(column.label, [Optional()])
-    if column.kind in ("decimal", "money", "percent"):
+        return LocaleIntegerField(column.label, [Optional()])
+    if column.kind == "money":
+        return LocaleAmountField(column.label, [Optional()], currency=currency)
+    if column.kind in ("decimal", "percent"):
         return LocaleDecimalField(column.label, [Optional()])
     if column.kind == "date":
         return DateField(column.label, [Optional()])
@@ -328,7 +396,7 @@ def _entry_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
         if column.kind == "translated":
             _add_translated(attrs, layout, column.key, column.label)
         else:
-            _add(attrs, layout, column.key, _column_field(column), column.label)
+            _add(attrs, layout, column.key, _column_field(column, ctx.currency), column.label)
     attrs["layout"] = layout
     return type("EntryRowForm", (Form,), attrs)
 

@@ -28,13 +28,15 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from core.i18n import LOCALES
+from core.i18n import LOCALES, NumberError, current_locale, parse_integer
 from core.interchange import decimal_to_json, document_decimal
 from core.plugin_api import SectionFormSpec
 from core.web.forms import (
     Group,
     Layout,
+    LocaleAmountField,
     LocaleDecimalField,
+    LocaleIntegerField,
     LocaleLabel,
     choices,
     months_from_text,
@@ -64,6 +66,7 @@ PERIOD_CHOICES = choices([
 RECURRENCE_CHOICES = choices([("", ""), ("monthly", _l("Monthly")), ("half-yearly", _l("Half-yearly")),
                               ("yearly", _l("Yearly"))])
 HALF_YEAR_CHOICES = choices([("", ""), ("1", _l("First half of the year")), ("2", _l("Second half of the year"))])
+CURRENCY = "RON"  # the plan's amounts are lei (or thousands of lei)
 
 
 # --- building blocks -----------------------------------------------------------------------------
@@ -138,26 +141,30 @@ def _service_form(proposed: bool) -> type[Form]:
             _l("Service code"))
     if not proposed:
         b.translated("description", _l("Social service"), long=True)
-    b.field("capacity", LocaleDecimalField(_l("Capacity"), [Optional(), NumberRange(min=0)]), _l("Capacity"))
+    b.field("capacity", LocaleDecimalField(_l("Capacity"), [Optional(), NumberRange(min=0)], places=2),
+            _l("Capacity"))
     b.translated("capacity_unit", _l("Capacity unit"))
     b.translated("beneficiary_category", _l("Beneficiary category"))
     if proposed:
         b.translated("building_capacity", _l("Building capacity"))
         b.field("floor_space", LocaleDecimalField(_l("Floor space (m²)"), [Optional(), NumberRange(min=0)]),
                 _l("Floor space (m²)"))
-        b.field("staff_total", IntegerField(_l("Staff needed"), [Optional(), NumberRange(min=0)]), _l("Staff needed"))
+        b.field("staff_total", LocaleIntegerField(_l("Staff needed"), [Optional(), NumberRange(min=0)]),
+                _l("Staff needed"))
         b.field("staff_roles", TextAreaField(_l("Staff by role (one per line: number and role)"), [Optional()]),
                 _l("Staff by role"))
     else:
-        b.field("occupancy", LocaleDecimalField(_l("Occupancy (%)"), [Optional()]), _l("Occupancy (%)"))
+        b.field("occupancy", LocaleDecimalField(_l("Occupancy (%)"), [Optional()], places=2), _l("Occupancy (%)"))
     b.field("budget_unit", SelectField(_l("Unit of the amounts"), choices=UNIT_CHOICES,
                                        default="1" if proposed else "1000"), _l("Unit of the amounts"))
     for source in FUNDING_SOURCES:
-        b.field(f"budget_{source.code}", LocaleDecimalField(source.name, [Optional()]), source.name)
+        b.field(f"budget_{source.code}", LocaleAmountField(source.name, [Optional()], currency=CURRENCY), source.name)
     if proposed:
         b.translated("justification", _l("Justification"), long=True)
     methods = {"validate_code": _validate_code, **{f"validate_budget_{c}": _non_negative for c in SOURCE_CODES}}
-    if not proposed:
+    if proposed:
+        methods["validate_staff_roles"] = _validate_staff_roles
+    else:
         methods["validate_occupancy"] = _validate_occupancy
     return b.build("ProposedServiceForm" if proposed else "ExistingServiceForm", **methods)
 
@@ -171,18 +178,40 @@ def _staff_lines(roles: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+# A staff line: its count (digits, maybe with the page's separators: '1.200', '2,5'), then the role.
+STAFF_LINE = re.compile(r"^\s*(\d[\d.,\u00a0\u202f]*)?\s*(.+?)\s*$")
+
+
+def _staff_line(line: str) -> tuple[int, str] | None:
+    """'4 Educatori' -> (4, 'Educatori'); a line without a number counts one person. Raises NumberError
+    when the count is not a whole number as the page's language writes it."""
+    match = STAFF_LINE.match(line)
+    if not match or not match.group(2):
+        return None
+    count = parse_integer(match.group(1), current_locale()) if match.group(1) else 1
+    return count, match.group(2)
+
+
+def _validate_staff_roles(_form: Form, field: Field) -> None:
+    try:
+        for line in (field.data or "").splitlines():
+            _staff_line(line)
+    except NumberError as error:
+        raise ValidationError(error.message) from None
+
+
 def _staff_roles(text: str, old: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """'4 Educatori' lines back into roles; a line without a number counts one person."""
+    """The form's staff lines back into roles, keeping each known role's other languages."""
     old_by_name = {(r.get("role") or {}).get("ro"): r for r in old}
     roles = []
     for line in (text or "").splitlines():
-        match = re.match(r"^\s*(\d+)?\s*(.+?)\s*$", line)
-        if not match or not match.group(2):
+        parsed = _staff_line(line)
+        if parsed is None:
             continue
-        name = match.group(2)
+        count, name = parsed
         role = dict((old_by_name.get(name) or {}).get("role") or {})
         role["ro"] = name
-        roles.append({"role": role, "count": int(match.group(1) or 1)})
+        roles.append({"role": role, "count": count})
     return roles
 
 
@@ -215,7 +244,7 @@ def _budget_lines(form: Form, old: list[dict[str, Any]], year: int | None) -> li
         amount = form[f"budget_{code}"].data
         if amount is None:
             continue
-        line = dict(old_by_source.get(code) or {"currency": "RON", "note": {}})
+        line = dict(old_by_source.get(code) or {"currency": CURRENCY, "note": {}})
         line.update(source=code, amount=decimal_to_json(amount), scale=scale)
         if year or line.get("year"):
             line["year"] = line.get("year") or year
@@ -383,10 +412,11 @@ def _website_to_row(form: Form) -> dict[str, Any]:
 def _training_form() -> type[Form]:
     b = _Builder()
     b.translated("department", _l("Staff, department or topic"), long=True)
-    b.field("persons", IntegerField(_l("Number of persons"), [Optional(), NumberRange(min=0)]),
+    b.field("persons", LocaleIntegerField(_l("Number of persons"), [Optional(), NumberRange(min=0)]),
             _l("Number of persons"))
     b.field("budgeted", BooleanField(_l("Budgeted")), _l("Budgeted"))
-    b.field("budget", LocaleDecimalField(_l("Estimated budget (lei)"), [Optional()]), _l("Estimated budget (lei)"))
+    b.field("budget", LocaleAmountField(_l("Estimated budget (lei)"), [Optional()], currency=CURRENCY),
+            _l("Estimated budget (lei)"))
     b.translated("note", _l("Note (e.g. 'not applicable', or why it is not budgeted)"))
 
     def validate_budget(form: Form, field: Field) -> None:

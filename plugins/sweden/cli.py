@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from core.cli import CLIError, database_errors, municipality_named
+from core.cli import WHOLE_NUMBER, CLIError, database_errors, municipality_named
 from core.db import get_session
 from core.models import Municipality
 from plugins.sweden.models import QuestionTemplate
@@ -52,8 +52,9 @@ def sweden() -> None:
 @sweden.command("import-answers")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--municipality", required=True, help="The municipality's slug.")
-@click.option("--year", required=True, type=int, help="The year the answers were given.")
-@click.option("--template", "template_id", type=int, help="Question template id (default: the newest city-wide).")
+@click.option("--year", required=True, type=WHOLE_NUMBER, help="The year the answers were given.")
+@click.option("--template", "template_id", type=WHOLE_NUMBER,
+              help="Question template id (default: the newest city-wide).")
 @click.option("--replace", is_flag=True, help="Replace the answers already imported for the year.")
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
               help="Write refused rows to this CSV file (row, column, problem).")
@@ -113,7 +114,7 @@ def import_kolada_command(file: Path, municipality: str) -> None:
 
 @sweden.command("calendar")
 @click.option("--municipality", required=True, help="The municipality's slug.")
-@click.option("--year", required=True, type=int)
+@click.option("--year", required=True, type=WHOLE_NUMBER)
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge overdue as of this day.")
 @with_appcontext
 @database_errors

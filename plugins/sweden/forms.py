@@ -20,7 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.i18n import LOCALES
+from core.i18n import LOCALES, NumberError, current_locale, parse_integer
 from core.web.forms import LocaleDecimalField, LocaleLabel, choices
 from plugins.sweden.services.cases import STEP_LABELS
 from plugins.sweden.services.lex_sarah import AREAS
@@ -36,16 +36,18 @@ def _labelled(labels: dict[str, Any]) -> list:
 
 
 class WholeNumberField(IntegerField):
-    """An integer field whose refusal of 'abc' speaks the plugin's words (and is translated)."""
+    """A whole number (years, months, days, thresholds) read the way the page's language writes it
+    (core's parse_integer: plain digits everywhere, sv '1 000'); a refusal shows how, translated.
+    Still a number input, whose browser sends plain digits and is shown them back."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
         if not valuelist or not valuelist[0].strip():
             return
         try:
-            self.data = int(valuelist[0].strip())
-        except ValueError:
-            raise ValueError(_("Enter a whole number, for example 5.")) from None
+            self.data = parse_integer(valuelist[0], current_locale())
+        except NumberError as error:
+            raise ValueError(error.message) from None
 
     def pre_validate(self, form: FlaskForm) -> None:
         if self.process_errors:  # unreadable: its message is enough
@@ -135,7 +137,7 @@ def step_form(step: str, spec: dict[str, Any], formdata: Any = None) -> FlaskFor
 
 
 class LexSarahForm(FlaskForm):
-    year = IntegerField(_l("Year"), [InputRequired(), NumberRange(2000, 2100)])
+    year = WholeNumberField(_l("Year"), [InputRequired(), NumberRange(2000, 2100)])
     reported_on = DateField(_l("Reported on"), [Optional()])
     area = SelectField(_l("Area"), [DataRequired()])
     sex = SelectField(_l("Sex of the person concerned"), [Optional()])
@@ -158,7 +160,7 @@ class AnswersImportForm(FlaskForm):
     file = FileField(_l("CSV file with answers"), [FileRequired(_l("Choose a CSV file to upload."))],
                      description=_l("Columns: unit, response, question, value; optional: area, respondent."))
     template_id = SelectField(_l("Question template"), [DataRequired()])
-    year = IntegerField(_l("Year"), [InputRequired(), NumberRange(2000, 2100)])
+    year = WholeNumberField(_l("Year"), [InputRequired(), NumberRange(2000, 2100)])
     replace = BooleanField(_l("Replace the answers already imported for this year"))
 
 
@@ -228,7 +230,7 @@ class GoalForm(FlaskForm):
     target = LocaleDecimalField(_l("Target (%)"), [
         InputRequired(_l("Give the target in percent.")),
         NumberRange(0, 100, message=_l("A percentage must be between 0 and 100."))],
-        description=_l("For example 86 for a target of 86 percent."))
+        description=_l("For example 86 for a target of 86 percent."), places=2)
     kolada_kpi = StringField(_l("Kolada KPI"), [Optional(), Length(max=20)],
                              description=_l("Optional, e.g. U23471: the Kolada import then fills the results."))
 
@@ -250,10 +252,10 @@ class GoalValueForm(FlaskForm):
     year = WholeNumberField(_l("Year"), [InputRequired(_l("Give the year.")),
                                         NumberRange(2000, 2100, message=_l("Give a year from 2000 to 2100."))])
     value = LocaleDecimalField(_l("Result (%)"), [
-        Optional(), NumberRange(0, 100, message=_l("A percentage must be between 0 and 100."))])
+        Optional(), NumberRange(0, 100, message=_l("A percentage must be between 0 and 100."))], places=2)
     national_value = LocaleDecimalField(_l("National figure (%)"), [
         Optional(), NumberRange(0, 100, message=_l("A percentage must be between 0 and 100."))],
-        description=_l("The figure for Sweden as a whole (riket)."))
+        description=_l("The figure for Sweden as a whole (riket)."), places=2)
 
 
 class DistrictQuestionForm(FlaskForm):

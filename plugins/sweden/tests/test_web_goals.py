@@ -37,9 +37,9 @@ def test_add_edit_record_and_remove_a_goal(demo_app, demo_client):
     assert answer.status_code == 302
     goal_id = int(re.search(r"/goals/(\d+)$", answer.headers["Location"]).group(1))
     assert _goal(demo_app, goal_id) == ({"sv": "90 % nöjda med maten"}, Decimal("90.00"), "U23471", [])
-    # Edit: title in another language, target with a decimal comma.
+    # Edit: title in another language, target with a decimal point (the planner's pages are English).
     assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}", data={
-        "title__sv": "90 % nöjda med maten", "title__en": "90 % satisfied with the food", "target": "87,5",
+        "title__sv": "90 % nöjda med maten", "title__en": "90 % satisfied with the food", "target": "87.5",
         "kolada_kpi": ""}).status_code == 302
     title, target, kpi, _ = _goal(demo_app, goal_id)
     assert title["en"] == "90 % satisfied with the food" and target == Decimal("87.50") and kpi is None
@@ -47,7 +47,7 @@ def test_add_edit_record_and_remove_a_goal(demo_app, demo_client):
         from core.db import get_session
         indicator_id = get_session().get(QualityGoal, goal_id).indicators[0].id
     assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/values", data={
-        "result-indicator_id": str(indicator_id), "result-year": "2018", "result-value": "88,4",
+        "result-indicator_id": str(indicator_id), "result-year": "2018", "result-value": "88.4",
         "result-national_value": "85"}).status_code == 302
     assert _goal(demo_app, goal_id)[3] == [(2018, Decimal("88.40"), Decimal("85.00"))]
     html = demo_client.get("/m/eskilstuna/sweden/goals?year=2018").get_data(as_text=True)
@@ -62,7 +62,7 @@ def test_bad_goal_input_is_refused_beside_the_field(demo_app, demo_client):
     goals, values = _count(demo_app, QualityGoal), _count(demo_app, GoalValue)
     for data, field, message in [
         ({"target": "120", "title__sv": "Mål"}, "target", "A percentage must be between 0 and 100."),
-        ({"target": "abc", "title__sv": "Mål"}, "target", "Enter a number"),
+        ({"target": "abc", "title__sv": "Mål"}, "target", "cannot be read as a number: write it like 1,486.50"),
         ({"target": "80"}, "title__en", "Give the goal a title in at least one language."),
         ({"target": "80", "title__sv": "Mål", "kolada_kpi": "X1"}, "kolada_kpi", "A Kolada KPI is a letter"),
     ]:

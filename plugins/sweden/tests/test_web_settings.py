@@ -85,7 +85,7 @@ def test_bad_values_are_refused_beside_the_field_and_nothing_is_saved(demo_app, 
     good = _form_data(demo_client, "huddinge")
     cases = [
         ({"suppression_threshold": "0"}, "suppression_threshold", "The threshold must be a whole number from 1 to"),
-        ({"suppression_threshold": "abc"}, "suppression_threshold", "Enter a whole number, for example 5."),
+        ({"suppression_threshold": "abc"}, "suppression_threshold", "cannot be read as a whole number: write it"),
         ({"external_review_due_months": "-1"}, "external_review_due_months", "Enter a whole number from 0 to"),
         ({"in_house_review_due_months": "0", "in_house_review_due_days": "0"}, "in_house_review_due_days",
          "A deadline must be at least one day."),
@@ -112,7 +112,7 @@ def test_messages_are_translated(demo_client):
     good = _form_data(demo_client, "huddinge")
     html = demo_client.post("/m/huddinge/sweden/settings",
                             data={**good, "suppression_threshold": "abc"}).get_data(as_text=True)
-    assert "Enter a whole number" not in html and "heltal" in html
+    assert "cannot be read as a whole number" not in html and "heltal" in html
 
 
 def _row(html: str, area: str, unit: str) -> str:

@@ -356,12 +356,21 @@ def test_every_table_is_in_the_archive_or_rebuilt_from_it(synthetic_app, tmp_pat
 
 def test_secrets_come_back_only_when_asked_for(synthetic_app, empty_deployment, tmp_path):
     from core.services.accounts import authenticate
+    from core.services.credentials import issue_token, use_token
 
+    with synthetic_app.app_context():
+        session = get_session()
+        planner = session.scalar(select(User).where(User.email == "planerare.åsa@väst.example"))
+        _token, secret = issue_token(session, planner, role="viewer", municipality=planner.municipality,
+                                     name='Rapporter "KF" & <bot>', days=30)
+        session.commit()
+        hashes = dict(session.execute(select(User.email, User.password_hash)).all())
+        session.close()
+    without = tmp_path / "without.zip"
+    _invoke(synthetic_app, "backup", "--out", str(without))
+    assert json.loads(members(without)["manifest.json"])["left_out"] == ["api_token"]  # worthless without hash
     archive = tmp_path / "secrets.zip"
     _invoke(synthetic_app, "backup", "--out", str(archive), "--include-secrets")
-    with synthetic_app.app_context():
-        hashes = dict(get_session().execute(select(User.email, User.password_hash)).all())
-        get_session().close()
     target = empty_deployment(synthetic_app)
     result = _invoke(target, "restore", str(archive))
     assert "no password" not in result.output
@@ -369,6 +378,9 @@ def test_secrets_come_back_only_when_asked_for(synthetic_app, empty_deployment, 
         session = get_session()
         assert dict(session.execute(select(User.email, User.password_hash)).all()) == hashes
         assert authenticate(session, "planerare.åsa@väst.example", PASSWORD) is not None
+        restored = use_token(session, secret).token
+        assert (restored.user.email, restored.role, restored.name) == (
+            "planerare.åsa@väst.example", "viewer", 'Rapporter "KF" & <bot>')
         session.close()
     assert json.loads(members(archive)["manifest.json"])["secrets"] is True
 

@@ -216,6 +216,18 @@ def test_plan_import_reads_canonical_amounts_exactly(demo_session):
     assert Decimal("1486") in amounts and Decimal("66") in amounts
 
 
+def test_a_capacity_with_more_decimals_than_its_column_keeps_is_refused_not_rounded(demo_session):
+    from core.plugin_manager import get_registry
+    from core.services.imports import import_plan
+
+    doc = _romanian_document()
+    doc["sections"]["existing-services"]["rows"][1]["capacity"] = "12.555"
+    with pytest.raises(DocumentError) as refused:
+        import_plan(demo_session, get_registry(), doc, None)
+    assert refused.value.path == "$.sections.existing-services.rows[1].capacity"
+    assert "more than 2 decimals" in refused.value.reason
+
+
 # --- spreadsheet import ----------------------------------------------------------------------------
 
 
@@ -388,9 +400,11 @@ def test_romanian_counts_are_read_with_their_group_separator(ro_request):
     assert [(r["count"], r["role"]["ro"]) for r in extra["staff_roles"]] == [(1000, "Îngrijitori"),
                                                                              (2, "Asistenți sociali")]
     form = proposed.form_class(formdata=MultiDict({"code": "8810 ID-I", "staff_total": "1,5", "budget_unit": "1",
-                                                   "staff_roles": "2,5 Educatori", "original": "{}"}))
+                                                   "staff_roles": "2,5 Educatori", "capacity": "12,555",
+                                                   "original": "{}"}))
     assert not form.validate()
     assert "număr întreg" in form.errors["staff_total"][0] and "număr întreg" in form.errors["staff_roles"][0]
+    assert form.errors["capacity"] == ["Introduceți cel mult 2 zecimale."]  # the column keeps two: not rounded
 
 
 # --- the command line is canonical -----------------------------------------------------------------

@@ -94,7 +94,7 @@ class LocaleDecimalField(Field):
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, places: int | None = None, **kwargs) -> None:
+    def __init__(self, label=None, validators=None, *, places: int | None = None, **kwargs) -> None:
         kwargs.setdefault("render_kw", {"inputmode": "decimal"})
         super().__init__(label, validators, **kwargs)
         self.places = places

@@ -49,6 +49,7 @@ from sqlalchemy.sql import ColumnElement
 from core.db import Base
 from core.interchange import FORMAT as PLAN_FORMAT
 from core.interchange import ROW_MODELS, DocumentError, apply_document, check_schema, export_plan
+from core.interchange import VERSION as PLAN_VERSION
 from core.models import AnnualPlan, BudgetLine, Municipality, PlanRevision, SectionText, User, utcnow
 from core.plugin_manager import Registry
 from core.services.plans import PART, _kept, revision_snapshot
@@ -313,6 +314,10 @@ class _Writer:
         member.write(data)
         return len(data)
 
+    def manifest(self, manifest: dict[str, Any]) -> None:
+        """The manifest, last: it lists every other member with its checksum."""
+        self._write(MANIFEST, [json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"])
+
     def json(self, name: str, value: Any, default: Callable[[Any], Any] | None = None) -> None:
         self._write(name, [json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=default)])
 
@@ -411,8 +416,7 @@ def _write_members(session: Session, registry: Registry, writer: _Writer, includ
         for plugin, data in registry.answers_by_plugin("socialplan_backup_municipality", set(registry.plugin_names),
                                                        session=session, municipality=municipality, id_map=id_map):
             writer.plugin(plugin, municipality.slug, data)
-            personal += [f"{plugin}.{name}" for name in data.get("personal_data", []) if f"{plugin}.{name}" not in
-                         personal]
+            personal += [kind for name in data.get("personal_data", []) if (kind := f"{plugin}.{name}") not in personal]
     manifest = {
         "format": FORMAT,
         "version": VERSION,
@@ -427,7 +431,7 @@ def _write_members(session: Session, registry: Registry, writer: _Writer, includ
         "counts": writer.counts,
         "members": writer.members,
     }
-    writer._write(MANIFEST, [json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"])
+    writer.manifest(manifest)
     return manifest
 
 
@@ -461,9 +465,9 @@ def _plan_member(session: Session, registry: Registry, plan: AnnualPlan, id_map:
         if revision.number == plan.revision:
             latest = snapshot
         extensions = snapshot.get("extensions") or {}
-        for block in extensions.values():
-            parts[_digest(block)] = block
-        kept = {**snapshot, "extensions": {p: {PART: _digest(b)} for p, b in extensions.items()}} if extensions \
+        digests = {plugin: _digest(block) for plugin, block in extensions.items()}
+        parts.update({digests[plugin]: block for plugin, block in extensions.items()})
+        kept = {**snapshot, "extensions": {plugin: {PART: d} for plugin, d in digests.items()}} if extensions \
             else snapshot
         revisions.append({"number": revision.number, "created_at": revision.created_at.isoformat(),
                           "author": emails.get(revision.user_id), "action": revision.action, "document": kept})
@@ -472,7 +476,8 @@ def _plan_member(session: Session, registry: Registry, plan: AnnualPlan, id_map:
     plan_kind = registry.plan_kind(plan.kind)
     if plan_kind is not None:
         current = export_plan(session, plan, plan_kind)
-        if latest is None or latest.get("format") != PLAN_FORMAT or _content(latest) != _content(current):
+        if latest is None or (latest.get("format"), latest.get("version")) != (PLAN_FORMAT, PLAN_VERSION) or \
+                _content(latest) != _content(current):
             member["document"] = current  # rows written past the revisions (bulk SQL): kept as they are
     return member
 

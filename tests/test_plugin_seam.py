@@ -192,6 +192,12 @@ class SeamPlugin:
         ensure_municipality(session, get_registry(), "seamtown", {"en": "Seamtown"}, "ZZ", "en", "EUR", ("seam",))
         return ["seamtown"]
 
+    @hookimpl
+    def socialplan_audit_actions(self):
+        from core.services.audit import AuditAction
+
+        return [AuditAction("seam.greeted", "Seam greeted", {"whom": "Whom"})]
+
 
 @pytest.fixture
 def seam_app(make_app, database_url):
@@ -426,6 +432,16 @@ def test_hook_demo_data(seam):
     load_demo(seam.session, seam.registry)
     assert seam.session.query(Municipality).count() == before
     assert seam.town.enabled_plugins == {"seam"}
+
+
+def test_hook_audit_actions(seam):
+    from core.services import audit
+
+    event = audit.record(seam.session, user=audit.CLI, municipality=seam.town, action="seam.greeted",
+                         detail={"whom": "Åsa & <co>"})
+    assert audit.describe(event, audit.actions(seam.registry)) == audit.Description("Seam greeted",
+                                                                                    ("Whom: Åsa & <co>",))
+    assert audit.describe(event, audit.actions()).label == "Other change"  # core alone does not know the code
 
 
 def test_two_plugins_claiming_one_plan_kind_are_refused(make_app, database_url):

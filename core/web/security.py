@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
     # Redis down: count in the process's memory meanwhile rather than refuse every sign-in.
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     _trust_proxies(app)
+    from core.services.credentials import verify_password
+
+    verify_password(None, "")  # make the dummy hash now, not during the first unknown account's sign-in
     # One limiter per app, so two apps in a process (tests) never share counts or storage.
     app.extensions[LIMITER] = Limiter(get_remote_address, app=app, default_limits=[])
     app.after_request(_set_headers)

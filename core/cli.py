@@ -158,7 +158,6 @@ def serve(info: ScriptInfo, host: str, port: int, workers: int) -> None:
         raise CLIError(str(error)) from None
 
 
-
 # --- plugins -----------------------------------------------------------------------------------
 
 
@@ -266,9 +265,10 @@ def _write_atomically(path: Path, data: bytes) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--jobs", type=WHOLE_NUMBER, default=None, help="Processes for --all (default: one per core).")
+@click.option("--adopted", is_flag=True, help="Print the revision the council adopted, not the working revision.")
 @with_appcontext
 @database_errors
-def report_render(municipality, all_municipalities, year, kind, lang, out, out_dir, jobs) -> None:
+def report_render(municipality, all_municipalities, year, kind, lang, out, out_dir, jobs, adopted) -> None:
     """Render one plan's report to a PDF file, or every municipality's with --all."""
     from core.reports import render_report
 
@@ -282,7 +282,9 @@ def report_render(municipality, all_municipalities, year, kind, lang, out, out_d
         raise CLIError("Name a --municipality and an --out file, or use --all with --out-dir.")
     target = municipality_named(municipality)
     plan = _plan_for_report(_registry(), target, year, kind)
-    pdf = render_report(get_session(), plan, kind, lang)
+    if adopted and plan.adopted_revision is None:
+        raise CLIError(f"The {year} plan of {municipality} has no adopted revision yet.")
+    pdf = render_report(get_session(), plan, kind, lang, revision=plan.adopted_revision if adopted else None)
     _write_atomically(out, pdf)
     click.echo(f"Wrote {out} ({len(pdf):,} bytes).")
 
@@ -405,19 +407,32 @@ def read_document(path: Path) -> dict[str, Any]:
 
 @plan.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--as-new-revision", is_flag=True,
+              help="Add the document to a plan the council adopted as a new working revision (a draft).")
 @with_appcontext
 @database_errors
-def plan_import(file: Path) -> None:
-    """Create or replace the plan the file describes; nothing is written when it is refused."""
+def plan_import(file: Path, as_new_revision: bool) -> None:
+    """Create or replace the plan the file describes; nothing is written when it is refused.
+
+    A plan the council adopted is never replaced: use --as-new-revision to add the document as a new
+    working revision, leaving the adopted one in force."""
     from core.services.imports import ImportRefused, import_plan
+    from core.services.plans import AdoptedPlanError, PlanError
 
     document = read_document(file)
     session = get_session()
     try:
-        found = import_plan(session, _registry(), document, None)
+        found = import_plan(session, _registry(), document, None, as_new_revision)
     except (DocumentError, ImportRefused) as error:
         session.rollback()
         raise CLIError(f"{file} was refused at {error.path}: {error.reason}.") from None
+    except AdoptedPlanError:
+        session.rollback()
+        raise CLIError(f"{file} was refused: the {document['year']} plan was adopted by the council and an import "
+                       "does not replace it; add --as-new-revision to import it as a new working revision.") from None
+    except PlanError as error:
+        session.rollback()
+        raise CLIError(f"{file} was refused: {error}") from None
     except SQLAlchemyError:
         session.rollback()
         raise

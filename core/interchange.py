@@ -31,10 +31,14 @@ from core.models import (
     SectionText,
     Service,
     TrainingRow,
+    new_uid,
 )
 from core.plugin_api import PlanKind, RowType
 
 FORMAT = "socialplan.plan"
+# The key of a row's stable identity in a document's section rows (see core.models._PlanRow.uid).
+UID = "uid"
+UID_PATTERN = re.compile(r"[0-9a-f]{32}")
 VERSION = 1
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "plan-v1.schema.json"
 
@@ -166,7 +170,7 @@ def _objective_row(row: Objective) -> dict[str, Any]:
 
 
 def _entry_row(row: SectionEntry) -> dict[str, Any]:
-    return dict(row.fields or {})
+    return {key: value for key, value in (row.fields or {}).items() if key != UID}
 
 
 ROW_MODELS: dict[RowType, tuple[type, Any]] = {
@@ -223,6 +227,13 @@ def _build_service(plan: AnnualPlan, section: str, position: int, row: dict[str,
 
 
 def _build_row(row_type: RowType, plan: AnnualPlan, section: str, position: int, row: dict[str, Any], path: str):
+    built = _build_row_of_type(row_type, plan, section, position, row, path)
+    built.uid = row_uid(row, path)
+    return built
+
+
+def _build_row_of_type(row_type: RowType, plan: AnnualPlan, section: str, position: int, row: dict[str, Any],
+                       path: str):
     common = {"plan_id": plan.id, "section": section, "position": position}
     if row_type is RowType.SERVICE:
         return _build_service(plan, section, position, row, path)
@@ -254,7 +265,7 @@ def _build_row(row_type: RowType, plan: AnnualPlan, section: str, position: int,
             reference=_translated(row.get("reference"), f"{path}.reference"),
             group=_translated(row.get("group"), f"{path}.group"),
         )
-    return SectionEntry(**common, fields=dict(row))
+    return SectionEntry(**common, fields={key: value for key, value in row.items() if key != UID})
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -267,7 +278,17 @@ def section_rows(session: Session, plan: AnnualPlan, row_type: RowType, section:
     query = select(model).where(model.plan_id == plan.id, model.section == section).order_by(model.position)
     if model is Service:  # one query for all budget lines, not one per service
         query = query.options(selectinload(Service.budget_lines))
-    return [to_dict(row) for row in session.scalars(query)]
+    return [{UID: row.uid, **to_dict(row)} for row in session.scalars(query)]
+
+
+def row_uid(row: dict[str, Any], path: str) -> str:
+    """The uid a document row carries, or a new one for a row that has none (an added row, an old document)."""
+    uid = row.get(UID)
+    if uid in (None, ""):
+        return new_uid()
+    if not isinstance(uid, str) or not UID_PATTERN.fullmatch(uid):
+        raise DocumentError(f"{path}.{UID}", "a row's uid is 32 lowercase hexadecimal digits")
+    return uid
 
 
 def _section_texts(session: Session, plan: AnnualPlan) -> dict[str, SectionText]:
@@ -298,6 +319,7 @@ def replace_section(
         if spec.row_type is RowType.TEXT
         else [_build_row(spec.row_type, plan, spec.key, i, row, f"{path}.rows[{i}]") for i, row in enumerate(rows)]
     )
+    _check_unique_uids(new_rows, path)
     text = _translated(content.get("text"), f"{path}.text")
     footnote = _translated(content.get("footnote"), f"{path}.footnote")
     if spec.row_type is not RowType.TEXT:
@@ -317,6 +339,14 @@ def replace_section(
     elif existing is not None:
         existing.not_applicable, existing.text, existing.footnote = not_applicable, text, footnote
     session.flush()
+
+
+def _check_unique_uids(rows: list[Any], path: str) -> None:
+    seen: set[str] = set()
+    for index, row in enumerate(rows):
+        if row.uid in seen:
+            raise DocumentError(f"{path}.rows[{index}].{UID}", "two rows of a section have the same uid")
+        seen.add(row.uid)
 
 
 # --- whole plans -------------------------------------------------------------------------------

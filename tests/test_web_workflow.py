@@ -81,12 +81,16 @@ def test_approved_plan_refuses_edits_and_reopens_as_a_new_revision(web_app, web_
     assert response.status_code == 422 and "read-only" in response.text
 
     before = plan(web_app, world.alpha_approved).revision
-    response = web_client.post(f"{base}/reopen", follow_redirects=True)
+    assert web_client.post(f"{base}/reopen", data={"reason": "x", "confirm": "y"}).status_code == 403  # admins'
+    web_client.post("/logout")
+    sign_in(web_client, "admin@example.org")
+    response = web_client.post(f"{base}/reopen", data={"reason": "A new budget line", "confirm": "y"},
+                               follow_redirects=True)
     reopened = plan(web_app, world.alpha_approved)
-    assert reopened.status == "draft" and reopened.revision == before + 1
-    assert "A new revision is open for editing." in response.text
+    assert reopened.status == "draft" and reopened.revision == before + 1 and reopened.adopted_revision == before
+    assert f"Revision {before + 1} is open for editing as a draft" in response.text
     page = web_client.get(f"{base}/revisions").text
-    assert "Reopened as a new revision" in page and "Workflow step: Approve" in page and "planner@alpha.org" in page
+    assert "Reopened as a new revision" in page and "Workflow step: Approve" in page and "admin@example.org" in page
     assert web_client.post(f"{base}/sections/services/rows/new", data=SERVICE_ROW).status_code == 302
 
 
@@ -109,7 +113,7 @@ def test_report_menu_and_downloads_in_each_language(web_client, world):
         assert f'{base}/reports/test-report/{code}.pdf' in page
     response = web_client.get(f"{base}/reports/test-report/sv.pdf")
     assert response.mimetype == "application/pdf"
-    assert "alpha-2024-test-report-sv.pdf" in response.headers["Content-Disposition"]
+    assert "alpha-2024-test-report-sv-adopted.pdf" in response.headers["Content-Disposition"]
     assert "Test report 2024 sv" in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
     assert web_client.get(f"{base}/reports/test-report/de.pdf").status_code == 404
     assert web_client.get(f"{base}/reports/nope/en.pdf").status_code == 404

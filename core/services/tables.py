@@ -716,7 +716,11 @@ def replace_rows(session, registry: Registry, plan, section: str, rows: list[dic
     from core.services.plans import action, change_section
 
     def change(content: dict[str, Any]) -> None:
-        content["rows"] = rows
+        # A spreadsheet names rows by their place: its row n is the section's row n, which keeps its uid
+        # (so the comparison shows it changed, not removed and added); rows beyond the old ones are new.
+        old = content["rows"]
+        content["rows"] = [{**row, "uid": old[index]["uid"]} if index < len(old) else row
+                           for index, row in enumerate(rows)]
 
     change_section(session, registry, plan, section, change, user, action("table-imported", section))
 

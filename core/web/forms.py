@@ -630,6 +630,9 @@ def step_form(field_names: tuple[str, ...], plan_kind: PlanKind | None = None) -
         label = step_field_label(name, plan_kind)
         if is_date_fact(name):
             attrs[name] = DateField(label, [InputRequired(message=_l("This field is required."))])
+        elif plan_kind is not None and name in plan_kind.count_facts:
+            attrs[name] = IntegerField(label, [InputRequired(message=_l("This field is required.")),
+                                               NumberRange(min=0, max=10**9)])
         else:
             attrs[name] = StringField(label, [InputRequired(message=_l("This field is required.")), Length(max=120)])
     return type("StepForm", (Form,), attrs)
@@ -677,3 +680,13 @@ class UserEditForm(Form):
 def locale_choices(empty: bool = False) -> list[SelectChoice]:
     pairs = [(code, locale_display_name(code)) for code in LOCALES]
     return choices(([("", _("(as the municipality)"))] if empty else []) + pairs)
+
+
+class ReopenForm(Form):
+    """Opening a new working revision of an adopted plan: why, and that the person means it."""
+
+    reason = TextAreaField(_l("Why is a new revision needed?"),
+                           [InputRequired(message=_l("Say why a new revision of the adopted plan is needed.")),
+                            Length(max=2000)])
+    confirm = BooleanField(_l("I understand that the adopted revision stays in force until a new one is adopted"),
+                           [InputRequired(message=_l("Confirm that you mean to open a new revision."))])

@@ -36,6 +36,7 @@ from core.web.comparison import ShownDiff, readable_diff
 from core.web.forms import (
     FormContext,
     PlanCreateForm,
+    ReopenForm,
     attach_error,
     choices,
     ensure_budget_slots,
@@ -54,8 +55,10 @@ from core.web.helpers import (
     budget_totals,
     cached_findings,
     columns_of,
+    document_field_label,
     field_anchor,
     plan_state,
+    readable_cell,
     row_of_field,
     section_links,
     section_of_field,
@@ -101,10 +104,20 @@ def _state(plan: AnnualPlan) -> PlanState:
     """The plan as its pages read it, once per request and revision (a row page reads it for the row and
     again for its findings; every change makes a new revision)."""
     states = g.setdefault("plan_states", {})
-    key = (plan.id, plan.revision)
+    number = _shown(plan)
+    key = (plan.id, number)
     if key not in states:
-        states[key] = plan_state(get_session(), get_registry(), plan)
+        if number == plan.revision:
+            states[key] = plan_state(get_session(), get_registry(), plan)
+        else:  # the adopted revision while a new one is drafted: read as it was, never kept
+            document = plan_service.revision_document_at(get_session(), get_registry(), plan, number)
+            states[key] = PlanState(document, False)
     return states[key]
+
+
+def _shown(plan: AnnualPlan) -> int:
+    """The revision this request shows (see :func:`core.web.tenancy.shown_revision`)."""
+    return tenancy.shown_revision(plan, request.args.get("revision"))
 
 
 def _document(plan: AnnualPlan) -> dict[str, Any]:
@@ -172,6 +185,34 @@ def new(municipality: str):
 
 def _attach_error(form: Form, error: Exception) -> None:
     attach_error(form, getattr(error, "field", ""), _error_message(error))
+    for line in _conflict_lines(error):
+        form.form_errors.append(line)
+
+
+def _precondition() -> plan_service.Precondition | None:
+    """The revision the submitted form was made from (its hidden ``_base_revision``), if it says one."""
+    text = request.form.get("_base_revision", "")
+    return plan_service.Precondition(revision=int(text)) if text.isdigit() and len(text) < 10 else None
+
+
+def _base_revision(plan: AnnualPlan, error: Exception | None) -> int:
+    """The revision a form shown now is based on: after a conflict, the one that refused it (saving again
+    then knowingly replaces the other person's version), else the plan's."""
+    return error.revision if isinstance(error, plan_service.ConflictError) else plan.revision
+
+
+def _conflict_lines(error: Exception) -> list[str]:
+    """What another person changed, for a save it refused: who and when, then each field, old and new."""
+    if not isinstance(error, plan_service.ConflictError):
+        return []
+    plan_kind = get_registry().plan_kind(g.plan.kind) if "plan" in g else None
+    lines = []
+    if error.by:
+        lines.append(_("Changed by %(user)s at %(time)s.", user=error.by, time=format_datetime(error.at)))
+    for cell in (readable_cell(cell, plan_kind) for cell in error.changes):
+        lines.append(_("%(field)s: “%(old)s” became “%(new)s”.", field=document_field_label(cell.key, plan_kind),
+                       old="" if cell.old is None else cell.old, new="" if cell.new is None else cell.new))
+    return lines
 
 
 # --- overview and sections ----------------------------------------------------------------------------
@@ -182,12 +223,18 @@ def overview(municipality: str, plan_id: int):
     plan, plan_kind = tenancy.load_plan(plan_id)
     state = _state(plan)
     document = state.document
-    findings = [] if current_user.role == Role.VIEWER else _findings(plan, plan_kind, state)
+    # Findings are the working revision's: what a planner still has to correct.
+    working = _shown(plan) == plan.revision
+    findings = _findings(plan, plan_kind, state) if working and current_user.role != Role.VIEWER else []
     steps = [s for s in plan_service.available_steps(plan, plan_kind)
              if s.role != "admin" or current_user.role == Role.ADMIN] if tenancy.can_edit() else []
     reports = get_registry().report_kinds_for(g.municipality.enabled_plugins, plan.kind)
+    shown = _shown(plan)
+    asked_adopted = shown != plan.revision and current_user.role != Role.VIEWER
     return render_template(
         "plans/overview.html", plan=plan, plan_kind=plan_kind, document=document, findings=findings,
+        shown=shown, revision_arg={"revision": "adopted"} if asked_adopted else {},
+        may_reopen=tenancy.can_edit() and plan_service.may_reopen(current_user, plan_kind),
         finding_link=lambda f: _finding_link(plan, f), steps=steps, reports=reports, locales=LOCALES,
         read_only=plan_service.is_read_only(plan, plan_kind), can_edit=tenancy.can_edit(),
         section_findings={spec.key: sum(1 for f in findings if section_of_field(f) == spec.key)
@@ -198,27 +245,29 @@ def overview(municipality: str, plan_id: int):
 @bp.route("/<int:plan_id>/title", methods=["GET", "POST"])
 def title(municipality: str, plan_id: int):
     plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    error = None
     form = plan_title_form()(request.form if request.method == "POST" else None,
                              data=translated_form_data(plan.title, "title"))
     if request.method == "POST" and form.validate():
         error = _commit_or_error(lambda: plan_service.set_title(
-            get_session(), get_registry(), plan, translated_data(form, "title"), current_user))
+            get_session(), get_registry(), plan, translated_data(form, "title"), current_user, _precondition()))
         if error is None:
             flash(_("The title was saved."), "success")
             return redirect(_plan_url(plan))
         _attach_error(form, error)
     status = 422 if request.method == "POST" else 200
     return render_template("plans/title.html", plan=plan, plan_kind=plan_kind, form=form,
-                           read_only=plan_service.is_read_only(plan, plan_kind)), status
+                           read_only=plan_service.is_read_only(plan, plan_kind),
+                           base_revision=_base_revision(plan, error)), status
 
 
 def _section_page(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, text_form: Form | None = None,
-                  status: int = 200):
-    return _render_section(plan, plan_kind, spec, text_form)[0], status
+                  status: int = 200, base_revision: int | None = None):
+    return _render_section(plan, plan_kind, spec, text_form, base_revision)[0], status
 
 
 def _render_section(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec,
-                    text_form: Form | None = None) -> tuple[str, bool]:
+                    text_form: Form | None = None, base_revision: int | None = None) -> tuple[str, bool]:
     """The section page, and whether it was made from :func:`_page_key`'s inputs alone (then it may be kept)."""
     state = _state(plan)
     content = state.document["sections"][spec.key]
@@ -251,6 +300,7 @@ def _render_section(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec,
         text_form=text_form, row_urls=_row_urls(plan, spec, read_only),
         section_links=section_links(plan, plan_kind, spec.key),
         totals=totals, source_names={s.code: s.name for s in sources}, currency=plan.municipality.currency,
+        base_revision=plan.revision if base_revision is None else base_revision,
     )
     return html, pure
 
@@ -294,7 +344,8 @@ def _page_key(plan: AnnualPlan, spec: SectionSpec) -> tuple | None:
         current_locale(), token,
         m.id, m.slug, json.dumps(m.name, sort_keys=True), m.country, m.default_locale, m.currency,
         tuple(sorted(m.enabled_plugins)),
-        plan.id, plan.revision, plan.status, plan.kind, plan.year, plan.municipality_id, spec.key,
+        plan.id, plan.revision, plan.adopted_revision, plan.status, plan.kind, plan.year, plan.municipality_id,
+        spec.key,
     )
 
 
@@ -325,10 +376,10 @@ def section_text(municipality: str, plan_id: int, section: str):
                                                           spec.row_type is RowType.TEXT) else None
     error = _commit_or_error(lambda: plan_service.set_section_text(
         get_session(), get_registry(), plan, spec.key, current_user, text=translated_data(form, "text"),
-        footnote=translated_data(form, "footnote"), not_applicable=not_applicable))
+        footnote=translated_data(form, "footnote"), not_applicable=not_applicable, precondition=_precondition()))
     if error is not None:
         _attach_error(form, error)
-        return _section_page(plan, plan_kind, spec, form, 422)
+        return _section_page(plan, plan_kind, spec, form, 422, base_revision=_base_revision(plan, error))
     flash(_("The text was saved."), "success")
     return redirect(_plan_url(plan, "plans.section", section=spec.key))
 
@@ -362,7 +413,8 @@ def _row_from_form(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, for
     return form_to_row(spec, form, old_row, _form_context(plan, plan_kind))
 
 
-def _row_page(plan, plan_kind, spec, form, index: int | None, status: int = 200):
+def _row_page(plan, plan_kind, spec, form, index: int | None, status: int = 200, *, uid: str | None = None,
+              base_revision: int | None = None, action_url: str | None = None):
     findings: dict[str, list[Finding]] = {}
     if index is not None:
         for finding in _findings(plan, plan_kind, _state(plan)):
@@ -374,7 +426,8 @@ def _row_page(plan, plan_kind, spec, form, index: int | None, status: int = 200)
     if spec.row_type is RowType.SERVICE and nomenclature is not None:
         codes = list(nomenclature)
     return render_template("plans/row_form.html", plan=plan, plan_kind=plan_kind, spec=spec, form=form, index=index,
-                           row_findings=findings, codes=codes), status
+                           row_findings=findings, codes=codes, uid=uid, action_url=action_url,
+                           base_revision=plan.revision if base_revision is None else base_revision), status
 
 
 @bp.route("/<int:plan_id>/sections/<section>/rows/new", methods=["GET", "POST"])
@@ -407,26 +460,47 @@ def _existing_row(plan: AnnualPlan, spec: SectionSpec, index: int) -> dict[str, 
 def edit_row(municipality: str, plan_id: int, section: str, index: int):
     plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
     spec = _section(plan_kind, section)
-    old_row = _existing_row(plan, spec, index)
     if plan_service.is_read_only(plan, plan_kind):
         abort(403)
-    form = _build_row_form(plan, plan_kind, spec, old_row)
+    # The row is the one the form was opened on (its uid), wherever it is now: another person's change
+    # may have moved it, or removed it.
+    uid = request.form.get("_row") if request.method == "POST" else None
+    old_row = _row_by_uid(plan, spec, uid) if uid else _existing_row(plan, spec, index)
+    form = _build_row_form(plan, plan_kind, spec, old_row or {})
+    error = None
     if request.method == "POST" and form.validate():
-        row = _row_from_form(plan, plan_kind, spec, form, old_row)
-        error = _commit_or_error(lambda: plan_service.update_row(get_session(), get_registry(), plan, spec.key, index,
-                                                                 row, current_user))
+        row = _row_from_form(plan, plan_kind, spec, form, old_row or {})
+        uid = uid or (old_row or {}).get("uid")
+        error = _commit_or_error(lambda: plan_service.update_row(
+            get_session(), get_registry(), plan, spec.key, index, row, current_user, uid=uid,
+            precondition=_precondition()))
         if error is None:
             flash(_("The row was saved."), "success")
             return redirect(_plan_url(plan, "plans.section", section=spec.key))
         _attach_error(form, error)
     ensure_budget_slots(form)
-    return _row_page(plan, plan_kind, spec, form, index, 422 if request.method == "POST" else 200)
+    removed = isinstance(error, plan_service.ConflictError) and old_row is None
+    return _row_page(plan, plan_kind, spec, form, index, 422 if request.method == "POST" else 200,
+                     uid=None if removed else uid or (old_row or {}).get("uid"),
+                     base_revision=_base_revision(plan, error),
+                     action_url=_plan_url(plan, "plans.add_row", section=spec.key) if removed else None)
+
+
+def _row_by_uid(plan: AnnualPlan, spec: SectionSpec, uid: str) -> dict[str, Any] | None:
+    return next((row for row in _document(plan)["sections"][spec.key]["rows"] if row.get("uid") == uid), None)
+
+
+def _row_uid() -> str | None:
+    """The uid of the row a table's button acts on (its hidden ``_row``), so that a row another person moved
+    is still the one acted on."""
+    return request.form.get("_row") or None
 
 
 def _row_action(plan_id: int, section: str, index: int, action, message: str):
     plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
     spec = _section(plan_kind, section)
-    _existing_row(plan, spec, index)
+    if not _row_uid():
+        _existing_row(plan, spec, index)
     if plan_service.is_read_only(plan, plan_kind):
         abort(403)
     error = _commit_or_error(lambda: action(plan, spec))
@@ -440,7 +514,8 @@ def move_row(municipality: str, plan_id: int, section: str, index: int):
     if offset is None:
         abort(400)
     return _row_action(plan_id, section, index, lambda plan, spec: plan_service.move_row(
-        get_session(), get_registry(), plan, spec.key, index, offset, current_user), _("The row was moved."))
+        get_session(), get_registry(), plan, spec.key, index, offset, current_user, uid=_row_uid()),
+        _("The row was moved."))
 
 
 @bp.route("/<int:plan_id>/sections/<section>/rows/<int:index>/delete", methods=["GET", "POST"])
@@ -453,8 +528,8 @@ def delete_row(municipality: str, plan_id: int, section: str, index: int):
         _("The row was removed. It can be brought back from the revision history:"), history,
         _("restore the revision before the removal"))
     return _row_action(plan_id, section, index, lambda plan, spec: plan_service.delete_row(
-        get_session(), get_registry(), plan, spec.key, index, current_user,
-        uid=request.form.get("_row") or None), message)
+        get_session(), get_registry(), plan, spec.key, index, current_user, uid=_row_uid(),
+        precondition=_precondition()), message)
 
 
 def _delete_row_page(plan_id: int, section: str, index: int):
@@ -501,13 +576,25 @@ def step(municipality: str, plan_id: int, step: str):
     return render_template("plans/step.html", plan=plan, plan_kind=plan_kind, step=workflow_step, form=form), status
 
 
-@bp.route("/<int:plan_id>/reopen", methods=["POST"])
+@bp.route("/<int:plan_id>/reopen", methods=["GET", "POST"])
 def reopen(municipality: str, plan_id: int):
-    plan, _plan_kind = tenancy.load_plan(plan_id, edit=True)
-    error = _commit_or_error(lambda: plan_service.reopen(get_session(), get_registry(), plan, current_user))
-    flash(_error_message(error) if error else _("A new revision is open for editing."),
-          "error" if error else "success")
-    return redirect(_plan_url(plan))
+    """Open a new working revision of an adopted plan: a page of its own that asks why, and to confirm."""
+    plan, plan_kind = tenancy.load_plan(plan_id, edit=True)
+    if not plan_service.may_reopen(current_user, plan_kind):
+        abort(403)
+    form = ReopenForm(request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        error = _commit_or_error(lambda: plan_service.reopen(get_session(), get_registry(), plan, current_user,
+                                                             form.reason.data))
+        if error is None:
+            flash(_("Revision %(revision)s is open for editing as a draft; the adopted revision %(adopted)s stays "
+                    "in force until a new one is adopted.", revision=plan.revision, adopted=plan.adopted_revision),
+                  "success")
+            return redirect(_plan_url(plan))
+        _attach_error(form, error)
+    status = 422 if request.method == "POST" else 200
+    return render_template("plans/reopen.html", plan=plan, plan_kind=plan_kind, form=form,
+                           read_only=plan_service.is_read_only(plan, plan_kind)), status
 
 
 # --- revisions -------------------------------------------------------------------------------------------
@@ -594,10 +681,12 @@ def report(municipality: str, plan_id: int, report: str, lang: str):
     available = {kind.code for kind in get_registry().report_kinds_for(g.municipality.enabled_plugins, plan.kind)}
     if report not in available or lang not in LOCALES:
         abort(404)
+    number = _shown(plan)
     try:
-        pdf = render_report(get_session(), plan, report, lang)
+        pdf = render_report(get_session(), plan, report, lang, revision=number)
     except UnknownReportKind:
         abort(404)
-    filename = f"{plan.municipality.slug}-{plan.year}-{report}-{lang}.pdf"
+    adopted = "-adopted" if number == plan.adopted_revision else f"-revision-{number}"
+    filename = f"{plan.municipality.slug}-{plan.year}-{report}-{lang}{adopted}.pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

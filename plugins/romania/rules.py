@@ -233,7 +233,7 @@ def _year_finding(field: str, years: list[int], plan_year: int) -> Finding:
 
 
 _NOT_TEXT = {"code", "status", "source", "currency", "level", "kind", "frequency", "ref", "amount", "capacity",
-             "occupancy", "floor_space", "staff_total", "persons", "budget", "year", "scale"}
+             "occupancy", "floor_space", "staff_total", "persons", "budget", "year", "scale", "uid"}
 
 
 def _year_findings(sections: dict[str, Any], plan_year: int) -> list[Finding]:

@@ -3,7 +3,7 @@
 50,000 persons x 20 questions, 500 units in 14 districts (a few units with fewer than five
 respondents, so suppression has work to do). Measures the CSV import (``import_answers``, as the
 web upload and the CLI use it) and the results per question area x unit x district with
-suppression (``area_results``), against a hand-written GROUP BY over the same table in the same
+joint suppression (``published_results``), against a hand-written GROUP BY over the same table in the same
 run. Runs on SQLite (a temporary file) and, when SOCIALPLAN_BENCH_DATABASE_URL is set, on
 PostgreSQL in a database of its own (``socialplan_bench``, created and dropped here).
 
@@ -117,7 +117,7 @@ def run_backend(name: str, url: str, csv_path: Path, rows: int, units: int, inst
     from core.db import get_session
     from core.migrate import upgrade
     from plugins.sweden.services.answer_import import import_answers
-    from plugins.sweden.services.individual import area_results
+    from plugins.sweden.services.individual import published_results
 
     os.environ["SOCIALPLAN_INSTANCE_PATH"] = str(instance)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-long-enough", "TESTING": True})
@@ -134,13 +134,13 @@ def run_backend(name: str, url: str, csv_path: Path, rows: int, units: int, inst
         if name == "postgresql":
             session.execute(text("ANALYZE se_answer"))
             session.commit()
-        area_results(session, template, YEAR)  # warm the caches of both alike
+        published_results(session, template, YEAR)  # warm the caches of both alike
         session.execute(text(GROUP_BY), {"m": municipality.id, "y": YEAR}).all()
         group_by_s, cells = _timed(lambda: session.execute(text(GROUP_BY), {"m": municipality.id, "y": YEAR}).all(), 5)
-        results_s, results = _timed(lambda: area_results(session, template, YEAR), 5)
+        results_s, results = _timed(lambda: published_results(session, template, YEAR), 5)
         cells_s, _ = _timed(lambda: session.execute(text(CELLS_GROUP_BY), {"m": municipality.id, "y": YEAR}).all(), 5)
-        hidden = sum(len(r.table.hidden) for r in results)
-        assert len(cells) == sum(len(r.units) for r in results), "both count the same cells"
+        hidden = results.hidden  # every answer in every area: one cell per unit and area
+        assert len(cells) == len(results.units) * len(results.areas), "both count the same cells"
         session.close()
     app.extensions["socialplan.engine"].dispose()
     figures = {f"{name}_import_s": round(import_s, 3), f"{name}_results_s": round(results_s, 4),

@@ -17,8 +17,10 @@ from flask_babel import lazy_gettext as _l
 
 from core.i18n import format_date, format_percent, translated
 from core.reports import ReportBuilder, ReportContext
+from plugins.sweden import results as results_views
 from plugins.sweden.services import goals, individual, lex_sarah
 from plugins.sweden.services.followups import units, year_calendar
+from plugins.sweden.services.individual import Figure
 from plugins.sweden.services.reference import (
     DIMENSION_LABELS,
     OPERATING_FORM_LABELS,
@@ -127,28 +129,35 @@ def render_followup_plan(context: ReportContext) -> bytes:
 # --- individuppföljning results --------------------------------------------------------------------
 
 
+def _share_text(figure: Figure, locale: str) -> str:
+    value = results_views.share_value(figure)
+    return percent(value, locale) if isinstance(value, Decimal) else value
+
+
 def followup_results_data(context: ReportContext) -> dict[str, Any]:
-    session, municipality_id = context.session, context.municipality.id
-    threshold = individual.threshold_for(session, municipality_id)
-    templates = individual.city_templates(session, municipality_id)
-    if not templates:
-        return {"areas": [], "nni": None, "threshold": threshold}
-    template = templates[0]
-    labels = {a["code"]: a["label"] for a in individual.merged_definition(template)["areas"]}
+    """The results as the web page and its CSV/XLSX publish them (``results.published``): per area the
+    units with the whole municipality as total, then the districts and providers, and the NNI."""
+    session, municipality_id, locale = context.session, context.municipality.id, context.locale
+    results = results_views.published(session, municipality_id, context.plan.year)
+    threshold = results.threshold if results else individual.threshold_for(session, municipality_id)
+    if results is None or not results.areas:
+        return {"areas": [], "nni": None, "threshold": threshold, "districts": [], "providers": [],
+                "area_names": []}
     areas = []
-    for result in individual.area_results(session, template, context.plan.year, threshold=threshold):
-        rows = []
-        for i, unit in enumerate(result.units):
-            n = result.table.row_total(i)
-            if result.respondents[i] == 0:
-                continue
-            share = result.share_positive(i)
-            rows.append({"unit": unit.name, "district": unit.district, "answers": DASH if n is None else str(n),
-                         "share": percent(share, context.locale), "suppressed": share is None})
-        areas.append({"area": _tr(context, labels[result.area]), "rows": rows, "total": result.total_share,
-                      "total_answers": result.table.grand_total})
-    return {"areas": areas, "nni": individual.next_of_kin_index(session, template, context.plan.year, threshold),
-            "threshold": threshold}
+    for code, label in results.areas:
+        rows = [{"unit": r.name, "district": r.district, "answers": results_views.answers_text(r.figures[code]),
+                 "share": _share_text(r.figures[code], locale), "suppressed": r.figures[code].positive is None}
+                for r in results.units]
+        total = results.city.figures[code]
+        areas.append({"area": _tr(context, label), "rows": rows, "total": total.share,
+                      "total_answers": results_views.answers_text(total), "total_share": _share_text(total, locale)})
+
+    def groups(rows: tuple) -> list[list[str]]:
+        return [[r.name, *(cell for code, _ in results.areas for cell in (
+            results_views.answers_text(r.figures[code]), _share_text(r.figures[code], locale)))] for r in rows]
+
+    return {"areas": areas, "nni": results.nni, "threshold": threshold, "districts": groups(results.districts),
+            "providers": groups(results.providers), "area_names": [a["area"] for a in areas]}
 
 
 def render_followup_results(context: ReportContext) -> bytes:
@@ -167,16 +176,33 @@ def render_followup_results(context: ReportContext) -> bytes:
     if data["nni"] is not None:
         report.paragraph(_("Next-of-kin satisfaction index (NNI): %(value)s", value=percent(data["nni"],
                                                                                           context.locale)))
+    else:
+        report.paragraph(_("Next-of-kin satisfaction index (NNI): – (fewer than %(n)s next of kin answered).",
+                           n=data["threshold"]))
     for area in data["areas"]:
         report.heading(area["area"], level=2)
         report.table(
             [[_("Unit"), _("District"), _("Answers"), _("Positive")]],
             [[r["unit"], r["district"], r["answers"], r["share"]] for r in area["rows"]],
             [4, 3, 1.5, 1.5], wrap={0, 1}, align_right={2, 3},
-            totals=[[_("Total"), "", str(area["total_answers"] or DASH), percent(area["total"], context.locale)]],
+            totals=[[_("Total"), "", area["total_answers"], area["total_share"]]],
             footnotes=[note],
         )
+    for key, heading, first in (("districts", _("Per district"), _("District")),
+                                ("providers", _("Per provider"), _("Provider"))):
+        if data[key]:
+            report.heading(heading)
+            _group_table(report, first, data["area_names"], data[key], note)
     return report.build()
+
+
+def _group_table(report: ReportBuilder, first: str, areas: list[str], rows: list[list[str]], note: str) -> None:
+    """Groups (rows) x areas (a pair of columns each: answers and share), on a landscape page."""
+    header = [[first, *(cell for area in areas for cell in (area, ""))],
+              ["", *(cell for _area in areas for cell in (_("Answers"), _("Positive")))]]
+    spans = [("SPAN", (0, 0), (0, 1)), *(("SPAN", (1 + 2 * i, 0), (2 + 2 * i, 0)) for i in range(len(areas)))]
+    report.table(header, rows, [4, *([1.3, 1.5] * len(areas))], wrap={0}, align_right=set(range(1, 1 + 2 * len(areas))),
+                 landscape=True, spans=spans, footnotes=[note])
 
 
 # --- quality report ----------------------------------------------------------------------------

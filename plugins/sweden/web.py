@@ -14,17 +14,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from core.db import get_session
 from core.i18n import current_locale, translated
-from core.models import Provider
+from core.models import AnnualPlan, Provider
+from core.services.tables import to_csv, to_xlsx
 from core.web import tenancy
 from core.web.forms import attach_error, choices, translated_data
+from core.web.tables import CSV, XLSX
 from core.web.tenancy import load_municipality_from_url, require_plugin
+from plugins.sweden import results as results_views
 from plugins.sweden.forms import (
     AnswersImportForm,
     DeficiencyForm,
@@ -736,17 +739,54 @@ def template_question(municipality: str, template_id: int):
     return _template_page(_template(template_id), form, 400)
 
 
+# --- individuppföljning results: the page and its CSV / XLSX, published as the PDF is -------------------------
+
+RESULTS_PLAN = "followup-plan"  # the plan kind whose approval opens a year's results to viewers
+
+
+def _viewer_years() -> list[int]:
+    """The years whose follow-up plan a council viewer may read (approved), latest first."""
+    plan_kind = tenancy.plan_kind_enabled(RESULTS_PLAN)
+    if plan_kind is None:
+        return []
+    rows = get_session().execute(select(AnnualPlan.year, AnnualPlan.status).where(
+        AnnualPlan.municipality_id == g.municipality.id, AnnualPlan.kind == RESULTS_PLAN))
+    return sorted((year for year, status in rows if status in plan_kind.read_only_statuses), reverse=True)
+
+
+def _results_year(year: int | None) -> int | None:
+    """The year to show: the one asked for, else this year; viewers see only years whose follow-up plan is
+    approved (as the API serves plans), by default the latest (None: there is none yet)."""
+    if year is not None and not 2000 <= year <= 2100:
+        abort(404)
+    if tenancy.can_edit():
+        return year or dt.date.today().year
+    years = _viewer_years()
+    if year is not None and year not in years:
+        abort(404)
+    return year if year is not None else next(iter(years), None)
+
+
 @blueprint.get("/results")
 def results(municipality: str):
     session = get_session()
-    year = request.args.get("year", type=int) or dt.date.today().year
-    if not 2000 <= year <= 2100:
+    year = _results_year(request.args.get("year", type=int))
+    data = results_views.published(session, g.municipality.id, year) if year is not None else None
+    return render_template("sweden/results.html", year=year or dt.date.today().year, results=data,
+                           waiting=year is None, locale=current_locale(),
+                           threshold=individual.threshold_for(session, g.municipality.id),
+                           share=results_views.share_value, answers=results_views.answers_text)
+
+
+@blueprint.get("/results/<int:year>.<any(csv, xlsx):fmt>")
+def results_download(municipality: str, year: int, fmt: str):
+    if _results_year(year) is None:
         abort(404)
-    cities = individual.city_templates(session, g.municipality.id)
-    template = cities[0] if cities else None
-    areas = []
-    if template is not None:
-        labels = {a["code"]: a["label"] for a in individual.merged_definition(template)["areas"]}
-        areas = [(labels[r.area], r) for r in individual.area_results(session, template, year)]
-    return render_template("sweden/results.html", year=year, template=template, areas=areas,
-                           threshold=individual.threshold_for(session, g.municipality.id), locale=current_locale())
+    data = results_views.published(get_session(), g.municipality.id, year)
+    if data is None or not data.areas:
+        abort(404)
+    header, rows = results_views.table(data, current_locale(), g.municipality.default_locale)
+    # core's writers: CSV and XLSX cells that would run as formulas are written as text
+    body, mimetype = (to_csv(header, rows), CSV) if fmt == "csv" else (to_xlsx(header, rows, "results"), XLSX)
+    filename = f"{g.municipality.slug}-{year}-individuppfoljning.{fmt}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -2,8 +2,10 @@
 
 A city-wide template (areas, questions, answer scales) may be extended by a district with its
 own questions. Answers are stored per unit and district with an interview number, never a
-person. Results per question area and unit count positive and other answers; units with fewer
-respondents than the threshold, and cells that would give them away, are suppressed.
+person. Results per question area count positive and other answers for every unit, district and
+provider and the whole municipality; groups with fewer respondents or answers than the threshold,
+and whatever would give them away in any of these tables, are suppressed in one decision
+(:func:`published_results`, which every view of the results calls).
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from core.models import Provider
 from plugins.sweden.audit import record
 from plugins.sweden.models import Answer, AnswerCell, QuestionTemplate, SwedenSettings, Unit
 from plugins.sweden.services.errors import SwedenValidationError
-from plugins.sweden.services.suppression import SuppressedTable, suppress
+from plugins.sweden.services.suppression import CITY, GROUP, UNIT, AreaCounts, Layout, Margin, decide
 
 DEFAULT_THRESHOLD = 5
 
@@ -167,88 +170,164 @@ def threshold_for(session: Session, municipality_id: int) -> int:
     return settings.suppression_threshold if settings else DEFAULT_THRESHOLD
 
 
-class ResultUnit(NamedTuple):
-    """A unit as results show it."""
+@dataclass(frozen=True)
+class Figure:
+    """One entity's figures in one question area as published: None where hidden."""
 
+    answers: int | None
+    positive: int | None
+
+    @property
+    def share(self) -> Decimal | None:
+        """Share of positive answers in percent, or None when hidden (or there are no answers)."""
+        if self.positive is None or not self.answers:
+            return None
+        return (Decimal(self.positive) * 100 / Decimal(self.answers)).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """A unit, a district, a provider or the whole municipality, with its figures per area code."""
+
+    level: str  # unit | district | provider | city
+    code: str  # the unit's code; the district's or the provider's name; "" for the whole municipality
+    name: str
+    district: str
+    figures: Mapping[str, Figure]
+
+
+@dataclass(frozen=True)
+class Results:
+    """Every figure the results page, the PDF and the CSV/XLSX exports publish, suppressed jointly."""
+
+    year: int
+    threshold: int
+    areas: tuple[tuple[str, dict[str, str]], ...]  # (code, label) of the areas with answers, in the template's order
+    units: tuple[ResultRow, ...]
+    districts: tuple[ResultRow, ...]
+    providers: tuple[ResultRow, ...]
+    city: ResultRow | None
+    nni: Decimal | None
+    hidden: int  # hidden figures (answers and shares) over all areas
+
+    @property
+    def rows(self) -> tuple[ResultRow, ...]:
+        return (*self.units, *self.districts, *self.providers, *((self.city,) if self.city else ()))
+
+
+class _Unit(NamedTuple):
     id: int
     code: str
     name: str
     district: str
+    provider_id: int | None
 
 
-@dataclass(frozen=True)
-class AreaResult:
-    """Per question area: units (rows) x (positive, other) answers, with respondents per unit."""
-
-    area: str
-    units: tuple[ResultUnit, ...]
-    respondents: tuple[int, ...]
-    table: SuppressedTable
-
-    def share_positive(self, row: int) -> Decimal | None:
-        """Share of positive answers in percent, or None when hidden (or no answers)."""
-        positive, total = self.table.shown(row, 0), self.table.row_total(row)
-        if positive is None or not total:
-            return None
-        return (Decimal(positive) * 100 / Decimal(total)).quantize(Decimal("0.1"))
-
-    @property
-    def total_share(self) -> Decimal | None:
-        return self.share_positive(self.table.rows)
+class _Entity(NamedTuple):
+    level: str
+    code: str
+    name: str
+    district: str
+    units: tuple[int, ...]  # the positions of the units it sums (a unit: its own)
 
 
-def area_results(
-    session: Session, template: QuestionTemplate, year: int, district: str | None = None,
-    respondent: str = "person", threshold: int | None = None,
-) -> list[AreaResult]:
-    """Results per area x unit, aggregated in SQL, suppressed in Python."""
-    definition = merged_definition(template)
-    threshold = threshold if threshold is not None else threshold_for(session, template.municipality_id)
-    # The counts per area x district x unit kept by refresh_cells: a few rows per unit, not per answer.
+def published_results(session: Session, template: QuestionTemplate, year: int,
+                      threshold: int | None = None) -> Results:
+    """The year's results per area for units, districts, providers and the whole municipality, as every
+    view publishes them: counts read from the answer cells in SQL, suppressed in one decision
+    (:func:`plugins.sweden.services.suppression.decide`) so that no table gives another's hidden figure away."""
+    municipality_id = template.municipality_id
+    threshold = threshold if threshold is not None else threshold_for(session, municipality_id)
+    cells = _person_cells(session, municipality_id, year)
+    answered = {unit_id for _, unit_id in cells}
+    # Only the columns results show, of the municipality's units (one parameter, not an IN list of hundreds).
+    units = sorted((_Unit(*row) for row in session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.district, Unit.provider_id)
+        .where(Unit.municipality_id == municipality_id)) if row[0] in answered),
+        key=lambda u: (u.district, u.name, u.code))
+    providers = dict(session.execute(select(Provider.id, Provider.name)
+                                     .where(Provider.municipality_id == municipality_id)).all())
+    entities = _entities(units, providers)
+    areas = tuple((a["code"], a["label"]) for a in merged_definition(template)["areas"]
+                  if any(area == a["code"] for area, _ in cells))
+    counts = {code: _area_counts(entities, [cells.get((code, u.id), (0, 0, 0)) for u in units])
+              for code, _ in areas}
+    # A unit's respondents: the most of any area (an interview is held at one unit); a group's: its units'.
+    per_unit = [max((cells.get((code, u.id), (0, 0, 0))[2] for code, _ in areas), default=0) for u in units]
+    respondents = [sum(per_unit[u] for u in entity.units) for entity in entities]
+    decision = decide(_layout(entities), counts, respondents, threshold)
+    rows = [ResultRow(entity.level, entity.code, entity.name, entity.district, {
+        code: Figure(counts[code].answers[i] if decision.answers_shown(i) else None,
+                     counts[code].positive[i] if decision.share_shown(code, i) else None) for code, _ in areas})
+        for i, entity in enumerate(entities)]
+    hidden = sum(len(decision.rows) + len(split) for split in decision.split.values())
+    by_level = {level: tuple(r for r in rows if r.level == level) for level in ("unit", "district", "provider")}
+    return Results(year, threshold, areas, by_level["unit"], by_level["district"], by_level["provider"],
+                   rows[-1] if units else None, next_of_kin_index(session, template, year, threshold), hidden)
+
+
+def _person_cells(session: Session, municipality_id: int, year: int) -> dict[tuple[str, int], tuple[int, int, int]]:
+    """(area, unit id) -> (positive answers, answers, respondents) of the persons' answers, from the cells
+    kept by refresh_cells: a few rows per unit, not one per answer."""
     query = (
         select(AnswerCell.area, AnswerCell.unit_id, func.sum(AnswerCell.positive), func.sum(AnswerCell.answers),
                func.sum(AnswerCell.respondents))
-        .where(AnswerCell.municipality_id == template.municipality_id, AnswerCell.year == year,
-               AnswerCell.respondent == respondent)
+        .where(AnswerCell.municipality_id == municipality_id, AnswerCell.year == year,
+               AnswerCell.respondent == "person")
         .group_by(AnswerCell.area, AnswerCell.unit_id)
     )
-    if district is not None:
-        query = query.where(AnswerCell.district == district)
-    by_area: dict[str, dict[int, tuple[int, int, int]]] = {}
-    for area_code, unit_id, positive, count, respondents in session.execute(query):
-        by_area.setdefault(area_code, {})[unit_id] = (int(positive or 0), int(count), int(respondents))
-    answered = {unit_id for cells in by_area.values() for unit_id in cells}
-    # Only the columns a result shows, of the municipality's units (one parameter, not an IN list of hundreds).
-    ordered = sorted((ResultUnit(*row) for row in session.execute(
-        select(Unit.id, Unit.code, Unit.name, Unit.district).where(Unit.municipality_id == template.municipality_id))
-        if row[0] in answered), key=lambda u: (u.district, u.name))
-    units_tuple = tuple(ordered)
-    ids = [u.id for u in ordered]  # plain ints: the loops below run areas x units times
-    none = (0, 0, 0)
-    results = []
-    for area in definition["areas"]:
-        cells = by_area.get(area["code"])
-        if not cells:
-            continue
-        rows = [cells.get(unit_id, none) for unit_id in ids]
-        counts = [[positive, count - positive] for positive, count, _ in rows]
-        respondents = [n for _, _, n in rows]
-        # A unit with too few respondents is hidden whole, whatever its answer counts.
-        primary = {(i, j) for i, n in enumerate(respondents) if 0 < n < threshold for j in range(3)
-                   if (counts[i] + [sum(counts[i])])[j] > 0}
-        results.append(AreaResult(area["code"], units_tuple, tuple(respondents),
-                                  suppress(counts, threshold, primary)))
-    return results
+    return {(area, unit_id): (int(positive or 0), int(answers), int(respondents))
+            for area, unit_id, positive, answers, respondents in session.execute(query)}
+
+
+def _entities(units: list[_Unit], providers: Mapping[int, str]) -> list[_Entity]:
+    """The units, then the districts and the providers (a provider known by its name), then the whole municipality."""
+    entities = [_Entity("unit", u.code, u.name, u.district, (i,)) for i, u in enumerate(units)]
+    districts: dict[str, list[int]] = {}
+    by_provider: dict[str, list[int]] = {}
+    for i, unit in enumerate(units):
+        if unit.district:
+            districts.setdefault(unit.district, []).append(i)
+        if unit.provider_id is not None:
+            by_provider.setdefault(providers[unit.provider_id], []).append(i)
+    entities += [_Entity("district", name, name, name, tuple(members)) for name, members in sorted(districts.items())]
+    entities += [_Entity("provider", name, name, "", tuple(members)) for name, members in sorted(by_provider.items())]
+    entities.append(_Entity("city", "", "", "", tuple(range(len(units)))))
+    return entities
+
+
+def _layout(entities: list[_Entity]) -> Layout:
+    """Each group is the sum of its units; the whole municipality of all units, of the districts (and the
+    units in none) and of the providers (and the units with none)."""
+    city = len(entities) - 1
+    units = tuple(i for i, e in enumerate(entities) if e.level == "unit")
+    margins = [Margin(i, e.units) for i, e in enumerate(entities) if e.level in ("district", "provider")]
+    margins.append(Margin(city, units))
+    for level in ("district", "provider"):
+        groups = [i for i, e in enumerate(entities) if e.level == level]
+        if groups:
+            covered = {u for g in groups for u in entities[g].units}
+            margins.append(Margin(city, (*groups, *(u for u in units if u not in covered))))
+    levels = tuple(UNIT if e.level == "unit" else CITY if e.level == "city" else GROUP for e in entities)
+    return Layout(levels, tuple(margins))
+
+
+def _area_counts(entities: list[_Entity], per_unit: list[tuple[int, int, int]]) -> AreaCounts:
+    def total(column: int) -> tuple[int, ...]:
+        return tuple(sum(per_unit[u][column] for u in entity.units) for entity in entities)
+
+    return AreaCounts(answers=total(1), positive=total(0), respondents=total(2))
 
 
 def next_of_kin_index(session: Session, template: QuestionTemplate, year: int,
                       threshold: int | None = None) -> Decimal | None:
     """NNI: the share of positive answers from next of kin, or None below the threshold.
 
-    Read from the answer cells, like the area results, so that it needs no raw answers (a plan
-    document carries only the cells). An interview is held at one unit, so the respondents are
-    counted per unit as the most of any of its areas: never more than there were, so the
-    threshold can only hide more, never less.
+    Read from the answer cells, like the area results. It is published for the whole municipality
+    only and no count of next of kin is published beside it, so it shares no margin with the
+    persons' tables: it is shown when its respondents reach the threshold. An interview is held at
+    one unit, so the respondents are counted per unit as the most of any of its areas: never more
+    than there were, so the threshold can only hide more, never less.
     """
     threshold = threshold if threshold is not None else threshold_for(session, template.municipality_id)
     per_unit = session.execute(
@@ -263,7 +342,6 @@ def next_of_kin_index(session: Session, template: QuestionTemplate, year: int,
     if not total or respondents < threshold:
         return None
     return (Decimal(int(positive)) * 100 / Decimal(total)).quantize(Decimal("0.1"))
-
 
 def city_templates(session: Session, municipality_id: int) -> list[QuestionTemplate]:
     return list(session.scalars(select(QuestionTemplate).where(

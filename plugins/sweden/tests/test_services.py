@@ -102,13 +102,12 @@ def test_area_results_suppress_small_units(session, municipality):
             response += 1
             rows.append(individual.AnswerRow(code, response, "q6", 5 if i % 3 else 2))
     individual.record_answers(session, template, 2026, rows)
-    (overall,) = individual.area_results(session, template, 2026)
-    names = [u.name for u in overall.units]
-    small = names.index("Enhet C")
-    assert overall.respondents[small] == 2 and overall.share_positive(small) is None
-    shown = [i for i in range(3) if overall.share_positive(i) is not None]
-    assert len(shown) <= 1  # one hidden unit needs a partner, else the total gives it away
-    assert overall.total_share == Decimal("65.2")  # 15 of 23 positive
+    results = individual.published_results(session, template, 2026)
+    figures = {row.name: row.figures["overall"] for row in results.units}
+    assert figures["Enhet C"] == individual.Figure(None, None)  # two respondents
+    # One hidden unit needs a partner, else the total gives it away: the smallest at or above the threshold.
+    assert figures["Enhet B"] == individual.Figure(None, None) and figures["Enhet A"].answers == 12
+    assert results.city.figures["overall"].share == Decimal("65.2")  # 15 of 23 positive
 
 
 def test_dashboard_panel_renders_for_demo(demo_app, demo_session):

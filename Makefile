@@ -10,7 +10,7 @@ LOCALES := en sv ro
 
 .PHONY: install demo serve test lint bench translations-extract translations-update translations-compile clean
 
-$(INSTALLED): setup.cfg pyproject.toml
+$(INSTALLED): setup.cfg setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test,bench]"

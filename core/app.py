@@ -13,10 +13,9 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from core import db, i18n
 from core.plugin_manager import build_registry, create_plugin_manager
+from core.resources import CHECKOUT, default_instance_path, resource_path  # noqa: F401  (CHECKOUT: for tests)
 
-CHECKOUT = Path(__file__).resolve().parent.parent
-CORE_TEMPLATES = CHECKOUT / "templates"
-DEFAULT_INSTANCE = CHECKOUT / "instances" / "demo"
+CORE_TEMPLATES = resource_path("templates")
 # Secret keys that ship in examples and tutorials; refused outside tests.
 KNOWN_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development"}
 
@@ -26,7 +25,7 @@ class ConfigurationError(RuntimeError):
 
 
 def instance_path() -> Path:
-    return Path(os.environ.get("SOCIALPLAN_INSTANCE_PATH", DEFAULT_INSTANCE)).resolve()
+    return Path(os.environ.get("SOCIALPLAN_INSTANCE_PATH") or default_instance_path()).resolve()
 
 
 def _load_secret_key(app: Flask) -> None:
@@ -76,7 +75,7 @@ def create_app(
         __name__,
         instance_path=str(instance_path()),
         instance_relative_config=True,
-        static_folder=str(CHECKOUT / "core" / "web" / "static"),
+        static_folder=str(resource_path("static")),
         template_folder=None,
     )
     os.makedirs(app.instance_path, exist_ok=True)

@@ -14,14 +14,16 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale, numbers
+from babel import Locale, UnknownLocaleError, numbers
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale, ngettext
 from flask_babel import gettext as _
 
+from core.resources import resource_path
+
 LOCALES = ("en", "sv", "ro")
-CORE_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+CORE_TRANSLATIONS = resource_path("translations")
 
 
 def current_locale() -> str:
@@ -67,26 +69,37 @@ def init_app(app: Flask, plugin_catalogs: list[tuple[Path, str]]) -> None:
 
 def translated(value: dict[str, str] | str | None, locale: str | None = None, fallback: str | None = None) -> str:
     """The value of translatable content for ``locale``, else ``fallback`` (the municipality's
-    default locale), else the first value there is."""
+    default locale), else the first value there is.
+
+    Never raises, whatever was stored: a value that is not an object of texts (a number, a list)
+    reads as its text, and texts under keys that are not languages ('ro-RO', 'xx') still show when
+    there is nothing else."""
     if not value:
         return ""
     if isinstance(value, str):
         return value
+    if not isinstance(value, dict):
+        return str(value)
     locale = locale or current_locale()
     for candidate in (locale, fallback):
         if candidate and value.get(candidate):
-            return value[candidate]
-    return next((v for v in value.values() if v), "")
+            return str(value[candidate])
+    return next((str(v) for v in value.values() if v), "")
 
 
 def is_fallback(value: dict[str, str] | None, locale: str | None = None) -> bool:
     """True when translatable content has no value of its own for ``locale``."""
     locale = locale or current_locale()
-    return bool(value) and not (value or {}).get(locale)
+    return bool(value) and not (value.get(locale) if isinstance(value, dict) else isinstance(value, str))
 
 
 def locale_display_name(code: str) -> str:
-    return Locale.parse(code).get_display_name(code).capitalize()
+    """'Svenska' for 'sv'; a code that names no language Babel knows ('xx', stored before the edge refused
+    it) reads as itself."""
+    try:
+        return Locale.parse(code).get_display_name(code).capitalize()
+    except (UnknownLocaleError, ValueError, TypeError, AttributeError):
+        return str(code)
 
 
 # Pages and reports format the same few numbers over and over (a 600-row table repeats its amounts,
@@ -266,8 +279,15 @@ def currency_places(currency: str) -> int:
 
 
 def has_places(number: Decimal, places: int) -> bool:
-    """True when ``number`` has at most ``places`` decimals (trailing zeros do not count)."""
-    return number == number.quantize(Decimal(1).scaleb(-places)) if number.is_finite() else False
+    """True when ``number`` has at most ``places`` decimals (trailing zeros do not count). Read from its
+    digits, so exact for a number of any size (quantize would fail beyond the context's 28 digits)."""
+    if not number.is_finite():
+        return False
+    if not number:
+        return True
+    _sign, digits, exponent = number.as_tuple()
+    text = "".join(map(str, digits))
+    return int(exponent) + len(text) - len(text.rstrip("0")) >= -places
 
 
 def check_amount(number: Decimal, currency: str) -> Decimal:

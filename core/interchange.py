@@ -13,7 +13,6 @@ import json
 import re
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -34,13 +33,14 @@ from core.models import (
     new_uid,
 )
 from core.plugin_api import PlanKind, RowType
+from core.resources import resource_path
 
 FORMAT = "socialplan.plan"
 # The key of a row's stable identity in a document's section rows (see core.models._PlanRow.uid).
 UID = "uid"
 UID_PATTERN = re.compile(r"[0-9a-f]{32}")
 VERSION = 1
-SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "plan-v1.schema.json"
+SCHEMA_PATH = resource_path("schemas") / "plan-v1.schema.json"
 
 
 class DocumentError(ValueError):

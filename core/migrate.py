@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from flask import current_app
 
 from core.plugin_manager import plugin_migration_dirs
+from core.resources import resource_path
 
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = resource_path("migrations")
 
 
 def alembic_config() -> Config:

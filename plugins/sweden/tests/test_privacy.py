@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass
 from html import unescape
@@ -276,3 +277,40 @@ def test_a_viewer_without_any_approved_plan_is_told_so(ekeby):
     page = _client(ekeby, "ny@ekeby.example").get("/m/ekeby/sweden/results")
     assert page.status_code == 200 and 'id="results-waiting"' in page.get_data(as_text=True)
     assert SMALL not in page.get_data(as_text=True)
+
+
+def test_plan_export_writes_the_answer_cells_only_when_asked_for_personal_data(tmp_path, sqlite_template,
+                                                                                sqlite_demo_template):
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def environment(name: str, template: Path) -> dict[str, str]:
+        (tmp_path / name).mkdir()
+        shutil.copyfile(template, tmp_path / name / "socialplan.sqlite")
+        env = {k: v for k, v in os.environ.items() if k != "SOCIALPLAN_DATABASE_URL"}
+        return {**env, "SOCIALPLAN_INSTANCE_PATH": str(tmp_path / name), "SOCIALPLAN_SECRET_KEY": "a-long-test-key-x"}
+
+    def run(env, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(Path(sys.executable).with_name("socialplan")), "plan", *args], env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    demo, empty = environment("demo", sqlite_demo_template), environment("empty", sqlite_template)
+    where = ["--municipality", "stockholm", "--year", "2026", "--kind", "followup-plan"]
+    plain, full = tmp_path / "plain.json", tmp_path / "full.json"
+    assert run(demo, "export", *where, "--out", str(plain)).returncode == 0
+    exported = run(demo, "export", *where, "--out", str(full), "--include-personal-data")
+    assert exported.returncode == 0 and "personal-level data" in exported.stdout
+    assert b"answer_cells" not in plain.read_bytes() and b"personal_data" not in plain.read_bytes()
+    document = json.loads(full.read_text())
+    assert document["personal_data"] is True and document["extensions"]["sweden"]["answer_cells"]
+    del document["personal_data"]  # cells in a document that does not say it holds them
+    unmarked = tmp_path / "unmarked.json"
+    unmarked.write_text(json.dumps(document))
+    refused = run(empty, "import", str(unmarked))
+    lines = [line for line in refused.stderr.splitlines() if line.strip()]
+    assert refused.returncode == 1 and len(lines) == 1 and "$.extensions.sweden.answer_cells" in lines[0]
+    assert "Traceback" not in refused.stderr
+    assert run(empty, "import", str(full)).returncode == 0

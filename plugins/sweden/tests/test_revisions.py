@@ -73,3 +73,46 @@ def test_a_revision_downloads_as_the_whole_plan_document(demo_app, demo_client):
     other = demo_app.test_client()
     login(other, "planner@huddinge.demo", DEMO_PASSWORD)
     assert other.get(url).status_code in (403, 404)
+
+
+def test_the_migration_takes_answer_cells_out_of_revisions_kept_before(app, session):
+    """Revisions kept before the cells left the document hold them in the Swedish part, or inline in older
+    ones: migration sweden_0004 removes them and keeps the rest of each revision."""
+    import hashlib
+
+    from alembic import command
+
+    from core.migrate import alembic_config, upgrade
+    from core.services.accounts import create_municipality, set_plugin_enabled
+    from core.services.plans import create_plan
+
+    registry = app.extensions["socialplan.registry"]
+    town = create_municipality(session, "gammelby", {"sv": "Gammelby"}, "SE", "sv", "SEK")
+    set_plugin_enabled(session, registry, town, "sweden", True)
+    add_unit(session, town.id, "GB-1", "Hemtjänst \"Åsen\" & <Co>", "in_house", "home_care", "Åsen")
+    plan = create_plan(session, registry, town, 2026, "followup-plan", None)
+    first = _revision(session, plan, 1)
+    clean_digest = first.document["extensions"]["sweden"][PART]
+    block = revision_snapshot(session, first)["extensions"]["sweden"]
+    cells = [{"template": 0, "respondent": "person", "area": "respect", "district": "Åsen", "unit": "GB-1",
+              "answers": 3, "positive": 3, "respondents": 3}]
+    old = {**block, "answer_cells": cells}
+    canonical = json.dumps(old, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    old_digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    session.add(RevisionPart(digest=old_digest, content=old))
+    first.document = {**first.document, "extensions": {"sweden": {PART: old_digest}}}
+    session.add(PlanRevision(plan_id=plan.id, number=2, action="edit",
+                             document={**first.document, "extensions": {"sweden": old}}))  # inline, as older ones
+    session.commit()
+    assert revision_snapshot(session, first)["extensions"]["sweden"]["answer_cells"] == cells
+    session.close()
+    with app.app_context():
+        command.downgrade(alembic_config(), "sweden_0003")
+        upgrade()
+    session.expire_all()
+    kept = session.scalars(select(RevisionPart.content)).all()
+    assert kept and not any("answer_cells" in content for content in kept)
+    assert session.get(RevisionPart, old_digest) is None
+    assert _revision(session, plan, 1).document["extensions"]["sweden"] == {PART: clean_digest}
+    assert revision_snapshot(session, _revision(session, plan, 1))["extensions"]["sweden"] == block
+    assert _revision(session, plan, 2).document["extensions"]["sweden"] == block

@@ -265,3 +265,24 @@ def test_contributions_are_a_whole_number_and_the_decision_follows_the_opinion(r
               {"county_opinion_ref": "Aviz 7", "county_opinion_date": "2027-04-10",
                "council_decision_ref": "HCL 45", "council_decision_date": "2027-04-28"}, None)
     assert plan.status == "approved" and plan.adopted_revision == plan.revision
+
+
+def test_the_step_form_refuses_a_consultation_that_ends_before_it_starts_beside_the_field(demo_app):
+    """In the Romanian editor, in Romanian: the message is beside 'consultation_end' and nothing moves."""
+    from core.db import get_session
+    from core.demo import DEMO_PASSWORD
+    from plugins.romania.demo import PLANNER, SLUG
+
+    client = demo_app.test_client()
+    login(client, PLANNER, DEMO_PASSWORD)
+    assert client.post("/locale", data={"locale": "ro"}).status_code in (302, 303)
+    with demo_app.app_context():
+        plan = get_session().scalars(select(AnnualPlan).where(AnnualPlan.kind == "action-plan")).first()
+        plan_id, status = plan.id, plan.status
+    url = f"/m/{SLUG}/plans/{plan_id}/steps/start-consultation"
+    response = client.post(url, data={"consultation_start": "2021-03-10", "consultation_end": "2021-03-01"})
+    assert response.status_code == 422
+    field = response.text[response.text.index('for="consultation_end"'):]
+    assert "nu poate fi înainte de" in field[:2000]
+    with demo_app.app_context():
+        assert get_session().get(AnnualPlan, plan_id).status == status

@@ -8,6 +8,15 @@ returned them, so that a municipality which has not enabled the plugin never see
 
 Unless a hook says "first result", every implementation is called and core combines the lists.
 Two plugins that claim the same plan kind or report kind code are refused at start-up.
+
+Every call goes through pluggy, also when core calls the plugins one by one to tag their answers or
+only those a municipality enabled (``pm.subset_hook_caller``): ``SOCIALPLAN_TRACE_HOOKS=1`` traces
+each, hook wrappers (``@hookimpl(wrapper=True)``) wrap each, ``tryfirst``/``trylast`` order them.
+
+A hook that takes ``context`` gets a :class:`core.sdk.PluginContext` of its own plugin: the session,
+the registry, the municipality (when the call is about one), the locale and the plugin's gettext.
+A plugin reaches the database through it (or through a ``session`` argument), never a global.
+Plugins import the marker and the value types from :mod:`core.sdk`, not from this module.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ if TYPE_CHECKING:
         SectionFormSpec,
         ValidationContext,
     )
+    from core.plugin_context import PluginContext
 
 PROJECT = "socialplan"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -100,8 +110,10 @@ def socialplan_validate_plan(document: dict[str, Any], context: ValidationContex
 
     Called after every save in the editor, before every workflow step and on plan import, for
     plans of kinds whose plugin is enabled for the plan's municipality. ``document`` is the plan
-    in the interchange format (see ``core/schemas/plan-v1.schema.json``); ``context`` carries
-    the plan, its kind, the jurisdiction's nomenclature and the locale messages must use.
+    in the interchange format (see ``core/schemas/plan-v1.schema.json``); ``context`` is a
+    :class:`core.sdk.ValidationContext`: the plan, its kind, the jurisdiction's nomenclature, the
+    locale messages must use, the ``session`` the plan was read with (query the plugin's own tables
+    through it), the ``registry`` and the plan's ``municipality``.
     Returns a list of :class:`core.plugin_api.Finding`; all lists are concatenated. A plugin
     must return [] for plan kinds it does not know.
     """
@@ -109,14 +121,15 @@ def socialplan_validate_plan(document: dict[str, Any], context: ValidationContex
 
 @hookspec
 def socialplan_export_plan_extension(
-    plan: AnnualPlan, session: Session, personal_data: bool
+    plan: AnnualPlan, session: Session, personal_data: bool, context: PluginContext
 ) -> dict[str, Any] | None:
     """Plugin-owned data that belongs to ``plan`` and travels with it.
 
     Called whenever core makes the plan document (export, every revision, reports), for plugins
     enabled for the plan's municipality. Returns a JSON-able dict (decimals as strings), or None
     when the plugin has nothing for this plan. Core puts each answer under
-    ``document["extensions"][<plugin name>]``.
+    ``document["extensions"][<plugin name>]``. ``context`` is the plugin's context for the plan's
+    municipality (``context.session is session``).
 
     ``personal_data`` is False unless an administrator exports the plan for a
     migration or backup (``socialplan plan export --include-personal-data``,
@@ -130,7 +143,7 @@ def socialplan_export_plan_extension(
 
 @hookspec
 def socialplan_import_plan_extension(
-    plan: AnnualPlan, session: Session, data: dict[str, Any], personal_data: bool
+    plan: AnnualPlan, session: Session, data: dict[str, Any], personal_data: bool, context: PluginContext
 ) -> None:
     """Replace the plugin's data for ``plan`` with ``data``, its block of ``document["extensions"]``.
 
@@ -138,9 +151,9 @@ def socialplan_import_plan_extension(
     :func:`socialplan_export_plan_extension`): only then may the block's personal-level data be read.
 
     Called on plan import, only for the plugin the block is named after, after the plan's
-    sections are written and inside the import's savepoint. Returns None; raise
-    :class:`core.interchange.DocumentError` with a path under ``$.extensions.<plugin>`` to refuse
-    the whole import.
+    sections are written and inside the import's savepoint, with the plugin's ``context`` for the
+    plan's municipality. Returns None; raise :class:`core.sdk.DocumentError` with a path under
+    ``$.extensions.<plugin>`` to refuse the whole import.
     """
 
 
@@ -149,16 +162,17 @@ def socialplan_import_plan_extension(
 
 @hookspec
 def socialplan_backup_municipality(
-    session: Session, municipality: Municipality, id_map: dict[str, dict[int, int]]
+    session: Session, municipality: Municipality, id_map: dict[str, dict[int, int]], context: PluginContext
 ) -> dict[str, Any] | None:
     """All of this plugin's own data about ``municipality``, for ``socialplan backup``.
 
     Called once per municipality by :func:`core.services.backup.write_backup`, for every installed
     plugin whether the municipality has it enabled or not (a plugin switched off keeps its rows),
-    after core's tables are written. ``id_map`` maps each core table's name to ``{database id:
+    after core's tables are written; ``context`` is the plugin's, for ``municipality``.
+    ``id_map`` maps each core table's name to ``{database id:
     archive reference}`` of its rows, for references to core rows (providers, users); do not change
     it. Returns a JSON-able dict (decimals and dates as strings), or None when the plugin holds
-    nothing for the municipality. Tables are best returned as :func:`core.services.backup.dump_table`
+    nothing for the municipality. Tables are best returned as :func:`core.sdk.backup.dump_table`
     makes them, under the key ``"tables"``: core writes each as a member of its own, row by row,
     and counts its rows in the manifest. A list of table names under ``"personal_data"`` tells the
     manifest which of them hold personal data. The answer is stored as ``plugins/<plugin>/<slug>.json``.
@@ -167,18 +181,19 @@ def socialplan_backup_municipality(
 
 @hookspec
 def socialplan_restore_municipality(
-    session: Session, municipality: Municipality, data: dict[str, Any], id_map: dict[str, dict[int, int]]
+    session: Session, municipality: Municipality, data: dict[str, Any], id_map: dict[str, dict[int, int]],
+    context: PluginContext,
 ) -> None:
     """Write back what this plugin's :func:`socialplan_backup_municipality` returned for ``municipality``.
 
     Called by ``socialplan restore`` into an empty database, only for the plugin the data is named
     after, once per municipality the archive holds its data for, after core's tables, plans and
-    revisions are written and inside the restore's single transaction. ``municipality`` is the
-    restored row; ``data`` is the dict the backup hook returned, each table made by ``dump_table``
-    given back as a :class:`core.services.backup.TableDump` whose rows are read as they are
-    iterated (write it with :func:`core.services.backup.load_table`); ``id_map`` maps each core
+    revisions are written and inside the restore's single transaction, with the plugin's ``context``.
+    ``municipality`` is the restored row; ``data`` is the dict the backup hook returned, each table
+    made by ``dump_table`` given back as a :class:`core.sdk.backup.TableDump` whose rows are read as they are
+    iterated (write it with :func:`core.sdk.backup.load_table`); ``id_map`` maps each core
     table's name to ``{archive reference: new database id}``. Returns None; raise
-    :class:`core.services.backup.BackupError` with one sentence to refuse the whole restore.
+    :class:`core.sdk.backup.BackupError` with one sentence to refuse the whole restore.
     """
 
 
@@ -202,10 +217,18 @@ def socialplan_report_kinds() -> list[ReportKind]:
 def socialplan_blueprints() -> list[Blueprint]:
     """Flask blueprints this plugin adds to the web application.
 
-    Called once by the application factory. Returns a list of ``flask.Blueprint``; all are
-    registered. Routes that belong to one municipality must take ``<municipality>`` in their URL
-    and call :func:`core.web.tenancy.require_plugin` so that a municipality which has not
-    enabled the plugin gets 404.
+    Called once by the application factory. Returns a list of ``flask.Blueprint`` (best made with
+    :func:`core.sdk.web.plugin_blueprint`); core registers each and wraps every one of its views:
+
+    - the user must be signed in (else the sign-in page);
+    - a route with ``<municipality>`` in its URL loads that municipality onto ``g.municipality`` when
+      the user may see it (an admin, or a member of it), and answers 404 unless the plugin is
+      enabled for it;
+    - a view a method other than GET, HEAD or OPTIONS reaches needs a planner or an admin (403 for
+      a council viewer); a GET page that only editors may see (a form) calls
+      :func:`core.sdk.web.require_editor` itself.
+
+    The plugin writes none of these checks.
     """
 
 
@@ -213,9 +236,12 @@ def socialplan_blueprints() -> list[Blueprint]:
 def socialplan_template_dirs() -> list[Path]:
     """Folders of Jinja templates this plugin provides.
 
-    Called once by the application factory. Returns a list of folder paths, searched after the
-    instance folder's ``templates`` and before core's, so a plugin may override a core template;
-    ``default:<name>`` still reaches core's own.
+    Called once by the application factory. Returns a list of folder paths. A plugin's templates
+    are named after the plugin: only names that begin with ``<plugin>/`` are looked up in its
+    folders (``sweden/units.html`` is ``<folder>/sweden/units.html``), so a plugin never replaces
+    a core template or another plugin's. Rendering a plugin's template for a request about a
+    municipality that has not enabled the plugin answers 404. The instance folder's ``templates``
+    still override everything; ``default:<name>`` reaches core's own.
     """
 
 
@@ -223,8 +249,10 @@ def socialplan_template_dirs() -> list[Path]:
 def socialplan_translation_dirs() -> list[tuple[Path, str]]:
     """This plugin's gettext catalogs as ``(translations folder, domain)`` pairs.
 
-    Called once by the application factory. Returns a list of pairs; core's own catalog comes
-    first and plugins' after, so a plugin's message wins over core's for the same msgid.
+    Called once by the application factory. Returns a list of pairs; each domain is the plugin's
+    alone (core's pages translate with core's catalog only). The plugin's code translates with
+    :func:`core.sdk.translations_for` (its ``i18n.py``) or ``context.gettext``; its templates use its
+    first domain on their own.
     """
 
 
@@ -239,11 +267,14 @@ def socialplan_migration_dirs() -> list[Path]:
 
 
 @hookspec
-def socialplan_dashboard_panels(municipality: Municipality, session: Session) -> list[DashboardPanel]:
+def socialplan_dashboard_panels(
+    municipality: Municipality, session: Session, context: PluginContext
+) -> list[DashboardPanel]:
     """Extra panels on a municipality's dashboard (e.g. follow-ups due and overdue).
 
-    Called on every dashboard request, only for plugins enabled for ``municipality``.
-    Returns a list of :class:`core.plugin_api.DashboardPanel`; concatenated.
+    Called on every dashboard request, only for plugins enabled for ``municipality``, with the
+    plugin's ``context`` (its session and locale). Returns a list of
+    :class:`core.sdk.DashboardPanel` whose template is one of the plugin's; concatenated.
     """
 
 
@@ -251,8 +282,10 @@ def socialplan_dashboard_panels(municipality: Municipality, session: Session) ->
 def socialplan_cli_commands() -> list[click.Command]:
     """Extra ``socialplan`` CLI commands or groups.
 
-    Called once when the ``socialplan`` command starts, before any app exists. Returns a list of
-    ``click.Command``; each is added to the top-level group.
+    Called once when the ``socialplan`` CLI group is built (``core.cli.cli``, also what
+    ``app.test_cli_runner()`` runs), before any app exists. Returns a list of ``click.Command``;
+    each is added to the top-level group. A command that needs the database is decorated with
+    ``flask.cli.with_appcontext`` and gets its context from :func:`core.sdk.cli.context`.
     """
 
 
@@ -260,12 +293,13 @@ def socialplan_cli_commands() -> list[click.Command]:
 
 
 @hookspec
-def socialplan_demo_data(session: Session) -> list[str]:
+def socialplan_demo_data(session: Session, context: PluginContext) -> list[str]:
     """Load this plugin's demo municipalities, users and plans into ``session``.
 
-    Called by ``socialplan demo load`` after core's demo accounts exist. Must be idempotent:
-    a second call changes nothing. Returns the slugs of the municipalities it loaded. Core
-    commits after all plugins have answered.
+    Called by ``socialplan demo load`` after core's demo accounts exist, with the plugin's
+    ``context`` (no municipality). Plans change through :mod:`core.sdk.plans`, core rows
+    through :mod:`core.sdk.demo`. Must be idempotent: a second call changes nothing. Returns
+    the slugs of the municipalities it loaded. Core commits after all plugins have answered.
     """
 
 
@@ -276,7 +310,7 @@ def socialplan_demo_data(session: Session) -> list[str]:
 def socialplan_audit_actions() -> list[Any]:
     """The action codes this plugin's services record in the audit trail, with their labels.
 
-    Called when the audit page is shown. Returns a list of :class:`core.services.audit.AuditAction`
+    Called when the audit page is shown. Returns a list of :class:`core.sdk.audit.AuditAction`
     (code, translated label, the detail fields shown and how their values read); concatenated.
-    A plugin records its changes with :func:`core.services.audit.record`, codes prefixed with its name.
+    A plugin records its changes with :func:`core.sdk.audit.record`, codes prefixed with its name.
     """

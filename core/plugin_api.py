@@ -13,9 +13,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
     from wtforms import Form
 
-    from core.models import AnnualPlan
+    from core.models import AnnualPlan, Municipality
 
 
 class Severity(StrEnum):
@@ -203,3 +204,10 @@ class ValidationContext:
     plan_kind: PlanKind
     nomenclature: Nomenclature | None
     locale: str
+    session: Session | None = None  # the session the plan was read with: rules query plugin tables through it
+    registry: Any = None  # core.plugin_manager.Registry: what every plugin provides
+
+    @property
+    def municipality(self) -> Municipality:
+        """The plan's municipality."""
+        return self.plan.municipality

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pluggy
 from flask import current_app
+from pluggy import HookImpl
 
 from core import hookspecs
 from core.plugin_api import FundingSource, Jurisdiction, Nomenclature, PlanKind, ReportKind
+from core.plugin_context import PluginContext, Untranslated
 
 ENTRY_POINT_GROUP = "socialplan.plugins"
 
@@ -39,15 +41,35 @@ def create_plugin_manager(extra_plugins: Iterable[tuple[str, object]] = ()) -> p
     return pm
 
 
+ContextFactory = Callable[[str, dict[str, Any]], PluginContext]
+
+
+def _is_wrapper(impl: HookImpl) -> bool:
+    return bool(impl.wrapper or impl.hookwrapper)
+
+
 def _per_plugin(pm: pluggy.PluginManager, hook_name: str, _only: set[str] | None = None,
-                **kwargs: Any) -> list[tuple[str, Any]]:
-    """Call each implementation of a hook on its own and tag its answer with the plugin's name;
-    ``_only`` names the plugins to call (None: all)."""
+                _context: ContextFactory | None = None, **kwargs: Any) -> list[tuple[str, Any]]:
+    """Each plugin's answer to a hook, tagged with the plugin's name, in pluggy's call order; ``_only``
+    names the plugins to call (None: all), ``_context`` makes the ``context`` argument of each one.
+
+    Every call goes through pluggy (a subset caller holding one plugin's implementation and every
+    wrapper), so tracing, wrappers and tryfirst/trylast hold as for ``pm.hook.<name>(...)``.
+    """
+    caller = getattr(pm.hook, hook_name)
+    impls = [impl for impl in reversed(caller.get_hookimpls()) if not _is_wrapper(impl)]
+    firstresult = bool(caller.spec and caller.spec.opts.get("firstresult"))
+    wants_context = _context is not None and "context" in (caller.spec.argnames if caller.spec else ())
     answers = []
-    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+    for impl in impls:
         if _only is not None and impl.plugin_name not in _only:
             continue  # a disabled plugin's answer would be dropped: do not run it (panels query, even flush)
-        result = impl.function(**{arg: kwargs[arg] for arg in impl.argnames})
+        others = {other.plugin for other in impls if other.plugin_name != impl.plugin_name}
+        call_kwargs = dict(kwargs)
+        if wants_context and "context" not in call_kwargs:
+            call_kwargs["context"] = _context(impl.plugin_name, kwargs)
+        result = pm.subset_hook_caller(hook_name, remove_plugins=others)(**call_kwargs)
+        result = result if firstresult else (result[0] if result else None)
         if result is not None:
             answers.append((impl.plugin_name, result))
     return answers
@@ -61,6 +83,7 @@ class Registry:
     jurisdictions: dict[str, tuple[str, Jurisdiction]] = field(default_factory=dict)
     plan_kinds: dict[str, tuple[str, PlanKind]] = field(default_factory=dict)
     report_kinds: dict[str, tuple[str, ReportKind]] = field(default_factory=dict)
+    _domains: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def plugin_names(self) -> list[str]:
@@ -100,19 +123,47 @@ class Registry:
 
     def collect(self, hook_name: str, **kwargs: Any) -> list[Any]:
         """Concatenate the list answers of every plugin for a list-returning hook."""
-        return [item for _, items in _per_plugin(self.pm, hook_name, **kwargs) for item in items]
+        return [item for _, items in self.answers_by_plugin(hook_name, None, **kwargs) for item in items]
 
-    def answers_by_plugin(self, hook_name: str, enabled_plugins: set[str], **kwargs: Any) -> list[tuple[str, Any]]:
-        """Each enabled plugin's answer to a hook, with the plugin's name (plugins that answer None left out)."""
-        return _per_plugin(self.pm, hook_name, set(enabled_plugins), **kwargs)
+    def answers_by_plugin(self, hook_name: str, enabled_plugins: set[str] | None,
+                          **kwargs: Any) -> list[tuple[str, Any]]:
+        """Each enabled plugin's answer to a hook (None: every plugin's), with the plugin's name (plugins
+        that answer None left out); a hook whose specification takes ``context`` gets each plugin's own."""
+        only = None if enabled_plugins is None else set(enabled_plugins)
+        return _per_plugin(self.pm, hook_name, only, self._hook_context, **kwargs)
 
     def call_plugin(self, plugin: str, hook_name: str, **kwargs: Any) -> Any:
         """Call one plugin's implementation of a hook (None when it has none)."""
-        answers = _per_plugin(self.pm, hook_name, {plugin}, **kwargs)
+        answers = self.answers_by_plugin(hook_name, {plugin}, **kwargs)
         return answers[0][1] if answers else None
 
     def collect_enabled(self, hook_name: str, enabled_plugins: set[str], **kwargs: Any) -> list[Any]:
         return [item for _, items in self.answers_by_plugin(hook_name, enabled_plugins, **kwargs) for item in items]
+
+    def domain_of(self, plugin: str) -> str | None:
+        """The first gettext domain the plugin's ``socialplan_translation_dirs`` names (None: it has none)."""
+        if self._domains is None:
+            domains: dict[str, str] = {}
+            for name, pairs in _per_plugin(self.pm, "socialplan_translation_dirs"):
+                if pairs:
+                    domains.setdefault(name, pairs[0][1])
+            self._domains = domains
+        return self._domains.get(plugin)
+
+    def context(self, plugin: str, session: Any = None, municipality: Any = None) -> PluginContext:
+        """The :class:`PluginContext` of ``plugin`` for this request or command (default: its session)."""
+        from core.db import get_session
+        from core.i18n import current_locale, translations_for
+
+        domain = self.domain_of(plugin)
+        return PluginContext(plugin=plugin, session=session if session is not None else get_session(),
+                             registry=self, municipality=municipality, locale=current_locale(),
+                             translations=translations_for(domain) if domain else Untranslated())
+
+    def _hook_context(self, plugin: str, kwargs: dict[str, Any]) -> PluginContext:
+        plan = kwargs.get("plan")
+        municipality = kwargs.get("municipality") or (plan.municipality if plan is not None else None)
+        return self.context(plugin, kwargs.get("session"), municipality)
 
 
 def _claim(table: dict[str, tuple[str, Any]], what: str, plugin: str, item: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import object_session
 
 from core.i18n import current_locale
 from core.models import AnnualPlan
@@ -33,6 +34,8 @@ def validate_document(
         plan_kind=plan_kind,
         nomenclature=registry.nomenclature(plan_kind.jurisdiction),
         locale=current_locale(),
+        session=object_session(plan),
+        registry=registry,
     )
     findings = _required_sections(document, plan_kind)
     findings += registry.collect_enabled(

@@ -42,6 +42,10 @@ revision_status="")``
     ``values`` are Decimals, ``value_format(Decimal) -> str`` formats the printed values
     (e.g. ``lambda v: format_money(v, "RON")``). The pie's legend shows each share in percent.
 ``.build() -> bytes``: the PDF. Call it once, inside the locale's ``force_locale`` (render_report does).
+
+This module uses ReportLab's public API only; the speed-ups that need its internals (table splitting,
+paragraph fragments, the page-numbering canvas) are in :mod:`core.reports.reportlab_internals`, which is
+pinned to one ReportLab release.
 """
 
 from __future__ import annotations
@@ -57,7 +61,6 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from flask_babel import gettext as _
-from reportlab import rl_config
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.piecharts import Pie
 from reportlab.graphics.shapes import Drawing, Rect
@@ -65,31 +68,31 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pagesizes import landscape as landscape_size
-from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.textobject import rtlSupport
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
     KeepTogether,
     PageBreak,
+    PageBreakIfNotEmpty,
     PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
-from reportlab.platypus.flowables import PageBreakIfNotEmpty
-from reportlab.platypus.paragraph import cleanBlockQuotedText
-from reportlab.platypus.paraparser import ParaFrag
-from reportlab.platypus.tables import CellStyle, _calc_pc, spanFixDim
 
 from core.i18n import format_date, format_percent
 from core.reports.fonts import BOLD, REGULAR, ensure_fonts
+
+# What ReportLab offers only through its internals, in a module of its own pinned to one ReportLab version.
+from core.reports.reportlab_internals import LongTable as _LongTable
+from core.reports.reportlab_internals import NumberedCanvas, cell_style_kinds, cell_styles, page_size
+from core.reports.reportlab_internals import make_paragraph as _para
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -162,6 +165,9 @@ PALETTE = [
     for c in ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999")
 ]
 
+# Table cells of headers, body rows and totals, each kind left- and right-aligned (fonts, size, padding, ink).
+_HEAD, _BODY, _TOTAL = cell_style_kinds(REGULAR, BOLD, CELL_FONT_SIZE, CELL_LEADING, CELL_PADDING, INK_HEX)
+
 _styles_cache: dict[str, ParagraphStyle] = {}
 
 
@@ -209,71 +215,15 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-class _Paragraph(Paragraph):
-    """A Paragraph that breaks its lines once per width: ReportLab wraps a flowable again each time it
-    measures it (a table cell when its row is measured and again when drawn, a repeated header cell on
-    every page, a heading kept with the next flowable), and line breaking is most of that cost."""
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        memo = self.__dict__.get("_wrap_memo")
-        if memo is not None and memo[0] == availWidth and self.__dict__.get("blPara") is memo[1]:
-            self.width, self.height = memo[2]
-            return memo[2]
-        size = super().wrap(availWidth, availHeight)
-        if "blPara" in self.__dict__:
-            self._wrap_memo = (availWidth, self.blPara, size)
-        return size
+# --- "Page x of y": painted once the page count is known (NumberedCanvas) -------------------------
 
 
-_frag_templates: dict[int, tuple[ParagraphStyle, ParaFrag]] = {}
-
-
-def _para(markup: str, style: ParagraphStyle, bulletText: str | None = None) -> _Paragraph:
-    """A Paragraph of ``markup`` (from :func:`_markup`). Text without markup left after escaping (no
-    entity, no line break) is one fragment of the style's font, which is what ReportLab's parser
-    would return, so it is made directly: parsing is a sizeable share of a report's time."""
-    text = cleanBlockQuotedText(markup)
-    if not text or "&" in text or "<" in text or ">" in text or getattr(style, "textTransform", None):
-        return _Paragraph(markup, style, bulletText=bulletText)
-    cached = _frag_templates.get(id(style))
-    if cached is None or cached[0] is not style:
-        cached = _frag_templates[id(style)] = (style, Paragraph("x", style).frags[0])
-    frag = cached[1].clone(text=text)
-    for name, value in frag.__dict__.items():
-        if isinstance(value, list):  # per-fragment lists (links, underlines) must not be shared
-            setattr(frag, name, list(value))
-    return _Paragraph(text, style, bulletText=bulletText, frags=[frag])
-
-
-# --- Canvas: "Page x of y" needs the page count, known only at the end ---------------------------
-
-
-class _NumberedCanvas(Canvas):
-    """Keeps each finished page and paints the page label on all of them when the count is known."""
-
-    def __init__(self, *args: Any, page_label: str, label_font: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._page_label = page_label  # translated 'Page %(page)s of %(pages)s'
-        self._label_font = label_font
-        self._page_states: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:
-        self._page_states.append(dict(self.__dict__))
-        self._pageNumber += 1
-        self._startPage()
-
-    def save(self) -> None:
-        pages = len(self._page_states)
-        for number, state in enumerate(self._page_states, start=1):
-            self.__dict__.update(state)
-            self.saveState()
-            self.setFont(self._label_font, 8)
-            self.setFillColor(MUTED)
-            label = self._page_label % {"page": number, "pages": pages}
-            self.drawRightString(self._pagesize[0] - MARGIN_X, FOOTER_Y, label)
-            self.restoreState()
-            Canvas.showPage(self)
-        Canvas.save(self)
+def _draw_page_label(canvas: Canvas, number: int, pages: int, *, page_label: str, font: str) -> None:
+    """``page_label``: the translated 'Page %(page)s of %(pages)s'."""
+    canvas.setFont(font, 8)
+    canvas.setFillColor(MUTED)
+    canvas.drawRightString(page_size(canvas)[0] - MARGIN_X, FOOTER_Y, page_label % {"page": number, "pages": pages})
 
 
 # --- The builder ---------------------------------------------------------------------------------
@@ -427,7 +377,7 @@ class ReportBuilder:
             style=self._table_style(len(header), len(rows), len(totals), spans),
             hAlign="LEFT",
             splitInRow=MIN_ROW_PART,
-            cellStyles=_cell_styles(kinds, ncols, right, all(command[0] == "SPAN" for command in spans)),
+            cellStyles=cell_styles(kinds, ncols, right, all(command[0] == "SPAN" for command in spans)),
         )
         self._append(table)
         if footnotes:
@@ -568,7 +518,7 @@ class ReportBuilder:
     # -- output --
 
     def _draw_header(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
-        width, height = canvas._pagesize
+        width, height = page_size(canvas)
         y = height - HEADER_Y
         half = (width - 2 * MARGIN_X) / 2 - 6
         canvas.saveState()
@@ -583,7 +533,7 @@ class ReportBuilder:
         self._draw_footer(canvas, _doc)
 
     def _draw_footer(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
-        width = canvas._pagesize[0]
+        width = page_size(canvas)[0]
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
@@ -639,358 +589,9 @@ class ReportBuilder:
         )
         doc.addPageTemplates(self._templates())
         story = list(self._story) or [Spacer(1, 1)]
-        doc.build(story, canvasmaker=partial(_NumberedCanvas, page_label=page_label, label_font=self.regular))
+        label = partial(_draw_page_label, page_label=page_label, font=self.regular)
+        doc.build(story, canvasmaker=partial(NumberedCanvas, decorate=label))
         return out.getvalue()
-
-
-class _SpanRanges(dict):
-    """Table._spanRanges holding only the cells that spans touch: every other cell in the table
-    reads as its own range (x, y, x, y), as ReportLab's full dict of every cell would say."""
-
-    def __init__(self, ncols: int, nrows: int) -> None:
-        super().__init__()
-        self.ncols, self.nrows = ncols, nrows
-
-    def get(self, key: tuple[int, int], default: Any = None) -> Any:
-        value = dict.get(self, key, self)
-        if value is not self:
-            return value
-        x, y = key
-        return (x, y, x, y) if 0 <= x < self.ncols and 0 <= y < self.nrows else default
-
-    def __missing__(self, key: tuple[int, int]) -> tuple[int, int, int, int]:
-        value = self.get(key, self)
-        if value is self:
-            raise KeyError(key)
-        return value
-
-    def items(self) -> list[tuple[tuple[int, int], Any]]:  # type: ignore[override]
-        """The span cells in ReportLab's order (by column, then row); other cells are no span."""
-        return sorted(dict.items(self))
-
-
-class _LongTable(Table):
-    """A Table whose page breaks cost in proportion to the rows on the page, not in the table.
-
-    At every page break ReportLab makes a new Table of the remaining rows and measures it again:
-    all its rows' heights, and a dict entry per cell for the spans, so a 600-row table is
-    quadratic. Here heights are measured only until the page is full (ReportLab's own
-    ``longTableOptimize``), the span map holds only the cells spans touch, and span rectangles
-    are worked out for the measured rows only. What is drawn is the same.
-    """
-
-    _longTableOptimize = 1
-
-    def split(self, availWidth: float, availHeight: float) -> list[Table]:
-        self._calc(availWidth, availHeight)
-        if not self.splitByRow or (self._width > availWidth and not rl_config.allowTableBoundsErrors & 1):
-            return super().split(availWidth, availHeight)  # the cases below do not arise in reports
-        parts = self._splitRows(availHeight, doInRowSplit=False)
-        if parts or not self.splitInRow or self._cannot_split_in_row(availHeight):
-            return parts
-        # Splitting inside a row weighs the whole table's height (Table's rule): measure all rows.
-        self._longTableOptimize = 0
-        self.__dict__.pop("_spanRects", None)
-        try:
-            self._calc(availWidth, availHeight)
-            return self._splitRows(availHeight, doInRowSplit=True)
-        finally:
-            self._longTableOptimize = 1
-            self.__dict__.pop("_spanRects", None)
-
-    def _cannot_split_in_row(self, availHeight: float) -> bool:
-        """True where Table's split inside a row surely fails, so the whole table need not be measured
-        for it (at a page's foot, this would happen on every page): the part left on this page would
-        be under ``splitInRow`` points, and no body cell spans rows (a span can move the split)."""
-        if availHeight + 1 >= self.splitInRow or self._height <= availHeight:
-            return False
-        repeat = self.repeatRows if isinstance(self.repeatRows, int) else max(self.repeatRows) + 1
-        return not any(y >= repeat for _x, y in getattr(self, "_rowSpanCells", ()))
-
-    def _calc_height(self, availHeight: float, availWidth: float, H: Any = None, W: Any = None) -> None:
-        """Table._calc_height, measuring rows only until the page is full: ReportLab 5.1's own loop goes
-        on to the last row unless some cell spans rows (and re-adds all heights for every row), which
-        made every page of a long table cost as much as the whole rest of the table. Heights and row
-        positions are the same."""
-        H = self._argH
-        if not W:
-            W = _calc_pc(self._argW, availWidth)
-        hmax = lim = len(H)
-        if None in H:
-            H = self._measure_rows(H, W, availHeight)
-            hmax = getattr(self, "_measured", lim)
-        # Row positions from the bottom up, summed as ReportLab does (compensated).
-        self._rowpositions = positions = []
-        height = c = 0
-        for i in range(hmax - 1, -1, -1):
-            positions.append(height)
-            y = H[i] - c
-            t = height + y
-            c = (t - height) - y
-            height = t
-        positions.append(height)
-        self._height = height
-        positions.reverse()
-        self._hmax = hmax
-
-    def _measure_rows(self, H0: list, W: list, availHeight: float) -> list:
-        """The heights of the rows ReportLab would measure (cells spanning rows count only through
-        their span's constraint); sets ``_measured`` to how many rows from the top are known."""
-        min_heights = self._minRowHeights
-        canv = getattr(self, "canv", None)
-        saved = (canv._fontname, canv._fontsize, canv._leading) if canv else None
-        if self._spanCmds:
-            row_span_cells, col_span_cells = set(self._rowSpanCells), set(self._colSpanCells)
-            span_ranges, col_positions = self._spanRanges, self._colpositions
-        else:
-            row_span_cells = col_span_cells = frozenset()
-            span_ranges, col_positions = {}, None
-        H = H0[:]
-        self._rowHeights = H
-        span_cons: dict[tuple[int, int], float] = {}
-        self._measured = len(H)
-        total = 0.0
-        for i, known in enumerate(H0):
-            if known is not None:
-                total += known
-                continue
-            V, S = self._cellvalues[i], self._cellStyles[i]
-            h = 0
-            for j, (v, s, w) in enumerate(zip(V, S, W, strict=False)):
-                span = span_ranges.get((j, i))
-                if (j, i) in row_span_cells and not span:
-                    continue  # occluded by a span, or unreliable
-                if type(v) is str:
-                    t = (s.leading or 1.2 * s.fontsize) * (v.count("\n") + 1)
-                elif isinstance(v, (tuple, list, Flowable)):
-                    v = V[j] = self._cellListProcess(v, w, None)
-                    if canv:
-                        canv._fontname, canv._fontsize = s.fontname, s.fontsize
-                        canv._leading = s.leading or 1.2 * s.fontsize
-                    if (j, i) in col_span_cells:
-                        if not span:
-                            continue
-                        w = max(col_positions[span[2] + 1] - col_positions[span[0]], w or 0)
-                    _dw, t = self._listCellGeom(v, w or self._listValueWidth(v), s)
-                    if canv:
-                        canv._fontname, canv._fontsize, canv._leading = saved
-                else:
-                    t = (s.leading or 1.2 * s.fontsize) * len(((v is not None and str(v)) or "").split("\n"))
-                t += s.bottomPadding + s.topPadding
-                if span and span[1] != span[3]:
-                    key = span[1], span[3]
-                    span_cons[key] = max(span_cons.get(key, t), t)
-                    t = 0
-                if t > h:
-                    h = t
-            H[i] = max(min_heights[i], h) if min_heights else h
-            total += H[i]
-            if self._longTableOptimize and total > availHeight and (not span_cons or i + 1 > max(
-                    key[1] for key in span_cons)):
-                self._measured = i + 1  # the page is full and every span on it is complete
-                break
-        if span_cons:
-            spanFixDim(H0, H, span_cons)
-        return H
-
-    def _drawCell(self, cellval: Any, cellstyle: CellStyle, pos: tuple[float, float], size: tuple[float, float]) -> Any:
-        """A plain string cell written straight into the page: the same PDF operators canvas.drawString
-        would write, without a text object per line, and each distinct line encoded for the font
-        subset once per document rather than character by character on every draw."""
-        just, valign = cellstyle.alignment, cellstyle.valign
-        canv = self.canv
-        if (type(cellval) is not str or just not in _STRING_ALIGN or valign not in ("TOP", "BOTTOM", "MIDDLE")
-                or cellstyle.href or cellstyle.destination or cellstyle.direction or cellstyle.shaping
-                or not canv.bottomup):
-            return super()._drawCell(cellval, cellstyle, pos, size)
-        if self._curcellstyle is not cellstyle:
-            cur = self._curcellstyle
-            if cur is None or cellstyle.color != cur.color:
-                canv.setFillColor(cellstyle.color)
-            if (cur is None or cellstyle.leading != cur.leading or cellstyle.fontname != cur.fontname
-                    or cellstyle.fontsize != cur.fontsize):
-                canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
-            self._curcellstyle = cellstyle
-        font = getFont(canv._fontname)
-        if not font._dynamicFont or rtlSupport:  # other fonts or bidi text take ReportLab's way
-            return super()._drawCell(cellval, cellstyle, pos, size)
-        colpos, rowpos = pos
-        colwidth, rowheight = size
-        lines = cellval.split("\n")
-        leading, fontsize = cellstyle.leading, cellstyle.fontsize
-        if valign == "BOTTOM":
-            y = rowpos + cellstyle.bottomPadding + len(lines) * leading - fontsize
-        elif valign == "TOP":
-            y = rowpos + rowheight - cellstyle.topPadding - fontsize
-        else:
-            middle = (cellstyle.bottomPadding + rowheight - cellstyle.topPadding + len(lines) * leading) / 2.0
-            y = rowpos + middle - fontsize
-        if just == "LEFT":
-            x, share = colpos + cellstyle.leftPadding, 0.0
-        elif just == "RIGHT":
-            x, share = colpos + colwidth - cellstyle.rightPadding, 1.0
-        else:
-            x, share = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding) * 0.5, 0.5
-        texts = _cell_texts(canv)
-        key_font = (canv._fontname, canv._fontsize, canv._leading)
-        code = canv._code
-        for line in lines:
-            known = texts.get((key_font, line))
-            if known is None:
-                known = texts[key_font, line] = _encode_line(canv, font, line)
-            operators, width = known
-            code.append(f"BT 1 0 0 1 {fp_str(x - share * width if share else x, y)} Tm {operators} T* ET")
-            y -= leading
-        return None
-
-    def _calcSpanRanges(self) -> None:
-        ncols, nrows = self._ncols, self._nrows
-        self._spanRanges = ranges = _SpanRanges(ncols, nrows)
-        self._colSpanCells, self._rowSpanCells = col_cells, row_cells = [], []
-        for _cmd, (x0, y0), (x1, y1) in self._spanCmds:
-            x0, x1 = x0 + ncols if x0 < 0 else x0, x1 + ncols if x1 < 0 else x1
-            y0, y1 = y0 + nrows if y0 < 0 else y0, y1 + nrows if y1 < 0 else y1
-            x0, x1 = min(x0, x1), max(x0, x1)
-            y0, y1 = min(y0, y1), max(y0, y1)
-            if x0 == x1 and y0 == y1:
-                continue
-            cells = [(x, y) for y in range(y0, y1 + 1) for x in range(x0, x1 + 1)]
-            if x0 != x1:
-                col_cells.extend(cells)
-            if y0 != y1:
-                row_cells.extend(cells)
-            ranges.update(dict.fromkeys(cells))
-            ranges[x0, y0] = (x0, y0, x1, y1)
-
-    def _calcSpanRects(self) -> None:
-        hmax = getattr(self, "_hmax", None)
-        if getattr(self, "_spanRects", None) and (not self._longTableOptimize or hmax == self._hmax_spanRects):
-            return
-        cols, rows = self._colpositions, self._rowpositions
-        rlim = len(rows) - 1
-        rects = _SpanRects(cols, rows, min(rlim, self._nrows))
-        v_blocks: dict[float, list] = {}
-        h_blocks: dict[float, list] = {}
-        for (x, y), value in self._spanRanges.items():
-            if value is None:
-                rects[x, y] = None
-                continue
-            col0, row0, col1, row1 = value
-            if row1 >= rlim:
-                continue
-            for c in range(col0 + 1, col1 + 1):
-                v_blocks.setdefault(cols[c], []).append((rows[row1 + 1], rows[row0]))
-            for r in range(row0 + 1, row1 + 1):
-                h_blocks.setdefault(rows[r], []).append((cols[col0], cols[col1 + 1]))
-            rects[x, y] = (cols[col0], rows[row1 + 1], cols[col1 + 1] - cols[col0], rows[row0] - rows[row1 + 1])
-        for blocks in (h_blocks, v_blocks):
-            for value in blocks.values():
-                value.sort()
-        self._spanRects, self._vBlocks, self._hBlocks, self._hmax_spanRects = rects, v_blocks, h_blocks, hmax
-
-
-_STRING_ALIGN = frozenset(("LEFT", "RIGHT", "CENTRE", "CENTER"))
-
-
-def _cell_texts(canv: Canvas) -> dict:
-    """The canvas's encoded cell lines: valid for its document (subset codes never change once given)."""
-    texts = canv.__dict__.get("_socialplan_cell_texts")
-    if texts is None:
-        texts = canv._socialplan_cell_texts = {}
-    return texts
-
-
-def _encode_line(canv: Canvas, font: Any, text: str) -> tuple[str, float]:
-    """PDFTextObject._formatText of ``text`` in the canvas's TrueType font (a fresh text object starts
-    with no subset selected), and the line's width as drawRightString measures it."""
-    doc = canv._doc
-    size_and_leading = f"{fp_str(canv._fontsize)} Tf {fp_str(canv._leading)} TL"
-    parts, current = [], -1
-    for subset, chunk in font.splitString(text, doc):
-        if subset != current:
-            parts.append(f"{font.getSubsetInternalName(subset, doc)} {size_and_leading}")
-            current = subset
-        parts.append(f"({canv._escape(chunk)}) Tj")
-    return " ".join(parts), stringWidth(text, canv._fontname, canv._fontsize)
-
-
-class _SpanRects(dict):
-    """Table._spanRects holding only span cells: any other measured cell's rectangle (x, y, width,
-    height) comes from the column and row positions when asked for."""
-
-    def __init__(self, cols: list[float], rows: list[float], measured_rows: int) -> None:
-        super().__init__()
-        self.cols, self.rows, self.measured_rows = cols, rows, measured_rows
-
-    def get(self, key: tuple[int, int], default: Any = None) -> Any:
-        value = dict.get(self, key, self)
-        if value is not self:
-            return value
-        x, y = key
-        if 0 <= x < len(self.cols) - 1 and 0 <= y < self.measured_rows:
-            cols, rows = self.cols, self.rows
-            return (cols[x], rows[y + 1], cols[x + 1] - cols[x], rows[y] - rows[y + 1])
-        return default
-
-    def __missing__(self, key: tuple[int, int]) -> tuple[float, float, float, float]:
-        value = self.get(key, self)
-        if value is self:
-            raise KeyError(key)
-        return value
-
-
-class _BodyCell(CellStyle):
-    """A table cell's look as class defaults: ReportLab would otherwise apply a style command per
-    cell for each of font, colour, padding and alignment, a noticeable share of a table's time."""
-
-    fontname = REGULAR
-    fontsize = CELL_FONT_SIZE
-    leading = CELL_LEADING
-    leftPadding = rightPadding = CELL_PADDING
-    topPadding = 2
-    bottomPadding = 3
-    color = INK_HEX  # a string: compared per cell while drawing, far cheaper than a Color
-    valign = "TOP"
-
-
-class _BodyCellRight(_BodyCell):
-    alignment = "RIGHT"
-
-
-class _HeadCell(_BodyCell):
-    fontname = BOLD
-    valign = "BOTTOM"
-
-
-class _HeadCellRight(_HeadCell):
-    alignment = "RIGHT"
-
-
-class _TotalCell(_BodyCell):
-    fontname = BOLD
-
-
-class _TotalCellRight(_TotalCell):
-    alignment = "RIGHT"
-
-
-_HEAD, _BODY, _TOTAL = (_HeadCell, _HeadCellRight), (_BodyCell, _BodyCellRight), (_TotalCell, _TotalCellRight)
-
-
-def _cell_styles(
-    kinds: list[tuple[type[CellStyle], type[CellStyle]]], ncols: int, right: frozenset[int], shared: bool = True
-) -> list:
-    """The cells' style objects, of the row kind's class. ``shared``: one object per class in the table;
-    Table changes a cell's style in place only for a style command naming cells (FONT, VALIGN...) or
-    when it splits a row of vertically centred cells (none here), so without such commands the cells
-    can share it. Otherwise one object per cell."""
-    if not shared:
-        return [[kind[col in right]("") for col in range(ncols)] for kind in kinds]
-    rows: dict[tuple, list[CellStyle]] = {}
-    for kind in set(kinds):
-        made = {cls: cls("") for cls in kind}
-        rows[kind] = [made[kind[col in right]] for col in range(ncols)]
-    return [list(rows[kind]) for kind in kinds]  # rows of their own: a split may replace a row's cell
 
 
 def _split_lines(text: str, font: str, width: float) -> list[str]:

@@ -17,7 +17,6 @@ import tempfile
 import threading
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 REGULAR = "NotoSans"
 BOLD = "NotoSans-Bold"
@@ -98,42 +97,11 @@ def ensure_fonts() -> tuple[str, str]:
         if not _registered:
             from reportlab.pdfbase import pdfmetrics
 
-            font_class = _subset_font_class()
+            from core.reports.reportlab_internals import SubsetFont  # TTFont with a faster splitString
+
             paths = instance_paths()
             for name, _stem, _weight in _INSTANCES:
-                pdfmetrics.registerFont(font_class(name, str(paths[name])))
+                pdfmetrics.registerFont(SubsetFont(name, str(paths[name])))
             pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
             _registered = True
     return REGULAR, BOLD
-
-
-def _subset_font_class() -> type:
-    """ReportLab's TTFont with a faster ``splitString`` (text to the PDF subset's bytes, called for
-    every line drawn): ReportLab loops over the characters in Python; once every character of a line
-    has its code in the document's single subset, ``str.translate`` gives the same bytes at once.
-    Anything else (a new character, a second subset) goes ReportLab's way, which assigns the codes."""
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    class SubsetFont(TTFont):
-        def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:
-            state = self.state.get(doc) if isinstance(text, str) else None
-            if state is not None and len(state.subsets) == 1:
-                fast = state.__dict__.get("_fast")
-                if fast is None or fast[0] != len(state.assignments):
-                    fast = state._fast = _translation(state.assignments)
-                if fast[1] is not None and fast[2].issuperset(text):
-                    return [(0, text.translate(fast[1]).encode("latin-1"))] if text else []
-            return super().splitString(text, doc, encoding)
-
-    return SubsetFont
-
-
-def _translation(assignments: dict[int, int]) -> tuple[int, dict[int, str] | None, frozenset[str]]:
-    """(how many codes, the translate table, the characters it covers) for a subset's assignments;
-    no table when a code lies outside a single 256-code subset. A no-break space prints as the space."""
-    if any(code > 255 for code in assignments.values()):
-        return len(assignments), None, frozenset()
-    table = {char: chr(code) for char, code in assignments.items()}
-    if 32 in assignments:
-        table[0xA0] = chr(assignments[32])
-    return len(assignments), table, frozenset(map(chr, table))

@@ -87,7 +87,7 @@ def create_app(
     app.extensions["socialplan.registry"] = registry
 
     db.init_app(app)
-    i18n.init_app(app, registry.collect("socialplan_translation_dirs"))
+    i18n.init_app(app, registry)
     app.jinja_loader = _template_loader(app, registry.collect("socialplan_template_dirs"))
 
     from core import web

@@ -3,24 +3,39 @@
 Every number, amount, percentage and date a user sees goes through the ``format_*`` functions
 here, which format for an explicit locale or the current one (request, CLI or report). Reports
 choose their language on their own with :func:`flask_babel.force_locale`. Every number a user types
-is read back with the ``parse_*`` functions, the way that user's locale writes numbers.
+is read back with the ``parse_*`` functions, the way that user's locale writes numbers. Core
+translates with its own catalog and each plugin in its own gettext domain (:func:`translations_for`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError, numbers
 from babel import dates as babel_dates
-from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import Babel, get_locale, ngettext
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Babel, Domain, get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
+from jinja2 import Environment, nodes, pass_context
+from jinja2.ext import Extension, InternationalizationExtension
+from jinja2.lexer import TOKEN_DOT, TOKEN_NAME, Token, TokenStream
+from jinja2.parser import Parser
+from jinja2.runtime import Context
+from markupsafe import Markup
 
+from core.plugin_manager import PluginConflict
 from core.resources import resource_path
+
+if TYPE_CHECKING:
+    from core.plugin_manager import Registry
 
 LOCALES = ("en", "sv", "ro")
 CORE_TRANSLATIONS = resource_path("translations")
@@ -47,13 +62,17 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or "en"
 
 
-def init_app(app: Flask, plugin_catalogs: list[tuple[Path, str]]) -> None:
-    directories = [str(CORE_TRANSLATIONS)] + [str(Path(path).resolve()) for path, _ in plugin_catalogs]
-    domains = ["messages"] + [domain for _, domain in plugin_catalogs]
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(directories)
-    app.config["BABEL_DOMAIN"] = ";".join(domains)
+def init_app(app: Flask, registry: Registry) -> None:
+    """Babel with core's catalog alone (domain "messages"), and one gettext domain per plugin."""
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(CORE_TRANSLATIONS)
+    app.config["BABEL_DOMAIN"] = CORE_DOMAIN
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     Babel(app, locale_selector=select_locale)
+    catalogs = _plugin_catalogs(registry)
+    app.extensions[DOMAINS_KEY] = {
+        name: Domain(translation_directories=folders, domain=name) for name, (_plugin, folders) in catalogs.items()
+    }
+    _install_template_domains(app, _template_domains(registry, catalogs), list(catalogs))
     app.jinja_env.globals.update(
         translated=translated,
         format_money=format_money,
@@ -65,6 +84,189 @@ def init_app(app: Flask, plugin_catalogs: list[tuple[Path, str]]) -> None:
         locale_display_name=locale_display_name,
         LOCALES=LOCALES,
     )
+
+
+# --- gettext domains: core's catalog, and one of its own per plugin ------------------------------
+#
+# One merged table lets the last catalog win for a msgid two of them translate (core's 'Reference'
+# is 'Hänvisning', the Swedish plugin's 'Diarienummer'). So core's code and templates translate with
+# core's catalog only, and a plugin's with the catalogs its ``socialplan_translation_dirs`` answer
+# names, in its own domain: its Python code through :func:`translations_for`, its templates (files
+# of its ``socialplan_template_dirs``) through :class:`DomainTemplates`. A lazy string keeps its
+# domain wherever it is shown, so a plugin's section titles and labels read right on core's pages.
+
+CORE_DOMAIN = "messages"
+DOMAINS_KEY = "socialplan.i18n.domains"
+# The names a template translates with, and the callable each one stands for.
+TEMPLATE_GETTEXT = {"_": "gettext", "gettext": "gettext", "ngettext": "ngettext",
+                    "pgettext": "pgettext", "npgettext": "npgettext"}
+
+
+def _plugin_catalogs(registry: Registry) -> dict[str, tuple[str, list[str]]]:
+    """Each plugin domain with its plugin and translation folders; a domain is one plugin's only."""
+    catalogs: dict[str, tuple[str, list[str]]] = {}
+    for plugin, pairs in registry.answers_by_plugin("socialplan_translation_dirs", set(registry.plugin_names)):
+        for folder, name in pairs:
+            owner = CORE_DOMAIN if name == CORE_DOMAIN else catalogs.get(name, (plugin,))[0]
+            if owner != plugin:
+                raise PluginConflict(f"gettext domain '{name}' is claimed by both '{owner}' and plugin '{plugin}'")
+            catalogs.setdefault(name, (plugin, []))[1].append(str(Path(folder).resolve()))
+    return catalogs
+
+
+def _template_domains(registry: Registry, catalogs: dict[str, tuple[str, list[str]]]) -> list[tuple[str, str]]:
+    """(template folder, domain) for each plugin that has both: its templates use its first domain.
+    A plugin without a catalog leaves its templates on core's."""
+    first_domain: dict[str, str] = {}
+    for name, (plugin, _folders) in catalogs.items():
+        first_domain.setdefault(plugin, name)
+    return [
+        (os.path.realpath(folder), first_domain[plugin])
+        for plugin, folders in registry.answers_by_plugin("socialplan_template_dirs", set(first_domain))
+        for folder in folders
+    ]
+
+
+def plugin_domain(domain_name: str) -> Domain:
+    """The running application's gettext domain ``domain_name`` (built once, at start-up, from the
+    plugin's ``socialplan_translation_dirs`` answer). Raises LookupError for a domain no plugin has."""
+    try:
+        return current_app.extensions[DOMAINS_KEY][domain_name]
+    except KeyError:
+        raise LookupError(f"no plugin of this application has the gettext domain '{domain_name}'") from None
+
+
+class PluginTranslations:
+    """A plugin's gettext functions, made at import time, before any application exists: each call
+    translates with the domain ``domain_name`` of the application that runs it (outside one, the
+    text comes back untranslated, as Flask-Babel does)."""
+
+    def __init__(self, domain_name: str) -> None:
+        self.domain_name = domain_name
+
+    def __repr__(self) -> str:
+        return f"PluginTranslations({self.domain_name!r})"
+
+    def gettext(self, string: str, **variables: Any) -> str:
+        if not has_app_context():
+            return string % variables if variables else string
+        return plugin_domain(self.domain_name).gettext(string, **variables)
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        if not has_app_context():
+            variables.setdefault("num", num)
+            return (singular if num == 1 else plural) % variables
+        return plugin_domain(self.domain_name).ngettext(singular, plural, num, **variables)
+
+    def lazy_gettext(self, string: str, **variables: Any) -> LazyString:
+        return LazyString(self.gettext, string, **variables)
+
+    def lazy_ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> LazyString:
+        return LazyString(self.ngettext, singular, plural, num, **variables)
+
+
+def translations_for(domain_name: str) -> PluginTranslations:
+    """The gettext functions of a plugin's own domain (its ``socialplan_translation_dirs`` domain)::
+
+        _translations = translations_for("sweden")
+        _, _l, ngettext = _translations.gettext, _translations.lazy_gettext, _translations.ngettext
+    """
+    return PluginTranslations(domain_name)
+
+
+class DomainTemplates(Extension):
+    """Templates in a plugin's template folder translate with the plugin's domain.
+
+    Their ``_``, ``gettext``, ``ngettext`` ... (and ``{% trans %}`` blocks) are renamed, when the
+    template is compiled, to the domain's own callables (globals); core's templates keep Flask-Babel's.
+    A name, not the render context, so a core template a plugin template extends, includes or imports
+    macros from (``with context`` too) still translates with core's catalog, and the other way round.
+    """
+
+    tags = {"trans"}
+    priority = 200  # after jinja2.ext.i18n, whose ``trans`` tag this one wraps
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.extend(socialplan_template_domains=[])
+
+    def _prefix(self, filename: str | None) -> str | None:
+        if not filename:
+            return None
+        path = os.path.realpath(filename)
+        for folder, name in self.environment.socialplan_template_domains:
+            if path.startswith(folder + os.sep):
+                return _global_prefix(name)
+        return None
+
+    def filter_stream(self, stream: TokenStream) -> TokenStream | Iterator[Token]:
+        prefix = self._prefix(stream.filename)
+        return stream if prefix is None else _renamed(stream, prefix)
+
+    def parse(self, parser: Parser) -> nodes.Node | list[nodes.Node]:
+        parsed = self.environment.extensions[InternationalizationExtension.identifier].parse(parser)
+        prefix = self._prefix(parser.filename)
+        for node in (parsed if isinstance(parsed, list) else [parsed]) if prefix else ():
+            for name in node.find_all(nodes.Name):
+                if name.ctx == "load" and name.name in TEMPLATE_GETTEXT:
+                    name.name = prefix + TEMPLATE_GETTEXT[name.name]
+        return parsed
+
+
+def _global_prefix(domain_name: str) -> str:
+    return "_domain_" + re.sub(r"\W", "_", domain_name) + "_"
+
+
+def _renamed(stream: TokenStream, prefix: str) -> Iterator[Token]:
+    previous = None
+    for token in stream:
+        if token.type == TOKEN_NAME and token.value in TEMPLATE_GETTEXT and previous != TOKEN_DOT:
+            token = Token(token.lineno, TOKEN_NAME, prefix + TEMPLATE_GETTEXT[token.value])
+        previous = token.type
+        yield token
+
+
+def _install_template_domains(app: Flask, template_domains: list[tuple[str, str]], names: list[str]) -> None:
+    env = app.jinja_env
+    env.add_extension(DomainTemplates)
+    env.socialplan_template_domains = template_domains
+    for name in names:
+        prefix = _global_prefix(name)
+        if any(key.startswith(prefix) for key in env.globals):
+            raise PluginConflict(f"gettext domain '{name}' reads like another plugin's in templates")
+        env.globals.update({prefix + key: value for key, value in _template_callables(name).items()})
+
+
+def _template_callables(domain_name: str) -> dict[str, Callable[..., str]]:
+    """gettext, ngettext, pgettext, npgettext of one domain the way Jinja's newstyle gettext behaves
+    (core's templates get Flask-Babel's): the text is always a format string, escaped markup when
+    autoescaping."""
+    def translations() -> Any:
+        return plugin_domain(domain_name).get_translations()
+
+    def formatted(context: Context, text: str, variables: dict[str, Any]) -> str:
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    @pass_context
+    def gettext(context: Context, string: str, **variables: Any) -> str:
+        return formatted(context, translations().ugettext(string), variables)
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return formatted(context, translations().ungettext(singular, plural, num), variables)
+
+    @pass_context
+    def pgettext(context: Context, message_context: str, string: str, **variables: Any) -> str:
+        return formatted(context, translations().upgettext(message_context, string), variables)
+
+    @pass_context
+    def npgettext(context: Context, message_context: str, singular: str, plural: str, num: int,
+                  **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return formatted(context, translations().unpgettext(message_context, singular, plural, num), variables)
+
+    return {"gettext": gettext, "ngettext": ngettext, "pgettext": pgettext, "npgettext": npgettext}
 
 
 def translated(value: dict[str, str] | str | None, locale: str | None = None, fallback: str | None = None) -> str:

@@ -14,8 +14,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     Field,
@@ -43,6 +41,7 @@ from core.web.forms import (
     translated_data,
     translated_form_data,
 )
+from plugins.romania.i18n import _, _l
 from plugins.romania.nomenclature import load_nomenclature
 from plugins.romania.plan_kind import (
     CAMPAIGN_SECTIONS,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from babel.dates import get_month_names
-from flask_babel import gettext as _
 
 from core.i18n import current_locale, translated
+from plugins.romania.i18n import _
 
 
 def _month(number: int, locale: str) -> str:

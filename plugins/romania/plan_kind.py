@@ -6,9 +6,8 @@ findings' fields and of the forms.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec, WorkflowStep
+from plugins.romania.i18n import _l
 
 PLAN_KIND = "action-plan"
 JURISDICTION = "ro"

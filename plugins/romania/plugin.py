@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
-
 from core.hookspecs import hookimpl
 from core.plugin_api import Jurisdiction
+from plugins.romania.i18n import _l
 from plugins.romania.plan_kind import ACTION_PLAN, FUNDING_SOURCES, JURISDICTION
 
 

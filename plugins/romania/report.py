@@ -12,8 +12,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak
 
@@ -22,6 +20,7 @@ from core.plugin_api import ReportKind
 from core.reports import ReportBuilder, ReportContext
 from plugins.romania.budget import amounts as _amounts
 from plugins.romania.budget import totals_of as _totals_of
+from plugins.romania.i18n import _, _l
 from plugins.romania.periods import period_text
 from plugins.romania.plan_kind import (
     CHAPTER_BASIS,

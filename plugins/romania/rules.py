@@ -13,10 +13,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-
 from core.interchange import document_decimal
 from core.plugin_api import Finding, Severity, ValidationContext
+from plugins.romania.i18n import _
 from plugins.romania.nomenclature import RomanianNomenclature, load_nomenclature
 from plugins.romania.periods import period_years
 from plugins.romania.plan_kind import (

@@ -6,13 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.models import Provider
 from core.services import audit
 from core.services.audit import AuditAction
+from plugins.sweden.i18n import _, _l
 
 
 def record(session: Session, municipality_id: int, action: str, subject: str | None = None, **detail: Any) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.models import Municipality
 from core.plugin_api import DashboardPanel
+from plugins.sweden.i18n import _l
 from plugins.sweden.services.cases import (
     STATE_LABELS,
     STEP_LABELS,

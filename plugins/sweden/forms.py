@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
@@ -22,6 +20,7 @@ from wtforms.validators import (
 
 from core.i18n import LOCALES, NumberError, current_locale, parse_integer
 from core.web.forms import LocaleDecimalField, LocaleLabel, choices
+from plugins.sweden.i18n import _, _l
 from plugins.sweden.services.cases import STEP_LABELS
 from plugins.sweden.services.lex_sarah import AREAS
 from plugins.sweden.services.reference import OPERATING_FORM_LABELS, SERVICE_TYPE_LABELS, methods

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
-
 import plugins.sweden.models  # noqa: F401  (registers the se_ tables on core's metadata)
 from core.hookspecs import hookimpl
 from core.plugin_api import (
@@ -18,6 +16,7 @@ from core.plugin_api import (
     SectionSpec,
     WorkflowStep,
 )
+from plugins.sweden.i18n import _l
 
 HERE = Path(__file__).resolve().parent
 PLUGIN = "sweden"

@@ -12,12 +12,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from core.i18n import format_date, format_percent, translated
 from core.reports import ReportBuilder, ReportContext
 from plugins.sweden import results as results_views
+from plugins.sweden.i18n import _, _l
 from plugins.sweden.services import goals, individual, lex_sarah
 from plugins.sweden.services.followups import units, year_calendar
 from plugins.sweden.services.individual import Figure

@@ -10,11 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.i18n import translated
+from plugins.sweden.i18n import _, _l
 from plugins.sweden.services import individual
 from plugins.sweden.services.individual import Figure, ResultRow, Results
 

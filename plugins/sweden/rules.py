@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core.db import get_session
 from core.plugin_api import Finding, Severity, ValidationContext
+from plugins.sweden.i18n import _
 from plugins.sweden.models import LexSarahReport, Unit
 from plugins.sweden.plugin import QUALITY_SECTIONS
 

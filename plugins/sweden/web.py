@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
@@ -42,6 +41,7 @@ from plugins.sweden.forms import (
     settings_form,
     step_form,
 )
+from plugins.sweden.i18n import _
 from plugins.sweden.models import LexSarahReport, QualityGoal, QuestionTemplate, SwedenSettings, Unit
 from plugins.sweden.reports import percent
 from plugins.sweden.services import goals, individual, lex_sarah

@@ -16,11 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from plugins.sweden.audit import record
+from plugins.sweden.i18n import _l
 from plugins.sweden.models import Answer, AnswerCell, QuestionTemplate, Unit
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.individual import merged_definition

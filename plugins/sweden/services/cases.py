@@ -17,11 +17,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugins.sweden.audit import record as audit_record  # take_step's own 'record' is the case step
+from plugins.sweden.i18n import _l
 from plugins.sweden.models import CaseStep, CaseTrack, DeficiencyCase, OperatingForm, SwedenSettings, Unit
 from plugins.sweden.services.dates import add_period
 from plugins.sweden.services.errors import SwedenValidationError

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugins.sweden.audit import record, short
+from plugins.sweden.i18n import _l
 from plugins.sweden.models import Deficiency, DeficiencyCase, Unit
 from plugins.sweden.services.cases import open_case
 from plugins.sweden.services.dates import add_months

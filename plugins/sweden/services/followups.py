@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugins.sweden.audit import record, record_changes, unit_facts
+from plugins.sweden.i18n import _l
 from plugins.sweden.models import DeficiencyCase, FollowUp, OperatingForm, ServiceType, SwedenSettings, Unit
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.individual import DEFAULT_THRESHOLD

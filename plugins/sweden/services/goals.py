@@ -15,11 +15,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from plugins.sweden.audit import goal_facts, percent, record, record_changes
+from plugins.sweden.i18n import _l
 from plugins.sweden.models import GoalIndicator, GoalValue, QualityGoal, SwedenSettings
 from plugins.sweden.services.errors import SwedenValidationError
 

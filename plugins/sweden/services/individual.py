@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.models import Provider
 from plugins.sweden.audit import record
+from plugins.sweden.i18n import _l
 from plugins.sweden.models import Answer, AnswerCell, QuestionTemplate, SwedenSettings, Unit
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.suppression import CITY, GROUP, UNIT, AreaCounts, Layout, Margin, decide

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plugins.sweden.audit import record
+from plugins.sweden.i18n import _l
 from plugins.sweden.models import LexSarahReport, Sex, Unit
 from plugins.sweden.services.errors import SwedenValidationError
 

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from plugins.sweden.i18n import _l
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -20,8 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from flask_babel import lazy_gettext as _l
-
+from plugins.sweden.i18n import _l
 from plugins.sweden.services.dates import add_months, month_end, months_between
 from plugins.sweden.services.errors import SwedenValidationError
 

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from plugins.sweden.audit import record_changes, settings_facts
+from plugins.sweden.i18n import _l
 from plugins.sweden.models import CaseTrack, ServiceType, SwedenSettings
 from plugins.sweden.services.cases import DEFAULT_LADDER
 from plugins.sweden.services.errors import SwedenValidationError

@@ -8,6 +8,7 @@ before each test). ``demo_app`` starts from a database with the demo data loaded
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -190,3 +191,12 @@ def without_uids(document: dict) -> dict:
     if "sections" not in document:
         return strip(document)
     return {**document, "sections": {key: strip(section) for key, section in document["sections"].items()}}
+
+
+REVISION_NUMBER = re.compile(r"(?i)\b(revision|version|arbetsversion|versiunea(?: de lucru)?)\s+\d+")
+
+
+def without_revision_numbers(text: str) -> str:
+    """Report text with the printed revision's number masked: the same plan imported into another database
+    is the same document under another revision number (every page's footer names it)."""
+    return REVISION_NUMBER.sub(r"\1 N", text)

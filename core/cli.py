@@ -29,6 +29,7 @@ from core.i18n import LOCALES
 from core.interchange import DocumentError, check_schema
 from core.models import AnnualPlan, Municipality
 from core.plugin_manager import PluginConflict, Registry, get_registry
+from core.text import load_json
 
 
 class CLIError(click.ClickException):
@@ -395,9 +396,13 @@ def read_document(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise CLIError(f"{path} is not UTF-8 text.") from None
     try:
-        document = json.loads(text)
+        document = load_json(text)
     except json.JSONDecodeError as error:
         raise CLIError(f"{path} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.") from None
+    except ValueError as error:  # nested too deeply, NaN, a number beyond any column (1e309)
+        raise CLIError(f"{path} cannot be read: {error}.") from None
+    if not isinstance(document, dict):
+        raise CLIError(f"{path} does not follow the plan format: it is not a JSON object.")
     try:
         check_schema(document)
     except DocumentError as error:

@@ -20,6 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from core.i18n import currency_places, has_places
+from core.limits import AMOUNT_LIMIT, COUNT_MAX, YEAR_MAX, YEAR_MIN, budget_years
 from core.models import (
     AnnualPlan,
     BudgetLine,
@@ -79,9 +80,26 @@ def decimal_from_json(value: Any, path: str, places: int | None = None) -> Decim
     if isinstance(value, str) and not CANONICAL_DECIMAL.fullmatch(value):
         raise DocumentError(path, f"'{value}' is not a number written as digits with '.' for decimals")
     number = Decimal(value)
+    if abs(number) >= AMOUNT_LIMIT:  # beyond every NUMERIC(18, 2) column: refused whoever wrote the row
+        raise DocumentError(path, f"{str(value)[:40]} is out of range: a number here is below 10^16")
     if places is not None and not has_places(number, places):
         raise DocumentError(path, f"{value} has more than {places} decimals")
     return number
+
+
+def whole_from_json(value: Any, path: str, low: int, high: int) -> int | None:
+    """A document's whole number (a JSON integer, or digits in a string) from ``low`` to ``high``; refused
+    otherwise, so that no row reaches an INTEGER column it does not fit."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or (
+            isinstance(value, str) and not re.fullmatch(r"-?\d{1,12}", value.strip())):
+        raise DocumentError(path, "a whole number is expected")
+    number = int(value)
+    if not low <= number <= high:
+        raise DocumentError(path, f"{str(value)[:40]} is out of range: from {low} to {high}")
+    return number
+
 
 
 def amount_from_json(value: Any, path: str, currency: str) -> Decimal | None:
@@ -212,18 +230,38 @@ def _build_service(plan: AnnualPlan, section: str, position: int, row: dict[str,
         amount = amount_from_json(line.get("amount"), f"{line_path}.amount", currency)
         if amount is None:
             raise DocumentError(f"{line_path}.amount", "an amount is required")
+        first, last = budget_years(plan.year)
+        year = whole_from_json(line.get("year"), f"{line_path}.year", YEAR_MIN, YEAR_MAX) or plan.year
+        if not first <= year <= last:
+            raise DocumentError(f"{line_path}.year", f"a budget of a {plan.year} plan is for {first} to {last}, "
+                                                     f"not {year}")
         service.budget_lines.append(
             BudgetLine(
                 position=index,
-                year=int(line.get("year") or plan.year),
+                year=year,
                 funding_source=line["source"],
                 amount=amount,
                 currency=currency,
-                scale=int(line.get("scale") or 1),
+                scale=whole_from_json(line.get("scale"), f"{line_path}.scale", 1, 1_000_000) or 1,
                 note=_translated(line.get("note"), f"{line_path}.note"),
             )
         )
     return service
+
+
+def _period(value: Any, path: str) -> dict[str, Any]:
+    """A campaign's period; a date range that ends before it starts is refused (the schema checks each date)."""
+    period = dict(value or {}) if isinstance(value, dict) or not value else None
+    if period is None:
+        raise DocumentError(path, "a period is an object")
+    if period.get("kind") == "range":
+        try:
+            start, end = dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
+        except (KeyError, TypeError, ValueError):
+            raise DocumentError(path, "a date range needs its start and end dates, as YYYY-MM-DD") from None
+        if end < start:
+            raise DocumentError(f"{path}.end", f"the period ends ({end}) before it starts ({start})")
+    return period
 
 
 def _build_row(row_type: RowType, plan: AnnualPlan, section: str, position: int, row: dict[str, Any], path: str):
@@ -242,17 +280,16 @@ def _build_row_of_type(row_type: RowType, plan: AnnualPlan, section: str, positi
             **common,
             title=_translated(row.get("title"), f"{path}.title"),
             objectives=_translated(row.get("objectives"), f"{path}.objectives"),
-            period=dict(row.get("period") or {}),
+            period=_period(row.get("period"), f"{path}.period"),
             responsible=_translated(row.get("responsible"), f"{path}.responsible"),
             target_group=_translated(row.get("target_group"), f"{path}.target_group"),
         )
     if row_type is RowType.TRAINING:
-        persons = row.get("persons")
         return TrainingRow(
             **common,
             kind=row.get("kind") or "",
             department=_translated(row.get("department"), f"{path}.department"),
-            persons=int(persons) if persons not in (None, "") else None,
+            persons=whole_from_json(row.get("persons"), f"{path}.persons", 0, COUNT_MAX),
             budgeted=bool(row.get("budgeted")),
             budget=amount_from_json(row.get("budget"), f"{path}.budget", plan.municipality.currency),
             note=_translated(row.get("note"), f"{path}.note"),
@@ -387,6 +424,9 @@ def _schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+# The schema's formats are checked, not only named: "date" refuses 2021-02-30 and 2021-13-45.
+FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
+
 # The schema's definition of each row type that has one (a plugin's entry rows have none).
 ROW_SCHEMAS = {RowType.SERVICE: "service_row", RowType.CAMPAIGN: "campaign_row",
                RowType.TRAINING: "training_row", RowType.OBJECTIVE: "objective_row"}
@@ -400,7 +440,8 @@ def row_validator(row_type: RowType) -> jsonschema.Draft202012Validator | None:
     if definition is None:
         return None
     schema = _schema()
-    return jsonschema.Draft202012Validator({"$defs": schema["$defs"], **schema["$defs"][definition]})
+    return jsonschema.Draft202012Validator({"$defs": schema["$defs"], **schema["$defs"][definition]},
+                                           format_checker=FORMATS)
 
 
 def _json_path(error: jsonschema.ValidationError) -> str:
@@ -412,7 +453,7 @@ def _json_path(error: jsonschema.ValidationError) -> str:
 
 def check_schema(document: Any) -> None:
     """Raise DocumentError naming the JSON path of the first schema violation."""
-    validator = jsonschema.Draft202012Validator(_schema())
+    validator = jsonschema.Draft202012Validator(_schema(), format_checker=FORMATS)
     errors = sorted(validator.iter_errors(document), key=lambda e: (len(list(e.absolute_path)), e.path))
     if errors:
         first = errors[0]

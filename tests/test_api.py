@@ -4,6 +4,7 @@ findings, reports, plan import all or nothing, and the generated OpenAPI documen
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from integration_plugin import PLAN_KIND, IntegrationPlugin, build_world, service
@@ -310,7 +311,7 @@ def test_openapi_document(world, client):
     rules = api_rules(world.app)
     assert len(rules) >= 12
     for rule in rules:
-        path = rule.rule.replace("<int:", "<").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)  # <int(min=1990, max=2100):year> -> {year}
         assert path in spec["paths"], path
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             operation = spec["paths"][path][method.lower()]
@@ -320,7 +321,7 @@ def test_openapi_document(world, client):
     assert spec["paths"]["/api/v1/openapi.json"]["get"]["security"] == []
     year = next(p for p in spec["paths"]["/api/v1/municipalities/{slug}/plans/{year}/{kind}"]["parameters"]
                 if p["name"] == "year")
-    assert year["schema"] == {"type": "integer"}
+    assert year["schema"] == {"type": "integer", "minimum": 1990, "maximum": 2100}
     schemas = spec["components"]["schemas"]
     for name in ("service_row", "campaign_row", "training_row", "objective_row", "PlanDocument", "Error"):
         assert name in schemas

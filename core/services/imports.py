@@ -19,6 +19,7 @@ from core.plugin_api import Finding, PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
 from core.services.plans import import_document
 from core.services.validation import validate_document
+from core.text import NestingError, clean_value
 
 
 class ImportRefused(DocumentError):
@@ -91,6 +92,10 @@ def import_plan(session: Session, registry: Registry, document: dict[str, Any], 
 
     ``as_new_revision`` adds it to an adopted plan as a new working revision (see
     :func:`core.services.plans.import_document`)."""
+    try:
+        document = clean_value(document)  # text as the product keeps it, whoever sent the document
+    except NestingError as error:
+        raise DocumentError("$", str(error)) from None
     plan_kind = registry.plan_kind(document.get("kind", ""))
     if plan_kind is None:
         raise DocumentError("$.kind", f"unknown plan kind '{document.get('kind')}'")

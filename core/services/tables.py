@@ -50,6 +50,7 @@ from core.i18n import (
 from core.interchange import decimal_to_json, document_decimal, row_validator, value_at
 from core.plugin_api import PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
+from core.text import clean_text, cleaned
 
 # Row types whose sections can be imported from a spreadsheet.
 IMPORTABLE = (RowType.SERVICE, RowType.CAMPAIGN)
@@ -347,7 +348,7 @@ def _csv_cell(value: Any) -> str:
         return decimal_to_json(value) or ""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    text = str(value)
+    text = clean_text(str(value))  # what was stored before the rule for text, too
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text
 
 
@@ -355,7 +356,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     """CSV with '.' decimals, in UTF-8 with a BOM so that Excel reads ș ț ä ö as they are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([clean_text(str(label)) for label in header])
     for row in rows:
         writer.writerow([_csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
@@ -372,13 +373,14 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: s
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = re.sub(r"[\[\]:*?/\\]", "-", sheet_title)[:31] or "table"
-    sheet.append(list(header))
+    sheet.append([cleaned(label) for label in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     widths = [len(str(label)) for label in header]
     for row in rows:
-        sheet.append(list(row))
+        row = [cleaned(value) for value in row]  # XLSX (XML) cannot hold control characters: what was stored before
+        sheet.append(row)
         for index, cell in enumerate(sheet[sheet.max_row]):
             value = row[index]
             if isinstance(value, str) and value.startswith("="):
@@ -502,7 +504,7 @@ def _match_header(header: Sequence[Any], ctx: _ImportContext) -> tuple[list[Tabl
 def _cell_in(value: Any, column: TableColumn, ctx: _ImportContext) -> Any:
     """The document value of one cell; raises ValueError with a translated message."""
     if isinstance(value, str):
-        value = value.strip()
+        value = clean_text(value).strip()
     if value in (None, ""):
         return None
     kind = column.kind

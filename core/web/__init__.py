@@ -15,6 +15,7 @@ from core.db import get_session
 from core.i18n import current_locale, locale_display_name, translated
 from core.models import Municipality, Role
 from core.plugin_manager import Registry
+from core.text import safe_output
 
 csrf = CSRFProtect()
 
@@ -104,8 +105,9 @@ def _register_template_globals(app: Flask) -> None:
 
 
 def init_app(app: Flask, registry: Registry) -> None:
-    from core.web import security, sessions
+    from core.web import routing, security, sessions
 
+    routing.init_app(app)  # first: the routes below are made with its bounded <int:...>
     sessions.configure(app)
     security.init_app(app)
     login_manager = LoginManager(app)
@@ -113,6 +115,7 @@ def init_app(app: Flask, registry: Registry) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     csrf.init_app(app)
+    app.jinja_env.finalize = safe_output  # every page survives text stored before core.text's rule
     app.before_request(_touch_user)
     app.context_processor(_template_context)
     app.url_defaults(_url_defaults)

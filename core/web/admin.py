@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import Form, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
@@ -19,6 +19,7 @@ from core.services.credentials import TOKEN_DAYS_DEFAULT, TOKEN_NAME_MAX
 from core.web import tenancy
 from core.web.forms import (
     ROLE_CHOICES,
+    Form,
     UserCreateForm,
     UserEditForm,
     attach_error,

@@ -23,12 +23,12 @@ from babel import Locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from flask_wtf import FlaskForm as FlaskWTFForm
 from wtforms import (
     BooleanField,
     DateField,
     Field,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     PasswordField,
@@ -36,6 +36,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms import Form as WTFormsForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -55,6 +56,7 @@ from core.i18n import (
     check_amount,
     current_locale,
     format_input,
+    format_number,
     has_places,
     locale_display_name,
     parse_decimal,
@@ -63,8 +65,52 @@ from core.i18n import (
     translated,
 )
 from core.interchange import decimal_to_json, document_decimal
+from core.limits import (
+    AMOUNT_LIMIT,
+    AMOUNT_MAX,
+    COUNT_MAX,
+    DB_INTEGER_MAX,
+    OCCUPANCY_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    budget_years,
+)
 from core.models import ObjectiveLevel, Role, ServiceStatus
 from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec
+from core.text import clean_text
+
+
+class CleanTextMeta:
+    """Form meta (a mixin of WTForms' ``Meta``): every text field's input passes through core's one rule
+    for text (:func:`core.text.clean_text`). Line breaks stay, in one-line fields too: a value imported with
+    them is shown in such a field and saved back unchanged. Passwords are left as typed, so that a password
+    keeps working whatever it holds."""
+
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+            filters = (*unbound_field.kwargs.get("filters", ()), *options.get("filters", ()), _clean_filter)
+            options = {**options, "filters": filters}
+        return super().bind_field(form, unbound_field, options)
+
+
+def _clean_filter(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+class Form(WTFormsForm):
+    """A WTForms form whose text fields keep only text the product accepts (see :class:`CleanTextMeta`):
+    core's forms and the plugins' row forms are built on it."""
+
+    class Meta(CleanTextMeta):
+        pass
+
+
+class FlaskForm(FlaskWTFForm):
+    """Flask-WTF's form (CSRF from the session) with the same rule for text, for plugins' own pages."""
+
+    class Meta(CleanTextMeta):
+        pass
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -73,6 +119,30 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 # --- fields ------------------------------------------------------------------------------------
+
+
+class Within:
+    """A number from ``low`` to ``high`` (the ranges of :mod:`core.limits`), said in the page's language; an
+    empty field passes (combine with InputRequired when it must be filled in)."""
+
+    def __init__(self, low: int | Decimal, high: int | Decimal) -> None:
+        self.low, self.high = low, high
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data is not None and not self.low <= field.data <= self.high:
+            raise ValidationError(range_message(self.low, self.high))
+
+
+def range_message(low: int | Decimal, high: int | Decimal) -> str:
+    """'Enter a number from 0 to 1,000,000.' in the page's language."""
+    return _("Enter a number from %(min)s to %(max)s.", min=format_number(low), max=format_number(high))
+
+
+def number_too_large(number: Decimal | int, limit: Decimal | int) -> ValueError | None:
+    """The refusal of a number no column can keep (every field checks this, whatever its own range)."""
+    if abs(number) < limit:
+        return None
+    return ValueError(_("This number is too large: enter a number smaller than %(limit)s.", limit=format_number(limit)))
 
 
 def _shown(value: Any) -> str:
@@ -114,6 +184,9 @@ class LocaleDecimalField(Field):
             self.data = self._parse(valuelist[0])
         except (NumberError, AmountError) as error:
             raise ValueError(error.message) from None
+        if refusal := number_too_large(self.data, AMOUNT_LIMIT):  # NUMERIC(18, 2): below 10^16
+            self.data = None
+            raise refusal
         if self.places is not None and not has_places(self.data, self.places):
             raise ValueError(ngettext("Enter at most %(num)s decimal.", "Enter at most %(num)s decimals.",
                                       self.places))
@@ -158,6 +231,9 @@ class LocaleIntegerField(Field):
             self.data = parse_integer(valuelist[0], current_locale())
         except NumberError as error:
             raise ValueError(error.message) from None
+        if refusal := number_too_large(self.data, DB_INTEGER_MAX + 1):  # an INTEGER column, or a count in JSON
+            self.data = None
+            raise refusal
 
 
 class LocaleLabel:
@@ -255,9 +331,10 @@ def _budget_line_form(sources: list[FundingSource], plan_year: int, currency: st
     class BudgetLineForm(Form):
         source = SelectField(_l("Funding source"), [Optional()],
                              choices=choices([("", ""), *((s.code, str(s.name)) for s in sources)]))
-        amount = LocaleAmountField(_l("Amount"), currency=currency)  # no Optional(): it would skip validate_amount
+        # No Optional(): it would skip validate_amount.
+        amount = LocaleAmountField(_l("Amount"), [Within(0, AMOUNT_MAX)], currency=currency)
         scale = SelectField(_l("Unit"), choices=choices(SCALE_CHOICES), default="1")
-        year = IntegerField(_l("Year"), [Optional(), NumberRange(1990, 2100)], default=plan_year)
+        year = IntegerField(_l("Year"), [Optional(), Within(*budget_years(plan_year))], default=plan_year)
 
         def validate_amount(self, amount_field: Field) -> None:
             if self.source.data and amount_field.data is None:
@@ -276,11 +353,12 @@ def _service_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
     _add_translated(attrs, layout, "name", _l("Name"))
     _add_translated(attrs, layout, "unit", _l("Unit"))
     _add_translated(attrs, layout, "beneficiary_category", _l("Beneficiary category"))
-    _add(attrs, layout, "capacity", LocaleDecimalField(_l("Capacity"), [Optional(), NumberRange(min=0)], places=2),
+    _add(attrs, layout, "capacity", LocaleDecimalField(_l("Capacity"), [Optional(), Within(0, COUNT_MAX)], places=2),
          _l("Capacity"))
     _add_translated(attrs, layout, "capacity_unit", _l("Capacity unit"))
-    _add(attrs, layout, "occupancy", LocaleDecimalField(_l("Occupancy rate (%)"), [Optional(), NumberRange(min=0)],
-                                                        places=2), _l("Occupancy rate (%)"))
+    _add(attrs, layout, "occupancy", LocaleDecimalField(_l("Occupancy rate (%)"),
+                                                        [Optional(), Within(0, OCCUPANCY_MAX)], places=2),
+         _l("Occupancy rate (%)"))
     _add(attrs, layout, "status", SelectField(_l("Status"), choices=choices(STATUS_CHOICES)), _l("Status"))
     attrs["budget"] = FieldList(FormField(_budget_line_form(ctx.funding_sources, ctx.year, ctx.currency)),
                                 min_entries=BUDGET_SLOTS)
@@ -348,10 +426,10 @@ def _training_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
     _add(attrs, layout, "kind", StringField(_l("Kind of training"), [Optional(), Length(max=60)]),
          _l("Kind of training"))
     _add_translated(attrs, layout, "department", _l("Department or unit"))
-    _add(attrs, layout, "persons", LocaleIntegerField(_l("Number of persons"), [Optional(), NumberRange(min=0)]),
+    _add(attrs, layout, "persons", LocaleIntegerField(_l("Number of persons"), [Optional(), Within(0, COUNT_MAX)]),
          _l("Number of persons"))
     _add(attrs, layout, "budgeted", BooleanField(_l("Budgeted")), _l("Budgeted"))
-    _add(attrs, layout, "budget", LocaleAmountField(_l("Budget"), [Optional(), NumberRange(min=0)],
+    _add(attrs, layout, "budget", LocaleAmountField(_l("Budget"), [Optional(), Within(0, AMOUNT_MAX)],
                                                     currency=ctx.currency), _l("Budget"))
     _add_translated(attrs, layout, "note", _l("Note"))
     attrs["layout"] = layout
@@ -376,11 +454,13 @@ def _objective_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
 
 
 def _column_field(column: Column, currency: str) -> Field:
-    if column.kind == "int":
-        return LocaleIntegerField(column.label, [Optional()])
+    if column.kind == "int":  # an entry's whole numbers are counts: persons, beneficiaries, staff
+        return LocaleIntegerField(column.label, [Optional(), Within(0, COUNT_MAX)])
     if column.kind == "money":
-        return LocaleAmountField(column.label, [Optional()], currency=currency)
-    if column.kind in ("decimal", "percent"):
+        return LocaleAmountField(column.label, [Optional(), Within(0, AMOUNT_MAX)], currency=currency)
+    if column.kind == "percent":
+        return LocaleDecimalField(column.label, [Optional(), Within(0, OCCUPANCY_MAX)])
+    if column.kind == "decimal":
         return LocaleDecimalField(column.label, [Optional()])
     if column.kind == "date":
         return DateField(column.label, [Optional()])
@@ -583,7 +663,7 @@ class LoginForm(Form):
 
 
 class PlanCreateForm(Form):
-    year = IntegerField(_l("Year"), [InputRequired(), NumberRange(1990, 2100)])
+    year = IntegerField(_l("Year"), [InputRequired(), Within(YEAR_MIN, YEAR_MAX)])
     kind = SelectField(_l("Plan kind"), choices=[])
 
 

@@ -73,11 +73,24 @@ class FlaskRulePlugin(BasePlugin):
             return None
         names = re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule.rule)
         for name in names:
-            integer = isinstance(rule._converters.get(name), IntegerConverter)
             parameters.append({"name": name, "in": "path", "required": True,
-                               "schema": {"type": "integer" if integer else "string"},
+                               "schema": parameter_schema(rule._converters.get(name)),
                                "description": PARAMETER_DESCRIPTIONS.get(name, name)})
         return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+
+
+def parameter_schema(converter: Any) -> dict[str, Any]:
+    """A path parameter's schema from its converter: an integer states the range the route accepts (a number
+    outside it matches no route: 404); a string has no '/' and is at most a URL segment's length."""
+    if isinstance(converter, IntegerConverter):
+        low = converter.min if converter.min is not None else (None if converter.signed else 0)
+        schema: dict[str, Any] = {"type": "integer"}
+        if low is not None:
+            schema["minimum"] = low
+        if converter.max is not None:
+            schema["maximum"] = converter.max
+        return schema
+    return {"type": "string", "minLength": 1, "pattern": "^[^/]+$"}
 
 
 def _to_components(value: Any) -> Any:

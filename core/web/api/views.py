@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.db import get_session
 from core.i18n import LOCALES
 from core.interchange import DocumentError, check_schema, export_section, row_validator
+from core.limits import ROW_INDEX_MAX, YEAR_MAX, YEAR_MIN
 from core.models import AnnualPlan, Municipality, Role
 from core.plugin_api import Finding, PlanKind, RowType, SectionSpec
 from core.plugin_manager import get_registry
@@ -32,13 +33,16 @@ from core.services.plans import (
     update_row,
 )
 from core.services.validation import validate_document
+from core.text import NestingError, load_json
 from core.web import tenancy
 from core.web.api import bp
 from core.web.api.access import ApiError, load_plan_by_key
 from core.web.api.openapi import build_spec, error_responses, json_body, json_response, operation, ref
 
-PLAN = "/municipalities/<slug>/plans/<int:year>/<kind>"
+# A year outside the plans' years, or a row index beyond any section, matches no route: 404 (see core.web.routing).
+PLAN = f"/municipalities/<slug>/plans/<int(min={YEAR_MIN}, max={YEAR_MAX}):year>/<kind>"
 SECTION = PLAN + "/sections/<section>"
+ROW = SECTION + f"/rows/<int(max={ROW_INDEX_MAX}):index>"
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -70,7 +74,13 @@ def _section_spec(plan_kind: PlanKind, key: str, rows: bool = False) -> SectionS
 
 
 def _json_object() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    """The request's JSON object, its text as the product keeps text (:func:`core.text.clean_value`)."""
+    try:
+        body = load_json(request.get_data(cache=True)) if request.is_json else None
+    except NestingError:
+        raise ApiError(400, _("The request body is nested too deeply.")) from None
+    except ValueError:
+        body = None
     if not isinstance(body, dict):
         raise ApiError(400, _("The request body must be a JSON object."))
     return body
@@ -280,7 +290,8 @@ def section(slug: str, year: int, kind: str, section: str):
 @operation(post={
     "summary": "Add a row to a section", "tags": ["sections"],
     "description": "The body is one row in the shape of the section's row type. A revision is kept.",
-    "parameters": [{"name": "position", "in": "query", "required": False, "schema": {"type": "integer"},
+    "parameters": [{"name": "position", "in": "query", "required": False,
+                    "schema": {"type": "integer", "minimum": 0, "maximum": ROW_INDEX_MAX},
                     "description": "Where to insert the row (0 = first); at the end when left out."}],
     "requestBody": json_body("A row", ref("Row")),
     "responses": {"201": json_response("The row as stored, the plan's revision and the section's findings",
@@ -303,7 +314,7 @@ def add_section_row(slug: str, year: int, kind: str, section: str):
     return response
 
 
-@bp.route(SECTION + "/rows/<int:index>", methods=["GET"])
+@bp.route(ROW, methods=["GET"])
 @operation(get={"summary": "One row of a section (rows count from 0)", "tags": ["sections"],
                 "parameters": [REVISION],
                 "responses": {"200": {**json_response("The row", ref("Row")), "headers": ETAG},
@@ -315,7 +326,7 @@ def section_row(slug: str, year: int, kind: str, section: str, index: int):
     return _tagged(jsonify(rows[index]), rows[index])
 
 
-@bp.route(SECTION + "/rows/<int:index>", methods=["PUT"])
+@bp.route(ROW, methods=["PUT"])
 @operation(put={"summary": "Replace a row of a section", "tags": ["sections"], "parameters": [IF_MATCH],
                 "description": "The row keeps its uid. With If-Match, the change is refused (412) when the row "
                                "changed since it was read.",
@@ -337,7 +348,7 @@ def update_section_row(slug: str, year: int, kind: str, section: str, index: int
     return _row_answer(plan, plan_kind, spec, uid)
 
 
-@bp.route(SECTION + "/rows/<int:index>", methods=["DELETE"])
+@bp.route(ROW, methods=["DELETE"])
 @operation(delete={"summary": "Remove a row of a section", "tags": ["sections"], "parameters": [IF_MATCH],
                    "description": "With If-Match, refused (412) when the row changed since it was read.",
                    "responses": {"200": json_response("The plan's new revision", ref("Deleted")),

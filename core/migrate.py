@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 from flask import current_app
+from sqlalchemy import inspect, text
 
+from core.db import get_engine
 from core.plugin_manager import plugin_migration_dirs
 from core.resources import resource_path
 
@@ -23,6 +25,14 @@ def alembic_config() -> Config:
 
 def upgrade(revision: str = "heads") -> None:
     command.upgrade(alembic_config(), revision)
+
+
+def applied_revisions() -> frozenset[str]:
+    """The revisions the database is at: empty when it has no schema yet (no ``alembic_version``)."""
+    with get_engine().connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return frozenset()
+        return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 def autogenerate(message: str, rev_id: str, head: str = "core@head") -> None:

@@ -48,7 +48,18 @@ def test_db_upgrade_creates_the_sqlite_file_in_the_instance_folder(tmp_path):
     result = run(env, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "fresh" / "socialplan.sqlite").stat().st_size > 0
-    assert run(env, "db", "upgrade").returncode == 0  # a second upgrade is a no-op
+    assert result.stdout.strip() == "Created the database schema."
+    again = run(env, "db", "upgrade")
+    assert again.returncode == 0 and again.stdout.strip() == "Database is up to date."  # a second one is a no-op
+
+
+def test_demo_load_before_db_upgrade_says_to_run_db_upgrade_first(tmp_path):
+    env = dict(os.environ, SOCIALPLAN_INSTANCE_PATH=str(tmp_path / "empty"),
+               SOCIALPLAN_SECRET_KEY="a-long-enough-test-secret-key")
+    env.pop("SOCIALPLAN_DATABASE_URL", None)
+    result = run(env, "demo", "load")
+    assert_one_sentence_error(result, "has no tables yet", "run 'socialplan db upgrade' first")
+    assert "Cannot reach" not in result.stderr
 
 
 def test_missing_secret_key_is_generated_once(tmp_path):

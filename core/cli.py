@@ -21,7 +21,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 
 from core.app import ConfigurationError, create_app
 from core.db import get_session
@@ -84,13 +84,29 @@ def database_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except OperationalError as error:
+        except (OperationalError, ProgrammingError) as error:
             url = current_app.config["DATABASE_URL"]
             safe_url = url.split("@")[-1] if "@" in url else url
+            if _schema_missing():  # "no such table" on SQLite, UndefinedTable on PostgreSQL
+                raise CLIError(f"The database at {safe_url} has no tables yet: run 'socialplan db upgrade' "
+                               "first.") from None
+            if isinstance(error, ProgrammingError):
+                raise
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             raise CLIError(f"Cannot reach the database at {safe_url}: {reason}") from None
 
     return wrapper
+
+
+def _schema_missing() -> bool:
+    """Whether the database answers but holds no schema (never upgraded); False when it does not answer."""
+    from core.migrate import applied_revisions
+
+    get_session().rollback()  # PostgreSQL: the failed statement aborted the session's transaction
+    try:
+        return not applied_revisions()
+    except SQLAlchemyError:
+        return False
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
@@ -111,10 +127,16 @@ def db() -> None:
 @database_errors
 def db_upgrade() -> None:
     """Apply every migration of core and the installed plugins."""
-    from core.migrate import upgrade
+    from core.migrate import applied_revisions, upgrade
 
+    before = applied_revisions()
     upgrade()
-    click.echo("Database is up to date.")
+    if not before:
+        click.echo("Created the database schema.")
+    elif applied_revisions() != before:
+        click.echo("Upgraded the database schema.")
+    else:
+        click.echo("Database is up to date.")
 
 
 @cli.group()

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -72,6 +73,11 @@ class Municipality(Base):
     country: Mapped[str] = mapped_column(String(2))
     default_locale: Mapped[str] = mapped_column(String(8))
     currency: Mapped[str] = mapped_column(String(3))
+    # Publication (core.services.publication): whether its adopted plans are on the public pages and in the open
+    # data catalogue, under which licence (a code of publication.LICENCES) and in whose name (the publisher).
+    published: Mapped[bool] = mapped_column(default=False, server_default=false())
+    licence: Mapped[str | None] = mapped_column(String(40))
+    publisher: Mapped[str | None] = mapped_column(String(200))
 
     plugins: Mapped[list[MunicipalityPlugin]] = relationship(
         back_populates="municipality", cascade="all, delete-orphan", lazy="selectin"

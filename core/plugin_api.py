@@ -108,6 +108,8 @@ class SectionSpec:
     chapter: Any = None  # heading the section is grouped under in the editor and the PDF
     allow_not_applicable: bool = False
     help: Any = None
+    # Shown on the public pages and in the open data of an adopted plan; False keeps the section internal.
+    public: bool = True
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 LOCALES = ("en", "sv", "ro")
 CORE_TRANSLATIONS = resource_path("translations")
+CORE_TEMPLATES = resource_path("templates")
 
 
 def current_locale() -> str:
@@ -114,17 +116,35 @@ def _plugin_catalogs(registry: Registry) -> dict[str, tuple[str, list[str]]]:
     return catalogs
 
 
-def _template_domains(registry: Registry, catalogs: dict[str, tuple[str, list[str]]]) -> list[tuple[str, str]]:
-    """(template folder, domain) for each plugin that has both: its templates use its first domain.
-    A plugin without a catalog leaves its templates on core's."""
+def _template_domains(registry: Registry, catalogs: dict[str, tuple[str, list[str]]]) -> TemplateDomains:
+    """Which templates translate with which plugin's domain (its first): those in the plugin's template
+    folders, and those named ``<plugin>/...`` elsewhere (an instance folder's override of one). A plugin
+    without a catalog leaves its templates on core's."""
     first_domain: dict[str, str] = {}
     for name, (plugin, _folders) in catalogs.items():
         first_domain.setdefault(plugin, name)
-    return [
+    folders = [
         (os.path.realpath(folder), first_domain[plugin])
-        for plugin, folders in registry.answers_by_plugin("socialplan_template_dirs", set(first_domain))
-        for folder in folders
+        for plugin, answer in registry.answers_by_plugin("socialplan_template_dirs", set(first_domain))
+        for folder in answer
     ]
+    return TemplateDomains(folders, first_domain)
+
+
+@dataclass(frozen=True)
+class TemplateDomains:
+    folders: list[tuple[str, str]]  # (a plugin's template folder, its domain)
+    by_plugin: dict[str, str]  # plugin name -> its domain, for templates named '<plugin>/...'
+
+    def domain_of(self, name: str | None, filename: str | None) -> str | None:
+        """The plugin domain a template translates with; None: core's catalog."""
+        path = os.path.realpath(filename) if filename else ""
+        for folder, domain in self.folders:
+            if path.startswith(folder + os.sep):
+                return domain
+        if path.startswith(os.path.realpath(CORE_TEMPLATES) + os.sep):
+            return None
+        return self.by_plugin.get((name or "").partition("/")[0]) if "/" in (name or "") else None
 
 
 def plugin_domain(domain_name: str) -> Domain:
@@ -188,24 +208,19 @@ class DomainTemplates(Extension):
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        environment.extend(socialplan_template_domains=[])
+        environment.extend(socialplan_template_domains=TemplateDomains([], {}))
 
-    def _prefix(self, filename: str | None) -> str | None:
-        if not filename:
-            return None
-        path = os.path.realpath(filename)
-        for folder, name in self.environment.socialplan_template_domains:
-            if path.startswith(folder + os.sep):
-                return _global_prefix(name)
-        return None
+    def _prefix(self, name: str | None, filename: str | None) -> str | None:
+        domain = self.environment.socialplan_template_domains.domain_of(name, filename)
+        return None if domain is None else _global_prefix(domain)
 
     def filter_stream(self, stream: TokenStream) -> TokenStream | Iterator[Token]:
-        prefix = self._prefix(stream.filename)
+        prefix = self._prefix(stream.name, stream.filename)
         return stream if prefix is None else _renamed(stream, prefix)
 
     def parse(self, parser: Parser) -> nodes.Node | list[nodes.Node]:
         parsed = self.environment.extensions[InternationalizationExtension.identifier].parse(parser)
-        prefix = self._prefix(parser.filename)
+        prefix = self._prefix(parser.name, parser.filename)
         for node in (parsed if isinstance(parsed, list) else [parsed]) if prefix else ():
             for name in node.find_all(nodes.Name):
                 if name.ctx == "load" and name.name in TEMPLATE_GETTEXT:
@@ -226,7 +241,7 @@ def _renamed(stream: TokenStream, prefix: str) -> Iterator[Token]:
         yield token
 
 
-def _install_template_domains(app: Flask, template_domains: list[tuple[str, str]], names: list[str]) -> None:
+def _install_template_domains(app: Flask, template_domains: TemplateDomains, names: list[str]) -> None:
     env = app.jinja_env
     env.add_extension(DomainTemplates)
     env.socialplan_template_domains = template_domains

@@ -60,10 +60,14 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     _load_secret_key(app)
 
 
-def _template_loader(app: Flask, plugin_dirs: list[Path]) -> ChoiceLoader:
+def _template_loader(app: Flask, plugin_dirs: dict[str, list[Path]]) -> ChoiceLoader:
+    """The instance folder's templates, then the plugins' (under their own names only), then core's."""
+    from core.web.plugins import PluginTemplateLoader
+
     core_loader = FileSystemLoader(str(CORE_TEMPLATES))
-    search = [str(Path(app.instance_path) / "templates"), *map(str, plugin_dirs), str(CORE_TEMPLATES)]
-    return ChoiceLoader([FileSystemLoader(search), PrefixLoader({"default": core_loader}, delimiter=":")])
+    return ChoiceLoader([FileSystemLoader(str(Path(app.instance_path) / "templates")),
+                         PluginTemplateLoader(plugin_dirs), core_loader,
+                         PrefixLoader({"default": core_loader}, delimiter=":")])
 
 
 def create_app(
@@ -88,9 +92,16 @@ def create_app(
 
     db.init_app(app)
     i18n.init_app(app, registry)
-    app.jinja_loader = _template_loader(app, registry.collect("socialplan_template_dirs"))
+    from core.web.plugins import gate_templates, template_folders
+
+    plugin_templates = template_folders(registry)
+    app.jinja_loader = _template_loader(app, plugin_templates)
+    gate_templates(app, plugin_templates)
 
     from core import web
 
     web.init_app(app, registry)
+    for command in registry.collect("socialplan_cli_commands"):
+        # The one Flask CLI group (core.cli.cli) finds them here, and so does app.test_cli_runner().
+        app.cli.add_command(command)
     return app

@@ -659,18 +659,9 @@ def user_token_revoke(token_id: int) -> None:
     click.echo(f"Revoked the API token {token_id} of {token.user.email}.")
 
 
-def _plugin_commands() -> None:
-    """Attach plugins' CLI commands; needs the plugin manager only, not an app."""
-    from core.plugin_manager import create_plugin_manager
-
-    pm = create_plugin_manager()
-    for commands in pm.hook.socialplan_cli_commands():
-        for command in commands:
-            cli.add_command(command)
-
-
 def main() -> None:
-    _plugin_commands()
+    # Plugins' commands are on the app's own CLI group (create_app adds them), which FlaskGroup
+    # consults for any name it does not know: no second plugin manager here.
     try:
         cli.main(prog_name="socialplan", standalone_mode=False)
     except click.exceptions.Abort:

@@ -36,7 +36,7 @@ def create_plugin_manager(extra_plugins: Iterable[tuple[str, object]] = ()) -> p
     for name, plugin in extra_plugins:
         pm.register(plugin, name=name)
     if os.environ.get("SOCIALPLAN_TRACE_HOOKS"):
-        pm.trace.root.setwriter(sys.stderr.write)
+        pm.trace.root.setwriter(lambda message: sys.stderr.write(message))  # stderr as it is when a hook runs
         pm.enable_tracing()
     return pm
 

@@ -1,5 +1,5 @@
 """The plugin seam: every hook is exercised, and a plugin defined here extends a plan with a
-section, a rule and a report kind without any change to core."""
+section, a rule and a report kind without any change to core. The plugin imports only core.sdk."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from flask import Blueprint, abort
+from flask import g, render_template
+from werkzeug.exceptions import NotFound
 from wtforms import Form, StringField
 
 from core import hookspecs
-from core.hookspecs import hookimpl
-from core.plugin_api import (
+from core.plugin_manager import PluginConflict, create_plugin_manager
+from core.sdk import (
     Column,
     DashboardPanel,
     Finding,
@@ -29,8 +30,9 @@ from core.plugin_api import (
     SectionSpec,
     Severity,
     WorkflowStep,
+    hookimpl,
 )
-from core.plugin_manager import PluginConflict, create_plugin_manager
+from core.sdk.web import plugin_blueprint
 
 TEMPLATES = Path(__file__).parent / "fixtures" / "seam_templates"
 CATALOGS = Path(__file__).parent / "fixtures" / "seam_translations"
@@ -41,7 +43,7 @@ class NoteForm(Form):
 
 
 def _render_minutes(context) -> bytes:
-    from core.reports.engine import ReportBuilder
+    from core.sdk.reports import ReportBuilder
 
     builder = ReportBuilder(title="Minutes", municipality_name=context.municipality.slug, locale=context.locale)
     builder.heading("Minutes of the seam")
@@ -50,18 +52,13 @@ def _render_minutes(context) -> bytes:
     return builder.build()
 
 
-seam_blueprint = Blueprint("seam", __name__, url_prefix="/m/<municipality>/seam")
+seam_blueprint = plugin_blueprint("seam", __name__)  # /m/<municipality>/seam/...
 
 
-@seam_blueprint.route("/hello")
+# No checks of its own: core signs in, loads g.municipality, 404s where the plugin is off, 403s a viewer's POST.
+@seam_blueprint.route("/hello", methods=["GET", "POST"])
 def seam_hello(municipality: str):
-    from core.db import get_session
-    from core.services.accounts import municipality_by_slug
-
-    target = municipality_by_slug(get_session(), municipality)
-    if target is None or "seam" not in target.enabled_plugins:
-        abort(404)
-    return "hello from the seam"
+    return "hello from the seam" if g.municipality.slug == municipality else "wrong municipality"
 
 
 class SeamPlugin:
@@ -70,6 +67,7 @@ class SeamPlugin:
     def __init__(self) -> None:
         self.imported: list[tuple[int, dict]] = []  # what the import hook was handed, per plan id
         self.restored: list[tuple[str, dict, set[str]]] = []  # what the restore hook was handed
+        self.panel_contexts: list = []  # the PluginContext each dashboard call got
 
     @hookimpl
     def socialplan_jurisdictions(self):
@@ -120,16 +118,16 @@ class SeamPlugin:
         ]
 
     @hookimpl
-    def socialplan_export_plan_extension(self, plan, session):
+    def socialplan_export_plan_extension(self, plan, context):
         if plan.kind != "seam-plan":
             return None
-        from core.models import SectionEntry
+        from core.sdk.plans import section_content
 
-        return {"note_count": session.query(SectionEntry).filter_by(plan_id=plan.id).count()}
+        return {"note_count": len(section_content(context.session, context.registry, plan, "notes")["rows"])}
 
     @hookimpl
     def socialplan_import_plan_extension(self, plan, session, data):
-        from core.interchange import DocumentError
+        from core.sdk import DocumentError
 
         if not isinstance(data.get("note_count"), int):
             raise DocumentError("$.extensions.seam.note_count", "a whole number is expected")
@@ -144,7 +142,7 @@ class SeamPlugin:
 
     @hookimpl
     def socialplan_restore_municipality(self, session, municipality, data, id_map):
-        from core.services.backup import BackupError
+        from core.sdk.backup import BackupError
 
         if id_map["municipality"].get(data["municipality"]) != municipality.id:
             raise BackupError("The seam's data names another municipality.")
@@ -171,8 +169,9 @@ class SeamPlugin:
         return []
 
     @hookimpl
-    def socialplan_dashboard_panels(self, municipality, session):
-        return [DashboardPanel("Seam panel", "seam_panel.html", {"slug": municipality.slug})]
+    def socialplan_dashboard_panels(self, municipality, context):
+        self.panel_contexts.append(context)
+        return [DashboardPanel(context.gettext("Seam panel"), "seam/seam_panel.html", {"slug": municipality.slug})]
 
     @hookimpl
     def socialplan_cli_commands(self):
@@ -185,16 +184,15 @@ class SeamPlugin:
         return [seam_hello_command]
 
     @hookimpl
-    def socialplan_demo_data(self, session):
-        from core.demo import ensure_municipality
-        from core.plugin_manager import get_registry
+    def socialplan_demo_data(self, session, context):
+        from core.sdk.demo import ensure_municipality
 
-        ensure_municipality(session, get_registry(), "seamtown", {"en": "Seamtown"}, "ZZ", "en", "EUR", ("seam",))
+        ensure_municipality(session, context.registry, "seamtown", {"en": "Seamtown"}, "ZZ", "en", "EUR", ("seam",))
         return ["seamtown"]
 
     @hookimpl
     def socialplan_audit_actions(self):
-        from core.services.audit import AuditAction
+        from core.sdk.audit import AuditAction
 
         return [AuditAction("seam.greeted", "Seam greeted", {"whom": "Whom"})]
 
@@ -376,22 +374,70 @@ def test_hook_restore_municipality(seam, tmp_path, make_app, sqlite_template):
     assert {"municipality", "user_account", "provider"} <= plugin.restored[0][2]
 
 
+def _seam_user(seam, email: str, role: str, municipality) -> str:
+    from core.sdk.testing import create_user
+
+    create_user(seam.session, email, "seam-password-1", role, municipality, "en")
+    seam.session.commit()
+    return email
+
+
 def test_hook_blueprints(seam):
+    from core.sdk.testing import DEMO_ADMIN, DEMO_PASSWORD, login
+
     client = seam.app.test_client()
+    # Core wraps the plugin's view, which checks nothing itself: signed out, it is the sign-in page.
+    assert "/login" in client.get("/m/seamtown/seam/hello").headers["Location"]
+    login(client, DEMO_ADMIN, DEMO_PASSWORD)
     assert client.get("/m/seamtown/seam/hello").data == b"hello from the seam"
+    assert client.get("/m/nowhere/seam/hello").status_code == 404
+
+
+def test_plugin_pages_follow_core_roles_and_tenancy(seam):
+    from core.sdk.testing import create_municipality, login
+
+    viewer = _seam_user(seam, "o'brien&<co>@seamtown.example", "viewer", seam.town)
+    client = seam.app.test_client()
+    login(client, viewer, "seam-password-1")
+    assert client.get("/m/seamtown/seam/hello").status_code == 200
+    assert client.post("/m/seamtown/seam/hello").status_code == 403  # a council viewer never changes
+    planner = _seam_user(seam, "planner@seamtown.example", "planner", seam.town)
+    login(client, planner, "seam-password-1")
+    assert client.post("/m/seamtown/seam/hello").data == b"hello from the seam"
+    other = create_municipality(seam.session, "ostra-by", {"en": "Östra By & <Co>"}, "ZZ", "en", "EUR")
+    seam.session.commit()
+    assert client.get(f"/m/{other.slug}/seam/hello").status_code == 404  # another tenant's: not revealed
 
 
 def test_disabled_plugin_pages_answer_404(seam):
-    from core.services.accounts import set_plugin_enabled
+    from core.sdk.testing import DEMO_ADMIN, DEMO_PASSWORD, login, set_plugin_enabled
 
     set_plugin_enabled(seam.session, seam.registry, seam.town, "seam", False)
     seam.session.commit()
-    assert seam.app.test_client().get("/m/seamtown/seam/hello").status_code == 404
+    client = seam.app.test_client()
+    login(client, DEMO_ADMIN, DEMO_PASSWORD)
+    assert client.get("/m/seamtown/seam/hello").status_code == 404
 
 
 def test_hook_template_dirs(seam):
-    template = seam.app.jinja_env.get_template("seam_panel.html")
+    from jinja2 import TemplateNotFound
+
+    template = seam.app.jinja_env.get_template("seam/seam_panel.html")
     assert "seam panel for x" in template.render(slug="x")
+    # Only under the plugin's own name: a plugin's folder never stands in for a core template.
+    with pytest.raises(TemplateNotFound):
+        seam.app.jinja_env.get_template("seam_panel.html")
+
+
+def test_plugin_templates_answer_404_where_the_plugin_is_off(seam):
+    from core.sdk.testing import set_plugin_enabled
+
+    with seam.app.test_request_context("/"):
+        g.municipality = seam.town
+        assert "seam panel for seamtown" in render_template("seam/seam_panel.html", slug="seamtown")
+        set_plugin_enabled(seam.session, seam.registry, seam.town, "seam", False)
+        with pytest.raises(NotFound):
+            render_template("seam/seam_panel.html", slug="seamtown")  # cached by name, still refused
 
 
 def test_hook_translation_dirs(seam):
@@ -416,6 +462,9 @@ def test_hook_dashboard_panels(seam):
     panels = seam.registry.collect_enabled("socialplan_dashboard_panels", {"seam"}, municipality=seam.town,
                                            session=seam.session)
     assert [p.context["slug"] for p in panels if p.title == "Seam panel"] == ["seamtown"]
+    context = seam.app.extensions["seam"].panel_contexts[-1]  # the hook's own context, no globals needed
+    assert (context.plugin, context.session, context.municipality, context.registry) == (
+        "seam", seam.session, seam.town, seam.registry)
     assert not [p for p in seam.registry.collect_enabled("socialplan_dashboard_panels", set(),
                                                          municipality=seam.town, session=seam.session)
                 if p.title == "Seam panel"]

@@ -306,6 +306,24 @@ def change_section(
 _EMPTY_SECTION: dict[str, Any] = {"not_applicable": False, "text": {}, "footnote": {}, "rows": []}
 
 
+def section_content(session: Session, registry: Registry, plan: AnnualPlan, section_key: str) -> dict[str, Any]:
+    """One section of the plan as the document writes it (rows, text, footnote, not_applicable)."""
+    return export_section(session, plan, _section(plan_kind_of(registry, plan), section_key))
+
+
+def replace_sections(session: Session, registry: Registry, plan: AnnualPlan, sections: dict[str, dict[str, Any]],
+                     user: User | None, what: str) -> None:
+    """Write each section of ``sections`` (key: content in the document's section shape) whole, then keep
+    one revision ``what``: a plugin's demo or import fills a plan this way. Refused like any change on
+    a read-only plan or for a section the plan kind lacks; a bad row raises DocumentError."""
+    lock_plan(session, plan)
+    plan_kind = plan_kind_of(registry, plan)
+    _require_editable(plan, plan_kind)
+    for key, content in sections.items():
+        replace_section(session, plan, _section(plan_kind, key), content, f"$.sections.{key}")
+    record_revision(session, registry, plan, user, what)
+
+
 def check_precondition(session: Session, plan: AnnualPlan, precondition: Precondition | None, current: Any,
                        part_of: Callable[[dict[str, Any]], Any]) -> None:
     """Refuse a change whose basis is stale: the ETag the client read is not ``current``'s, or what the

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy.orm import object_session
 
+from core.db import get_session
 from core.i18n import current_locale
 from core.models import AnnualPlan
 from core.plugin_api import Finding, PlanKind, Severity, ValidationContext
@@ -34,7 +35,7 @@ def validate_document(
         plan_kind=plan_kind,
         nomenclature=registry.nomenclature(plan_kind.jurisdiction),
         locale=current_locale(),
-        session=object_session(plan),
+        session=object_session(plan) or get_session(),
         registry=registry,
     )
     findings = _required_sections(document, plan_kind)

@@ -131,5 +131,6 @@ def init_app(app: Flask, registry: Registry) -> None:
 
     api.init_app(app)
     app.register_blueprint(tables.bp)
-    for blueprint in registry.collect("socialplan_blueprints"):
-        app.register_blueprint(blueprint)
+    from core.web.plugins import register_blueprints
+
+    register_blueprints(app, registry)  # each wrapped: sign-in, tenancy, the plugin's enabled check, roles

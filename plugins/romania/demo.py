@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from core.demo import ensure_municipality, ensure_user
-from core.plugin_manager import get_registry
-from core.services.imports import import_plan
-from core.services.plans import find_plan
+from core.sdk.demo import ensure_municipality, ensure_user
+from core.sdk.plans import find_plan, import_plan
+
+if TYPE_CHECKING:
+    from core.sdk import PluginContext
 
 SLUG = "piatra-neamt"
 DEMO_PLAN = Path(__file__).resolve().parent / "data" / "demo" / "piatra-neamt-2021.json"
@@ -28,8 +29,8 @@ def demo_document() -> dict[str, Any]:
     return json.loads(DEMO_PLAN.read_text(encoding="utf-8"))
 
 
-def load(session: Session) -> list[str]:
-    registry = get_registry()
+def load(session: Session, context: PluginContext) -> list[str]:
+    registry = context.registry
     document = demo_document()
     municipality = ensure_municipality(session, registry, SLUG, document["municipality"]["name"], "RO", "ro", "RON",
                                        ("romania",))

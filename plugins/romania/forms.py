@@ -26,10 +26,16 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from core.i18n import LOCALES, NumberError, current_locale, parse_integer
-from core.interchange import decimal_to_json, document_decimal
-from core.plugin_api import SectionFormSpec
-from core.web.forms import (
+from core.sdk import (
+    LOCALES,
+    NumberError,
+    SectionFormSpec,
+    current_locale,
+    decimal_to_json,
+    document_decimal,
+    parse_integer,
+)
+from core.sdk.forms import (
     Group,
     Layout,
     LocaleAmountField,

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from core.plugin_api import Nomenclature, NomenclatureEntry
+from core.sdk import Nomenclature, NomenclatureEntry
 
 DATA = Path(__file__).resolve().parent / "data" / "nomenclator.json"
 _DASHES = re.compile(r"[\u2010-\u2015\u2212_]")

@@ -6,7 +6,7 @@ from typing import Any
 
 from babel.dates import get_month_names
 
-from core.i18n import current_locale, translated
+from core.sdk import current_locale, translated
 from plugins.romania.i18n import _
 
 

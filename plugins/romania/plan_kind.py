@@ -6,7 +6,7 @@ findings' fields and of the forms.
 
 from __future__ import annotations
 
-from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec, WorkflowStep
+from core.sdk import Column, FundingSource, PlanKind, RowType, SectionSpec, WorkflowStep
 from plugins.romania.i18n import _l
 
 PLAN_KIND = "action-plan"

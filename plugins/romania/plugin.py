@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.hookspecs import hookimpl
-from core.plugin_api import Jurisdiction
+from core.sdk import Jurisdiction, hookimpl
 from plugins.romania.i18n import _l
 from plugins.romania.plan_kind import ACTION_PLAN, FUNDING_SOURCES, JURISDICTION
 
@@ -63,7 +62,7 @@ def socialplan_translation_dirs():
 
 
 @hookimpl
-def socialplan_demo_data(session):
+def socialplan_demo_data(session, context):
     from plugins.romania.demo import load
 
-    return load(session)
+    return load(session, context)

@@ -15,9 +15,8 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak
 
-from core.i18n import format_date, format_decimal, format_money, format_number, format_percent, translated
-from core.plugin_api import ReportKind
-from core.reports import ReportBuilder, ReportContext
+from core.sdk import ReportKind, format_date, format_decimal, format_money, format_number, format_percent, translated
+from core.sdk.reports import ReportBuilder, ReportContext
 from plugins.romania.budget import amounts as _amounts
 from plugins.romania.budget import totals_of as _totals_of
 from plugins.romania.i18n import _, _l

@@ -13,8 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from core.interchange import document_decimal
-from core.plugin_api import Finding, Severity, ValidationContext
+from core.sdk import Finding, Severity, ValidationContext, document_decimal
 from plugins.romania.i18n import _
 from plugins.romania.nomenclature import RomanianNomenclature, load_nomenclature
 from plugins.romania.periods import period_years

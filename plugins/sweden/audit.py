@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.models import Provider
-from core.services import audit
-from core.services.audit import AuditAction
+from core.sdk import audit
+from core.sdk.audit import AuditAction
+from core.sdk.models import Provider
 from plugins.sweden.i18n import _, _l
 
 
@@ -74,7 +74,7 @@ def _period(value: Any) -> str:
 
 
 def _method(code: str) -> str:
-    from core.i18n import current_locale
+    from core.sdk import current_locale
     from plugins.sweden.services.reference import method_name
 
     return method_name(code, current_locale())

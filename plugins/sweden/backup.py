@@ -16,8 +16,8 @@ from sqlalchemy import Table, exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from core.models import Municipality
-from core.services.backup import BackupError, TableDump, dump_table, load_table
+from core.sdk.backup import BackupError, TableDump, dump_table, load_table
+from core.sdk.models import Municipality
 from plugins.sweden.models import SWEDEN_TABLES, DeficiencyCase, GoalIndicator, QualityGoal
 
 VERSION = 1

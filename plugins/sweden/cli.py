@@ -10,9 +10,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from core.cli import WHOLE_NUMBER, CLIError, database_errors, municipality_named
-from core.db import get_session
-from core.models import Municipality
+from core.sdk.cli import WHOLE_NUMBER, CLIError, command_session, database_errors, municipality_named
+from core.sdk.models import Municipality
 from plugins.sweden.models import QuestionTemplate
 from plugins.sweden.services.errors import SwedenValidationError
 
@@ -28,9 +27,9 @@ def _municipality(slug: str) -> Municipality:
 def _template(municipality: Municipality, template_id: int | None) -> QuestionTemplate:
     query = select(QuestionTemplate).where(QuestionTemplate.municipality_id == municipality.id)
     if template_id is not None:
-        template = get_session().scalar(query.where(QuestionTemplate.id == template_id))
+        template = command_session().scalar(query.where(QuestionTemplate.id == template_id))
     else:  # the newest city-wide template
-        template = get_session().scalar(query.where(QuestionTemplate.parent_id.is_(None))
+        template = command_session().scalar(query.where(QuestionTemplate.parent_id.is_(None))
                                         .order_by(QuestionTemplate.id.desc()).limit(1))
     if template is None:
         raise CLIError(f"'{municipality.slug}' has no question template"
@@ -65,7 +64,7 @@ def import_answers_command(file: Path, municipality: str, year: int, template_id
     """Import individuppföljning answers from a CSV file: all rows, or none when any is refused."""
     from plugins.sweden.services.answer_import import import_answers
 
-    session = get_session()
+    session = command_session()
     template = _template(_municipality(municipality), template_id)
     try:
         with file.open("rb") as stream:
@@ -98,7 +97,7 @@ def import_kolada_command(file: Path, municipality: str) -> None:
     """Import results and national figures from a Kolada API v2 JSON document."""
     from plugins.sweden.services.goals import import_kolada
 
-    session = get_session()
+    session = command_session()
     target = _municipality(municipality)
     if not file.is_file():
         raise CLIError(f"There is no file {file}.")
@@ -125,7 +124,7 @@ def calendar_command(municipality: str, year: int, today: dt.datetime | None) ->
 
     target = _municipality(municipality)
     day = today.date() if today else dt.date.today()
-    entries = year_calendar(get_session(), target.id, _year(year))
+    entries = year_calendar(command_session(), target.id, _year(year))
     overdue = 0
     click.echo(f"{'Due':<10}  {'Done':<10}  {'Unit':<40}  {'Method':<32}  Reason")
     for entry in entries:

@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from core.models import Municipality
-from core.plugin_api import DashboardPanel
+from core.sdk import DashboardPanel
+from core.sdk.models import Municipality
 from plugins.sweden.i18n import _l
 from plugins.sweden.services.cases import (
     STATE_LABELS,
@@ -54,7 +54,7 @@ def panel_context(session: Session, municipality_id: int, today: dt.date, locale
 
 
 def panels(municipality: Municipality, session: Session, today: dt.date | None = None) -> list[DashboardPanel]:
-    from core.i18n import current_locale
+    from core.sdk import current_locale
 
     context = panel_context(session, municipality.id, today or dt.date.today(), current_locale())
     context["slug"] = municipality.slug  # links are built without a request's municipality too (tests, exports)

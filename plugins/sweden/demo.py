@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.demo import ensure_municipality, ensure_user
-from core.interchange import replace_section
-from core.models import Municipality, Provider
-from core.plugin_manager import get_registry
-from core.services.plans import action, create_plan, find_plan, record_revision
+from core.sdk import Registry
+from core.sdk.demo import ensure_municipality, ensure_user, municipality_by_slug
+from core.sdk.models import Municipality, Provider
+from core.sdk.plans import action, create_plan, find_plan, replace_sections
+from core.sdk.providers import add_provider
 from plugins.sweden.models import SwedenSettings
 from plugins.sweden.services import goals, individual, lex_sarah
 from plugins.sweden.services.cases import open_case, take_step
@@ -31,8 +31,9 @@ def _sv(sv: str, en: str) -> dict[str, str]:
     return {"sv": sv, "en": en}
 
 
-def _municipality(session: Session, slug: str, name: dict[str, str], preset: str, kolada: str) -> Municipality:
-    municipality = ensure_municipality(session, get_registry(), slug, name, "SE", "sv", "SEK", ("sweden",))
+def _municipality(session: Session, registry: Registry, slug: str, name: dict[str, str], preset: str,
+                  kolada: str) -> Municipality:
+    municipality = ensure_municipality(session, registry, slug, name, "SE", "sv", "SEK", ("sweden",))
     session.add(SwedenSettings(municipality_id=municipality.id, schedule_preset=preset, schedule_overrides={},
                                ladder_overrides={}, suppression_threshold=5, kolada_id=kolada,
                                special_review_area={}))
@@ -43,20 +44,13 @@ def _municipality(session: Session, slug: str, name: dict[str, str], preset: str
 
 
 def _provider(session: Session, municipality: Municipality, name: str) -> Provider:
-    provider = Provider(municipality_id=municipality.id, name=name)
-    session.add(provider)
-    session.flush()
-    return provider
+    return add_provider(session, municipality.id, name)  # core's row, through core's service
 
 
-def _plan(session: Session, municipality: Municipality, year: int, kind: str,
+def _plan(session: Session, registry: Registry, municipality: Municipality, year: int, kind: str,
           sections: dict[str, dict[str, Any]]) -> None:
-    registry = get_registry()
     plan = create_plan(session, registry, municipality, year, kind, None)
-    plan_kind = registry.plan_kind(kind)
-    for key, content in sections.items():
-        replace_section(session, plan, plan_kind.section(key), content)
-    record_revision(session, registry, plan, None, action("demo-data"))
+    replace_sections(session, registry, plan, sections, None, action("demo-data"))
 
 
 FOLLOWUP_METHODS_ROWS = [
@@ -90,8 +84,8 @@ def _answers(session: Session, municipality: Municipality, year: int, sizes: dic
     individual.record_answers(session, template, year, rows)
 
 
-def load_stockholm(session: Session) -> None:
-    m = _municipality(session, "stockholm", {"sv": "Stockholms stad", "en": "City of Stockholm",
+def load_stockholm(session: Session, registry: Registry) -> None:
+    m = _municipality(session, registry, "stockholm", {"sv": "Stockholms stad", "en": "City of Stockholm",
                                               "ro": "Orașul Stockholm"}, "stockholm", "0180")
     district = "Södermalm"
     care = _provider(session, m, "Exempel Omsorg AB")
@@ -121,7 +115,7 @@ def load_stockholm(session: Session) -> None:
                      "Upprepade brister i dokumentationen av genomförandeplaner.")
     take_step(session, case, "request_action_plan", D(2026, 1, 22), "Avdelningschef Karin Ek")
     _answers(session, m, 2026, {"SO-VOB": 24, "SO-SH": 14, "SO-HT": 3, "SO-HTE": 31, "SO-DV": 9}, seed=2026)
-    _plan(session, m, 2026, "followup-plan", {
+    _plan(session, registry, m, 2026, "followup-plan", {
         "introduction": {"text": _sv(
             "Uppföljningsmodellen bygger på tre uppföljningsperspektiv som tillsammans ger ett helhetsresultat "
             "för struktur-, process- och resultatkvalitet. Verksamhetsuppföljning sker vartannat år: vård- och "
@@ -135,8 +129,8 @@ def load_stockholm(session: Session) -> None:
     })
 
 
-def load_huddinge(session: Session) -> None:
-    m = _municipality(session, "huddinge", {"sv": "Huddinge kommun", "en": "Huddinge Municipality",
+def load_huddinge(session: Session, registry: Registry) -> None:
+    m = _municipality(session, registry, "huddinge", {"sv": "Huddinge kommun", "en": "Huddinge Municipality",
                                              "ro": "Municipiul Huddinge"}, "huddinge", "0126")
     a = _provider(session, m, "Omsorgsbolaget Syd AB")
     b = _provider(session, m, "Trygg Hemtjänst AB")
@@ -156,7 +150,7 @@ def load_huddinge(session: Session) -> None:
     record_followup(session, units["HU-ENT"], "cooperation_group", done_on=D(2025, 11, 20))
     record_followup(session, units["HU-ENT"], "cooperation_group", done_on=D(2025, 12, 18))
     record_followup(session, units["HU-RA"], "operational", done_on=D(2025, 9, 30))
-    _plan(session, m, 2026, "followup-plan", {
+    _plan(session, registry, m, 2026, "followup-plan", {
         "introduction": {"text": _sv(
             "Syftet med uppföljningsplanen är att tydliggöra vad som ska följas upp, hur, av vem och med vilken "
             "regelbundenhet. Enheter i egen regi följs upp var tredje år, entreprenader varje år och genom "
@@ -186,8 +180,8 @@ ESKILSTUNA_LEX_SARAH = [("residential_care", 7, 5), ("ordinary_housing", 1, 1), 
 ESKILSTUNA_IVO = {"residential_care": 3, "ordinary_housing": 1, "lss": 1}
 
 
-def load_eskilstuna(session: Session) -> None:
-    m = _municipality(session, "eskilstuna", {"sv": "Eskilstuna kommun", "en": "Eskilstuna Municipality",
+def load_eskilstuna(session: Session, registry: Registry) -> None:
+    m = _municipality(session, registry, "eskilstuna", {"sv": "Eskilstuna kommun", "en": "Eskilstuna Municipality",
                                                "ro": "Municipiul Eskilstuna"}, "stockholm", "0484")
     for year in (2016, 2017):
         for position, (title, indicators) in enumerate(ESKILSTUNA_GOALS):
@@ -201,7 +195,7 @@ def load_eskilstuna(session: Session) -> None:
         to_ivo = ESKILSTUNA_IVO.get(area, 0)
         for i, sex in enumerate(["female"] * women + ["male"] * men):
             lex_sarah.add_report(session, m.id, 2017, area, sex, i < to_ivo)
-    _plan(session, m, 2017, "quality-report", {
+    _plan(session, registry, m, 2017, "quality-report", {
         "introduction": {"text": _sv(
             "Den som bedriver socialtjänst eller verksamhet enligt LSS bör varje år upprätta en sammanhållen "
             "kvalitetsberättelse enligt SOSFS 2011:9 kap 7 § 1.",
@@ -234,15 +228,13 @@ PLANS = {"stockholm": (2026, "followup-plan"), "huddinge": (2026, "followup-plan
          "eskilstuna": (2017, "quality-report")}
 
 
-def load(session: Session) -> list[str]:
+def load(session: Session, registry: Registry) -> list[str]:
     """Load each demo municipality that has not been loaded yet; return all three slugs."""
-    from core.services.accounts import municipality_by_slug
-
     for slug, loader in LOADERS.items():
         existing = municipality_by_slug(session, slug)
         year, kind = PLANS[slug]
         if existing is not None and find_plan(session, existing, year, kind) is not None:
             continue
-        loader(session)
+        loader(session, registry)
     session.flush()
     return list(LOADERS)

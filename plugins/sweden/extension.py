@@ -36,8 +36,9 @@ from typing import Any
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from core.interchange import DocumentError, decimal_from_json, decimal_to_json
-from core.models import AnnualPlan, Provider
+from core.sdk import DocumentError, decimal_from_json, decimal_to_json
+from core.sdk.models import AnnualPlan, Provider
+from core.sdk.providers import add_provider, set_organisation_number
 from plugins.sweden.models import (
     AnswerCell,
     CaseStep,
@@ -678,9 +679,8 @@ def _write_providers(session: Session, municipality_id: int, rows: list[dict[str
     for row in rows or []:
         provider = by_name.get(row["name"])
         if provider is None:
-            provider = by_name[row["name"]] = Provider(municipality_id=municipality_id, name=row["name"])
-            session.add(provider)
-        provider.organisation_number = row["organisation_number"]
+            provider = by_name[row["name"]] = add_provider(session, municipality_id, row["name"])  # core's service
+        set_organisation_number(provider, row["organisation_number"])
     session.flush()
     return {name: provider.id for name, provider in by_name.items()}
 

@@ -18,8 +18,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.i18n import LOCALES, NumberError, current_locale, parse_integer
-from core.web.forms import LocaleDecimalField, LocaleLabel, choices
+from core.sdk import LOCALES, NumberError, current_locale, parse_integer
+from core.sdk.forms import LocaleDecimalField, LocaleLabel, choices
 from plugins.sweden.i18n import _, _l
 from plugins.sweden.services.cases import STEP_LABELS
 from plugins.sweden.services.lex_sarah import AREAS

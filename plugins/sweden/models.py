@@ -26,8 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base
-from core.models import Municipality, Provider, Translated, utcnow
+from core.sdk.models import Base, Municipality, Provider, Translated, utcnow
 
 Percent = Numeric(7, 2)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import plugins.sweden.models  # noqa: F401  (registers the se_ tables on core's metadata)
-from core.hookspecs import hookimpl
-from core.plugin_api import (
+from core.sdk import (
     Column,
     FundingSource,
     Jurisdiction,
@@ -15,6 +14,7 @@ from core.plugin_api import (
     RowType,
     SectionSpec,
     WorkflowStep,
+    hookimpl,
 )
 from plugins.sweden.i18n import _l
 
@@ -152,10 +152,10 @@ def socialplan_dashboard_panels(municipality, session):
 
 
 @hookimpl
-def socialplan_demo_data(session):
+def socialplan_demo_data(session, context):
     from plugins.sweden.demo import load
 
-    return load(session)
+    return load(session, context.registry)
 
 
 @hookimpl

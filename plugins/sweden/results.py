@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from core.i18n import translated
+from core.sdk import translated
 from plugins.sweden.i18n import _, _l
 from plugins.sweden.services import individual
 from plugins.sweden.services.individual import Figure, ResultRow, Results

@@ -12,8 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.db import get_session
-from core.plugin_api import Finding, Severity, ValidationContext
+from core.sdk import Finding, Severity, ValidationContext
 from plugins.sweden.i18n import _
 from plugins.sweden.models import LexSarahReport, Unit
 from plugins.sweden.plugin import QUALITY_SECTIONS
@@ -43,7 +42,7 @@ def quality_report(document: dict[str, Any], context: ValidationContext) -> list
                 findings.append(Finding(Severity.WARNING, _(
                     "'%(section)s', row '%(row)s': the analysis (Analys) is missing.", section=str(title), row=name),
                     f"{key}/{index}/analysis", "se.quality-analysis"))
-    reports = get_session().scalar(select(func.count()).select_from(LexSarahReport).where(
+    reports = context.session.scalar(select(func.count()).select_from(LexSarahReport).where(
         LexSarahReport.municipality_id == context.plan.municipality_id, LexSarahReport.year == context.plan.year))
     if reports and not _rows(document, "complaints-lex-sarah"):
         findings.append(Finding(Severity.WARNING, _(
@@ -65,7 +64,7 @@ ROTATION_REACH = 2  # years either side of the plan's year: covers rotations of 
 def followup_plan(document: dict[str, Any], context: ValidationContext) -> list[Finding]:
     from plugins.sweden.services.followups import year_calendars
 
-    session, year = get_session(), context.plan.year
+    session, year = context.session, context.plan.year
     findings = []
     schedule = _rows(document, "schedule")
     named = set()

@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.models import AnnualPlan, BudgetLine, Service
-from core.services.accounts import municipality_by_slug
-from core.services.plans import find_plan
+from core.sdk.plans import find_plan
+from core.sdk.testing import AnnualPlan, BudgetLine, Service, municipality_by_slug
 from plugins.romania.demo import demo_document
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from core.reports import render_report
-from core.services.plans import take_step
-from core.testing import pdf_text
+from core.sdk.plans import take_step
+from core.sdk.reports import render_report
+from core.sdk.testing import pdf_text
 from plugins.romania.budget import overall, shares, totals
 from plugins.romania.tests.helpers import demo_plan, document
 
@@ -83,7 +83,7 @@ def test_the_english_pdf_has_english_headings_and_english_numbers(demo_session):
 
 
 def test_the_cover_prints_the_council_decision_once_approved(demo_session):
-    from core.plugin_manager import get_registry
+    from core.sdk.testing import get_registry
 
     plan = demo_plan(demo_session)
     registry = get_registry()

@@ -2,11 +2,8 @@
 
 import pytest
 
-from core.interchange import DocumentError
-from core.plugin_manager import get_registry
-from core.services.imports import import_plan
-from core.services.plans import copy_from_previous_year, document_of, find_plan
-from core.services.validation import validate_document
+from core.sdk.plans import copy_from_previous_year, document_of, find_plan, import_plan, validate_document
+from core.sdk.testing import DocumentError, get_registry
 from plugins.romania.tests.helpers import counts, demo_plan, document
 
 

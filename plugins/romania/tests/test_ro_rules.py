@@ -2,10 +2,9 @@
 
 import pytest
 
-from core.plugin_api import Severity
-from core.plugin_manager import get_registry
-from core.services.plans import document_of
-from core.services.validation import errors, validate_document
+from core.sdk import Severity
+from core.sdk.plans import document_of, errors, validate_document
+from core.sdk.testing import get_registry
 from plugins.romania.rules import other_years, validate
 from plugins.romania.tests.helpers import demo_plan, document, findings_of
 

@@ -8,10 +8,7 @@ import re
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from core.db import get_session
-from core.demo import DEMO_PASSWORD
-from core.models import PlanRevision
-from core.testing import login
+from core.sdk.testing import DEMO_PASSWORD, PlanRevision, get_session, login
 from plugins.romania.tests.helpers import demo_plan
 
 TITLE_RO = "Planul anual de acțiune privind serviciile sociale al Municipiului Piatra Neamț"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.i18n import format_date
+from core.sdk import format_date
 
 
 class SwedenValidationError(ValueError):

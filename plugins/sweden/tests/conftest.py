@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.services.accounts import create_municipality
+from core.sdk.testing import create_municipality
 
 
 @pytest.fixture

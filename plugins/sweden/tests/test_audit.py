@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from core.demo import DEMO_ADMIN
-from core.models import AuditEvent, User
+from core.sdk.testing import DEMO_ADMIN, AuditEvent, User
 from plugins.sweden.models import DeficiencyCase, QualityGoal, QuestionTemplate, Unit
 from plugins.sweden.services.reference import DATA
 from plugins.sweden.tests.helpers import sign_in
@@ -35,7 +34,7 @@ def _after_the_demo(request):
         yield
         return
     app = request.getfixturevalue("demo_app")
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         FIRST[app] = (get_session().scalar(select(func.max(AuditEvent.id))) or 0) + 1
@@ -49,7 +48,7 @@ FIRST: dict = {}
 def events(app, action: str) -> list[tuple[str, dict, str | None]]:
     """(who, detail, subject) of the test's events of ``action``, oldest first; who is the user's e-mail or the
     actor."""
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         rows = get_session().execute(
@@ -67,7 +66,7 @@ def _one(app, action: str, who: str) -> dict:
 
 
 def _id(app, model, *where) -> int:
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         return get_session().scalar(select(model.id).where(*where).order_by(model.id.desc()).limit(1))
@@ -136,7 +135,7 @@ def test_goals_their_parts_results_and_removal(demo_app, demo_client):
     assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/indicators", data={
         "indicator-scope__sv": "Hemtjänst", "indicator-kolada_kpi": "U21468"}).status_code == 302
     assert _one(demo_app, "goal-part-added", planner)["scope"] == {"sv": "Hemtjänst"}
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with demo_app.app_context():
         indicator_id = get_session().get(QualityGoal, goal_id).indicators[0].id

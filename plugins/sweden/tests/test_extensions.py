@@ -14,14 +14,9 @@ import shutil
 import pytest
 from sqlalchemy import event, func, select
 
-from core.db import get_session
-from core.interchange import DocumentError
-from core.models import AnnualPlan
-from core.reports import render_report
-from core.services.accounts import municipality_by_slug
-from core.services.imports import import_plan
-from core.services.plans import document_of, find_plan
-from core.testing import pdf_text
+from core.sdk.plans import document_of, find_plan, import_plan
+from core.sdk.reports import render_report
+from core.sdk.testing import AnnualPlan, DocumentError, get_session, municipality_by_slug, pdf_text
 from plugins.sweden.models import (
     Answer,
     AnswerCell,
@@ -237,7 +232,7 @@ def test_export_is_a_few_queries_however_much_data(demo_app, demo_session):
 
 
 def test_the_document_everyone_reaches_holds_no_answer_cells(demo_app, demo_session, stockholm):
-    from core.interchange import check_schema
+    from core.sdk.testing import check_schema
 
     plain = _export(demo_app, "stockholm", 2026, "followup-plan", personal_data=False)
     check_schema(plain)

@@ -21,11 +21,17 @@ from html import unescape
 import pytest
 from openpyxl import load_workbook
 
-from core.db import get_session
-from core.models import Provider
-from core.services.accounts import create_municipality, create_user, issue_api_token, set_plugin_enabled
-from core.services.plans import create_plan, document_of, find_plan, take_step
-from core.testing import login, pdf_text
+from core.sdk.plans import create_plan, document_of, find_plan, take_step
+from core.sdk.testing import (
+    Provider,
+    create_municipality,
+    create_user,
+    get_session,
+    issue_api_token,
+    login,
+    pdf_text,
+    set_plugin_enabled,
+)
 from plugins.sweden.reports import percent
 from plugins.sweden.services.followups import add_unit
 from plugins.sweden.services.individual import AnswerRow, create_default_template, published_results, record_answers
@@ -221,7 +227,7 @@ def test_the_viewers_pdf_and_api_answer_hold_no_small_count(ekeby):
 
 
 def _town(session):
-    from core.services.accounts import municipality_by_slug
+    from core.sdk.testing import municipality_by_slug
 
     return municipality_by_slug(session, "ekeby")
 

@@ -29,8 +29,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.models import Provider
-from core.services.accounts import create_municipality
+from core.sdk.testing import Provider, create_municipality
 from plugins.sweden.services.followups import add_unit
 from plugins.sweden.services.individual import AnswerRow, create_template, published_results, record_answers
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.reports import render_report
-from core.services.accounts import municipality_by_slug
-from core.services.plans import find_plan
-from core.testing import pdf_text
+from core.sdk.plans import find_plan
+from core.sdk.reports import render_report
+from core.sdk.testing import get_registry, municipality_by_slug, pdf_text
 from plugins.sweden.demo import load
 
 
@@ -23,7 +22,7 @@ def test_demo_is_idempotent(demo_session):
     from plugins.sweden.models import Answer, GoalValue, LexSarahReport, Unit
 
     counts = [demo_session.query(model).count() for model in (Unit, Answer, GoalValue, LexSarahReport)]
-    assert load(demo_session) == ["stockholm", "huddinge", "eskilstuna"]
+    assert load(demo_session, get_registry()) == ["stockholm", "huddinge", "eskilstuna"]
     demo_session.commit()
     assert [demo_session.query(model).count() for model in (Unit, Answer, GoalValue, LexSarahReport)] == counts
 

@@ -8,13 +8,18 @@ import json
 
 from sqlalchemy import func, select
 
-from core.db import get_session
-from core.demo import DEMO_PASSWORD
-from core.interchange import check_schema
-from core.models import PlanRevision, RevisionPart
-from core.services.accounts import municipality_by_slug
-from core.services.plans import PART, document_of, find_plan, revision_snapshot, set_section_text
-from core.testing import login
+from core.sdk.plans import document_of, find_plan, set_section_text
+from core.sdk.testing import (
+    DEMO_PASSWORD,
+    PART,
+    PlanRevision,
+    RevisionPart,
+    check_schema,
+    get_session,
+    login,
+    municipality_by_slug,
+    revision_snapshot,
+)
 from plugins.sweden.services.followups import add_unit
 
 
@@ -82,9 +87,8 @@ def test_the_migration_takes_answer_cells_out_of_revisions_kept_before(app, sess
 
     from alembic import command
 
-    from core.migrate import alembic_config, upgrade
-    from core.services.accounts import create_municipality, set_plugin_enabled
-    from core.services.plans import create_plan
+    from core.sdk.plans import create_plan
+    from core.sdk.testing import alembic_config, create_municipality, set_plugin_enabled, upgrade
 
     registry = app.extensions["socialplan.registry"]
     town = create_municipality(session, "gammelby", {"sv": "Gammelby"}, "SE", "sv", "SEK")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from core.services.accounts import municipality_by_slug
-from core.services.plans import document_of, find_plan
-from core.services.validation import validate_document
+from core.sdk.plans import document_of, find_plan, validate_document
+from core.sdk.testing import municipality_by_slug
 from plugins.sweden.models import SwedenSettings
 from plugins.sweden.services.followups import add_unit
 

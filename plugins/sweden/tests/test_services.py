@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from core.db import Base
+from core.sdk.models import Base
 from plugins.sweden.models import Answer, GoalValue, SwedenSettings
 from plugins.sweden.services import goals, individual
 from plugins.sweden.services.errors import SwedenValidationError
@@ -111,7 +111,7 @@ def test_area_results_suppress_small_units(session, municipality):
 
 
 def test_dashboard_panel_renders_for_demo(demo_app, demo_session):
-    from core.services.accounts import municipality_by_slug
+    from core.sdk.testing import municipality_by_slug
     from plugins.sweden.dashboard import panels
 
     stockholm = municipality_by_slug(demo_session, "stockholm")

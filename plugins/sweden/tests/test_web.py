@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from core.demo import DEMO_PASSWORD
-from core.testing import login
+from core.sdk.testing import DEMO_PASSWORD, login
 
 
 def test_calendar_and_cases_pages(demo_client):

@@ -11,14 +11,14 @@ from plugins.sweden.tests.helpers import sign_in
 
 
 def _unit(app, code: str) -> Unit:
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         return get_session().scalar(select(Unit).where(Unit.code == code))
 
 
 def _count(app, model) -> int:
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         return get_session().scalar(select(func.count()).select_from(model))
@@ -77,7 +77,7 @@ def test_serious_deficiency_walks_action_plan_review_and_warning(demo_app, demo_
     panel = dashboard[dashboard.index('id="sweden-open-cases"'):]
     assert "Björkgårdens vård- och omsorgsboende" in panel and "Aug 31, 2026" in panel
     assert "Review after the warning" in panel
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with demo_app.app_context():
         case = get_session().get(DeficiencyCase, case_id)
@@ -100,7 +100,7 @@ def test_step_out_of_order_and_stale_step_are_refused(demo_app, demo_client):
 
 def test_viewer_reads_but_cannot_change(demo_app, demo_client):
     sign_in(demo_client, "viewer@stockholm.demo")
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with demo_app.app_context():
         case_id = get_session().scalar(select(DeficiencyCase.id))
@@ -122,8 +122,7 @@ def test_pages_404_for_other_tenants_and_when_the_plugin_is_disabled(demo_app, d
     assert demo_client.get(f"/m/huddinge/sweden/units/{stockholm_unit.id}").status_code == 404  # not Huddinge's
     assert demo_client.get(f"/m/huddinge/sweden/units/{stockholm_unit.id}/deficiencies/new").status_code == 404
     assert demo_client.get("/m/stockholm/sweden/").status_code == 404
-    from core.db import get_session
-    from core.services.accounts import municipality_by_slug, set_plugin_enabled
+    from core.sdk.testing import get_session, municipality_by_slug, set_plugin_enabled
 
     with demo_app.app_context():
         session = get_session()

@@ -12,9 +12,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from core.db import get_session
-from core.models import Provider
-from core.services.accounts import municipality_by_slug
+from core.sdk.testing import Provider, get_session, municipality_by_slug
 from plugins.sweden.models import DeficiencyCase, FollowUp, QualityGoal, Unit
 from plugins.sweden.services import goals
 from plugins.sweden.services.cases import open_case, take_step

@@ -12,14 +12,14 @@ from plugins.sweden.tests.helpers import sign_in
 
 
 def _count(app, model) -> int:
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         return get_session().scalar(select(func.count()).select_from(model))
 
 
 def _goal(app, goal_id: int) -> QualityGoal:
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         goal = get_session().get(QualityGoal, goal_id)
@@ -44,7 +44,7 @@ def test_add_edit_record_and_remove_a_goal(demo_app, demo_client):
     title, target, kpi, _ = _goal(demo_app, goal_id)
     assert title["en"] == "90 % satisfied with the food" and target == Decimal("87.50") and kpi is None
     with demo_app.app_context():
-        from core.db import get_session
+        from core.sdk.testing import get_session
         indicator_id = get_session().get(QualityGoal, goal_id).indicators[0].id
     assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/values", data={
         "result-indicator_id": str(indicator_id), "result-year": "2018", "result-value": "88.4",
@@ -81,7 +81,7 @@ def test_bad_goal_input_is_refused_beside_the_field(demo_app, demo_client):
         ({}, "result-value", "Give the result, the national figure or both."),
     ]:
         with demo_app.app_context():
-            from core.db import get_session
+            from core.sdk.testing import get_session
             indicator_id = get_session().get(QualityGoal, goal_id).indicators[0].id
         answer = demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/values", data={
             "result-indicator_id": str(indicator_id), "result-year": "2017", **data})
@@ -111,7 +111,7 @@ def test_goal_roles(demo_app, demo_client):
 
 
 def _indicators(app, goal_id: int) -> list[tuple[dict, str | None]]:
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         return [(i.scope, i.kolada_kpi) for i in get_session().get(QualityGoal, goal_id).indicators]
@@ -142,7 +142,7 @@ def test_a_part_of_a_goal_is_measured_on_its_own(demo_app, demo_client):
     assert refused.status_code == 400 and "The goal already measures" in refused.get_data(as_text=True)
     assert len(_indicators(demo_app, goal_id)) == len(before) + 1
     with demo_app.app_context():
-        from core.db import get_session
+        from core.sdk.testing import get_session
         part = get_session().get(QualityGoal, goal_id).indicators[-1].id
     assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/values", data={
         "result-indicator_id": str(part), "result-year": "2018", "result-value": "84",

@@ -13,15 +13,14 @@ from plugins.sweden.tests.helpers import sign_in
 
 
 def _answers(app, year: int) -> int:
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         return get_session().scalar(select(func.count()).select_from(Answer).where(Answer.year == year))
 
 
 def _template_id(app, slug: str) -> int:
-    from core.db import get_session
-    from core.services.accounts import municipality_by_slug
+    from core.sdk.testing import get_session, municipality_by_slug
 
     with app.app_context():
         session = get_session()
@@ -65,7 +64,7 @@ def test_answers_upload_imports_and_refuses_a_second_import_unless_replacing(dem
     assert _upload(demo_client, template_id, GOOD.splitlines()[0] + "\nSO-VOB;1;q6;5;;person\n",
                    replace="y").status_code == 302
     assert _answers(demo_app, 2025) == 1
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with demo_app.app_context():
         stored = get_session().scalar(select(Answer).where(Answer.year == 2025))
@@ -84,7 +83,7 @@ def test_answers_upload_without_the_columns_or_a_file(demo_app, demo_client):
 
 def test_kolada_upload(demo_app, demo_client):
     sign_in(demo_client, "planner@eskilstuna.demo")
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with demo_app.app_context():
         session = get_session()

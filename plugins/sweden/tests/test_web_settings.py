@@ -7,14 +7,13 @@ import re
 
 from sqlalchemy import select
 
-from core.demo import DEMO_ADMIN
+from core.sdk.testing import DEMO_ADMIN
 from plugins.sweden.models import DeficiencyCase, SwedenSettings, Unit
 from plugins.sweden.tests.helpers import sign_in
 
 
 def _settings(app, slug: str) -> SwedenSettings:
-    from core.db import get_session
-    from core.services.accounts import municipality_by_slug
+    from core.sdk.testing import get_session, municipality_by_slug
 
     with app.app_context():
         session = get_session()
@@ -133,7 +132,7 @@ def test_threshold_changes_what_the_results_page_suppresses(demo_app, demo_clien
 
 
 def test_ladder_deadline_changes_the_next_steps_due_date(demo_app, demo_client):
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     sign_in(demo_client, "planner@huddinge.demo")
     data = _form_data(demo_client, "huddinge")
@@ -169,8 +168,7 @@ def test_roles_viewer_reads_other_municipality_404_admin_edits(demo_app, demo_cl
 
 
 def _operational_years(app, slug: str, code: str, years: range) -> list[int]:
-    from core.db import get_session
-    from core.services.accounts import municipality_by_slug
+    from core.sdk.testing import get_session, municipality_by_slug
     from plugins.sweden.services.followups import year_calendar
 
     with app.app_context():
@@ -212,7 +210,7 @@ def test_the_stockholm_rotation_is_set_per_service_type_by_naming_a_year(demo_ap
 
 def _cases_at_huddinge(app, states: tuple[str, ...]) -> list[int]:
     """Cases at the contracted Björkgården walked (default ladder) to each of ``states``."""
-    from core.db import get_session
+    from core.sdk.testing import get_session
     from plugins.sweden.services.cases import open_case, take_step
 
     D = dt.date

@@ -12,7 +12,7 @@ from plugins.sweden.tests.helpers import sign_in
 
 
 def _templates(app) -> list[tuple[int | None, str, list[str]]]:
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         return [(t.parent_id, t.district, [q["code"] for q in t.definition.get("questions", [])])

@@ -9,14 +9,14 @@ from plugins.sweden.tests.helpers import sign_in
 
 
 def _count(app, model, *where) -> int:
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         return get_session().scalar(select(func.count()).select_from(model).where(*where))
 
 
 def _unit_id(app, code: str) -> int:
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with app.app_context():
         return get_session().scalar(select(Unit.id).where(Unit.code == code))
@@ -31,7 +31,7 @@ def test_add_and_edit_a_unit(demo_app, demo_client):
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "Another unit has the code" in html and 'value="Ny enhet"' in html
     assert _count(demo_app, Unit, Unit.name == "Ny enhet") == 0
-    from core.models import Provider
+    from core.sdk.testing import Provider
 
     assert _count(demo_app, Provider, Provider.name == "Nya Omsorg AB") == 0  # nothing half-saved
     answer = demo_client.post("/m/huddinge/sweden/units/new", data={**data, "code": "HU-NY"})
@@ -49,7 +49,7 @@ def test_add_and_edit_a_unit(demo_app, demo_client):
                                         "service_type": "day_care", "provider_id": "", "district": "Huddinge C",
                                         "provider_started_on": ""}).status_code == 302
     with demo_app.app_context():
-        from core.db import get_session
+        from core.sdk.testing import get_session
 
         unit = get_session().get(Unit, unit_id)
         assert (unit.name, unit.operating_form, unit.service_type, unit.district, unit.provider_id) == (
@@ -114,7 +114,7 @@ def test_viewer_sees_units_without_edit_buttons(demo_client):
 def test_every_page_renders_in_swedish(demo_app, demo_client):
     sign_in(demo_client, "planner@stockholm.demo", locale="sv")
     unit_id = _unit_id(demo_app, "SO-SH")
-    from core.db import get_session
+    from core.sdk.testing import get_session
     from plugins.sweden.models import DeficiencyCase
 
     with demo_app.app_context():
@@ -136,8 +136,7 @@ def test_every_page_renders_in_swedish(demo_app, demo_client):
 
 def _rotation_followups(app, slug: str, code: str, years: range) -> list[int]:
     """The years in ``years`` in which the calendar plans the unit's operational follow-up."""
-    from core.db import get_session
-    from core.services.accounts import municipality_by_slug
+    from core.sdk.testing import get_session, municipality_by_slug
     from plugins.sweden.services.followups import year_calendar
 
     with app.app_context():

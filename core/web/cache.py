@@ -5,7 +5,15 @@ entries, and each gunicorn worker has its own. Nothing is ever invalidated: a ke
 of what it stores (a plan's revision number among them), so a change makes a new key and the old
 entry ages out of the LRU. What the keys hold, and why that is enough, is told where they are made
 (:func:`core.web.helpers.findings_key`, :func:`core.web.plans._page_key`,
-:func:`core.web.dashboard._plans_key`).
+:func:`core.web.dashboard._plans_key`). The two page keys name each input (:func:`named_key`), and
+tests/test_web_page_cache.py holds them to it: it enumerates what the section page's templates
+(through every include, import and extends) and a render read (the database objects' attributes, the
+request, the session, ``g``), and what the dashboard's plans template reads, and fails on any input the
+key does not name; and it changes each input alone and sees the next view change.
+
+HTTP validators (an ETag, 304 on If-None-Match) would not replace this: every page is sent
+``Cache-Control: private, no-store`` (:mod:`core.web.security`), so a browser keeps nothing to revalidate,
+and a server that must answer 304 still has to know every input of the page to make the ETag.
 
 A result may be cached only if it was computed from the key's inputs alone. Rules are plugin code
 that could read the database (the Swedish rules count lex Sarah reports): :func:`statement_count`
@@ -58,6 +66,12 @@ class LRU:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def named_key(inputs: dict[str, Hashable]) -> tuple[tuple[str, Hashable], ...]:
+    """A key that names each of its inputs (``"plan.revision": 4``): equal inputs make equal keys, and a
+    test can read which inputs a key holds (tests/test_web_page_cache.py does, for both page keys)."""
+    return tuple(inputs.items())
 
 
 def _cache(app: Flask, name: str, size: int) -> LRU:

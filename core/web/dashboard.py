@@ -15,7 +15,7 @@ from core.i18n import current_locale
 from core.models import AnnualPlan, Role
 from core.plugin_manager import get_registry
 from core.web import tenancy
-from core.web.cache import fragment_cache
+from core.web.cache import fragment_cache, named_key
 
 bp = Blueprint("dashboard", __name__, url_prefix="/m/<municipality>")
 bp.before_request(tenancy.load_municipality_from_url)
@@ -58,15 +58,20 @@ def _plans_table(by_year: dict[int, list[dict]], viewer: bool) -> Markup:
 
 
 def _plans_key(by_year: dict[int, list[dict]], viewer: bool) -> tuple | None:
-    """Everything the plans' tables show, or None when they are not to be kept.
+    """Everything the plans' tables show, each input by name, or None when they are not to be kept.
 
     Each row shows a plan's link (its id under the municipality's slug and the script root), its
     kind's name and status label (fixed for the process, translated by the locale), its finding
     counts (hidden from viewers) and when it last changed (formatted for the locale). Templates
     are fixed for the process unless they reload (debug), when nothing is kept.
+    tests/test_web_page_cache.py enumerates what dashboard/_plans.html reads against these names.
     """
     if current_app.jinja_env.auto_reload:
         return None
-    rows = tuple((entry["plan"].id, entry["plan"].year, entry["plan"].kind, entry["plan"].status, entry["errors"],
-                  entry["warnings"], entry["plan"].updated_at) for entries in by_year.values() for entry in entries)
-    return (g.municipality.slug, request.script_root, current_locale(), viewer, rows)
+    rows = tuple(named_key({
+        "plan.id": entry["plan"].id, "plan.year": entry["plan"].year, "plan.kind": entry["plan"].kind,
+        "plan.status": entry["plan"].status, "errors": entry["errors"], "warnings": entry["warnings"],
+        "plan.updated_at": entry["plan"].updated_at,
+    }) for entries in by_year.values() for entry in entries)
+    return named_key({"municipality.slug": g.municipality.slug, "request.script_root": request.script_root,
+                      "locale": current_locale(), "viewer": viewer, "plans": rows})

@@ -31,7 +31,7 @@ from core.plugin_manager import get_registry
 from core.services import plans as plan_service
 from core.services.revisions import diff_documents
 from core.web import tenancy
-from core.web.cache import page_cache
+from core.web.cache import named_key, page_cache
 from core.web.comparison import ShownDiff, readable_diff
 from core.web.forms import (
     FormContext,
@@ -315,10 +315,11 @@ def _row_urls(plan: AnnualPlan, spec: SectionSpec, read_only: bool) -> dict[str,
 
 
 def _page_key(plan: AnnualPlan, spec: SectionSpec) -> tuple | None:
-    """Everything a GET of a section page depends on, or None when it is not to be kept.
+    """Everything a GET of a section page depends on, each input by name, or None when it is not to be kept.
 
-    The view reads the plan's snapshot (named by plan id and revision; its status, kind and year
-    too) and the rules' findings (their inputs, :func:`core.web.helpers.findings_key`, are all in
+    The view reads the plan (its id, kind, year, status, working and adopted revision; the revision it
+    shows follows from them, the role and the query), that revision's snapshot (named by plan id and
+    revision) and the rules' findings (their inputs, :func:`core.web.helpers.findings_key`, are all in
     here: plan, locale, enabled plugins, the municipality's block); the user's role decides findings,
     editing and forms. The layout (base.html) shows the municipality (slug, name with its default
     locale as fallback), the user's e-mail and role, the language switch (the locale, the request's
@@ -327,7 +328,9 @@ def _page_key(plan: AnnualPlan, spec: SectionSpec) -> tuple | None:
     so their pages are not kept. Templates and translations are fixed for the process unless
     templates reload (debug), when nothing is kept. A page is stored only if it was made from a
     snapshot and from findings that ran no SQL (see :func:`_render_section`), so that these inputs
-    are all it read.
+    are all it read. tests/test_web_page_cache.py records what a render reads (the templates' names,
+    the plan's, municipality's and user's attributes, the request and the session) and fails on any
+    input not named here.
     """
     app = current_app
     if request.method != "GET" or app.debug or app.jinja_env.auto_reload or "_flashes" in flask_session:
@@ -338,15 +341,20 @@ def _page_key(plan: AnnualPlan, spec: SectionSpec) -> tuple | None:
     if not token:
         return None
     m = g.municipality
-    return (
-        request.script_root, request.full_path, request.query_string,
-        current_user.id, current_user.email, current_user.role, current_user.municipality_id,
-        current_locale(), token,
-        m.id, m.slug, json.dumps(m.name, sort_keys=True), m.country, m.default_locale, m.currency,
-        tuple(sorted(m.enabled_plugins)),
-        plan.id, plan.revision, plan.adopted_revision, plan.status, plan.kind, plan.year, plan.municipality_id,
-        spec.key,
-    )
+    return named_key({
+        "request.script_root": request.script_root, "request.path": request.path,
+        "request.full_path": request.full_path, "request.query_string": request.query_string,
+        "current_user.id": current_user.id, "current_user.email": current_user.email,
+        "current_user.role": current_user.role, "current_user.municipality_id": current_user.municipality_id,
+        "current_user.is_authenticated": current_user.is_authenticated,
+        "locale": current_locale(), "session.csrf_token": token,
+        "municipality.id": m.id, "municipality.slug": m.slug, "municipality.name": json.dumps(m.name, sort_keys=True),
+        "municipality.country": m.country, "municipality.default_locale": m.default_locale,
+        "municipality.currency": m.currency, "municipality.plugins": tuple(sorted(m.enabled_plugins)),
+        "plan.id": plan.id, "plan.revision": plan.revision, "plan.adopted_revision": plan.adopted_revision,
+        "plan.status": plan.status, "plan.kind": plan.kind, "plan.year": plan.year,
+        "plan.municipality_id": plan.municipality_id, "section": spec.key,
+    })
 
 
 @bp.route("/<int:plan_id>/sections/<section>")

@@ -133,6 +133,22 @@ def value_at(row: dict[str, Any], key: str) -> Any:
     return value
 
 
+def normalise_code(row: dict[str, Any], nomenclature: Any) -> None:
+    """Write a service row's code the way its nomenclature spells it, as the web form does with a typed
+    code ('8790CR-II' -> '8790 CRT-II'), keeping the spelling the document wrote in
+    ``extra.code_as_written`` (a spelling kept there before stays). An unknown code is left as it is,
+    for the caller to refuse."""
+    code = row.get("code") or ""
+    entry = nomenclature.lookup(code) if code and nomenclature is not None else None
+    if entry is None or entry.code == code:
+        return
+    if code.strip() != entry.code:
+        extra = dict(row.get("extra") or {})
+        extra.setdefault("code_as_written", code.strip())
+        row["extra"] = extra
+    row["code"] = entry.code
+
+
 # --- rows, by row type -------------------------------------------------------------------------
 
 

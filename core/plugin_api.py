@@ -139,6 +139,9 @@ class PlanKind:
     statuses: tuple[str, ...] = ("draft", "submitted", "approved")
     read_only_statuses: tuple[str, ...] = ("approved",)
     copy_forward: tuple[str, ...] = ()  # section keys copied into next year's plan
+    # Sections of which only a 'not applicable' choice is copied forward, with its text and footnote (not
+    # their rows): e.g. a programme that must be planned anew each year unless it does not apply.
+    copy_forward_not_applicable: tuple[str, ...] = ()
     # Labels of statuses and of the facts workflow steps record, beyond core's own
     # (draft/submitted/approved; council_decision_ref/council_decision_date).
     status_labels: Mapping[str, Any] = field(default_factory=dict)

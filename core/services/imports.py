@@ -1,7 +1,8 @@
 """Importing a plan document: all of it, or nothing.
 
 The document is checked against the JSON Schema, each section's rows against the schema of its
-row type, service codes against the jurisdiction's nomenclature and amounts for sign; then it is
+row type, service codes against the jurisdiction's nomenclature (and written as it spells them, the
+spelling as written kept in the row's ``extra.code_as_written``) and amounts for sign; then it is
 written inside a savepoint and every enabled plugin's rules run on it. Any finding that
 ``blocks_import`` rolls the savepoint back, so the database is as it was.
 """
@@ -13,7 +14,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from core.i18n import currency_places, has_places
-from core.interchange import DocumentError, _json_path, amount_from_json, document_decimal, row_validator
+from core.interchange import (
+    DocumentError,
+    _json_path,
+    amount_from_json,
+    document_decimal,
+    normalise_code,
+    row_validator,
+)
 from core.models import AnnualPlan, User
 from core.plugin_api import Finding, PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
@@ -86,6 +94,15 @@ def _check_services(registry: Registry, document: dict[str, Any], plan_kind: Pla
                     raise ImportRefused(line_path, f"the amount {line['amount']} is negative")
 
 
+def _normalise_codes(registry: Registry, document: dict[str, Any], plan_kind: PlanKind) -> None:
+    """Every service code as the nomenclature spells it, the spelling as written kept (see normalise_code)."""
+    nomenclature = registry.nomenclature(plan_kind.jurisdiction)
+    for spec in plan_kind.sections:
+        if spec.row_type is RowType.SERVICE:
+            for row in (document["sections"].get(spec.key) or {}).get("rows", []):
+                normalise_code(row, nomenclature)
+
+
 def import_plan(session: Session, registry: Registry, document: dict[str, Any], user: User | None,
                 as_new_revision: bool = False) -> AnnualPlan:
     """Create or replace the plan ``document`` describes, or raise and leave the database as it was.
@@ -101,6 +118,7 @@ def import_plan(session: Session, registry: Registry, document: dict[str, Any], 
         raise DocumentError("$.kind", f"unknown plan kind '{document.get('kind')}'")
     _check_rows(document, plan_kind)
     _check_services(registry, document, plan_kind)
+    _normalise_codes(registry, document, plan_kind)
     savepoint = session.begin_nested()
     try:
         plan = import_document(session, registry, document, user, as_new_revision)

@@ -653,7 +653,8 @@ YEAR_PATTERN = re.compile(r"\b(19|20)\d{2}\b")
 def copy_from_previous_year(
     session: Session, registry: Registry, municipality: Municipality, year: int, kind: str, user: User | None
 ) -> AnnualPlan:
-    """Start ``year``'s plan from last year's: copies the plan kind's ``copy_forward`` sections."""
+    """Start ``year``'s plan from last year's: copies the plan kind's ``copy_forward`` sections, and the
+    'not applicable' choices (with their text) of its ``copy_forward_not_applicable`` sections."""
     previous = find_plan(session, municipality, year - 1, kind)
     if previous is None:
         raise PlanError(_("There is no plan for %(year)s to copy from.", year=year - 1), "year")
@@ -668,6 +669,12 @@ def copy_from_previous_year(
                 for line in row["budget"]:
                     line["year"] = year
         replace_section(session, plan, spec, content, f"$.sections.{key}")
+    for key in plan_kind.copy_forward_not_applicable:
+        content = old["sections"][key]
+        if content.get("not_applicable"):
+            choice = {"not_applicable": True, "text": dict(content.get("text") or {}),
+                      "footnote": dict(content.get("footnote") or {}), "rows": []}
+            replace_section(session, plan, _section(plan_kind, key), choice, f"$.sections.{key}")
     plan.title = dict(previous.title or {})
     record_revision(session, registry, plan, user, action("copied-from", year - 1))
     return plan

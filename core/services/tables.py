@@ -47,7 +47,7 @@ from core.i18n import (
     parse_decimal,
     parse_money,
 )
-from core.interchange import decimal_to_json, document_decimal, row_validator, value_at
+from core.interchange import decimal_to_json, document_decimal, normalise_code, row_validator, value_at
 from core.plugin_api import PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
 from core.text import clean_text, cleaned
@@ -651,6 +651,7 @@ def _check_row(row: dict[str, Any], number: int, ctx: _ImportContext, code_colum
                                                            code=code)))
         if not code and not any((row.get("name") or {}).values()):
             errors.append(CellError(number, "", _("A service needs a code or a name.")))
+        normalise_code(row, ctx.nomenclature)  # as the form and the plan import write it
     validator = row_validator(ctx.spec.row_type)
     if validator is not None and not errors and not cells_refused:
         error = next(iter(validator.iter_errors(row)), None)

@@ -228,16 +228,16 @@ def row_budget_total(row: dict[str, Any]) -> Decimal:
 
 
 def budget_totals(rows: list[dict[str, Any]], sources: list[FundingSource], currency: str) -> BudgetTotals | None:
-    """Totals per source and overall. Lines typed in one scale are summed in it (thousand lei stay
+    """Totals per source and overall, in the plan's ``currency``: a line in another currency is not added
+    (the plan kind's rules say so beside it). Lines typed in one scale are summed in it (thousand lei stay
     thousand lei); mixed scales are converted to base units."""
     lines = [line for row in rows for line in row.get("budget") or []
-             if document_decimal(line.get("amount")) is not None]
+             if document_decimal(line.get("amount")) is not None and (line.get("currency") or currency) == currency]
     if not lines:
         return None
     scales = {int(line.get("scale") or 1) for line in lines}
     scale = scales.pop() if len(scales) == 1 else 1
-    currencies = {line.get("currency") for line in lines if line.get("currency")}
-    totals = BudgetTotals(currency=currencies.pop() if len(currencies) == 1 else currency, scale=scale)
+    totals = BudgetTotals(currency=currency, scale=scale)
     for source in sources:  # the jurisdiction's order first
         totals.by_source[source.code] = Decimal(0)
     for line in lines:

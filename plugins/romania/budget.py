@@ -8,10 +8,23 @@ from typing import Any
 
 from plugins.romania.plan_kind import SOURCE_CODES
 
+CURRENCY = "RON"  # the plan's amounts are lei (or thousands of lei)
 
-def amounts(row: dict[str, Any]) -> dict[str, Decimal]:
-    """A service row's amounts by funding source, in the row's own unit."""
-    return {line["source"]: Decimal(str(line["amount"])) for line in row.get("budget") or []}
+
+def _in(line: dict[str, Any], currency: str) -> bool:
+    return (line.get("currency") or currency) == currency
+
+
+def amounts(row: dict[str, Any], currency: str = CURRENCY) -> dict[str, Decimal]:
+    """A service row's amounts by funding source, in the row's own unit. A line in another currency is
+    not lei: it is left out, so that no total adds euros to lei (the rules flag it)."""
+    return {line["source"]: Decimal(str(line["amount"])) for line in row.get("budget") or [] if _in(line, currency)}
+
+
+def foreign(row: dict[str, Any], currency: str = CURRENCY) -> dict[str, tuple[Decimal, str]]:
+    """A service row's lines in another currency than ``currency``: source -> (amount, currency)."""
+    return {line["source"]: (Decimal(str(line["amount"])), line["currency"])
+            for line in row.get("budget") or [] if not _in(line, currency)}
 
 
 def totals(rows: list[dict[str, Any]]) -> dict[str, Decimal]:

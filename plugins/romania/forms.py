@@ -115,6 +115,11 @@ def _validate_code(_form: Form, field: Field) -> None:
     field.data = entry.code
 
 
+def _canonical(code: str) -> str:
+    entry = load_nomenclature().lookup(code.strip())
+    return entry.code if entry else code
+
+
 def _validate_occupancy(_form: Form, field: Field) -> None:
     if field.data is not None and not Decimal(0) <= field.data <= Decimal(100):
         raise ValidationError(_("The occupancy must be between 0 and 100 %%; it is %(value)s.", value=field.data))
@@ -267,6 +272,8 @@ def _service_to_row(proposed: bool):
             if f"{key}__{LOCALES[0]}" in form:
                 row[key] = translated_data(form, key)
         extra = dict(old.get("extra") or {})
+        if _canonical(old.get("code") or "") != form.code.data:
+            extra.pop("code_as_written", None)  # the spelling an import kept was of the code replaced here
         if proposed:
             extra.update(building_capacity=translated_data(form, "building_capacity"),
                          justification=translated_data(form, "justification"),

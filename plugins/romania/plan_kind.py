@@ -6,6 +6,9 @@ findings' fields and of the forms.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from core.sdk import Column, FundingSource, PlanKind, RowType, SectionSpec, WorkflowStep
 from plugins.romania.i18n import _l
 
@@ -48,19 +51,25 @@ def _training(key: str, title, required: bool = False, not_applicable: bool = Fa
                        allow_not_applicable=not_applicable)
 
 
+# A service code imported in another spelling ('8790CR-II') is stored canonical; the spelling as the
+# document wrote it stays in the row's extra, shown beside the code (see core.interchange.normalise_code).
+_CODE_AS_WRITTEN = Column("extra.code_as_written", _l("Code as written in the imported document"))
+
+
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("legal-basis", _l("Laws, decisions and strategies the plan is based on"), RowType.ENTRY,
-                (Column("ref", _l("No.")), Column("text", _l("Act or strategy"), "translated")), chapter=CHAPTER_BASIS),
+                (Column("ref", _l("No.")), Column("text", _l("Act or strategy"), "translated")), required=True,
+                chapter=CHAPTER_BASIS),
     SectionSpec("objectives", _l("Strategic and operational objectives"), RowType.OBJECTIVE,
                 (Column("reference", _l("Strategy (item of the legal basis)"), "translated"),
                  Column("group", _l("Heading"), "translated"), Column("level", _l("Level")),
-                 Column("text", _l("Objective"), "translated")), chapter=CHAPTER_BASIS),
+                 Column("text", _l("Objective"), "translated")), required=True, chapter=CHAPTER_BASIS),
     SectionSpec("existing-services", _l("A. Social services provided"), RowType.SERVICE,
                 (Column("unit", _l("Centre or unit"), "translated"), Column("code", _l("Service code")),
                  Column("description", _l("Social service"), "translated"),
                  Column("capacity", _l("Capacity"), "decimal"),
                  Column("beneficiary_category", _l("Beneficiary category"), "translated"),
-                 Column("occupancy", _l("Occupancy"), "percent"), *_BUDGET_COLUMNS),
+                 Column("occupancy", _l("Occupancy"), "percent"), *_BUDGET_COLUMNS, _CODE_AS_WRITTEN),
                 required=True, chapter=CHAPTER_I,
                 help=_l("Beneficiaries by number and category, and the estimated budget by funding source.")),
     SectionSpec("proposed-services", _l("B. Social services proposed to be established"), RowType.SERVICE,
@@ -70,7 +79,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
                  Column("building_capacity", _l("Building capacity"), "text"),
                  Column("floor_space", _l("Floor space (m²)"), "decimal"),
                  Column("staff_total", _l("Staff needed"), "int"), *_BUDGET_COLUMNS,
-                 Column("justification", _l("Justification"), "text")),
+                 Column("justification", _l("Justification"), "text"), _CODE_AS_WRITTEN),
                 required=True, chapter=CHAPTER_I, allow_not_applicable=True),
     SectionSpec("contracting", _l("C. Annual programme for contracting social services from public funds"),
                 RowType.ENTRY,
@@ -99,11 +108,13 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("community-assistance", _l("Information and counselling through the community assistance service"),
                 RowType.ENTRY, (Column("topic", _l("Topic"), "translated"),), chapter=CHAPTER_II),
     SectionSpec("press-messages", _l("Public interest messages in the press"), RowType.TEXT, chapter=CHAPTER_II),
-    _training("training-courses", _l("Further-training courses")),
-    _training("qualification-courses", _l("Qualification courses")),
-    _training("personal-assistants", _l("Training of personal assistants")),
-    _training("centre-training", _l("Training of centre staff required by the quality standards")),
-    _training("volunteer-training", _l("Training sessions for volunteers")),
+    # III.1.a-d are parts of the model-cadru: rows, or 'nu este cazul' with its reason (c: c.1 or c.2).
+    _training("training-courses", _l("Further-training courses"), required=True, not_applicable=True),
+    _training("qualification-courses", _l("Qualification courses"), required=True, not_applicable=True),
+    _training("personal-assistants", _l("Training of personal assistants"), not_applicable=True),
+    _training("centre-training", _l("Training of centre staff required by the quality standards"),
+              not_applicable=True),
+    _training("volunteer-training", _l("Training sessions for volunteers"), required=True, not_applicable=True),
     _training("peer-review", _l("Peer-review meetings")),
     _training("national-programmes", _l("Training sessions of national programmes")),
     _training("supervision", _l("Professional supervision contracts"), not_applicable=True),
@@ -112,6 +123,26 @@ SECTIONS: tuple[SectionSpec, ...] = (
 SERVICE_SECTIONS = ("existing-services", "proposed-services")
 CAMPAIGN_SECTIONS = ("awareness-campaigns", "promotion-campaigns")
 TRAINING_SECTIONS = tuple(s.key for s in SECTIONS if s.row_type is RowType.TRAINING)
+CHAPTER_II_SECTIONS = tuple(s.key for s in SECTIONS if s.chapter is CHAPTER_II)
+PROGRAMME_SECTIONS = ("contracting", "subsidies")  # Chapter I.C and I.D
+
+
+@dataclass(frozen=True)
+class RequiredPart:
+    """A part of the model-cadru a plan must fill in: present when any of its sections has rows, its
+    text (a text section), or 'nu este cazul' with the reason. A part of one section is also its
+    SectionSpec's ``required`` (core reports it empty); a part of several is the plugin's to report."""
+
+    label: Any
+    sections: tuple[str, ...]
+
+
+REQUIRED_PARTS: tuple[RequiredPart, ...] = (
+    *(RequiredPart(s.title, (s.key,)) for s in SECTIONS if s.required),
+    RequiredPart(CHAPTER_II, CHAPTER_II_SECTIONS),
+    RequiredPart(_l("III.1.c. Training sessions (personal assistants, centre staff)"),
+                 ("personal-assistants", "centre-training")),
+)
 
 STATUSES = ("draft", "consultation", "county-opinion", "approved")
 WORKFLOW = (
@@ -151,7 +182,10 @@ ACTION_PLAN = PlanKind(
     workflow=WORKFLOW,
     statuses=STATUSES,
     read_only_statuses=("approved",),
-    copy_forward=(*SERVICE_SECTIONS, *CAMPAIGN_SECTIONS, *TRAINING_SECTIONS),
+    # Next year's plan carries on the basis, the objectives, the services and Chapters II and III; of C and
+    # D only a 'nu este cazul' (with its reason) carries on, as a contracting programme is each year's own.
+    copy_forward=("legal-basis", "objectives", *SERVICE_SECTIONS, *CHAPTER_II_SECTIONS, *TRAINING_SECTIONS),
+    copy_forward_not_applicable=PROGRAMME_SECTIONS,
     status_labels=STATUS_LABELS,
     fact_labels=FACT_LABELS,
     # The consultation runs before the county gives its opinion, and the council decides after both.

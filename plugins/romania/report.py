@@ -15,11 +15,23 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak
 
-from core.sdk import ReportKind, format_date, format_decimal, format_money, format_number, format_percent, translated
+from core.sdk import (
+    ReportKind,
+    document_decimal,
+    format_date,
+    format_decimal,
+    format_money,
+    format_number,
+    format_percent,
+    translated,
+)
 from core.sdk.reports import ReportBuilder, ReportContext
+from plugins.romania.budget import CURRENCY
 from plugins.romania.budget import amounts as _amounts
+from plugins.romania.budget import foreign as _foreign
 from plugins.romania.budget import totals_of as _totals_of
 from plugins.romania.i18n import _, _l
+from plugins.romania.nomenclature import load_nomenclature
 from plugins.romania.periods import period_text
 from plugins.romania.plan_kind import (
     CHAPTER_BASIS,
@@ -56,9 +68,21 @@ class _Plan:
         self.locale = context.locale
         self.fallback = context.municipality.default_locale
         self.year = int(self.doc["year"])
+        self.currency = (self.doc.get("municipality") or {}).get("currency") or CURRENCY
 
     def t(self, value: Any) -> str:
         return translated(value, self.locale, self.fallback)
+
+    def code(self, row: dict[str, Any]) -> str:
+        """The service code as the Nomenclator spells it, whatever spelling a row stored before import
+        normalised it ('8790CR-II' prints '8790 CRT-II')."""
+        entry = load_nomenclature().lookup(row.get("code") or "")
+        return entry.code if entry else row.get("code") or ""
+
+    def capacity(self, row: dict[str, Any]) -> str:
+        """A number of places; a negative one is no capacity at all and is never printed."""
+        value = document_decimal(row.get("capacity"))
+        return "" if value is None or value < 0 else format_number(value, self.locale)
 
     def section(self, key: str) -> dict[str, Any]:
         return self.doc["sections"].get(key) or {"rows": []}
@@ -161,8 +185,21 @@ def _objectives(report: ReportBuilder, plan: _Plan, rows: list[dict[str, Any]]) 
 # --- chapter I -------------------------------------------------------------------------------------
 
 
-def _budget_cells(amounts: dict[str, Decimal], places: int, locale: str) -> list[str]:
-    return [format_decimal(amounts[c], places, locale) if c in amounts else DASH for c in SOURCE_CODES]
+def _budget_cells(amounts: dict[str, Decimal], places: int, locale: str,
+                  foreign: dict[str, tuple[Decimal, str]]) -> list[str]:
+    return [format_decimal(amounts[c], places, locale) if c in amounts else _foreign_cell(foreign, c, locale)
+            for c in SOURCE_CODES]
+
+
+def _foreign_cell(foreign: dict[str, tuple[Decimal, str]], source: str, locale: str) -> str:
+    """An amount in another currency than the plan's, with its currency: shown, never added into the totals."""
+    return format_money(foreign[source][0], foreign[source][1], locale) if source in foreign else DASH
+
+
+def _foreign_note(rows: list[dict[str, Any]], plan: _Plan) -> list[str]:
+    if any(_foreign(row, plan.currency) for row in rows):
+        return [_("Amounts in another currency than lei are shown as written and left out of the totals.")]
+    return []
 
 
 def _existing(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
@@ -172,7 +209,7 @@ def _existing(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
     report.landscape()  # the section's heading and intro go along with its wide table
     report.heading(plan.title("existing-services"), 2)
     _text_block(report, plan.t(section.get("text")))
-    amounts = [_amounts(row) for row in rows]
+    amounts = [_amounts(row, plan.currency) for row in rows]
     places = _places([v for a in amounts for v in a.values()])
     unit = str(UNITS.get(scale, ""))
     header = [
@@ -183,17 +220,19 @@ def _existing(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
     ]
     body = []
     for index, (row, amount) in enumerate(zip(rows, amounts, strict=True), start=1):
-        capacity = " ".join(p for p in (plan.number(row.get("capacity")), plan.t(row.get("capacity_unit")),
+        capacity = " ".join(p for p in (plan.capacity(row), plan.t(row.get("capacity_unit")),
                                         plan.t(row.get("beneficiary_category"))) if p)
         total = sum(amount.values(), Decimal(0))
-        body.append([str(index), plan.t(row.get("unit")), row.get("code", ""), plan.t(row.get("description")),
-                     capacity, plan.percent(row.get("occupancy")), *_budget_cells(amount, places, plan.locale),
+        body.append([str(index), plan.t(row.get("unit")), plan.code(row), plan.t(row.get("description")),
+                     capacity, plan.percent(row.get("occupancy")),
+                     *_budget_cells(amount, places, plan.locale, _foreign(row, plan.currency)),
                      plan.amount(total, places)])
     totals = _totals_of(amounts)
     footer = [[_("Total"), "", "", "", "", "", *(plan.amount(totals[c] if any(c in a for a in amounts) else None,
                                                                places) for c in SOURCE_CODES),
                plan.amount(sum(totals.values(), Decimal(0)), places)]]
     notes = [plan.t(section.get("footnote"))] if plan.t(section.get("footnote")) else []
+    notes += _foreign_note(rows, plan)
     spans = [("SPAN", (6, 0), (10, 0)), *[("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 3, 4, 5, 11)],
              ("SPAN", (0, 2 + len(body)), (5, 2 + len(body)))]
     report.table(header, body, [3, 15, 11, 20, 11, 7, 7, 7, 7, 8, 7, 7], wrap={1, 3, 4, 6, 7, 8, 9, 10}, totals=footer,
@@ -227,22 +266,22 @@ def _proposed(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
     ]
     body, all_amounts = [], []
     for row in rows:
-        amounts = _amounts(row)
+        amounts, foreign = _amounts(row, plan.currency), _foreign(row, plan.currency)
         all_amounts.append(amounts)
         total = sum(amounts.values(), Decimal(0))
         notes = {line["source"]: plan.t(line.get("note")) for line in row.get("budget") or []}
         cells = []
         for code in SOURCE_CODES:
             if code not in amounts:
-                cells.append(DASH)
+                cells.append(_foreign_cell(foreign, code, plan.locale))
                 continue
             share = format_percent(amounts[code] * 100 / total, 0, plan.locale) if total else ""
             extra_note = f", {notes[code]}" if notes.get(code) else ""
             cells.append(f"{format_decimal(amounts[code], 2, plan.locale)} ({share}{extra_note})")
         extra = row.get("extra") or {}
-        capacity = " ".join(p for p in (plan.number(row.get("capacity")), plan.t(row.get("capacity_unit"))) if p)
+        capacity = " ".join(p for p in (plan.capacity(row), plan.t(row.get("capacity_unit"))) if p)
         floor = plan.number(extra.get("floor_space"))
-        body.append([plan.t(row.get("name")), row.get("code", ""), plan.t(row.get("beneficiary_category")), capacity,
+        body.append([plan.t(row.get("name")), plan.code(row), plan.t(row.get("beneficiary_category")), capacity,
                      plan.t(extra.get("building_capacity")), floor, _staff(plan, extra), *cells,
                      plan.t(extra.get("justification"))])
     totals = _totals_of(all_amounts)
@@ -255,6 +294,7 @@ def _proposed(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
     spans = [("SPAN", (7, 0), (11, 0)), *[("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 3, 4, 5, 6, 12)],
              ("SPAN", (0, 2 + len(body)), (6, 2 + len(body)))]
     notes = [plan.t(section.get("footnote"))] if plan.t(section.get("footnote")) else []
+    notes += _foreign_note(rows, plan)
     report.table(header, body, [11, 7, 8, 7, 7, 6, 12.5, 9, 6.5, 6.5, 7.5, 10, 7], wrap={0, 2, 4, 6, 7, 11, 12},
                  totals=footer, footnotes=notes, landscape=True, align_right={5, 7, 8, 9, 10, 11}, spans=spans)
     return {c: totals[c] * scale for c in SOURCE_CODES}

@@ -13,31 +13,43 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from core.sdk import Finding, Severity, ValidationContext, document_decimal
+from core.sdk import Finding, RowType, SectionSpec, Severity, ValidationContext, document_decimal
+from plugins.romania.budget import CURRENCY
 from plugins.romania.i18n import _
-from plugins.romania.nomenclature import RomanianNomenclature, load_nomenclature
+from plugins.romania.nomenclature import RomanianNomenclature, ascii_fold, load_nomenclature
 from plugins.romania.periods import period_years
 from plugins.romania.plan_kind import (
+    ACTION_PLAN,
     CAMPAIGN_SECTIONS,
     PLAN_KIND,
+    REQUIRED_PARTS,
     SERVICE_SECTIONS,
     SOURCE_CODES,
     TRAINING_SECTIONS,
     UNITS,
+    RequiredPart,
 )
 
 YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 # 'Legea 292/2011', 'HG nr. 365/2018': an act's number and year.
 ACT_NUMBER = re.compile(r"\d+\s*/\s*$")
-# '27.09.2018', '30.08.2019': the day and month of a date just before the year.
-DATE_PREFIX = re.compile(r"\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*$")
+# 'Legii nr. 292 din 2011', 'Legea 34 din 1998', 'HG nr. 797 din anul 2017', 'Law no. 292 of 2011': an act's
+# number, then its year (matched on the text folded to lower-case ASCII).
+ACT_OF_YEAR = re.compile(r"(?:\b(?:nr|no|numarul)\.?\s*|\b(?:legea|legii|lege|law|lag|hg|h\.g\.|oug|o\.u\.g\.|og|"
+                         r"ordinul|ordinului|hotararea|hotararii|hcl|hcj|decretul)\s+)\d+\s+"
+                         r"(?:din|of|from|fran)\s+(?:(?:anul|the year)\s+)?$")
+# '27.09.2018', '30.08.2019', '29 noiembrie 2018': the day and month of a date just before the year.
+DATE_PREFIX = re.compile(r"\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*$|\d{1,2}\s+(?:ianuarie|februarie|martie|aprilie|"
+                         r"mai|iunie|iulie|august|septembrie|octombrie|noiembrie|decembrie)\s+$")
 # A date within this many characters after 'nr.' dates a document (a decision, an authorisation).
 DOCUMENT_REACH = 40
-RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)(?!\d)")
+# '2018-2023', '2021 – 2027': the period of a strategy or programme, never a year the plan is about.
+RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)(?!\d)")
 
 
 # Findings that make the data unusable: an import of a document with any of them is refused.
-BLOCKS_IMPORT = {"ro.unknown-code", "ro.budget-amount", "ro.funding-source", "ro.mixed-units", "ro.persons"}
+BLOCKS_IMPORT = {"ro.unknown-code", "ro.budget-amount", "ro.funding-source", "ro.mixed-units", "ro.persons",
+                 "ro.capacity-range"}
 
 
 def _finding(severity: Severity, message: str, field: str, rule: str) -> Finding:
@@ -49,6 +61,11 @@ def _finding(severity: Severity, message: str, field: str, rule: str) -> Finding
 
 def _is_blank(value: Any) -> bool:
     return value is None or value == ""
+
+
+def _has_text(value: Any) -> bool:
+    """A translatable value with a text in some language; blanks alone are no text."""
+    return isinstance(value, dict) and any(isinstance(text, str) and text.strip() for text in value.values())
 
 
 # --- services -----------------------------------------------------------------------------------
@@ -99,6 +116,30 @@ def _occupancy_findings(section: str, index: int, row: dict) -> list[Finding]:
     return []
 
 
+def _capacity_findings(section: str, index: int, row: dict) -> list[Finding]:
+    """A capacity is a number of places, never below 0 (the form refuses it, so import does); places
+    that do not exist cannot be occupied."""
+    capacity, field = document_decimal(row.get("capacity")), f"{section}/{index}/capacity"
+    if capacity is not None and capacity < 0:
+        return [_finding(Severity.ERROR, _("The capacity cannot be negative; it is %(value)s.",
+                                           value=row.get("capacity")), field, "ro.capacity-range")]
+    occupancy = document_decimal(row.get("occupancy"))
+    if capacity == 0 and occupancy is not None and occupancy > 0:
+        return [_finding(Severity.ERROR, _("A capacity of 0 cannot be %(occupancy)s %% occupied: give the number "
+                                           "of places, or an occupancy of 0.", occupancy=row.get("occupancy")),
+                         field, "ro.occupancy-without-capacity")]
+    return []
+
+
+def _currency_findings(section: str, index: int, row: dict, currency: str) -> list[Finding]:
+    """The plan's amounts are lei: a line in another currency is not added into the lei totals."""
+    return [_finding(Severity.ERROR, _("This amount is in %(currency)s, but the plan's amounts are in %(plan)s: "
+                                       "it is left out of the totals. Enter it in %(plan)s.",
+                                       currency=line["currency"], plan=currency),
+                     f"{section}/{index}/budget_{line.get('source')}", "ro.currency")
+            for line in row.get("budget") or [] if (line.get("currency") or currency) != currency]
+
+
 def _budget_findings(section: str, index: int, row: dict) -> tuple[list[Finding], set[int]]:
     findings: list[Finding] = []
     scales: set[int] = set()
@@ -126,23 +167,25 @@ def _unit_name(scale: int) -> str:
 
 
 def _service_findings(section: str, rows: list[dict], nomenclature: RomanianNomenclature,
-                      locale: str) -> list[Finding]:
+                      locale: str, currency: str) -> list[Finding]:
     findings: list[Finding] = []
     row_scales: dict[int, set[int]] = {}
     for index, row in enumerate(rows):
         findings += _code_findings(section, index, row, nomenclature)
         findings += _group_findings(section, index, row, nomenclature, locale)
         findings += _occupancy_findings(section, index, row)
+        findings += _capacity_findings(section, index, row)
+        findings += _currency_findings(section, index, row, currency)
         budget, scales = _budget_findings(section, index, row)
         findings += budget
         row_scales[index] = scales
-        if _is_blank(row.get("capacity")) or not any((row.get("beneficiary_category") or {}).values()):
+        if _is_blank(row.get("capacity")) or not _has_text(row.get("beneficiary_category")):
             findings.append(_finding(Severity.ERROR, _("Give the number of beneficiaries and their category."),
                                      f"{section}/{index}/capacity", "ro.beneficiaries"))
         if not row.get("budget"):
             findings.append(_finding(Severity.ERROR, _("Give the estimated budget by funding source."),
                                      f"{section}/{index}/budget_local", "ro.budget-missing"))
-        if section == "proposed-services" and not any(((row.get("extra") or {}).get("justification") or {}).values()):
+        if section == "proposed-services" and not _has_text((row.get("extra") or {}).get("justification")):
             findings.append(_finding(Severity.WARNING, _("Say why the service is needed."),
                                      f"{section}/{index}/justification", "ro.justification-missing"))
     return findings + _table_unit_findings(section, row_scales)
@@ -187,41 +230,37 @@ def _training_findings(section: str, rows: list[dict]) -> list[Finding]:
 
 
 def other_years(text: str, plan_year: int) -> list[int]:
-    """Years ``text`` names that are not the plan's, leaving out what is not a planning year:
-    act numbers ('Legea 292/2011'), dated documents ('HCL nr. 273/27.09.2018') and periods that
-    include the plan year ('2018-2023')."""
-    skip: set[int] = set()
-    for match in RANGE.finditer(text):
-        if int(match.group(1)) <= plan_year <= int(match.group(2)):
-            skip.update((match.start(1), match.start(2)))
+    """Years ``text`` names that are not the plan's, leaving out what is not a planning year: an act's
+    year ('Legea 292/2011', 'Legii nr. 292 din 2011'), a dated document ('HCL nr. 273/27.09.2018') and the
+    period of a strategy or programme ('Strategia ... 2021-2027')."""
+    skip = {match.start(group) for match in RANGE.finditer(text) for group in (1, 2)}
     found: list[int] = []
     for match in YEAR.finditer(text):
         year, before = int(match.group(1)), text[: match.start()]
-        if year == plan_year or match.start() in skip or ACT_NUMBER.search(before):
+        if year == plan_year or match.start() in skip or ACT_NUMBER.search(before) or _act_of_year(before):
             continue
-        date = DATE_PREFIX.search(before)
-        if date and "nr" in before[max(0, date.start() - DOCUMENT_REACH): date.start()].lower():
+        date = DATE_PREFIX.search(ascii_fold(before[-60:]))
+        if date and "nr" in ascii_fold(before[-60:])[max(0, date.start() - DOCUMENT_REACH): date.start()]:
             continue
         if year not in found:
             found.append(year)
     return found
 
 
-def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Every string in a row value with the row key it belongs to."""
+def _act_of_year(before: str) -> bool:
+    return ACT_OF_YEAR.search(ascii_fold(before[-60:])) is not None
+
+
+def _texts(value: Any, field: str) -> Iterator[tuple[str, str]]:
+    """Every string in a row value (a text, a translatable value, a list of them), with its form field."""
     if isinstance(value, str):
-        yield path, value
+        yield field, value
     elif isinstance(value, dict):
-        for key, item in value.items():
-            # A translatable dict ({"ro": ..}) belongs to its own key; other dicts (extra) name theirs.
-            yield from _texts(item, path if _is_translation(value) else key)
+        for item in value.values():
+            yield from _texts(item, field)
     elif isinstance(value, list):
         for item in value:
-            yield from _texts(item, path)
-
-
-def _is_translation(value: dict) -> bool:
-    return all(isinstance(k, str) and 2 <= len(k) <= 5 and isinstance(v, str) for k, v in value.items())
+            yield from _texts(item, field)
 
 
 def _year_finding(field: str, years: list[int], plan_year: int) -> Finding:
@@ -230,57 +269,119 @@ def _year_finding(field: str, years: list[int], plan_year: int) -> Finding:
                       years=", ".join(map(str, years)), year=plan_year), field, "ro.other-year")
 
 
-_NOT_TEXT = {"code", "status", "source", "currency", "level", "kind", "frequency", "ref", "amount", "capacity",
-             "occupancy", "floor_space", "staff_total", "persons", "budget", "year", "scale", "uid"}
+# Row keys that hold codes, numbers and choices, not text the PDF prints.
+_NOT_TEXT = {"code", "code_as_written", "status", "source", "currency", "level", "kind", "frequency", "ref", "amount",
+             "capacity", "occupancy", "floor_space", "staff_total", "persons", "budget", "year", "scale", "uid"}
 
 
-def _year_findings(sections: dict[str, Any], plan_year: int) -> list[Finding]:
-    findings = []
-    for key, content in sections.items():
-        for part in ("text", "footnote"):
-            years = sorted({y for text in (content.get(part) or {}).values() for y in other_years(text, plan_year)})
+def _row_texts(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every text a row prints, with the form field it is typed in."""
+    for name, value in row.items():
+        if name in ("period", "frequency") and isinstance(value, dict):
+            yield from _texts(value.get("text") if value.get("kind") == "dates" else None, name)
+        elif name == "budget" and isinstance(value, list):
+            for line in value:
+                if isinstance(line, dict):
+                    yield from _texts(line.get("note"), f"budget_{line.get('source')}")
+        elif name == "extra" and isinstance(value, dict):  # a service's own facts, each its form field
+            for key, item in value.items():
+                if key not in _NOT_TEXT:
+                    yield from _texts(item, key)
+        elif name not in _NOT_TEXT:
+            yield from _texts(value, name)
+
+
+def _row_year_findings(key: str, index: int, row: dict[str, Any], plan_year: int) -> list[Finding]:
+    by_field: dict[str, set[int]] = {}
+    for name in ("period", "frequency"):
+        if isinstance(row.get(name), dict):
+            years = {y for y in period_years(row[name]) if y != plan_year}
             if years:
+                by_field.setdefault(name, set()).update(years)
+    for field, text in _row_texts(row):
+        if years := set(other_years(text, plan_year)):
+            by_field.setdefault(field, set()).update(years)
+    return [_year_finding(f"{key}/{index}/{field}", sorted(years), plan_year) for field, years in by_field.items()]
+
+
+def _translated_years(value: Any, plan_year: int) -> list[int]:
+    return sorted({y for text in (value or {}).values() if isinstance(text, str) for y in other_years(text, plan_year)})
+
+
+def _year_findings(document: dict[str, Any], plan_year: int) -> list[Finding]:
+    """Every text the PDF prints that names another year than the plan's: the title, each section's
+    text and footnote, and its rows."""
+    findings = []
+    if years := _translated_years(document.get("title"), plan_year):
+        findings.append(_year_finding("title", years, plan_year))
+    for key, content in (document.get("sections") or {}).items():
+        for part in ("text", "footnote"):
+            if years := _translated_years(content.get(part), plan_year):
                 findings.append(_year_finding(f"{key}/{part}", years, plan_year))
         for index, row in enumerate(content.get("rows") or []):
-            by_field: dict[str, set[int]] = {}
-            for name, value in row.items():
-                if name in ("period", "frequency") and isinstance(value, dict):
-                    years = {y for y in period_years(value) if y != plan_year}
-                    if years:
-                        by_field.setdefault(name, set()).update(years)
-                    continue
-                for field, text in _texts(value, name):
-                    if field in _NOT_TEXT:
-                        continue
-                    years = other_years(text, plan_year)
-                    if years:
-                        by_field.setdefault(field, set()).update(years)
-            findings += [_year_finding(f"{key}/{index}/{field}", sorted(years), plan_year)
-                         for field, years in by_field.items()]
+            findings += _row_year_findings(key, index, row, plan_year)
     return findings
 
 
 # --- sections -----------------------------------------------------------------------------------
 
 
-def _not_applicable_findings(sections: dict[str, Any]) -> list[Finding]:
+def _may_be_not_applicable(spec: SectionSpec | None) -> bool:
+    return spec is not None and (spec.allow_not_applicable or spec.row_type is RowType.TEXT)
+
+
+def _is_present(spec: SectionSpec, content: dict[str, Any]) -> bool:
+    """A section fills its part of the model-cadru: rows, a text section's text, or 'nu este cazul' with
+    its reason. An intro text above no rows does not (core's required-section check counts any text)."""
+    if content.get("rows"):
+        return True
+    if content.get("not_applicable") and _may_be_not_applicable(spec):
+        return _has_text(content.get("text"))
+    return spec.row_type is RowType.TEXT and _has_text(content.get("text"))
+
+
+def _missing_parts(sections: dict[str, Any]) -> list[RequiredPart]:
+    return [part for part in REQUIRED_PARTS
+            if not any(_is_present(ACTION_PLAN.section(key), sections.get(key) or {}) for key in part.sections)]
+
+
+def _not_applicable_findings(sections: dict[str, Any], missing: list[RequiredPart]) -> list[Finding]:
+    """'Nu este cazul' says why, citing the law; without the reason a required part is missing (an error)."""
+    required = {key for part in missing for key in part.sections}
     return [
-        _finding(Severity.WARNING, _("Say why the section does not apply, citing the law."), f"{key}/text",
-                 "ro.not-applicable-text")
+        _finding(Severity.ERROR if key in required else Severity.WARNING,
+                 _("Say why the section does not apply, citing the law."), f"{key}/text", "ro.not-applicable-text")
         for key, content in sections.items()
-        if content.get("not_applicable") and not any((content.get("text") or {}).values())
+        if content.get("not_applicable") and _may_be_not_applicable(ACTION_PLAN.section(key))
+        and not _has_text(content.get("text"))
     ]
 
 
-def _rows_required(sections: dict[str, Any]) -> list[Finding]:
-    """Services and their budgets are what the plan is for: an intro text does not stand in for rows
-    (core's required-section check counts any text)."""
+def _core_reports_empty(spec: SectionSpec, content: dict[str, Any]) -> bool:
+    """What core's required-section check finds (see core.services.validation): nothing at all."""
+    return spec.required and not content.get("rows") and not content.get("not_applicable") and not any(
+        (content.get("text") or {}).values())
+
+
+def _part_findings(sections: dict[str, Any], missing: list[RequiredPart]) -> list[Finding]:
+    """Each required part of the model-cadru that is missing or empty, once (core reports a section
+    with nothing in it, the 'nu este cazul' rule one without its reason)."""
     findings = []
-    for key in SERVICE_SECTIONS:
-        content = sections.get(key) or {}
-        if not content.get("rows") and not content.get("not_applicable") and any((content.get("text") or {}).values()):
-            findings.append(_finding(Severity.ERROR, _("Add at least one row, or mark the section as not applicable."),
-                                     key, "ro.rows-required"))
+    for part in missing:
+        specs = [ACTION_PLAN.section(key) for key in part.sections]
+        if len(specs) > 1:
+            names = "; ".join(str(spec.title) for spec in specs)
+            findings.append(_finding(Severity.ERROR, _("%(part)s is a required part of the model-cadru and is empty: "
+                                                       "fill in at least one of its sections (%(sections)s).",
+                                                       part=part.label, sections=names), part.sections[0],
+                                     "ro.part-missing"))
+            continue
+        spec, content = specs[0], sections.get(part.sections[0]) or {}
+        if _core_reports_empty(spec, content) or (content.get("not_applicable") and _may_be_not_applicable(spec)):
+            continue
+        message = _("Add at least one row, or mark the section as not applicable.") \
+            if _may_be_not_applicable(spec) else _("Add at least one row.")
+        findings.append(_finding(Severity.ERROR, message, spec.key, "ro.rows-required"))
     return findings
 
 
@@ -292,20 +393,22 @@ def validate(document: dict[str, Any], context: ValidationContext | None = None)
         else load_nomenclature()
     locale = context.locale if context else "ro"
     sections = document.get("sections") or {}
+    currency = (document.get("municipality") or {}).get("currency") or CURRENCY
     findings: list[Finding] = []
     for key in SERVICE_SECTIONS:
         rows = (sections.get(key) or {}).get("rows") or []
-        findings += _service_findings(key, rows, nomenclature, locale)
+        findings += _service_findings(key, rows, nomenclature, locale, currency)
     for key in TRAINING_SECTIONS:
         findings += _training_findings(key, (sections.get(key) or {}).get("rows") or [])
     for key in CAMPAIGN_SECTIONS:
         for index, row in enumerate((sections.get(key) or {}).get("rows") or []):
-            if not any((row.get("objectives") or {}).values()):
+            if not _has_text(row.get("objectives")):
                 findings.append(_finding(Severity.ERROR, _("Give the campaign's objectives."),
                                          f"{key}/{index}/objectives", "ro.campaign-objectives"))
-    findings += _not_applicable_findings(sections)
-    findings += _rows_required(sections)
-    findings += _year_findings(sections, int(document.get("year") or 0))
+    missing = _missing_parts(sections)
+    findings += _not_applicable_findings(sections, missing)
+    findings += _part_findings(sections, missing)
+    findings += _year_findings(document, int(document.get("year") or 0))
     return [replace(finding, path=json_path(document, finding.field)) for finding in findings]
 
 
@@ -318,6 +421,8 @@ def json_path(document: dict[str, Any], field: str) -> str:
     parts = field.split("/")
     if not parts or not parts[0]:
         return "$"
+    if field == "title":
+        return "$.title"
     path = f"$.sections.{parts[0]}"
     if len(parts) == 2:
         return f"{path}.{parts[1]}"

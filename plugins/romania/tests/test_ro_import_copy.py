@@ -53,7 +53,7 @@ def test_new_plan_from_last_years_copies_and_flags_the_old_year(demo_session):
     assert len(doc["sections"]["existing-services"]["rows"]) == 7
     assert len(doc["sections"]["awareness-campaigns"]["rows"]) == 7
     assert len(doc["sections"]["centre-training"]["rows"]) == 7
-    assert doc["sections"]["legal-basis"]["rows"] == []  # not copied: each year cites its own basis
+    assert len(doc["sections"]["legal-basis"]["rows"]) == 6  # the strategies carry on (test_ro_copy_forward)
     assert {line["year"] for row in doc["sections"]["existing-services"]["rows"] for line in row["budget"]} == {2022}
     findings = validate_document(registry, plan, registry.plan_kind("action-plan"), doc)
     flagged = {f.field for f in findings if f.rule == "ro.other-year"}

@@ -28,6 +28,7 @@ from core.services.accounts import (
     set_plugin_enabled,
 )
 from core.services.plans import PART, revision_snapshot
+from core.services.tables import rows_from_cells, section_to_table
 from core.testing import login, pdf_text, without_revision_numbers, without_uids
 
 # One line per name for docs/plugin-sdk.md (None: the object's own docstring says it).
@@ -58,6 +59,8 @@ DOCS = {
     "municipality_by_slug": 'a municipality by slug, or None',
     "pdf_text": 'the text of a PDF, page by page',
     "render_report": 'render a report kind to PDF bytes',
+    "rows_from_cells": "a section's rows read from a spreadsheet's header and cells, as an upload reads them",
+    "section_to_table": "a section of a document as the table a download holds (header, rows)",
     "revision_snapshot": 'the document a revision kept',
     "set_plugin_enabled": 'switch a plugin on or off for a municipality',
     "upgrade": 'apply every migration',
@@ -93,6 +96,8 @@ __all__ = [
     "pdf_text",
     "render_report",
     "revision_snapshot",
+    "rows_from_cells",
+    "section_to_table",
     "set_plugin_enabled",
     "upgrade",
     "without_revision_numbers",

@@ -17,7 +17,7 @@ from core.plugin_context import PluginContext
 from core.plugin_manager import get_registry
 from core.services.tables import to_csv, to_xlsx
 from core.web.tables import CSV, XLSX
-from core.web.tenancy import can_edit, is_admin, require_editor
+from core.web.tenancy import can_edit, is_admin, plan_kind_enabled, require_editor
 
 
 def plugin_blueprint(plugin: str, import_name: str, **options: Any) -> Blueprint:
@@ -51,6 +51,7 @@ DOCS = {
     "can_edit": 'whether the signed-in user may change (a planner or an admin)',
     "context": None,
     "is_admin": 'whether the signed-in user is an administrator',
+    "plan_kind_enabled": "the plan kind of that code when its plugin is enabled for g.municipality, else None",
     "plugin_blueprint": None,
     "request_session": None,
     "require_editor": '403 unless the user may change: for GET pages only editors see (a form)',
@@ -65,6 +66,7 @@ __all__ = [
     "can_edit",
     "context",
     "is_admin",
+    "plan_kind_enabled",
     "plugin_blueprint",
     "request_session",
     "require_editor",

@@ -12,8 +12,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from core.i18n import format_date, format_percent, translated
-from core.reports import ReportBuilder, ReportContext
+from core.sdk import format_date, format_percent, translated
+from core.sdk.reports import ReportBuilder, ReportContext
 from plugins.sweden import results as results_views
 from plugins.sweden.i18n import _, _l
 from plugins.sweden.services import goals, individual, lex_sarah

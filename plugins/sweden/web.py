@@ -14,18 +14,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from core.db import get_session
-from core.i18n import current_locale, translated
-from core.models import AnnualPlan, Provider
-from core.services.tables import to_csv, to_xlsx
-from core.web import tenancy
-from core.web.forms import attach_error, choices, translated_data
-from core.web.tables import CSV, XLSX
-from core.web.tenancy import load_municipality_from_url, require_plugin
+from core.sdk import current_locale, translated
+from core.sdk.forms import attach_error, choices, translated_data
+from core.sdk.models import AnnualPlan, Provider
+from core.sdk.providers import add_provider
+from core.sdk.web import (
+    CSV,
+    XLSX,
+    can_edit,
+    plan_kind_enabled,
+    plugin_blueprint,
+    request_session,
+    require_editor,
+    to_csv,
+    to_xlsx,
+)
 from plugins.sweden import results as results_views
 from plugins.sweden.forms import (
     AnswersImportForm,
@@ -83,20 +90,15 @@ from plugins.sweden.services.settings import (
     uses_warning,
 )
 
-blueprint = Blueprint("sweden", __name__, url_prefix="/m/<municipality>/sweden")
-blueprint.before_request(load_municipality_from_url)
-
-
-@blueprint.before_request
-def _plugin_enabled() -> None:
-    require_plugin("sweden")
+# Core wraps every view: sign-in, g.municipality from the URL, 404 where the plugin is off, 403 for a viewer's POST.
+blueprint = plugin_blueprint("sweden", __name__)
 
 
 @blueprint.context_processor
 def _labels() -> dict[str, Any]:
     return {"forms": OPERATING_FORM_LABELS, "types": SERVICE_TYPE_LABELS, "states": STATE_LABELS,
             "confirmed_steps": CONFIRMED_STEPS,
-            "step_labels": STEP_LABELS, "method_name": method_name, "can_edit": tenancy.can_edit(),
+            "step_labels": STEP_LABELS, "method_name": method_name, "can_edit": can_edit(),
             "today": dt.date.today(), "percent": percent}
 
 
@@ -108,7 +110,7 @@ def _attach(form: FlaskForm, error: SwedenValidationError, aliases: dict[str, st
 def _commit(form: FlaskForm, change: Callable[[], Any], aliases: dict[str, str] | None = None) -> Any:
     """Run ``change`` and commit, giving its result; a refused change is rolled back, its message put
     beside its field, and :data:`REFUSED` given instead."""
-    session = get_session()
+    session = request_session()
     try:
         result = change()
         session.commit()
@@ -124,7 +126,7 @@ REFUSED = object()
 
 def _owned(model: type[Any], object_id: int) -> Any:
     """The row of ``model`` with this id, when it is this municipality's; else 404."""
-    row = get_session().get(model, object_id)
+    row = request_session().get(model, object_id)
     if row is None or row.municipality_id != g.municipality.id:
         abort(404)
     return row
@@ -139,7 +141,7 @@ def _unit(unit_id: int) -> Unit:
 
 @blueprint.get("/")
 def index(municipality: str):
-    session = get_session()
+    session = request_session()
     ladder = municipality_ladder(session, g.municipality.id)
     rows = [(case, next_step(case, ladder)) for case in open_cases(session, g.municipality.id)]
     return render_template("sweden/index.html", units=units(session, g.municipality.id), rows=rows,
@@ -150,7 +152,7 @@ def index(municipality: str):
 def calendar(municipality: str, year: int):
     if not 2000 <= year <= 2100:
         abort(404)
-    session = get_session()
+    session = request_session()
     entries = year_calendar(session, g.municipality.id, year)
     return render_template("sweden/calendar.html", year=year, entries=entries, units=units(session, g.municipality.id))
 
@@ -159,20 +161,17 @@ def calendar(municipality: str, year: int):
 
 
 def _providers() -> list[tuple[int, str]]:
-    return [(p.id, p.name) for p in get_session().scalars(
+    return [(p.id, p.name) for p in request_session().scalars(
         select(Provider).where(Provider.municipality_id == g.municipality.id).order_by(Provider.name))]
 
 
 def _provider_of(form: UnitForm) -> int | None:
     """The chosen provider, or a new one made from the typed name (flushed, committed with the unit)."""
     if form.new_provider.data and form.new_provider.data.strip():
-        provider = Provider(municipality_id=g.municipality.id, name=form.new_provider.data.strip())
-        get_session().add(provider)
-        get_session().flush()
-        return provider.id
+        return add_provider(request_session(), g.municipality.id, form.new_provider.data.strip()).id
     if not form.provider_id.data:
         return None
-    provider = get_session().get(Provider, int(form.provider_id.data))
+    provider = request_session().get(Provider, int(form.provider_id.data))
     if provider is None or provider.municipality_id != g.municipality.id:
         abort(400)
     return provider.id
@@ -180,17 +179,17 @@ def _provider_of(form: UnitForm) -> int | None:
 
 @blueprint.get("/units")
 def unit_list(municipality: str):
-    return render_template("sweden/units.html", units=units(get_session(), g.municipality.id))
+    return render_template("sweden/units.html", units=units(request_session(), g.municipality.id))
 
 
 @blueprint.route("/units/new", methods=["GET", "POST"])
 def unit_new(municipality: str):
-    tenancy.require_editor()
+    require_editor()
     form = UnitForm().fill(_providers())
     status = 200
     if form.validate_on_submit():
         unit = _commit(form, lambda: add_unit(
-            get_session(), g.municipality.id, form.code.data, form.name.data, form.operating_form.data,
+            request_session(), g.municipality.id, form.code.data, form.name.data, form.operating_form.data,
             form.service_type.data, (form.district.data or "").strip(), _provider_of(form),
             form.provider_started_on.data, form.rotation_year.data))
         if unit is not REFUSED:
@@ -203,7 +202,7 @@ def unit_new(municipality: str):
 
 @blueprint.get("/units/<int:unit_id>")
 def unit_detail(municipality: str, unit_id: int):
-    session = get_session()
+    session = request_session()
     unit = _unit(unit_id)
     return render_template("sweden/unit.html", unit=unit, followups=followups_of(session, unit),
                            deficiencies=deficiencies_of(session, unit), locale=current_locale())
@@ -211,7 +210,7 @@ def unit_detail(municipality: str, unit_id: int):
 
 @blueprint.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
 def unit_edit(municipality: str, unit_id: int):
-    tenancy.require_editor()
+    require_editor()
     unit = _unit(unit_id)
     form = UnitForm(obj=unit if request.method == "GET" else None).fill(_providers())
     del form.code  # the code is the unit's stable key: imports name the unit by it
@@ -219,7 +218,7 @@ def unit_edit(municipality: str, unit_id: int):
         form.provider_id.data = str(unit.provider_id) if unit.provider_id else ""
     status = 200
     if form.validate_on_submit() and _commit(form, lambda: update_unit(
-            get_session(), unit, form.name.data, form.operating_form.data, form.service_type.data,
+            request_session(), unit, form.name.data, form.operating_form.data, form.service_type.data,
             form.district.data or "", _provider_of(form), form.provider_started_on.data,
             form.rotation_year.data)) is not REFUSED:
         flash(_("The unit was saved."), "success")
@@ -232,13 +231,13 @@ def unit_edit(municipality: str, unit_id: int):
 @blueprint.route("/units/<int:unit_id>/remove", methods=["GET", "POST"])
 def unit_remove(municipality: str, unit_id: int):
     """Remove a unit from the follow-up: GET asks on a page of its own (no JavaScript needed), POST does it."""
-    tenancy.require_editor()
+    require_editor()
     unit = _unit(unit_id)
     if request.method == "GET":
         return render_template("sweden/confirm_unit_remove.html", unit=unit, cases=len(unit.cases),
-                               followups=len(followups_of(get_session(), unit)))
-    set_unit_followed(get_session(), unit, False)
-    get_session().commit()
+                               followups=len(followups_of(request_session(), unit)))
+    set_unit_followed(request_session(), unit, False)
+    request_session().commit()
     flash(_("%(unit)s was removed from the follow-up. Its follow-ups, deficiencies and cases are kept, and it can "
             "be taken back from its page.", unit=unit.name), "success")
     return redirect(url_for("sweden.unit_list"))
@@ -247,21 +246,21 @@ def unit_remove(municipality: str, unit_id: int):
 @blueprint.post("/units/<int:unit_id>/restore")
 def unit_restore(municipality: str, unit_id: int):
     """Undo a removal: the unit is followed up again."""
-    tenancy.require_editor()
+    require_editor()
     unit = _unit(unit_id)
-    set_unit_followed(get_session(), unit, True)
-    get_session().commit()
+    set_unit_followed(request_session(), unit, True)
+    request_session().commit()
     flash(_("%(unit)s is followed up again.", unit=unit.name), "success")
     return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
 
 
 @blueprint.route("/units/<int:unit_id>/followups/new", methods=["GET", "POST"])
 def followup_new(municipality: str, unit_id: int):
-    tenancy.require_editor()
+    require_editor()
     unit = _unit(unit_id)
     form = FollowUpForm().fill(current_locale())
     if form.validate_on_submit() and _commit(form, lambda: record_followup(
-            get_session(), unit, form.method.data, form.done_on.data, form.planned_on.data,
+            request_session(), unit, form.method.data, form.done_on.data, form.planned_on.data,
             form.deficiencies_found.data, (form.summary.data or "").strip())) is not REFUSED:
         flash(_("The follow-up was recorded."), "success")
         return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
@@ -271,11 +270,11 @@ def followup_new(municipality: str, unit_id: int):
 
 @blueprint.route("/units/<int:unit_id>/deficiencies/new", methods=["GET", "POST"])
 def deficiency_new(municipality: str, unit_id: int):
-    tenancy.require_editor()
+    require_editor()
     unit = _unit(unit_id)
     form = DeficiencyForm()
     deficiency = REFUSED if not form.validate_on_submit() else _commit(form, lambda: record_deficiency(
-        get_session(), unit, form.found_on.data, form.description.data or "", form.recorded_by.data or "",
+        request_session(), unit, form.found_on.data, form.description.data or "", form.recorded_by.data or "",
         serious=form.serious.data, repeated=form.repeated.data, acute=form.acute.data))
     if deficiency is not REFUSED:
         if deficiency.case_id is not None:
@@ -293,16 +292,16 @@ def deficiency_new(municipality: str, unit_id: int):
 
 @blueprint.get("/cases")
 def cases(municipality: str):
-    session = get_session()
+    session = request_session()
     ladder = municipality_ladder(session, g.municipality.id)
     rows = [(case, next_step(case, ladder)) for case in open_cases(session, g.municipality.id)]
     return render_template("sweden/cases.html", rows=rows, is_overdue=is_overdue)
 
 
 def _case_page(case, posted: FlaskForm | None = None, status: int = 200):
-    ladder = municipality_ladder(get_session(), case.municipality_id)
+    ladder = municipality_ladder(request_session(), case.municipality_id)
     step_forms = []
-    if tenancy.can_edit():
+    if can_edit():
         for code in available_steps(case, ladder):
             step_forms.append(posted if posted is not None and posted.step_code == code
                               else step_form(code, ladder[case.track][code]))
@@ -311,7 +310,7 @@ def _case_page(case, posted: FlaskForm | None = None, status: int = 200):
 
 @blueprint.get("/cases/<int:case_id>")
 def case_detail(municipality: str, case_id: int):
-    case = case_of(get_session(), g.municipality.id, case_id)
+    case = case_of(request_session(), g.municipality.id, case_id)
     if case is None:
         abort(404)
     return _case_page(case)
@@ -329,8 +328,8 @@ def _confirm_step_page(case, form: FlaskForm, status: int = 200):
 @blueprint.get("/cases/<int:case_id>/steps/<step>")
 def case_step_confirm(municipality: str, case_id: int, step: str):
     """The page that asks to confirm a step of :data:`CONFIRMED_STEPS`, with its form."""
-    tenancy.require_editor()
-    session = get_session()
+    require_editor()
+    session = request_session()
     case = case_of(session, g.municipality.id, case_id)
     ladder = municipality_ladder(session, case.municipality_id) if case is not None else {}
     if case is None or step not in CONFIRMED_STEPS or step not in available_steps(case, ladder):
@@ -340,8 +339,8 @@ def case_step_confirm(municipality: str, case_id: int, step: str):
 
 @blueprint.post("/cases/<int:case_id>/steps/<step>")
 def case_step(municipality: str, case_id: int, step: str):
-    tenancy.require_editor()
-    session = get_session()
+    require_editor()
+    session = request_session()
     case = case_of(session, g.municipality.id, case_id)
     if case is None:
         abort(404)
@@ -373,14 +372,14 @@ def case_step(municipality: str, case_id: int, step: str):
 
 @blueprint.route("/lex-sarah", methods=["GET", "POST"])
 def lex_sarah_reports(municipality: str):
-    session = get_session()
+    session = request_session()
     year = request.args.get("year", type=int) or dt.date.today().year
     form = LexSarahForm(data={"year": year} if request.method == "GET" else None)
     unit_rows = units(session, g.municipality.id)
     form.fill([(u.id, u.name) for u in unit_rows])
     status = 200
     if request.method == "POST":
-        tenancy.require_editor()
+        require_editor()
         if form.validate():
             unit_id = int(form.unit_id.data) if form.unit_id.data else None
             if unit_id is not None:
@@ -405,7 +404,7 @@ def lex_sarah_reports(municipality: str):
 
 
 def _templates() -> list[QuestionTemplate]:
-    return list(get_session().scalars(select(QuestionTemplate).where(
+    return list(request_session().scalars(select(QuestionTemplate).where(
         QuestionTemplate.municipality_id == g.municipality.id).order_by(QuestionTemplate.id.desc())))
 
 
@@ -422,14 +421,14 @@ def _import_page(answers: AnswersImportForm | None = None, kolada: KoladaImportF
 
 @blueprint.get("/import")
 def import_page(municipality: str):
-    tenancy.require_editor()
+    require_editor()
     return _import_page()
 
 
 @blueprint.post("/import/answers")
 def import_answers_upload(municipality: str):
-    tenancy.require_editor()
-    session = get_session()
+    require_editor()
+    session = request_session()
     form = AnswersImportForm()
     form.template_id.choices = choices((str(t.id), t.name) for t in _templates())
     if not form.validate():
@@ -455,8 +454,8 @@ def import_answers_upload(municipality: str):
 
 @blueprint.post("/import/kolada")
 def import_kolada_upload(municipality: str):
-    tenancy.require_editor()
-    session = get_session()
+    require_editor()
+    session = request_session()
     form = KoladaImportForm(prefix="kolada")
     if not form.validate():
         return _import_page(kolada=form, status=400)
@@ -520,16 +519,16 @@ def _deadline_values(form: FlaskForm) -> dict[str, dict[str, tuple[Any, Any]]]:
 
 def _stored_settings() -> SwedenSettings:
     """The municipality's settings, or the defaults unsaved: reading the page writes nothing."""
-    return get_session().get(SwedenSettings, g.municipality.id) or default_settings(g.municipality.id)
+    return request_session().get(SwedenSettings, g.municipality.id) or default_settings(g.municipality.id)
 
 
 @blueprint.route("/settings", methods=["GET", "POST"])
 def settings_page(municipality: str):
-    session = get_session()
+    session = request_session()
     settings = _stored_settings()
     status = 200
     if request.method == "POST":
-        tenancy.require_editor()
+        require_editor()
         form = settings_form(request.form)
         if form.validate() and _commit(form, lambda: save_settings(
                 session, g.municipality.id, preset=form.schedule_preset.data,
@@ -564,12 +563,12 @@ def _goal_aliases() -> dict[str, str]:
 
 @blueprint.route("/goals", methods=["GET", "POST"])
 def goal_list(municipality: str):
-    session = get_session()
+    session = request_session()
     year = request.args.get("year", type=int) or dt.date.today().year
     form = GoalForm(formdata=request.form if request.method == "POST" else None, data={"year": year})
     status = 200
     if request.method == "POST":
-        tenancy.require_editor()
+        require_editor()
         goal = REFUSED if not form.validate() else _commit(form, lambda: goals.create_goal(
             session, g.municipality.id, form.year.data, translated_data(form, "title"), form.target.data,
             form.kolada_kpi.data), _goal_aliases())
@@ -612,12 +611,12 @@ def goal_detail(municipality: str, goal_id: int):
 
 @blueprint.post("/goals/<int:goal_id>")
 def goal_edit(municipality: str, goal_id: int):
-    tenancy.require_editor()
+    require_editor()
     goal = _goal(goal_id)
     form = GoalForm()
     del form.year  # a goal belongs to its year; a new year's goal is a new goal
     if form.validate() and _commit(form, lambda: goals.update_goal(
-            get_session(), goal, translated_data(form, "title"), form.target.data, form.kolada_kpi.data),
+            request_session(), goal, translated_data(form, "title"), form.target.data, form.kolada_kpi.data),
             _goal_aliases()) is not REFUSED:
         flash(_("The quality goal was saved."), "success")
         return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
@@ -626,13 +625,13 @@ def goal_edit(municipality: str, goal_id: int):
 
 @blueprint.post("/goals/<int:goal_id>/values")
 def goal_value(municipality: str, goal_id: int):
-    tenancy.require_editor()
+    require_editor()
     goal = _goal(goal_id)
     form = GoalValueForm(prefix="result")
     _indicator_choices(form, goal)
     if form.validate():
         indicator = next(i for i in goal.indicators if str(i.id) == form.indicator_id.data)
-        if _commit(form, lambda: goals.record_value(get_session(), indicator, form.year.data, form.value.data,
+        if _commit(form, lambda: goals.record_value(request_session(), indicator, form.year.data, form.value.data,
                                                     form.national_value.data)) is not REFUSED:
             flash(_("The result was recorded."), "success")
             return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
@@ -641,11 +640,11 @@ def goal_value(municipality: str, goal_id: int):
 
 @blueprint.post("/goals/<int:goal_id>/indicators")
 def goal_indicator(municipality: str, goal_id: int):
-    tenancy.require_editor()
+    require_editor()
     goal = _goal(goal_id)
     form = IndicatorForm(prefix="indicator")
     if form.validate() and _commit(form, lambda: goals.create_indicator(
-            get_session(), goal, translated_data(form, "scope"), form.kolada_kpi.data),
+            request_session(), goal, translated_data(form, "scope"), form.kolada_kpi.data),
             {"scope": f"scope__{current_locale()}"}) is not REFUSED:
         flash(_("The goal now also measures this part."), "success")
         return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
@@ -655,8 +654,8 @@ def goal_indicator(municipality: str, goal_id: int):
 @blueprint.route("/goals/<int:goal_id>/delete", methods=["GET", "POST"])
 def goal_delete(municipality: str, goal_id: int):
     """Remove a quality goal: GET asks on a page of its own, with what goes with it; POST removes it."""
-    tenancy.require_editor()
-    session = get_session()
+    require_editor()
+    session = request_session()
     goal = _goal(goal_id)
     if request.method == "GET":
         values = sum(len(indicator.values) for indicator in goal.indicators)
@@ -677,7 +676,7 @@ def _template(template_id: int) -> QuestionTemplate:
 
 @blueprint.get("/templates")
 def template_list(municipality: str):
-    session = get_session()
+    session = request_session()
     cities = individual.city_templates(session, g.municipality.id)
     if len(cities) == 1:
         return redirect(url_for("sweden.template_detail", template_id=cities[0].id))
@@ -686,8 +685,8 @@ def template_list(municipality: str):
 
 @blueprint.post("/templates")
 def template_create(municipality: str):
-    tenancy.require_editor()
-    session = get_session()
+    require_editor()
+    session = request_session()
     template = individual.create_default_template(session, g.municipality.id)
     session.commit()
     flash(_("The city-wide question template was created."), "success")
@@ -707,7 +706,7 @@ def _scale_text(scale: dict[str, Any], locale: str) -> str:
 
 
 def _template_page(template: QuestionTemplate, form: DistrictQuestionForm | None = None, status: int = 200):
-    session = get_session()
+    session = request_session()
     city = template.parent or template
     if form is None:
         form = DistrictQuestionForm(formdata=None, data={"district": template.district})
@@ -725,8 +724,8 @@ def template_detail(municipality: str, template_id: int):
 
 @blueprint.post("/templates/<int:template_id>/questions")
 def template_question(municipality: str, template_id: int):
-    tenancy.require_editor()
-    session = get_session()
+    require_editor()
+    session = request_session()
     template = _template(template_id)
     city = template.parent or template
     form = DistrictQuestionForm()
@@ -746,10 +745,10 @@ RESULTS_PLAN = "followup-plan"  # the plan kind whose approval opens a year's re
 
 def _viewer_years() -> list[int]:
     """The years whose follow-up plan a council viewer may read (approved), latest first."""
-    plan_kind = tenancy.plan_kind_enabled(RESULTS_PLAN)
+    plan_kind = plan_kind_enabled(RESULTS_PLAN)
     if plan_kind is None:
         return []
-    rows = get_session().execute(select(AnnualPlan.year, AnnualPlan.status).where(
+    rows = request_session().execute(select(AnnualPlan.year, AnnualPlan.status).where(
         AnnualPlan.municipality_id == g.municipality.id, AnnualPlan.kind == RESULTS_PLAN))
     return sorted((year for year, status in rows if status in plan_kind.read_only_statuses), reverse=True)
 
@@ -759,7 +758,7 @@ def _results_year(year: int | None) -> int | None:
     approved (as the API serves plans), by default the latest (None: there is none yet)."""
     if year is not None and not 2000 <= year <= 2100:
         abort(404)
-    if tenancy.can_edit():
+    if can_edit():
         return year or dt.date.today().year
     years = _viewer_years()
     if year is not None and year not in years:
@@ -769,7 +768,7 @@ def _results_year(year: int | None) -> int | None:
 
 @blueprint.get("/results")
 def results(municipality: str):
-    session = get_session()
+    session = request_session()
     year = _results_year(request.args.get("year", type=int))
     data = results_views.published(session, g.municipality.id, year) if year is not None else None
     return render_template("sweden/results.html", year=year or dt.date.today().year, results=data,
@@ -782,7 +781,7 @@ def results(municipality: str):
 def results_download(municipality: str, year: int, fmt: str):
     if _results_year(year) is None:
         abort(404)
-    data = results_views.published(get_session(), g.municipality.id, year)
+    data = results_views.published(request_session(), g.municipality.id, year)
     if data is None or not data.areas:
         abort(404)
     header, rows = results_views.table(data, current_locale(), g.municipality.default_locale)

@@ -80,7 +80,7 @@ def test_the_pdf_prints_the_code_normalised_even_if_stored_otherwise(demo_sessio
 
 def test_the_editor_shows_the_spelling_as_written_under_a_readable_heading(demo_app, demo_client):
     with demo_app.app_context():
-        from core.db import get_session
+        from core.sdk.testing import get_session
 
         plan_id = demo_plan(get_session()).id
     login(demo_client, PLANNER, DEMO_PASSWORD)
@@ -102,7 +102,7 @@ def test_a_changed_code_drops_the_spelling_of_the_old_one_and_the_same_code_keep
 
 
 def test_a_spreadsheet_import_writes_the_code_as_the_form_does(demo_session, app):
-    from core.services.tables import rows_from_cells, section_to_table
+    from core.sdk.testing import rows_from_cells, section_to_table
 
     registry = get_registry()
     doc = own_document()

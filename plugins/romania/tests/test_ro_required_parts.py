@@ -135,7 +135,7 @@ def test_training_sessions_c_are_present_with_c1_or_c2(ctx):
 
 
 def test_a_missing_part_blocks_submission_in_the_editor(demo_app, demo_client):
-    from core.db import get_session
+    from core.sdk.testing import get_session
 
     with demo_app.app_context():
         session = get_session()

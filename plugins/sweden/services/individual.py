@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from core.models import Provider
+from core.sdk.models import Provider
 from plugins.sweden.audit import record
 from plugins.sweden.i18n import _l
 from plugins.sweden.models import Answer, AnswerCell, QuestionTemplate, SwedenSettings, Unit

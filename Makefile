@@ -27,6 +27,7 @@ demo: install
 test: install
 	bash .ci/debian-packages
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports  # plugins import only core.sdk (.importlinter)
 	$(BIN)/pytest
 
 lint: install

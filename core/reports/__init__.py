@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 
-from core.reports.engine import PRINTED_REVISION, ReportBuilder, ReportContext
+from core.reports.engine import PRINTED_REVISION, PUBLIC_URL, ReportBuilder, ReportContext
 from core.reports.fonts import ensure_fonts
 
 if TYPE_CHECKING:
@@ -72,7 +72,11 @@ def render_report(session: Session, plan: AnnualPlan, report_code: str, locale: 
             generated_at=dt.datetime.now(),
         )
         printing = PRINTED_REVISION.set(context.revision_status())
+        from core.services.publication import public_url
+
+        public = PUBLIC_URL.set(public_url(session, plan, plan_kind, number, locale) or "")
         try:
             return kind.render(context)
         finally:
+            PUBLIC_URL.reset(public)
             PRINTED_REVISION.reset(printing)

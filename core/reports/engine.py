@@ -105,6 +105,9 @@ if TYPE_CHECKING:
 # The status of the revision core.reports.render_report is printing: every ReportBuilder made during the
 # render states it, so that no plugin's report can print a draft as if it were the adopted plan.
 PRINTED_REVISION: ContextVar[str] = ContextVar("socialplan_printed_revision", default="")
+# The address of the accessible (HTML) version of the revision being printed, when it is public (a published
+# municipality's adopted revision, core.services.publication.public_url): the cover names it, or the last page.
+PUBLIC_URL: ContextVar[str] = ContextVar("socialplan_public_url", default="")
 
 
 @dataclass
@@ -253,6 +256,8 @@ class ReportBuilder:
         # Printed in every page's footer and in the PDF's subject: adopted, or a draft (ReportContext.revision_status);
         # core.reports.render_report sets it for every builder of the report, whoever makes the builder.
         self.revision_status = revision_status or PRINTED_REVISION.get()
+        self.public_url = PUBLIC_URL.get()
+        self._public_url_printed = False
         self._story: list[Flowable] = []
         self._orientation = PORTRAIT
         self._heading_run: int | None = None  # index where the trailing run of headings starts
@@ -308,8 +313,19 @@ class ReportBuilder:
             self._append(_para(_markup(_("Status: %(status)s", status=status)), s["cover_meta"]))
         if decision:
             self._append(_para(_markup(decision), s["cover_meta"]))
+        self._public_url_line()
         self._append(PageBreak(nextTemplate=PORTRAIT))
         self._orientation = PORTRAIT
+
+    def _public_url_line(self) -> None:
+        """'Accessible version: <address>', as a link, once: on the cover, else on the last page."""
+        if not self.public_url or self._public_url_printed:
+            return
+        self._public_url_printed = True
+        url = escape(self.public_url, {'"': "&quot;"})
+        text = escape(_("Accessible version of this document: %(url)s", url="\x00")).replace(
+            "\x00", f'<a href="{url}" color="{INK_HEX}"><u>{url}</u></a>')
+        self._append(_para(text, self.styles["cover_meta"]))
 
     def heading(self, text: str, level: int = 1) -> None:
         run = self._heading_run if self._heading_run is not None else len(self._story)
@@ -588,6 +604,7 @@ class ReportBuilder:
             bottomMargin=MARGIN_BOTTOM,
         )
         doc.addPageTemplates(self._templates())
+        self._public_url_line()  # a report without a cover names its accessible version at its end
         story = list(self._story) or [Spacer(1, 1)]
         label = partial(_draw_page_label, page_label=page_label, font=self.regular)
         doc.build(story, canvasmaker=partial(NumberedCanvas, decorate=label))

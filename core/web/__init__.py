@@ -58,8 +58,9 @@ def _url_defaults(endpoint: str, values: dict[str, Any]) -> None:
 
 
 def _touch_user() -> None:
-    # Load the signed-in user before the locale is chosen: select_locale reads g._login_user.
-    if request.endpoint != "static":
+    # Load the signed-in user before the locale is chosen: select_locale reads g._login_user. The public pages
+    # (core.web.public) are nobody's: they never read the session.
+    if request.endpoint != "static" and request.blueprint != "public":
         _ = current_user.is_authenticated
 
 
@@ -134,3 +135,6 @@ def init_app(app: Flask, registry: Registry) -> None:
     from core.web.plugins import register_blueprints
 
     register_blueprints(app, registry)  # each wrapped: sign-in, tenancy, the plugin's enabled check, roles
+    from core.web import public
+
+    public.init_app(app)  # the published municipalities' adopted plans, for anyone (issue 15)

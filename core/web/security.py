@@ -66,8 +66,9 @@ def _set_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.endpoint != "static":
+    if request.endpoint != "static" and request.blueprint != "public":
         # Pages, downloads and API answers may be behind a login: no shared cache or browser history keeps them.
+        # The public pages (core.web.public) are the same for everybody and say themselves how long to keep them.
         response.headers["Cache-Control"] = "private, no-store"
     response.headers.pop("Server", None)
     return response

@@ -6,6 +6,7 @@ means a bug.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from core.app import ConfigurationError, create_app
 from core.db import get_session
 from core.i18n import LOCALES
 from core.interchange import DocumentError, check_schema
+from core.limits import DB_INTEGER_MAX, YEAR_MAX, YEAR_MIN
 from core.models import AnnualPlan, Municipality
 from core.plugin_manager import PluginConflict, Registry, get_registry
 from core.text import load_json
@@ -41,21 +43,32 @@ class CLIError(click.ClickException):
 
 class WholeNumber(click.ParamType):
     """A whole number argument, written plainly (2026, 4) whatever the language: the command line is
-    read canonically, like the plan JSON. A wrong one is the command's one-sentence error, exit 1."""
+    read canonically, like the plan JSON. A wrong one is the command's one-sentence error, exit 1.
+
+    It lies from ``low`` to ``high``: by default what the database's INTEGER columns hold, so that no
+    number reaches a query it overflows (``--year 100000000000000000000``)."""
 
     name = "integer"
 
+    def __init__(self, low: int = -DB_INTEGER_MAX, high: int = DB_INTEGER_MAX) -> None:
+        self.low, self.high = low, high
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        text = str(value).strip()
-        if re.fullmatch(r"-?[0-9]+", text):
-            return int(text)
         option = param.opts[0] if param is not None and param.opts else "This option"
-        raise CLIError(f"{option} takes a whole number written in digits, such as 2026, not '{value}'.")
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif re.fullmatch(r"-?[0-9]{1,30}", text := str(value).strip()):
+            number = int(text)
+        else:
+            raise CLIError(f"{option} takes a whole number written in digits, such as 2026, not '{str(value)[:40]}'.")
+        if not self.low <= number <= self.high:
+            raise CLIError(f"{option} must be from {self.low} to {self.high}, not {str(value)[:40]}.")
+        return number
 
 
 WHOLE_NUMBER = WholeNumber()
+YEAR = WholeNumber(YEAR_MIN, YEAR_MAX)  # the years plans are made for
+JOBS = WholeNumber(1, 64)
 
 
 def _registry() -> Registry:
@@ -273,21 +286,33 @@ def _plan_for_report(registry: Registry, municipality: Municipality, year: int, 
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``data`` to ``path`` whole or not at all (through a partial file renamed over it); a device or a
+    pipe (/dev/stdout) is written as it is, never replaced. Refused in one sentence (a folder that cannot be
+    made, no permission, a full disk)."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("wb") as out:
+                out.write(data)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise CLIError(f"Cannot write {path}: {error.strerror or error}.") from None
 
 
 @report.command("render")
 @click.option("--municipality")
 @click.option("--all", "all_municipalities", is_flag=True, help="Render every municipality's plan.")
-@click.option("--year", required=True, type=WHOLE_NUMBER)
+@click.option("--year", required=True, type=YEAR)
 @click.option("--kind", required=True)
 @click.option("--lang", required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--jobs", type=WHOLE_NUMBER, default=None, help="Processes for --all (default: one per core).")
+@click.option("--jobs", type=JOBS, default=None, help="Processes for --all, 1 to 64 (default: one per core).")
 @click.option("--adopted", is_flag=True, help="Print the revision the council adopted, not the working revision.")
 @with_appcontext
 @database_errors
@@ -359,7 +384,10 @@ def _render_all(year: int, kind: str, lang: str, out_dir: Path, jobs: int | None
     ).all()
     if not slugs:
         raise CLIError(f"No municipality has a {report_kind.plan_kind} plan for {year}.")
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CLIError(f"Cannot make the folder {out_dir}: {error.strerror or error}.") from None
     tasks = [(slug, year, kind, lang, str(out_dir)) for slug in slugs]
     failures = []
     workers = jobs or os.cpu_count() or 1
@@ -386,7 +414,7 @@ def plan() -> None:
 
 @plan.command("export")
 @click.option("--municipality", required=True)
-@click.option("--year", required=True, type=WHOLE_NUMBER)
+@click.option("--year", required=True, type=YEAR)
 @click.option("--kind", required=True)
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--include-personal-data", is_flag=True,
@@ -603,7 +631,8 @@ def user_token() -> None:
 @click.option("--role", type=click.Choice(["admin", "planner", "viewer"]),
               help="Never more than the account's role (default: the account's).")
 @click.option("--municipality", help="For a planner's or viewer's token (default: the account's).")
-@click.option("--days", type=int, default=90, show_default=True, help="Days until the token expires (1 to 366).")
+@click.option("--days", type=WHOLE_NUMBER, default=90, show_default=True,
+              help="Days until the token expires (1 to 366).")
 @with_appcontext
 @database_errors
 def user_token_create(email: str, name: str, role: str | None, municipality: str | None, days: int) -> None:
@@ -641,7 +670,7 @@ def user_token_list(email: str | None) -> None:
 
 
 @user_token.command("revoke")
-@click.argument("token_id", type=int)
+@click.argument("token_id", type=WHOLE_NUMBER)
 @with_appcontext
 @database_errors
 def user_token_revoke(token_id: int) -> None:

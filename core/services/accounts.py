@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from core.limits import EMAIL_MAX
 from core.models import Municipality, MunicipalityPlugin, Role, User
 from core.plugin_manager import Registry
 from core.services.audit import Actor, actor, changes, record
@@ -77,7 +78,7 @@ def create_user(
     locale: str | None = None,
 ) -> User:
     email = email.strip().lower()
-    if not EMAIL.match(email):
+    if not EMAIL.match(email) or len(email) > EMAIL_MAX:  # an address has at most 254 characters (RFC 5321)
         raise AccountError(_("Enter a valid e-mail address."), "email")
     if role not in {r.value for r in Role}:
         raise AccountError(_("The role must be admin, planner or viewer."), "role")

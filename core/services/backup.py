@@ -385,6 +385,8 @@ def write_backup(session: Session, registry: Registry, out: Path, include_secret
         raise BackupError(f"The folder {out.parent} does not exist.")
     if out.is_dir():
         raise BackupError(f"{out} is a folder; name the archive file to write.")
+    if out.exists() and not out.is_file():  # a device or a pipe: the archive is renamed over its target
+        raise BackupError(f"{out} is not a regular file; name the archive file to write.")
     _consistent_read(session)
     created = utcnow().replace(microsecond=0)
     partial = out.with_name(out.name + ".partial")

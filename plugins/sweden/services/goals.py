@@ -203,7 +203,7 @@ def _total(observation: dict[str, Any]) -> Any:
 def read_kolada(path: Path) -> list[dict[str, Any]]:
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise SwedenValidationError("file", _l("The Kolada file cannot be read: %(error)s"), error=str(error)) from None
     values = document.get("values") if isinstance(document, dict) else None
     if not isinstance(values, list) or not all(

@@ -46,14 +46,6 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
-class OperatingForm(StrEnum):
-    IN_HOUSE = "in_house"
-    CONTRACTED = "contracted"
-    CUSTOMER_CHOICE = "customer_choice"
-    FRAMEWORK_AGREEMENT = "framework_agreement"
-    NGO = "ngo"
-
-
 class ServiceStatus(StrEnum):
     EXISTING = "existing"
     PROPOSED = "proposed"
@@ -109,21 +101,6 @@ class Provider(Base):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     organisation_number: Mapped[str | None] = mapped_column(String(40))
-
-
-class OrgUnit(Base):
-    """An organisational unit (a centre, a service, a home) that runs services."""
-
-    __tablename__ = "org_unit"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
-    name: Mapped[Translated] = mapped_column(JSON)
-    operating_form: Mapped[str] = mapped_column(String(30), default=OperatingForm.IN_HOUSE)
-    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id", ondelete="SET NULL"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id", ondelete="SET NULL"))
-
-    provider: Mapped[Provider | None] = relationship()
 
 
 class User(Base):
@@ -294,7 +271,6 @@ class Service(_PlanRow, Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(40), default="")
     unit_name: Mapped[Translated] = mapped_column(JSON, default=dict)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id", ondelete="SET NULL"))
     name: Mapped[Translated] = mapped_column(JSON, default=dict)
     description: Mapped[Translated] = mapped_column(JSON, default=dict)
     beneficiary_category: Mapped[Translated] = mapped_column(JSON, default=dict)

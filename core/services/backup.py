@@ -6,7 +6,7 @@ An archive holds
   heads) that wrote it, when, how many rows of each kind it holds, whether it holds personal data
   and secrets, and the sha256 of every other member;
 - ``core/<table>.jsonl``: every core table that plan documents do not rebuild: municipalities and
-  their plugins, providers, organisational units, users, plan headers, workflow steps, audit events,
+  their plugins, providers, users, plan headers, workflow steps, audit events,
   and any table core gains later;
 - ``plans/<slug>/<year>-<kind>.json``: each plan's revisions, every one's whole snapshot document
   with its number, author's e-mail, time and action (plugins' extension blocks once each, by their

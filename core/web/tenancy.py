@@ -49,7 +49,8 @@ def load_municipality(slug: str) -> Municipality:
 
 
 def load_municipality_from_url() -> None:
-    """``before_request`` of blueprints whose routes take ``<municipality>``."""
+    """``before_request`` of core's blueprints whose routes take ``<municipality>`` (plugins' blueprints get
+    :func:`core.web.plugins.guard` instead, which adds the plugin's enabled check and the role rule)."""
     if not current_user.is_authenticated:
         # Flask-Login's answer (a redirect to the sign-in page) ends the request.
         return current_app.login_manager.unauthorized()
@@ -60,7 +61,8 @@ def load_municipality_from_url() -> None:
 
 
 def require_plugin(plugin_name: str) -> None:
-    """404 unless ``plugin_name`` is enabled for ``g.municipality``; plugins' blueprints call this."""
+    """404 unless ``plugin_name`` is enabled for ``g.municipality``; core's guard of every plugin blueprint
+    calls it (:func:`core.web.plugins.guard`), so plugin authors never do."""
     municipality = getattr(g, "municipality", None)
     if municipality is None or plugin_name not in municipality.enabled_plugins:
         abort(404)

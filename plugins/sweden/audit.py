@@ -46,9 +46,10 @@ def settings_facts(settings: Any) -> dict[str, Any]:
     facts: dict[str, Any] = {"schedule_preset": settings.schedule_preset}
     facts.update((f"schedule.{name}", value) for name, value in effective_params(settings).items())
     for track, deadlines in effective_deadlines(settings).items():
-        facts.update((f"deadline.{track}.{key}", list(period)) for key, period in deadlines.items())
+        facts.update((f"deadline.{track}.{key}", list(period) if period else None)
+                     for key, period in deadlines.items())
     facts.update(suppression_threshold=settings.suppression_threshold, kolada_id=settings.kolada_id,
-                 special_review_area=dict(settings.special_review_area or {}), warning=uses_warning(settings))
+                 warning=uses_warning(settings))
     return facts
 
 
@@ -69,6 +70,8 @@ class _Joined:
 
 
 def _period(value: Any) -> str:
+    if not value:
+        return _("No deadline")
     months, days = value
     return _("%(months)s months, %(days)s days", months=months, days=days)
 
@@ -86,8 +89,7 @@ def _settings_action() -> AuditAction:
     from plugins.sweden.services.settings import DEADLINE_LABELS, PRESET_LABELS, SCHEDULE_PARAMS, track_deadlines
 
     fields: dict[str, Any] = {"schedule_preset": _l("Schedule preset")}
-    values: dict[str, Any] = {"schedule_preset": PRESET_LABELS, "warning": "bool",
-                              "special_review_area": "translated"}
+    values: dict[str, Any] = {"schedule_preset": PRESET_LABELS, "warning": "bool"}
     for params in SCHEDULE_PARAMS.values():
         for param in params:
             fields[f"schedule.{param.name}"] = param.label
@@ -102,7 +104,6 @@ def _settings_action() -> AuditAction:
             fields[f"deadline.{track}.{key}"] = _Joined(DEADLINE_LABELS[key], track_label)
             values[f"deadline.{track}.{key}"] = _period
     fields.update(suppression_threshold=_l("Suppression threshold"), kolada_id=_l("Kolada municipality id"),
-                  special_review_area=_l("Area chosen for special review"),
                   warning=_l("Warning before the contract is terminated"))
     values["suppression_threshold"] = "number"
     return AuditAction("sweden.settings-saved", _l("Follow-up settings saved"), fields, values)
@@ -153,8 +154,8 @@ def actions() -> list[AuditAction]:
                      "case_opened": "bool"}),
         AuditAction("sweden.case-opened", _l("Deficiency case opened"),
                     {"unit": _l("Unit"), "opened_on": _l("Opened on"), "decided_by": _l("Decided by"),
-                     "acute": _l("Acute")},
-                    {"opened_on": "date", "acute": "bool"}),
+                     "acute": _l("Acute"), "due_on": _l("Next step due")},
+                    {"opened_on": "date", "acute": "bool", "due_on": "date"}),
         AuditAction("sweden.case-step", _l("Step taken on a deficiency case"), _step_fields(),
                     _step_values(STEP_LABELS, STATE_LABELS, dict(OUTCOME_CHOICES))),
         AuditAction("sweden.case-closed", _l("Deficiency case closed"), _step_fields(),
@@ -176,6 +177,9 @@ def actions() -> list[AuditAction]:
                      "reported_to_ivo": _l("Reported to IVO"), "reference": _l("Reference")},
                     {"area": AREAS, "reported_on": "date", "reported_to_ivo": "bool"}),
         _settings_action(),
+        AuditAction("sweden.special-review-chosen", _l("Area chosen for special review"),
+                    {"year": _l("Year"), "area": _l("Area"), "before": _l("Area chosen before")},
+                    {"area": "translated", "before": "translated"}),
     ]
 
 

@@ -118,21 +118,31 @@ def import_kolada_command(file: Path, municipality: str) -> None:
 @with_appcontext
 @database_errors
 def calendar_command(municipality: str, year: int, today: dt.datetime | None) -> None:
-    """Print the year's follow-up calendar; OVERDUE marks what is late."""
-    from plugins.sweden.services.followups import year_calendar
+    """Print the year's follow-up calendar, with the area chosen for special review; OVERDUE marks what is
+    late, and each row's window opens on the day shown."""
+    from core.sdk import translated
+    from plugins.sweden.services.followups import settings_for, year_calendar
     from plugins.sweden.services.reference import method_name
+    from plugins.sweden.services.settings import special_review_area
 
     target = _municipality(municipality)
     day = today.date() if today else dt.date.today()
-    entries = year_calendar(command_session(), target.id, _year(year))
+    session = command_session()
+    entries = year_calendar(session, target.id, _year(year))
+    area = translated(special_review_area(settings_for(session, target.id), year), "en", target.default_locale)
+    if any(e.method == "special_review" for e in entries) or area:
+        click.echo(f"Special review {year}: {area or '(no area chosen yet)'}")
     overdue = 0
-    click.echo(f"{'Due':<10}  {'Done':<10}  {'Unit':<40}  {'Method':<32}  Reason")
+    click.echo(f"{'Opens':<10}  {'Due':<10}  {'Done':<10}  {'Unit':<40}  {'Method':<32}  Reason")
     for entry in entries:
         late = entry.overdue(day)
         overdue += late
         done = entry.done_on.isoformat() if entry.done_on else ("OVERDUE" if late else "")
-        click.echo(f"{entry.due_on.isoformat():<10}  {done:<10}  {(entry.unit_name or '(whole municipality)')[:40]:<40}"
-                   f"  {method_name(entry.method, 'en')[:32]:<32}  {entry.reason_text}")
+        method = method_name(entry.method, "en")
+        if entry.area:
+            method = f"{method}: {translated(entry.area, 'en', target.default_locale)}"
+        click.echo(f"{entry.window_start.isoformat():<10}  {entry.due_on.isoformat():<10}  {done:<10}  "
+                   f"{(entry.unit_name or '(whole municipality)')[:40]:<40}  {method:<32}  {entry.reason_text}")
     click.echo(f"{len(entries)} follow-ups, {sum(e.done_on is not None for e in entries)} done, {overdue} overdue "
                f"as of {day.isoformat()}.")
 

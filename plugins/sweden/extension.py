@@ -1,12 +1,13 @@
 """The Swedish block of a plan document: the plugin's own data a Swedish plan's reports print.
 
 ``document["extensions"]["sweden"]`` carries, for every Swedish plan kind, the municipality's
-settings (schedule preset and overrides, ladder overrides, suppression threshold, Kolada id),
+settings (schedule preset and overrides, ladder overrides, suppression threshold, Kolada id, the
+area chosen for special review in the plan's year),
 its providers and its units (identified by their code; districts are the units' own). Then:
 
 - ``followup-plan``: the follow-ups of the plan's year (done in it, or planned in it and not
-  done: the calendar matches only follow-ups done in its own year, so no earlier year is
-  needed), the deficiency cases active in the year (opened by its end, not closed before its
+  done; earlier years' follow-ups, which re-anchor the rotations, travel in their own years'
+  plans and in a backup), the deficiency cases active in the year (opened by its end, not closed before its
   start) with their steps and the question templates. The per-cell answer counts
   (``se_answer_cell``, which are all the results report reads) are personal-level data: a unit's
   cell may count three old people's answers. They are in the block only when an administrator
@@ -59,7 +60,7 @@ from plugins.sweden.models import (
 )
 from plugins.sweden.services.cases import DEFAULT_LADDER, STATE_LABELS, STEP_LABELS
 from plugins.sweden.services.errors import SwedenValidationError
-from plugins.sweden.services.followups import default_settings
+from plugins.sweden.services.followups import default_settings, special_review_areas
 from plugins.sweden.services.individual import validate_definition
 from plugins.sweden.services.lex_sarah import AREAS
 from plugins.sweden.services.reference import methods
@@ -101,7 +102,8 @@ def export(plan: AnnualPlan, session: Session, personal_data: bool = False) -> d
     codes = {u.id: u.code for u in units}
     block: dict[str, Any] = {
         "version": VERSION,
-        "settings": _settings(session.get(SwedenSettings, municipality_id) or default_settings(municipality_id)),
+        "settings": _settings(session.get(SwedenSettings, municipality_id) or default_settings(municipality_id),
+                              year),
         "providers": _providers(providers),
         "units": sorted((_unit(u, provider_names) for u in units), key=lambda u: u["code"]),
     }
@@ -120,14 +122,15 @@ def export(plan: AnnualPlan, session: Session, personal_data: bool = False) -> d
     return block
 
 
-def _settings(settings: SwedenSettings) -> dict[str, Any]:
+def _settings(settings: SwedenSettings, year: int) -> dict[str, Any]:
+    """The settings; of the special review's areas, chosen per year, the plan's year's."""
     return {
         "schedule_preset": settings.schedule_preset,
         "schedule_overrides": settings.schedule_overrides or {},
         "ladder_overrides": settings.ladder_overrides or {},
         "suppression_threshold": settings.suppression_threshold,
         "kolada_id": settings.kolada_id,
-        "special_review_area": settings.special_review_area or {},
+        "special_review_area": special_review_areas(settings).get(str(year)) or {},
     }
 
 
@@ -364,6 +367,8 @@ def _read_settings(value: Any, path: str) -> dict[str, Any]:
         _object(override, f"{path}.ladder_overrides.{key}")
     for key, period in (ladder.get("deadlines") or {}).items():
         where = f"{path}.ladder_overrides.deadlines.{key}"
+        if period is None:  # no deadline
+            continue
         for unit, amount in _fields(period, where, ("months", "days")).items():
             _int(amount, f"{where}.{unit}", minimum=0)
     return {
@@ -644,7 +649,7 @@ def import_block(plan: AnnualPlan, session: Session, data: Any, personal_data: b
     providers = set(session.scalars(select(Provider.name).where(Provider.municipality_id == municipality_id)))
     block = read(plan, data, units, providers, personal_data)
     if block["settings"] is not None:
-        _write_settings(session, municipality_id, block["settings"])
+        _write_settings(session, municipality_id, block["settings"], plan.year)
     providers = _write_providers(session, municipality_id, block["providers"])
     units = _write_units(session, municipality_id, block["units"], providers)
     if block.get("followups") is not None:
@@ -661,13 +666,20 @@ def import_block(plan: AnnualPlan, session: Session, data: Any, personal_data: b
     session.flush()
 
 
-def _write_settings(session: Session, municipality_id: int, values: dict[str, Any]) -> None:
+def _write_settings(session: Session, municipality_id: int, values: dict[str, Any], year: int) -> None:
     settings = session.get(SwedenSettings, municipality_id)
     if settings is None:
-        settings = SwedenSettings(municipality_id=municipality_id)
+        settings = SwedenSettings(municipality_id=municipality_id, special_review_area={})
         session.add(settings)
+    areas = special_review_areas(settings)  # the document carries its year's area; other years' stay
+    area = values.get("special_review_area") or {}
+    if area:
+        areas[str(year)] = area
+    else:
+        areas.pop(str(year), None)
     for key, value in values.items():
         setattr(settings, key, value)
+    settings.special_review_area = dict(sorted(areas.items()))
     session.flush()
 
 

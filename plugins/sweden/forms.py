@@ -127,7 +127,10 @@ def step_form(step: str, spec: dict[str, Any], formdata: Any = None) -> FlaskFor
     elif spec.get("due"):
         fields["deadline"] = DateField(_l("Deadline"), [Optional()],
                                        description=_l("Leave empty for the municipality's default deadline."))
-    fields["note"] = TextAreaField(_l("Note"), [Optional(), Length(max=4000)])
+    if spec.get("note_required"):
+        fields["note"] = TextAreaField(_l("Why"), [DataRequired(_l("Say why in the note.")), Length(max=4000)])
+    else:
+        fields["note"] = TextAreaField(_l("Note"), [Optional(), Length(max=4000)])
     StepForm = type("StepForm", (FlaskForm,), fields)
     form = StepForm(formdata=formdata, prefix=step)
     form.step_label = STEP_LABELS.get(step, step)
@@ -205,6 +208,8 @@ def settings_form(formdata: Any = None, data: dict[str, Any] | None = None) -> F
                 _l("%(deadline)s: months", deadline=DEADLINE_LABELS[key]), [Optional()])
             fields[f"{track}_{key}_days"] = WholeNumberField(
                 _l("%(deadline)s: days", deadline=DEADLINE_LABELS[key]), [Optional()])
+            fields[f"{track}_{key}_none"] = BooleanField(
+                _l("%(deadline)s: no deadline", deadline=DEADLINE_LABELS[key]))
     fields["external_warning_step"] = BooleanField(
         _l("A warning with a deadline before the contract is terminated"),
         description=_l("Without it, a review that finds the deficiencies not remedied leads to termination."))
@@ -215,9 +220,16 @@ def settings_form(formdata: Any = None, data: dict[str, Any] | None = None) -> F
         description=_l("Groups with fewer respondents than this are hidden in results, exports and reports."))
     fields["kolada_id"] = StringField(_l("Kolada municipality id"), [Optional(), Length(max=8)],
                                       description=_l("Four digits, e.g. 0180 for Stockholm."))
-    _translated_fields(fields, "special_review_area", _l("Area chosen for special review this year"))
     SettingsForm = type("SettingsForm", (FlaskForm,), fields)
     return SettingsForm(formdata=formdata, data=data)
+
+
+def special_review_form(formdata: Any = None, data: dict[str, Any] | None = None) -> FlaskForm:
+    """The area chosen for a year's special review, per locale."""
+    fields: dict[str, Any] = {}
+    _translated_fields(fields, "area", _l("Area chosen for special review"))
+    SpecialReviewForm = type("SpecialReviewForm", (FlaskForm,), fields)
+    return SpecialReviewForm(formdata=formdata, data=data, prefix="review")
 
 
 class GoalForm(FlaskForm):

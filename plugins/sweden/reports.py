@@ -17,7 +17,7 @@ from core.sdk.reports import ReportBuilder, ReportContext
 from plugins.sweden import results as results_views
 from plugins.sweden.i18n import _, _l
 from plugins.sweden.services import goals, individual, lex_sarah
-from plugins.sweden.services.followups import units, year_calendar
+from plugins.sweden.services.followups import settings_for, units, year_calendar
 from plugins.sweden.services.individual import Figure
 from plugins.sweden.services.reference import (
     DIMENSION_LABELS,
@@ -26,6 +26,7 @@ from plugins.sweden.services.reference import (
     method_name,
     methods,
 )
+from plugins.sweden.services.settings import special_review_area
 
 DASH = "–"
 STATUS_LABELS = {"draft": _l("Draft"), "submitted": _l("Submitted"), "approved": _l("Approved")}
@@ -84,11 +85,13 @@ def followup_plan_data(context: ReportContext) -> dict[str, Any]:
     schedule = []
     for entry in entries:
         unit = by_id.get(entry.unit_id)
+        method = method_name(entry.method, locale)
         schedule.append({
             "unit": entry.unit_name or _("Whole municipality"),
             "form": str(OPERATING_FORM_LABELS[unit.operating_form]) if unit else "",
             "type": str(SERVICE_TYPE_LABELS[unit.service_type]) if unit else "",
-            "method": method_name(entry.method, locale),
+            "method": f"{method}: {_tr(context, entry.area)}" if entry.area else method,
+            "opens": format_date(entry.window_start, locale),
             "reason": entry.reason_text,
             "due": format_date(entry.due_on, locale),
             "done": format_date(entry.done_on, locale) if entry.done_on else "",
@@ -97,7 +100,10 @@ def followup_plan_data(context: ReportContext) -> dict[str, Any]:
         [m.get(locale) or m["en"], ", ".join(str(DIMENSION_LABELS[d]) for d in m["dimensions"])]
         for m in methods().values()
     ]
-    return {"schedule": schedule, "methods": method_rows}
+    review = next((e for e in entries if e.method == "special_review"), None)
+    area = _tr(context, special_review_area(settings_for(context.session, municipality_id), context.plan.year))
+    return {"schedule": schedule, "methods": method_rows, "special_review": area,
+            "special_review_scheduled": review is not None}
 
 
 def render_followup_plan(context: ReportContext) -> bytes:
@@ -114,12 +120,19 @@ def render_followup_plan(context: ReportContext) -> bytes:
                       for r in rows], [3, 2, 2, 2], wrap={0, 1, 2, 3})
     report.heading(_("Methods and quality dimensions"), level=2)
     report.table([[_("Method"), _("Quality dimension")]], data["methods"], [2, 3], wrap={1})
+    if data["special_review"] or data["special_review_scheduled"]:
+        report.heading(_("Special review %(year)s", year=context.plan.year), level=2)
+        report.paragraph(_("Area chosen for special review in %(year)s: %(area)s", year=context.plan.year,
+                           area=data["special_review"]) if data["special_review"]
+                         else _("No area has been chosen for special review in %(year)s yet.", year=context.plan.year))
     _text_section(report, context, "reporting", _("Reporting of results"))
     report.heading(_("Appendix: schedule per unit"))
     report.table(
-        [[_("Unit"), _("Operating form"), _("Service type"), _("Method"), _("Reason"), _("Due"), _("Done")]],
-        [[r["unit"], r["form"], r["type"], r["method"], r["reason"], r["due"], r["done"]] for r in data["schedule"]],
-        [3, 2, 2, 2.2, 2.5, 1.6, 1.6], wrap={0, 1, 2, 3, 4}, landscape=True,
+        [[_("Unit"), _("Operating form"), _("Service type"), _("Method"), _("Reason"), _("Window opens"), _("Due"),
+          _("Done")]],
+        [[r["unit"], r["form"], r["type"], r["method"], r["reason"], r["opens"], r["due"], r["done"]]
+         for r in data["schedule"]],
+        [3.1, 1.8, 1.8, 2.0, 2.2, 1.4, 1.4, 1.4], wrap={0, 1, 2, 3, 4}, landscape=True,
     )
     return report.build()
 

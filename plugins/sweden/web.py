@@ -46,10 +46,11 @@ from plugins.sweden.forms import (
     LexSarahForm,
     UnitForm,
     settings_form,
+    special_review_form,
     step_form,
 )
 from plugins.sweden.i18n import _
-from plugins.sweden.models import LexSarahReport, QualityGoal, QuestionTemplate, SwedenSettings, Unit
+from plugins.sweden.models import FollowUp, LexSarahReport, QualityGoal, QuestionTemplate, SwedenSettings, Unit
 from plugins.sweden.reports import percent
 from plugins.sweden.services import goals, individual, lex_sarah
 from plugins.sweden.services.answer_import import import_answers
@@ -68,24 +69,28 @@ from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.followups import (
     add_unit,
     default_settings,
+    due_followups,
     followups_of,
     record_followup,
     set_unit_followed,
+    special_review_areas,
     units,
     update_unit,
     year_calendar,
 )
-from plugins.sweden.services.reference import OPERATING_FORM_LABELS, SERVICE_TYPE_LABELS, method_name
-from plugins.sweden.services.schedule import PRESETS
+from plugins.sweden.services.reference import OPERATING_FORM_LABELS, SERVICE_TYPE_LABELS, method_name, methods
+from plugins.sweden.services.schedule import PRESETS, CalendarEntry
 from plugins.sweden.services.settings import (
     DEADLINE_LABELS,
     PRESET_LABELS,
     SCHEDULE_PARAMS,
+    choose_special_review_area,
     default_deadlines,
     effective_deadlines,
     effective_params,
     rotation_years,
     save_settings,
+    special_review_area,
     track_deadlines,
     uses_warning,
 )
@@ -148,13 +153,61 @@ def index(municipality: str):
                            is_overdue=is_overdue)
 
 
+YEARS = (2000, 2100)
+
+
+def _calendar_year(year: int) -> int:
+    if not YEARS[0] <= year <= YEARS[1]:
+        abort(404)
+    return year
+
+
+def entry_link(entry: CalendarEntry, year: int) -> str | None:
+    """Where a calendar row's next action is recorded: the case, the year's special review, or the unit's
+    follow-up form with the method (and, before its window, the planned date) filled in."""
+    if entry.done_on is not None:
+        return url_for("sweden.unit_detail", unit_id=entry.unit_id) if entry.unit_id else None
+    if entry.case_id is not None:
+        return url_for("sweden.case_detail", case_id=entry.case_id)
+    if entry.unit_id is None:
+        return url_for("sweden.special_review", year=year)
+    args: dict[str, Any] = {"method": entry.method, "next": url_for("sweden.calendar", year=year)}
+    if entry.window_start > dt.date.today():
+        args["planned_on"] = entry.window_start.isoformat()
+    return url_for("sweden.followup_new", unit_id=entry.unit_id, **args)
+
+
 @blueprint.get("/calendar/<int:year>")
 def calendar(municipality: str, year: int):
-    if not 2000 <= year <= 2100:
-        abort(404)
     session = request_session()
-    entries = year_calendar(session, g.municipality.id, year)
-    return render_template("sweden/calendar.html", year=year, entries=entries, units=units(session, g.municipality.id))
+    entries = year_calendar(session, g.municipality.id, _calendar_year(year))
+    return render_template("sweden/calendar.html", year=year, entries=entries, units=units(session, g.municipality.id),
+                           entry_link=entry_link, years=YEARS,
+                           area=special_review_area(_stored_settings(), year), locale=current_locale())
+
+
+@blueprint.route("/calendar/<int:year>/special-review", methods=["GET", "POST"])
+def special_review(municipality: str, year: int):
+    """The year's special review: its area (chosen per year, seed 003 1.4) and the units it samples."""
+    _calendar_year(year)
+    session = request_session()
+    area = special_review_area(_stored_settings(), year)
+    if request.method == "POST":
+        require_editor()
+        form = special_review_form(request.form)
+        if form.validate() and _commit(form, lambda: choose_special_review_area(
+                session, g.municipality.id, year, translated_data(form, "area")),
+                {"area": f"area__{current_locale()}"}) is not REFUSED:
+            flash(_("The area for special review in %(year)s was saved.", year=year), "success")
+            return redirect(url_for("sweden.calendar", year=year))
+        status = 400
+    else:
+        form = special_review_form(None, {f"area__{locale}": text for locale, text in area.items()})
+        status = 200
+    entry = next((e for e in year_calendar(session, g.municipality.id, year) if e.method == "special_review"), None)
+    return render_template("sweden/special_review.html", year=year, form=form, area=area, entry=entry,
+                           units=[u for u in units(session, g.municipality.id) if u.active],
+                           locale=current_locale()), status
 
 
 # --- units -------------------------------------------------------------------------------------------------
@@ -204,8 +257,10 @@ def unit_new(municipality: str):
 def unit_detail(municipality: str, unit_id: int):
     session = request_session()
     unit = _unit(unit_id)
+    due = due_followups(session, unit, dt.date.today()) if unit.active else []
     return render_template("sweden/unit.html", unit=unit, followups=followups_of(session, unit),
-                           deficiencies=deficiencies_of(session, unit), locale=current_locale())
+                           deficiencies=deficiencies_of(session, unit), locale=current_locale(), due=due,
+                           entry_link=entry_link)
 
 
 @blueprint.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -254,18 +309,44 @@ def unit_restore(municipality: str, unit_id: int):
     return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
 
 
+def _local_next(value: str | None) -> str | None:
+    """A page of this municipality's follow-up to go back to, or None (never another site)."""
+    prefix = url_for("sweden.index")
+    return value if value and value.startswith(prefix) and "//" not in value and "\\" not in value else None
+
+
+def _query_date(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
 @blueprint.route("/units/<int:unit_id>/followups/new", methods=["GET", "POST"])
 def followup_new(municipality: str, unit_id: int):
+    """Record a follow-up; from a calendar row, with its method (and planned date) filled in. Deficiencies
+    found lead on to registering them."""
     require_editor()
     unit = _unit(unit_id)
+    back = _local_next(request.values.get("next"))
     form = FollowUpForm().fill(current_locale())
-    if form.validate_on_submit() and _commit(form, lambda: record_followup(
-            request_session(), unit, form.method.data, form.done_on.data, form.planned_on.data,
-            form.deficiencies_found.data, (form.summary.data or "").strip())) is not REFUSED:
+    if request.method == "GET":
+        if request.args.get("method") in methods():
+            form.method.data = request.args["method"]
+        form.planned_on.data = _query_date("planned_on")
+    followup = REFUSED if not form.validate_on_submit() else _commit(form, lambda: record_followup(
+        request_session(), unit, form.method.data, form.done_on.data, form.planned_on.data,
+        form.deficiencies_found.data, (form.summary.data or "").strip()))
+    if followup is not REFUSED:
+        if followup.deficiencies_found:
+            flash(_("The follow-up was recorded. Now register the deficiencies it found."), "success")
+            found_on = followup.done_on or followup.planned_on
+            return redirect(url_for("sweden.deficiency_new", unit_id=unit.id, found_on=found_on.isoformat(),
+                                    followup=followup.id))
         flash(_("The follow-up was recorded."), "success")
-        return redirect(url_for("sweden.unit_detail", unit_id=unit.id))
+        return redirect(back or url_for("sweden.unit_detail", unit_id=unit.id))
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("sweden/followup_form.html", form=form, unit=unit), status
+    return render_template("sweden/followup_form.html", form=form, unit=unit, back=back), status
 
 
 @blueprint.route("/units/<int:unit_id>/deficiencies/new", methods=["GET", "POST"])
@@ -273,6 +354,12 @@ def deficiency_new(municipality: str, unit_id: int):
     require_editor()
     unit = _unit(unit_id)
     form = DeficiencyForm()
+    if request.method == "GET":  # from a follow-up that found deficiencies: its date and summary
+        form.found_on.data = _query_date("found_on")
+        followup = request.args.get("followup", type=int)
+        source = request_session().get(FollowUp, followup) if followup else None
+        if source is not None and source.unit_id == unit.id:
+            form.description.data = source.summary
     deficiency = REFUSED if not form.validate_on_submit() else _commit(form, lambda: record_deficiency(
         request_session(), unit, form.found_on.data, form.description.data or "", form.recorded_by.data or "",
         serious=form.serious.data, repeated=form.repeated.data, acute=form.acute.data))
@@ -318,7 +405,7 @@ def case_detail(municipality: str, case_id: int):
 
 # Steps that end something for good (a contract): the case page links to a page of their own that says so
 # and asks to confirm, rather than offering the step's form inline.
-CONFIRMED_STEPS = ("terminate_contract",)
+CONFIRMED_STEPS = ("terminate_contract", "terminate_for_breach")
 
 
 def _confirm_step_page(case, form: FlaskForm, status: int = 200):
@@ -491,11 +578,11 @@ def _settings_data(settings) -> dict[str, Any]:
             else:
                 data[name] = values[param.name]
     for track, periods in effective_deadlines(settings).items():
-        for key, (months, days) in periods.items():
-            data[f"{track}_{key}_months"], data[f"{track}_{key}_days"] = months, days
+        for key, period in periods.items():
+            data[f"{track}_{key}_none"] = period is None
+            if period is not None:
+                data[f"{track}_{key}_months"], data[f"{track}_{key}_days"] = period
     data["external_warning_step"] = uses_warning(settings)
-    for locale, text in (settings.special_review_area or {}).items():
-        data[f"special_review_area__{locale}"] = text
     return data
 
 
@@ -512,8 +599,10 @@ def _schedule_values(form: FlaskForm, preset: str) -> dict[str, Any]:
     return values
 
 
-def _deadline_values(form: FlaskForm) -> dict[str, dict[str, tuple[Any, Any]]]:
-    return {track: {key: (form[f"{track}_{key}_months"].data, form[f"{track}_{key}_days"].data)
+def _deadline_values(form: FlaskForm) -> dict[str, dict[str, tuple[Any, Any] | None]]:
+    """Per track and deadline, (months, days) as typed, or None where 'no deadline' is ticked."""
+    return {track: {key: None if form[f"{track}_{key}_none"].data
+                    else (form[f"{track}_{key}_months"].data, form[f"{track}_{key}_days"].data)
                     for key in track_deadlines(track)} for track in ("external", "in_house")}
 
 
@@ -534,7 +623,6 @@ def settings_page(municipality: str):
                 session, g.municipality.id, preset=form.schedule_preset.data,
                 schedule=_schedule_values(form, form.schedule_preset.data), deadlines=_deadline_values(form),
                 threshold=form.suppression_threshold.data, kolada_id=form.kolada_id.data,
-                special_review_area=translated_data(form, "special_review_area"),
                 warning=bool(form.external_warning_step.data))) is not REFUSED:
             flash(_("The settings were saved."), "success")
             return redirect(url_for("sweden.settings_page"))
@@ -547,7 +635,7 @@ def settings_page(municipality: str):
         preset_labels=PRESET_LABELS, current=effective_params(settings), deadlines=effective_deadlines(settings),
         default_deadlines=default_deadlines(), deadline_labels=DEADLINE_LABELS, track_deadlines=track_deadlines,
         default_threshold=individual.DEFAULT_THRESHOLD, rotation_years=rotation_years, warning=uses_warning(settings),
-        service_types=SERVICE_TYPE_LABELS), status
+        service_types=SERVICE_TYPE_LABELS, review_areas=special_review_areas(settings)), status
 
 
 # --- quality goals ---------------------------------------------------------------------------------------
@@ -561,10 +649,25 @@ def _goal_aliases() -> dict[str, str]:
     return {"title": "title__en", "value": "value", "national_value": "national_value"}
 
 
+def _goals_year() -> int:
+    """The year asked for; else this year when it has goals, else the nearest year that has (the latest
+    before, else the first after): Eskilstuna's goals page opens on its report's year."""
+    asked = request.args.get("year", type=int)
+    if asked is not None and YEARS[0] <= asked <= YEARS[1]:
+        return asked
+    this = dt.date.today().year
+    years = set(request_session().scalars(select(QualityGoal.year).where(
+        QualityGoal.municipality_id == g.municipality.id)))
+    if not years or this in years:
+        return this
+    earlier = [y for y in years if y < this]
+    return max(earlier) if earlier else min(years)
+
+
 @blueprint.route("/goals", methods=["GET", "POST"])
 def goal_list(municipality: str):
     session = request_session()
-    year = request.args.get("year", type=int) or dt.date.today().year
+    year = _goals_year()
     form = GoalForm(formdata=request.form if request.method == "POST" else None, data={"year": year})
     status = 200
     if request.method == "POST":
@@ -577,7 +680,7 @@ def goal_list(municipality: str):
             return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
         status = 400
         year = form.year.data if isinstance(form.year.data, int) and 2000 <= form.year.data <= 2100 else year
-    return render_template("sweden/goals.html", form=form, year=year,
+    return render_template("sweden/goals.html", form=form, year=year, years=YEARS,
                            rows=goals.attainment(session, g.municipality.id, year), locale=current_locale()), status
 
 

@@ -1,13 +1,27 @@
 """Deficiency cases and the sanctions ladder (seed 003, 1.5) as a state machine.
 
-A serious or repeated deficiency opens a case. External provider: action plan requested (due
-within one month, sooner when acute) -> action plan received -> measures reviewed, e.g. by a
-visit, within three months -> if not remedied, a warning with a deadline -> if still not
-remedied, termination of the contract; every outcome is reported to the committee. In-house
-unit: action plan by the unit's manager -> new follow-up within three months (again if not
-remedied) -> report to the committee. Each municipality may override the deadlines and the
-transitions (``se_settings.ladder_overrides``); these are the defaults. A deadline may be set
-per track as ``"<track>.<deadline>"`` (e.g. ``"in_house.review_due"``).
+A serious or repeated deficiency opens a case.
+
+External provider: the action plan is requested and due within one month (sooner when acute:
+the case's first deadline runs from its opening) -> action plan received -> measures reviewed,
+e.g. by a visit, within three months -> if not remedied, a warning with a deadline -> if the
+warning's deficiencies are still not remedied, the administration considers terminating the
+contract (and then terminates it or keeps it), or terminates it at once when the deficiencies
+are serious ("hävs avtalet"). When national or local regulations or the contract's terms are not
+followed, the contract is terminated directly from any step before ("hävs kontraktet"). Every
+outcome is reported to the committee.
+
+In-house unit: the unit's manager makes the action plan (the seed gives no deadline for it) ->
+a new follow-up, a visit, within three months of the deficiency (again if not remedied, within
+three months of that follow-up) -> report to the committee (no deadline either). Where the seed
+gives no deadline the in-house track has none by default.
+
+Each municipality may override the deadlines, per track, and the transitions
+(``se_settings.ladder_overrides``); these are the defaults. A deadline is set per track as
+``"<track>.<deadline>"`` (e.g. ``"in_house.review_due"``); its value is a period or ``None``: no
+deadline. A step's ``due`` names the deadline it sets, counted from the step's date, or a list of
+``[deadline, "step" | "opened"]`` alternatives: the first that has a period is used, counted from
+the step's date or from the case's opening.
 """
 
 from __future__ import annotations
@@ -34,6 +48,8 @@ STATE_LABELS = {
     "not_remedied": _l("Not remedied"),
     "warning_issued": _l("Warning issued"),
     "warning_expired": _l("Warning deadline passed without remedy"),
+    "termination_considered": _l("Termination of the contract under consideration"),
+    "contract_kept": _l("Contract kept after consideration"),
     "terminated": _l("Contract terminated"),
     "reported": _l("Reported to the committee"),
     "closed": _l("Closed"),
@@ -46,22 +62,35 @@ STEP_LABELS = {
     "follow_up_again": _l("Follow up again"),
     "issue_warning": _l("Issue a warning"),
     "review_warning": _l("Review after the warning"),
+    "consider_termination": _l("Consider terminating the contract"),
+    "keep_contract": _l("Keep the contract"),
     "terminate_contract": _l("Terminate the contract"),
+    "terminate_for_breach": _l("Terminate the contract: regulations or contract terms not followed"),
     "report_to_committee": _l("Report to the committee"),
     "close": _l("Close the case"),
 }
 
+# The external track's states from which a breach of regulations or contract terms ends the contract.
+BEFORE_TERMINATION = ["opened", "action_plan_requested", "action_plan_received", "not_remedied", "warning_issued",
+                      "warning_expired", "termination_considered"]
+
 # Each step: the states it may be taken from, the state it leads to (or, for a review, one
-# state per outcome), and the deadline it sets for the next step ('due': a period after the
-# step's date; 'due_from_decision': the decider names the date, as a warning's deadline).
+# state per outcome), and the deadline it sets for the next step ('due': see the module's doc;
+# 'due_from_decision': the decider names the date, as a warning's deadline; 'note_required': the
+# step says why in its note). 'open' is the case's opening, taken by open_case only.
 DEFAULT_LADDER: dict[str, Any] = {
     "deadlines": {
         "action_plan_due": {"months": 1},
         "acute_action_plan_due": {"days": 7},
         "review_due": {"months": 3},
         "report_due": {"months": 1},
+        # Egen regi: the seed gives the new follow-up's three months only.
+        "in_house.action_plan_due": None,
+        "in_house.acute_action_plan_due": None,
+        "in_house.report_due": None,
     },
     CaseTrack.EXTERNAL: {
+        "open": {"from": [], "to": "opened", "due": [["action_plan_due", "opened"]]},
         "request_action_plan": {"from": ["opened"], "to": "action_plan_requested", "due": "action_plan_due"},
         "receive_action_plan": {"from": ["action_plan_requested"], "to": "action_plan_received", "due": "review_due"},
         "review_measures": {
@@ -75,17 +104,26 @@ DEFAULT_LADDER: dict[str, Any] = {
             "outcomes": {"remedied": "remedied", "not_remedied": "warning_expired"},
             "due": "report_due",
         },
-        "terminate_contract": {"from": ["warning_expired"], "to": "terminated", "due": "report_due"},
-        "report_to_committee": {"from": ["remedied", "terminated"], "to": "reported"},
+        "consider_termination": {"from": ["warning_expired"], "to": "termination_considered"},
+        "keep_contract": {"from": ["termination_considered"], "to": "contract_kept", "due": "report_due",
+                          "note_required": True},
+        "terminate_contract": {"from": ["warning_expired", "termination_considered"], "to": "terminated",
+                               "due": "report_due"},
+        "terminate_for_breach": {"from": BEFORE_TERMINATION, "to": "terminated", "due": "report_due",
+                                 "note_required": True},
+        "report_to_committee": {"from": ["remedied", "contract_kept", "terminated"], "to": "reported"},
         "close": {"from": ["reported"], "to": "closed"},
     },
     CaseTrack.IN_HOUSE: {
-        "request_action_plan": {"from": ["opened"], "to": "action_plan_requested", "due": "action_plan_due"},
-        "receive_action_plan": {"from": ["action_plan_requested"], "to": "action_plan_received", "due": "review_due"},
+        "open": {"from": [], "to": "opened", "due": [["review_due", "opened"]]},
+        "request_action_plan": {"from": ["opened"], "to": "action_plan_requested",
+                                "due": [["action_plan_due", "step"], ["review_due", "opened"]]},
+        "receive_action_plan": {"from": ["action_plan_requested"], "to": "action_plan_received",
+                                "due": [["review_due", "opened"]]},
         "follow_up_again": {
             "from": ["action_plan_received"],
             "outcomes": {"remedied": "remedied", "not_remedied": "action_plan_received"},
-            "due": "review_due",
+            "due": {"remedied": "report_due", "not_remedied": "review_due"},
         },
         "report_to_committee": {"from": ["remedied"], "to": "reported"},
         "close": {"from": ["reported"], "to": "closed"},
@@ -109,6 +147,15 @@ def municipality_ladder(session: Session, municipality_id: int) -> dict[str, Any
     return ladder_for(settings.ladder_overrides if settings else None)
 
 
+def deadline_period(deadlines: dict[str, Any], track: str, key: str) -> dict[str, Any] | None:
+    """A track's period for ``key`` ({"months": 1}), or None for no deadline: the track's own entry
+    before the one both tracks share."""
+    for name in (f"{track}.{key}", key):
+        if name in deadlines:
+            return deadlines[name] or None
+    return None
+
+
 @dataclass(frozen=True)
 class NextStep:
     step: str
@@ -130,10 +177,13 @@ def open_case(
     decided_by: str,
     description: str = "",
     acute: bool = False,
+    ladder: dict[str, Any] | None = None,
 ) -> DeficiencyCase:
-    """Open a case and record the opening as its first step."""
+    """Open a case and record the opening as its first step, with the case's first deadline (external:
+    the action plan's, from the opening; in-house: the new follow-up's)."""
     if not decided_by.strip():
         raise SwedenValidationError("decided_by", _l("Name who decided."))
+    ladder = ladder or municipality_ladder(session, unit.municipality_id)
     case = DeficiencyCase(
         municipality_id=unit.municipality_id,
         unit_id=unit.id,
@@ -143,14 +193,15 @@ def open_case(
         acute=acute,
         state="opened",
     )
+    opening = ladder[case.track].get("open") or {}
+    case.next_step_due_on = _due(ladder, opening, case, opened_on, None, None)
     case.unit = unit
-    case.steps.append(
-        CaseStep(step="open", from_state="", to_state="opened", taken_on=opened_on, decided_by=decided_by.strip())
-    )
+    case.steps.append(CaseStep(step="open", from_state="", to_state="opened", taken_on=opened_on,
+                               decided_by=decided_by.strip(), due_on=case.next_step_due_on))
     session.add(case)
     session.flush()
     audit_record(session, unit.municipality_id, "case-opened", f"case:{case.id}", unit=f"{unit.code} {unit.name}",
-                 opened_on=opened_on, decided_by=decided_by.strip(), acute=acute)
+                 opened_on=opened_on, decided_by=decided_by.strip(), acute=acute, due_on=case.next_step_due_on)
     return case
 
 
@@ -170,7 +221,7 @@ def take_step(
 
     Raises :class:`SwedenValidationError` and changes nothing when the step is not open from the
     case's state, a date is out of order, a deadline falls before the step or the case's
-    opening, or a review has no outcome.
+    opening, a review has no outcome, or a step that must say why has no note.
     """
     ladder = ladder or municipality_ladder(session, case.municipality_id)
     spec = ladder[case.track].get(step)
@@ -181,12 +232,14 @@ def take_step(
         )
     if not decided_by.strip():
         raise SwedenValidationError("decided_by", _l("Name who decided."))
+    if spec.get("note_required") and not note.strip():
+        raise SwedenValidationError("note", _l("Say why in the note."))
     _check_dates(case, taken_on, deadline)
     to_state = _target(spec, outcome)
-    due_on = _due(ladder, spec, case, taken_on, deadline)
+    due_on = _due(ladder, spec, case, taken_on, deadline, outcome)
     record = CaseStep(
         step=step, from_state=case.state, to_state=to_state, taken_on=taken_on,
-        decided_by=decided_by.strip(), due_on=due_on, note=note,
+        decided_by=decided_by.strip(), due_on=due_on, note=note.strip(),
     )
     case.steps.append(record)
     case.state = to_state
@@ -232,8 +285,21 @@ def _target(spec: dict[str, Any], outcome: str | None) -> str:
     return spec["outcomes"][outcome]
 
 
+def due_alternatives(spec: dict[str, Any], outcome: str | None = None) -> list[tuple[str, str]]:
+    """A step's deadline as (deadline, counted from 'step' or 'opened') alternatives, first first."""
+    due = spec.get("due")
+    if isinstance(due, dict):  # one per outcome of a review
+        due = due.get(outcome or "")
+    if not due:
+        return []
+    if isinstance(due, str):
+        return [(due, "step")]
+    return [(str(key), str(anchor)) for key, anchor in due]
+
+
 def _due(
-    ladder: dict[str, Any], spec: dict[str, Any], case: DeficiencyCase, taken_on: dt.date, deadline: dt.date | None
+    ladder: dict[str, Any], spec: dict[str, Any], case: DeficiencyCase, taken_on: dt.date, deadline: dt.date | None,
+    outcome: str | None,
 ) -> dt.date | None:
     if spec.get("due_from_decision"):
         if deadline is None:
@@ -241,14 +307,13 @@ def _due(
         return deadline
     if deadline is not None:
         return deadline  # the decider may set an earlier or later deadline than the default
-    key = spec.get("due")
-    if key is None:
-        return None
-    if key == "action_plan_due" and case.acute:
-        key = "acute_action_plan_due"
-    deadlines = ladder["deadlines"]
-    # A track's own deadline (set on the settings page) before the one both tracks share.
-    return add_period(taken_on, deadlines.get(f"{case.track}.{key}") or deadlines[key])
+    for key, anchor in due_alternatives(spec, outcome):
+        if key == "action_plan_due" and case.acute:
+            key = "acute_action_plan_due"
+        period = deadline_period(ladder["deadlines"], case.track, key)
+        if period is not None:
+            return add_period(case.opened_on if anchor == "opened" else taken_on, period)
+    return None
 
 
 def next_step(case: DeficiencyCase, ladder: dict[str, Any]) -> NextStep | None:

@@ -14,7 +14,14 @@ from plugins.sweden.models import DeficiencyCase, FollowUp, OperatingForm, Servi
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.individual import DEFAULT_THRESHOLD
 from plugins.sweden.services.reference import methods
-from plugins.sweden.services.schedule import ROTATION_YEARS, CalendarEntry, DoneFollowUp, calendar_for, preset_params
+from plugins.sweden.services.schedule import (
+    ROTATION_YEARS,
+    CalendarEntry,
+    CaseDue,
+    DoneFollowUp,
+    calendar_for,
+    preset_params,
+)
 
 
 def default_settings(municipality_id: int) -> SwedenSettings:
@@ -101,9 +108,16 @@ def year_calendar(session: Session, municipality_id: int, year: int) -> list[Cal
     return year_calendars(session, municipality_id, [year])[year]
 
 
+def special_review_areas(settings: SwedenSettings) -> dict[str, dict[str, str]]:
+    """The area chosen for special review per year ({"2026": {"sv": "Måltider", …}}), years as text."""
+    stored = settings.special_review_area or {}
+    return {year: area for year, area in stored.items()
+            if str(year).isdigit() and len(str(year)) == 4 and isinstance(area, dict) and area}
+
+
 def year_calendars(session: Session, municipality_id: int, years: Iterable[int]) -> dict[int, list[CalendarEntry]]:
     """The follow-up calendar of each of ``years``, from one read of the settings, units, open cases and
-    follow-ups (the rules look five years around the plan's)."""
+    follow-ups: every follow-up done, since the latest before a year re-anchors a unit's rotation."""
     years = sorted(years)
     settings = settings_for(session, municipality_id)
     params = preset_params(settings.schedule_preset, settings.schedule_overrides)
@@ -112,18 +126,34 @@ def year_calendars(session: Session, municipality_id: int, years: Iterable[int])
     cases = session.scalars(select(DeficiencyCase).where(
         DeficiencyCase.municipality_id == municipality_id, DeficiencyCase.state != "closed",
         DeficiencyCase.next_step_due_on.is_not(None),
-    ))
-    dues = [(by_id[c.unit_id], c.next_step_due_on) for c in cases if c.unit_id in by_id]
+    ).order_by(DeficiencyCase.id))
+    dues = [CaseDue(by_id[c.unit_id], c.next_step_due_on, c.id) for c in cases if c.unit_id in by_id]
     done = [
         DoneFollowUp(f.unit_id, f.method, f.done_on)
         for f in session.scalars(select(FollowUp).where(
             FollowUp.municipality_id == municipality_id, FollowUp.done_on.is_not(None),
-            FollowUp.done_on >= dt.date(years[0], 1, 1),
+            FollowUp.done_on <= dt.date(years[-1], 12, 31),
         ))
     ]
-    return {year: calendar_for(all_units, year, params, dues, [d for d in done if d.done_on >= dt.date(year, 1, 1)])
-            for year in years}
+    areas = special_review_areas(settings)
+    return {year: calendar_for(all_units, year, params, dues, done, areas) for year in years}
 
+
+def due_followups(session: Session, unit: Unit, today: dt.date) -> list[CalendarEntry]:
+    """The unit's follow-ups not done yet: this year's, and last year's that are overdue, earliest first."""
+    calendars = year_calendars(session, unit.municipality_id, [today.year - 1, today.year])
+    seen: set[tuple[str, dt.date, dt.date]] = set()
+    result = []
+    for year in (today.year - 1, today.year):
+        for entry in calendars[year]:
+            key = (entry.method, entry.window_start, entry.due_on)  # a window over the new year shows once
+            if entry.unit_id != unit.id or entry.done_on is not None or key in seen:
+                continue
+            if year < today.year and not entry.overdue(today):
+                continue
+            seen.add(key)
+            result.append(entry)
+    return sorted(result, key=lambda e: (e.due_on, e.method))
 
 def update_unit(
     session: Session, unit: Unit, name: str, operating_form: str, service_type: str, district: str = "",

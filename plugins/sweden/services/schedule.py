@@ -5,21 +5,30 @@ parameters (``se_settings.schedule_overrides``):
 
 * ``stockholm`` (seed 000): operational follow-up every other year in a rotation by service type
   (residential care and day care one year, service housing and home care the next);
-  individuppföljning every year for every unit; new providers and units with an action plan
-  followed up outside the rotation.
+  individuppföljning every year for every unit; new providers followed up six months after they
+  start, outside the rotation (no rotation follow-up in the years of that window), and units with
+  an action plan too.
 * ``huddinge`` (seed 003): in-house homes every third year; contracted units every year plus
-  cooperation-group meetings monthly for the first six months and every other month after;
-  customer choice: new providers 6 to 8 months after they start taking clients, then yearly,
-  and a yearly dialogue meeting; framework agreements yearly; one area a year for special review.
+  cooperation-group meetings monthly for the first six months of the contract and every other
+  month after (a contract from March: March to August, then October, December, February …);
+  customer choice: new providers 6 to 8 months after they start taking clients (the window shown
+  in each year it overlaps), then yearly from the year after the window opens, and a yearly
+  dialogue meeting; framework agreements yearly; one area a year for special review, chosen per
+  year (``se_settings.special_review_area``).
+
+A regular follow-up every n years counts from the unit's own rotation year when it has one, else
+from the latest operational follow-up recorded for it before the calendar's year, else from the
+preset's rule (its first year, or the service type's place in the rotation).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple, Protocol
 
+from core.sdk import format_date
 from plugins.sweden.i18n import _l
 from plugins.sweden.services.dates import add_months, month_end, months_between
 from plugins.sweden.services.errors import SwedenValidationError
@@ -47,8 +56,20 @@ REASONS = {
     "dialogue": _l("Yearly dialogue meeting with providers"),
 }
 
+# What a calendar row asks for next; dates are filled in the reader's language.
+NEXT_ACTIONS = {
+    "done": _l("Nothing: done on %(date)s."),
+    "plan": _l("Book it: the window opens on %(start)s and closes on %(due)s."),
+    "record": _l("Carry it out by %(due)s and record it."),
+    "overdue": _l("Overdue since %(due)s: carry it out and record it."),
+    "choose_area": _l("Choose the year's area for special review."),
+    "case": _l("Take the case's next step by %(due)s."),
+    "case_overdue": _l("Overdue since %(due)s: take the case's next step."),
+}
+
 # The years a rotation may be anchored in: a unit's own rotation year, a preset's first year.
 ROTATION_YEARS = (1990, 2100)
+REGULAR = "operational"  # the method the rotations schedule, and whose history re-anchors them
 
 PRESETS: dict[str, dict[str, Any]] = {
     "stockholm": {
@@ -92,6 +113,8 @@ class CalendarEntry:
     reason: str
     reason_params: tuple[tuple[str, Any], ...] = ()
     done_on: dt.date | None = None
+    case_id: int | None = None  # an open case's deadline put the unit in the calendar
+    area: dict[str, str] | None = field(default=None, compare=False)  # the special review's, per locale
 
     def overdue(self, today: dt.date) -> bool:
         return self.done_on is None and self.due_on < today
@@ -101,12 +124,37 @@ class CalendarEntry:
         params = dict(self.reason_params)
         return str(REASONS[self.reason]) % params if params else str(REASONS[self.reason])
 
+    def next_action(self, today: dt.date) -> str:
+        """What to do next, a key of :data:`NEXT_ACTIONS`."""
+        if self.done_on is not None:
+            return "done"
+        if self.method == "special_review" and not self.area:
+            return "choose_area"
+        if self.case_id is not None:
+            return "case_overdue" if self.overdue(today) else "case"
+        if self.overdue(today):
+            return "overdue"
+        return "plan" if self.window_start > today else "record"
+
+    def next_action_text(self, today: dt.date, locale: str | None = None) -> str:
+        dates = {"date": self.done_on, "start": self.window_start, "due": self.due_on}
+        return str(NEXT_ACTIONS[self.next_action(today)]) % {
+            key: format_date(day, locale) for key, day in dates.items() if day is not None}
+
 
 @dataclass(frozen=True)
 class DoneFollowUp:
     unit_id: int | None
     method: str
     done_on: dt.date
+
+
+class CaseDue(NamedTuple):
+    """An open deficiency case's next deadline: its unit is followed up outside the rotation."""
+
+    unit: UnitLike
+    due_on: dt.date
+    case_id: int | None = None
 
 
 def preset_params(preset: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -118,38 +166,61 @@ def preset_params(preset: str, overrides: dict[str, Any] | None = None) -> dict[
 
 
 def _year_window(unit: UnitLike, year: int, method: str, reason: str, **params: Any) -> CalendarEntry:
-    return CalendarEntry(
-        unit.id, unit.name, method, dt.date(year, 1, 1), dt.date(year, 12, 31), reason, tuple(params.items())
-    )
+    """The whole year, or from the day the provider started when that falls in the year."""
+    start = dt.date(year, 1, 1)
+    if unit.provider_started_on is not None:
+        start = max(start, unit.provider_started_on)
+    return CalendarEntry(unit.id, unit.name, method, start, dt.date(year, 12, 31), reason, tuple(params.items()))
 
 
 def _every(anchor: int, every: int, year: int) -> bool:
     return every <= 1 or (year - anchor) % every == 0
 
 
+def _regular(unit: UnitLike, year: int, every: int, last_done: int | None, otherwise: bool) -> bool:
+    """Whether a follow-up every ``every`` years falls in ``year``: from the unit's own rotation year, else
+    from its latest recorded follow-up (a year before ``year``), else as the preset's rule says."""
+    if unit.rotation_year is not None:
+        return _every(unit.rotation_year, every, year)
+    if last_done is not None:
+        return year > last_done and _every(last_done, every, year)
+    return otherwise
+
+
 def _started_by(unit: UnitLike, day: dt.date) -> bool:
     return unit.provider_started_on is None or unit.provider_started_on <= day
 
 
-def _stockholm(unit: UnitLike, year: int, p: dict[str, Any]) -> list[CalendarEntry]:
+def _stockholm(unit: UnitLike, year: int, p: dict[str, Any], last_done: int | None) -> list[CalendarEntry]:
     entries: list[CalendarEntry] = []
     every = int(p["operational_every_years"])
-    if unit.rotation_year is not None:
-        in_rotation = _every(unit.rotation_year, every, year)
-    else:
-        in_rotation = year % every == int(p["rotation_parity"].get(unit.service_type, 0)) % every
     start = unit.provider_started_on
     new_due = add_months(start, int(p["new_provider_months"])) if start else None
-    is_new = new_due is not None and new_due.year == year and start.year >= year - 1
-    if is_new:
-        entries.append(CalendarEntry(unit.id, unit.name, "operational", start, new_due, "new_provider"))
-    elif in_rotation:
-        entries.append(_year_window(unit, year, "operational", "rotation"))
+    if start is not None and start.year <= year <= new_due.year:
+        # A new provider's follow-up replaces the rotation's in each year its window touches.
+        entries.append(CalendarEntry(unit.id, unit.name, REGULAR, start, new_due, "new_provider"))
+    else:
+        parity = int(p["rotation_parity"].get(unit.service_type, 0)) % max(every, 1)
+        if _regular(unit, year, every, last_done, every <= 1 or year % every == parity):
+            entries.append(_year_window(unit, year, REGULAR, "rotation"))
     if p.get("individual_every_year"):
         entries.append(_year_window(unit, year, "individual", "yearly"))
     if unit.service_type in p.get("user_survey_service_types", ()):
         entries.append(_year_window(unit, year, "user_survey", "yearly"))
     return entries
+
+
+def cooperation_meeting_due(months_in: int, monthly: int, then_every: int) -> str | None:
+    """The reason of a cooperation-group meeting in the contract's month ``months_in`` (0: the first), or
+    None: monthly for the first ``monthly`` months, then every ``then_every`` months after the last of them."""
+    every = max(then_every, 1)
+    if months_in < 0:
+        return None
+    if months_in < monthly:
+        return "cooperation_monthly"
+    # Counted from the last monthly meeting (with six: month 5, so months 7, 9, …), or from the first month.
+    since = months_in - (monthly - 1) if monthly else months_in
+    return "cooperation_bimonthly" if since % every == 0 else None
 
 
 def _cooperation_meetings(unit: UnitLike, year: int, p: dict[str, Any]) -> list[CalendarEntry]:
@@ -163,96 +234,122 @@ def _cooperation_meetings(unit: UnitLike, year: int, p: dict[str, Any]) -> list[
         first = dt.date(year, month, 1)
         if month_end(year, month) < start:
             continue
-        n = months_between(start, first)
-        if n < monthly:
-            reason = "cooperation_monthly"
-        elif (n - monthly) % then_every == 0:
-            reason = "cooperation_bimonthly"
-        else:
-            continue
-        window_start = max(first, start)
-        entries.append(
-            CalendarEntry(unit.id, unit.name, "cooperation_group", window_start, month_end(year, month), reason)
-        )
+        reason = cooperation_meeting_due(months_between(start, first), monthly, then_every)
+        if reason is not None:
+            entries.append(CalendarEntry(unit.id, unit.name, "cooperation_group", max(first, start),
+                                         month_end(year, month), reason))
     return entries
 
 
-def _huddinge(unit: UnitLike, year: int, p: dict[str, Any]) -> list[CalendarEntry]:
-    anchor = unit.rotation_year or int(p["anchor_year"])
+def new_provider_window(unit: UnitLike, p: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
+    """A customer-choice provider's first follow-up: from ``first`` to ``last`` months after it started."""
+    if unit.provider_started_on is None:
+        return None
+    first, last = p["new_provider_window_months"]
+    return add_months(unit.provider_started_on, int(first)), add_months(unit.provider_started_on, int(last))
+
+
+def _customer_choice(unit: UnitLike, year: int, p: dict[str, Any], last_done: int | None) -> list[CalendarEntry]:
+    entries: list[CalendarEntry] = []
+    window = new_provider_window(unit, p)
+    first_yearly = None
+    if window is not None:
+        opens, closes = window
+        if opens.year <= year <= closes.year:
+            entries.append(CalendarEntry(unit.id, unit.name, REGULAR, opens, closes, "new_provider"))
+        first_yearly = opens.year + 1
+    every = int(p["customer_choice_every_years"])
+    if first_yearly is None or year >= first_yearly:
+        anchor = first_yearly or int(p["anchor_year"])
+        if _regular(unit, year, every, last_done, _every(anchor, every, year)):
+            entries.append(_year_window(unit, year, REGULAR, "yearly"))
+    if p.get("customer_choice_dialogue"):
+        entries.append(_year_window(unit, year, "dialogue_meeting", "dialogue"))
+    return entries
+
+
+def _huddinge(unit: UnitLike, year: int, p: dict[str, Any], last_done: int | None) -> list[CalendarEntry]:
+    anchor = int(p["anchor_year"])
     form = unit.operating_form
     entries: list[CalendarEntry] = []
     if form == "in_house":
         every = int(p["in_house_every_years"])
-        if _every(anchor, every, year):
-            entries.append(_year_window(unit, year, "operational", "every_n_years", n=every))
+        if _regular(unit, year, every, last_done, _every(anchor, every, year)):
+            entries.append(_year_window(unit, year, REGULAR, "every_n_years", n=every))
     elif form == "contracted":
-        if _every(anchor, int(p["contracted_every_years"]), year):
-            entries.append(_year_window(unit, year, "operational", "yearly"))
+        every = int(p["contracted_every_years"])
+        if _regular(unit, year, every, last_done, _every(anchor, every, year)):
+            entries.append(_year_window(unit, year, REGULAR, "yearly"))
         entries.extend(_cooperation_meetings(unit, year, p))
     elif form == "customer_choice":
-        first, last = p["new_provider_window_months"]
-        start = unit.provider_started_on
-        initial_due = add_months(start, int(last)) if start else None
-        if start and initial_due.year == year:
-            entries.append(
-                CalendarEntry(unit.id, unit.name, "operational", add_months(start, int(first)), initial_due,
-                              "new_provider")
-            )
-        elif (initial_due is None or initial_due.year < year) and _every(
-            anchor, int(p["customer_choice_every_years"]), year
-        ):
-            entries.append(_year_window(unit, year, "operational", "yearly"))
-        if p.get("customer_choice_dialogue"):
-            entries.append(_year_window(unit, year, "dialogue_meeting", "dialogue"))
-    elif form == "framework_agreement" and _every(anchor, int(p["framework_every_years"]), year):
-        entries.append(_year_window(unit, year, "operational", "yearly"))
+        entries.extend(_customer_choice(unit, year, p, last_done))
+    elif form == "framework_agreement":
+        every = int(p["framework_every_years"])
+        if _regular(unit, year, every, last_done, _every(anchor, every, year)):
+            entries.append(_year_window(unit, year, REGULAR, "yearly"))
     return entries
 
 
 RULES = {"stockholm": _stockholm, "huddinge": _huddinge}
 
 
+def _last_done(done: Sequence[DoneFollowUp], year: int) -> dict[int | None, int]:
+    """Per unit, the year of its latest operational follow-up done before ``year``."""
+    last: dict[int | None, int] = {}
+    for d in done:
+        if d.method == REGULAR and d.done_on.year < year:
+            last[d.unit_id] = max(last.get(d.unit_id, d.done_on.year), d.done_on.year)
+    return last
+
+
 def calendar_for(
     units: Iterable[UnitLike],
     year: int,
     params: dict[str, Any],
-    action_plan_dues: Sequence[tuple[UnitLike, dt.date]] = (),
+    action_plan_dues: Sequence[tuple[Any, ...]] = (),
     done: Sequence[DoneFollowUp] = (),
+    special_review_areas: Mapping[str, dict[str, str]] | None = None,
 ) -> list[CalendarEntry]:
     """Every follow-up due in ``year``, per unit, with the follow-ups done matched to them.
 
-    ``action_plan_dues`` are (unit, deadline) of open deficiency cases: those units are followed
-    up outside the rotation. ``done`` are follow-ups carried out; each satisfies at most one
-    entry, the earliest due among those whose window it falls in.
+    ``action_plan_dues`` are :class:`CaseDue` (or (unit, deadline) pairs) of open deficiency cases:
+    those units are followed up outside the rotation. ``done`` are follow-ups carried out, of any
+    year: those before ``year`` re-anchor the units' rotations; each satisfies at most one entry, the
+    earliest due among those whose window it falls in. ``special_review_areas`` are the areas chosen
+    per year (keys are years as text).
     """
     rule = RULES[params["preset"]]
     year_end = dt.date(year, 12, 31)
+    last = _last_done(done, year)
     entries: list[CalendarEntry] = []
     for unit in units:
         if unit.active and _started_by(unit, year_end):
-            entries.extend(rule(unit, year, params))
-    for unit, due in action_plan_dues:
+            entries.extend(rule(unit, year, params, last.get(unit.id)))
+    for unit, due, *rest in action_plan_dues:
         if due.year == year:
-            entries.append(CalendarEntry(unit.id, unit.name, "operational", dt.date(year, 1, 1), due, "action_plan"))
+            entries.append(CalendarEntry(unit.id, unit.name, REGULAR, dt.date(year, 1, 1), due, "action_plan",
+                                         case_id=rest[0] if rest else None))
     if params.get("special_review_per_year"):
-        entries.append(CalendarEntry(None, "", "special_review", dt.date(year, 1, 1), year_end, "special_review"))
+        area = (special_review_areas or {}).get(str(year)) or None
+        entries.append(CalendarEntry(None, "", "special_review", dt.date(year, 1, 1), year_end, "special_review",
+                                     area=area))
     entries.sort(key=lambda e: (e.unit_name, e.due_on, e.method))
     return _match_done(entries, done)
 
 
+def _matches(entry: CalendarEntry, done: DoneFollowUp) -> bool:
+    # The special review is the municipality's: a review recorded at any unit sampled counts.
+    same_unit = entry.unit_id is None or done.unit_id == entry.unit_id
+    latest = dt.date(entry.due_on.year, 12, 31)  # a late follow-up of the same year still counts
+    return same_unit and done.method == entry.method and entry.window_start <= done.done_on <= latest
+
+
 def _match_done(entries: list[CalendarEntry], done: Sequence[DoneFollowUp]) -> list[CalendarEntry]:
-    remaining = sorted(done, key=lambda d: d.done_on)
+    first = min((e.window_start for e in entries), default=None)
+    remaining = sorted((d for d in done if first is not None and d.done_on >= first), key=lambda d: d.done_on)
     result = []
     for entry in sorted(entries, key=lambda e: e.due_on):
-        latest = max(entry.due_on, dt.date(entry.due_on.year, 12, 31))
-        match = next(
-            (
-                d
-                for d in remaining
-                if d.unit_id == entry.unit_id and d.method == entry.method and entry.window_start <= d.done_on <= latest
-            ),
-            None,
-        )
+        match = next((d for d in remaining if _matches(entry, d)), None)
         if match is not None:
             remaining.remove(match)
             entry = replace(entry, done_on=match.done_on)

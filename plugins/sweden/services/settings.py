@@ -1,9 +1,12 @@
-"""A municipality's Swedish settings: schedule preset and parameters, ladder deadlines, suppression.
+"""A municipality's Swedish settings: schedule preset and parameters, ladder deadlines, suppression,
+and the area chosen for special review each year.
 
 Only what differs from the preset (schedule) or from the default ladder (deadlines) is stored, so
 a later change of a default reaches every municipality that did not choose otherwise. Deadlines
-are stored per track as ``"<track>.<deadline>"`` in ``ladder_overrides["deadlines"]``; the ladder
-reads a track's own deadline before the shared one (``cases._due``).
+are stored per track as ``"<track>.<deadline>"`` in ``ladder_overrides["deadlines"]``, a period or
+``None`` for no deadline; the ladder reads a track's own deadline before the shared one
+(``cases.deadline_period``). The special review's areas are kept per year in
+``special_review_area`` ({"2026": {"sv": "Måltider", …}}).
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from plugins.sweden.audit import record_changes, settings_facts
+from plugins.sweden.audit import record, record_changes, settings_facts
 from plugins.sweden.i18n import _l
 from plugins.sweden.models import CaseTrack, ServiceType, SwedenSettings
-from plugins.sweden.services.cases import DEFAULT_LADDER
+from plugins.sweden.services.cases import DEFAULT_LADDER, deadline_period, due_alternatives, ladder_for
 from plugins.sweden.services.errors import SwedenValidationError
-from plugins.sweden.services.followups import settings_for
+from plugins.sweden.services.followups import settings_for, special_review_areas
 from plugins.sweden.services.schedule import PRESETS, ROTATION_YEARS
 
 PRESET_LABELS = {"stockholm": _l("Stockholm: rotation every other year"),
@@ -70,33 +73,35 @@ DEADLINE_LABELS = {
     "report_due": _l("Report to the committee due after the review or termination"),
 }
 
+Period = tuple[int, int] | None  # (months, days), or None: no deadline
+
 
 def track_deadlines(track: str) -> list[str]:
     """The deadline keys a track's steps use, in the ladder's order."""
-    used = {spec.get("due") for spec in DEFAULT_LADDER[CaseTrack(track)].values()}
+    used = set()
+    for spec in DEFAULT_LADDER[CaseTrack(track)].values():
+        outcomes = list(spec.get("outcomes") or {}) or [None]
+        used.update(key for outcome in outcomes for key, _anchor in due_alternatives(spec, outcome))
     if "action_plan_due" in used:
         used.add("acute_action_plan_due")
     return [key for key in DEFAULT_LADDER["deadlines"] if key in used]
 
 
-def _period(period: dict[str, Any]) -> tuple[int, int]:
-    return int(period.get("months", 0)), int(period.get("days", 0))
+def _period(period: dict[str, Any] | None) -> Period:
+    return None if not period else (int(period.get("months", 0)), int(period.get("days", 0)))
 
 
-def effective_deadlines(settings: SwedenSettings) -> dict[str, dict[str, tuple[int, int]]]:
-    """(months, days) per track and deadline as the ladder applies them to this municipality."""
-    overrides = (settings.ladder_overrides or {}).get("deadlines") or {}
-    result = {}
-    for track in (CaseTrack.EXTERNAL, CaseTrack.IN_HOUSE):
-        result[track.value] = {}
-        for key in track_deadlines(track):
-            period = overrides.get(f"{track.value}.{key}") or overrides.get(key) or DEFAULT_LADDER["deadlines"][key]
-            result[track.value][key] = _period(period)
-    return result
+def effective_deadlines(settings: SwedenSettings) -> dict[str, dict[str, Period]]:
+    """(months, days), or None for no deadline, per track and deadline as the ladder applies them to this
+    municipality."""
+    deadlines = ladder_for(settings.ladder_overrides)["deadlines"]
+    return {track.value: {key: _period(deadline_period(deadlines, track.value, key)) for key in track_deadlines(track)}
+            for track in (CaseTrack.EXTERNAL, CaseTrack.IN_HOUSE)}
 
 
-def default_deadlines() -> dict[str, dict[str, tuple[int, int]]]:
-    return {track.value: {key: _period(DEFAULT_LADDER["deadlines"][key]) for key in track_deadlines(track)}
+def default_deadlines() -> dict[str, dict[str, Period]]:
+    deadlines = DEFAULT_LADDER["deadlines"]
+    return {track.value: {key: _period(deadline_period(deadlines, track.value, key)) for key in track_deadlines(track)}
             for track in (CaseTrack.EXTERNAL, CaseTrack.IN_HOUSE)}
 
 
@@ -170,7 +175,8 @@ def schedule_overrides(preset: str, values: dict[str, Any]) -> dict[str, Any]:
 _EXTERNAL = DEFAULT_LADDER[CaseTrack.EXTERNAL]
 WITHOUT_WARNING = {
     "issue_warning": {**_EXTERNAL["issue_warning"], "from": []},
-    "terminate_contract": {**_EXTERNAL["terminate_contract"], "from": ["not_remedied", "warning_expired"]},
+    "terminate_contract": {**_EXTERNAL["terminate_contract"],
+                           "from": ["not_remedied", *_EXTERNAL["terminate_contract"]["from"]]},
 }
 
 
@@ -180,23 +186,31 @@ def uses_warning(settings: SwedenSettings) -> bool:
     return bool(external.get("issue_warning", _EXTERNAL["issue_warning"])["from"])
 
 
-def ladder_overrides(current: dict[str, Any], deadlines: dict[str, dict[str, tuple[Any, Any]]],
+def _checked_period(field: str, period: tuple[Any, Any] | None) -> dict[str, int] | None:
+    if period is None:
+        return None
+    months, days = period
+    months = _check_int(f"{field}_months", months, 0, 120)
+    days = _check_int(f"{field}_days", days, 0, 3650)
+    if months == 0 and days == 0:
+        raise SwedenValidationError(f"{field}_days", _l("A deadline must be at least one day."))
+    return {"months": months, "days": days}
+
+
+def ladder_overrides(current: dict[str, Any], deadlines: dict[str, dict[str, tuple[Any, Any] | None]],
                      warning: bool = True) -> dict[str, Any]:
-    """``current`` with its deadlines replaced by those of ``deadlines`` that differ from the default,
-    and the external track's warning step in use or not.
+    """``current`` with its deadlines replaced by those of ``deadlines`` that differ from the default
+    (a (months, days) pair, or None: no deadline), and the external track's warning step in use or not.
 
     Other parts of the overrides (a municipality's own transitions) are kept as they are.
     """
     stored: dict[str, Any] = {}
+    defaults = default_deadlines()
     for track, periods in deadlines.items():
-        for key, (months, days) in periods.items():
-            field = f"{track}_{key}"
-            months = _check_int(f"{field}_months", months, 0, 120)
-            days = _check_int(f"{field}_days", days, 0, 3650)
-            if months == 0 and days == 0:
-                raise SwedenValidationError(f"{field}_days", _l("A deadline must be at least one day."))
-            if (months, days) != _period(DEFAULT_LADDER["deadlines"][key]):
-                stored[f"{track}.{key}"] = {"months": months, "days": days}
+        for key, period in periods.items():
+            checked = _checked_period(f"{track}_{key}", period)
+            if _period(checked) != defaults[track][key]:
+                stored[f"{track}.{key}"] = checked
     result = {k: v for k, v in (current or {}).items() if k != "deadlines"}
     if stored:
         result["deadlines"] = stored
@@ -214,8 +228,8 @@ KOLADA_ID = re.compile(r"^\d{4}$")
 
 def save_settings(
     session: Session, municipality_id: int, *, preset: str, schedule: dict[str, Any],
-    deadlines: dict[str, dict[str, tuple[Any, Any]]], threshold: Any, kolada_id: str | None,
-    special_review_area: dict[str, str], warning: bool = True,
+    deadlines: dict[str, dict[str, tuple[Any, Any] | None]], threshold: Any, kolada_id: str | None,
+    warning: bool = True,
 ) -> SwedenSettings:
     """Check everything first, then write it all; a refused value changes nothing."""
     overrides = schedule_overrides(preset, schedule)
@@ -231,7 +245,37 @@ def save_settings(
     settings.ladder_overrides = ladder
     settings.suppression_threshold = threshold
     settings.kolada_id = kolada_id
-    settings.special_review_area = {k: v.strip() for k, v in special_review_area.items() if v and v.strip()}
     session.flush()
     record_changes(session, municipality_id, "settings-saved", None, before, settings_facts(settings))
+    return settings
+
+
+YEARS = (2000, 2100)
+
+
+def special_review_area(settings: SwedenSettings, year: int) -> dict[str, str]:
+    """The area chosen for special review in ``year`` (per locale), or {} when none is chosen yet."""
+    return dict(special_review_areas(settings).get(str(year)) or {})
+
+
+def choose_special_review_area(session: Session, municipality_id: int, year: Any,
+                               area: dict[str, str]) -> SwedenSettings:
+    """Choose the one area of ``year``'s special review (seed 003, 1.4), per locale; an empty area takes the
+    year's choice back. Checked before anything changes; recorded when it changes."""
+    year = _check_int("year", year, *YEARS)
+    texts = {locale: text.strip() for locale, text in area.items() if text and text.strip()}
+    if any(len(text) > 400 for text in texts.values()):
+        raise SwedenValidationError("area", _l("Write the area in at most %(max)s characters."), max=400)
+    settings = settings_for(session, municipality_id)
+    before = special_review_area(settings, year)
+    if before == texts:
+        return settings
+    areas = special_review_areas(settings)
+    if texts:
+        areas[str(year)] = texts
+    else:
+        areas.pop(str(year), None)
+    settings.special_review_area = dict(sorted(areas.items()))
+    session.flush()
+    record(session, municipality_id, "special-review-chosen", None, year=year, area=texts, before=before)
     return settings

@@ -53,7 +53,7 @@ def test_settings_page_shows_defaults_and_saves_every_part(demo_app, demo_client
     assert data["schedule_preset"] == "huddinge" and data["huddinge_in_house_every_years"] == "3"
     data.update({"huddinge_in_house_every_years": "2", "huddinge_new_provider_window_months_to": "9",
                  "external_action_plan_due_months": "0", "external_action_plan_due_days": "14",
-                 "suppression_threshold": "7", "kolada_id": "0126", "special_review_area__sv": "Måltider"})
+                 "suppression_threshold": "7", "kolada_id": "0126"})
     answer = demo_client.post("/m/huddinge/sweden/settings", data=data)
     assert answer.status_code == 302, answer.get_data(as_text=True)
     settings = _settings(demo_app, "huddinge")
@@ -61,7 +61,6 @@ def test_settings_page_shows_defaults_and_saves_every_part(demo_app, demo_client
     assert settings.schedule_overrides == {"in_house_every_years": 2, "new_provider_window_months": [6, 9]}
     assert settings.ladder_overrides == {"deadlines": {"external.action_plan_due": {"months": 0, "days": 14}}}
     assert settings.suppression_threshold == 7 and settings.kolada_id == "0126"
-    assert settings.special_review_area == {"sv": "Måltider"}
     html = demo_client.get("/m/huddinge/sweden/settings").get_data(as_text=True)
     row = re.search(r'<tr id="current-in_house_every_years">.*?</tr>', html, re.S).group(0)
     assert "<td>2</td>" in row and "<td>3</td>" in row and "Yes" in row  # in force, default, differs
@@ -186,6 +185,8 @@ def test_the_stockholm_rotation_is_set_per_service_type_by_naming_a_year(demo_ap
     years = range(2026, 2030)
     assert _operational_years(demo_app, "stockholm", "SO-HTE", years) == [2027, 2029]  # in-house home care
     assert _operational_years(demo_app, "stockholm", "SO-VOB", years) == [2026, 2028]  # in-house residential care
+    # New in September 2025: its new-provider follow-up in 2026, then home care's odd years.
+    assert _operational_years(demo_app, "stockholm", "SO-HT", years) == [2026, 2027, 2029]
     sign_in(demo_client, "planner@stockholm.demo")
     data = _form_data(demo_client, "stockholm")
     assert data["stockholm_rotation_parity_residential_care"] == str(even)
@@ -200,7 +201,9 @@ def test_the_stockholm_rotation_is_set_per_service_type_by_naming_a_year(demo_ap
                             data={**data, "stockholm_rotation_parity_home_care": str(even + 2)}).status_code == 302
     overrides = _settings(demo_app, "stockholm").schedule_overrides
     assert overrides["rotation_parity"]["home_care"] == 0 and overrides["rotation_parity"]["residential_care"] == 0
-    assert _operational_years(demo_app, "stockholm", "SO-HTE", years) == [2026, 2028]
+    assert _operational_years(demo_app, "stockholm", "SO-HT", years) == [2026, 2028]
+    # Followed up in 2025, in-house home care stays in the odd years: the recorded follow-up decides.
+    assert _operational_years(demo_app, "stockholm", "SO-HTE", years) == [2027, 2029]
     html = demo_client.get("/m/stockholm/sweden/settings").get_data(as_text=True)
     row = re.search(r'<tr id="current-rotation_parity-home_care">.*?</tr>', html, re.S).group(0)
     assert f"<td>{even}</td><td>{odd}</td><td>Yes</td>" in row  # in force, default, differs

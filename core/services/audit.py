@@ -151,6 +151,9 @@ CORE_ACTIONS = (
                 {"name": _l("Name"), "slug": _l("Short name"), "country": _l("Country"),
                  "default_locale": _l("Default language"), "currency": _l("Currency")},
                 {"name": "translated", "default_locale": "locale"}),
+    AuditAction("municipality.publication-changed", _l("Publication changed"),
+                {"published": _l("Published"), "licence": _l("Licence"), "publisher": _l("Publisher")},
+                {"published": "bool"}),
     AuditAction("plugin.enabled", _l("Plugin enabled"), {"plugin": _l("Plugin")}),
     AuditAction("plugin.disabled", _l("Plugin disabled"), {"plugin": _l("Plugin")}),
 )

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
@@ -150,6 +150,42 @@ def edit_user(user_id: int):
             flash(_("The account %(email)s was saved.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user), 422 if request.method == "POST" else 200
+
+
+# --- publication (issue 15) --------------------------------------------------------------------------
+
+
+class PublicationForm(Form):
+    published = BooleanField(_l("Publish the adopted plans on the public pages and as open data"))
+    licence = SelectField(_l("Licence"), choices=[])
+    publisher = StringField(_l("Publisher (the authority that answers for the published plans)"),
+                            [Length(max=200)])
+
+
+@bp.route("/municipalities/<municipality>/publication", methods=["GET", "POST"])
+def publication(municipality: str):
+    """Whether the municipality's adopted plans are public, under which licence and in whose name."""
+    from core.services.publication import LICENCES, PublicationError, set_publication
+
+    m = tenancy.load_municipality(municipality)
+    form = PublicationForm(request.form if request.method == "POST" else None,
+                           data={"published": m.published, "licence": m.licence or "", "publisher": m.publisher or ""})
+    form.licence.choices = choices([("", _("(none chosen)"))] + [
+        (code, f"{licence.title} ({code})") for code, licence in LICENCES.items()])
+    if request.method == "POST" and form.validate():
+        session = get_session()
+        try:
+            set_publication(session, m, published=bool(form.published.data), licence=form.licence.data,
+                            publisher=form.publisher.data, user=current_user)
+        except PublicationError as error:
+            session.rollback()
+            attach_error(form, error.field, str(error))
+        else:
+            session.commit()
+            flash(_("%(name)s is now published.", name=m.slug) if m.published
+                  else _("%(name)s is not published.", name=m.slug), "success")
+            return redirect(url_for("admin.publication", municipality=m.slug))
+    return render_template("admin/publication.html", form=form, m=m), 422 if request.method == "POST" else 200
 
 
 # --- API tokens --------------------------------------------------------------------------------------

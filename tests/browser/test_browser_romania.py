@@ -57,6 +57,16 @@ def _mark_not_applicable(page, ui, section: str, reason: str) -> None:
     assert page.locator("main .notice").count() >= 1, f"{section} is not marked as not applicable"
 
 
+def _add_row(page, ui, section: str, fields: dict[str, str]) -> None:
+    page.goto(ui.server(_plan_path(f"sections/{section}")))
+    page.locator(f"a[href$='/sections/{section}/rows/new']").click()
+    assert unlabelled_controls(page) == []
+    for field, value in fields.items():
+        page.locator(f"#{field}").fill(value)
+    _submit(page)
+    assert page.url.endswith(f"/sections/{section}"), text_of(page.locator("main"))
+
+
 def test_flow1_planner_builds_and_submits_a_plan_in_romanian(ui):
     page = ui.sign_in(PLANNER)
     assert html_lang(page) == "ro", "the planner's account is in Romanian: the UI must be too"
@@ -113,6 +123,14 @@ def test_flow1_planner_builds_and_submits_a_plan_in_romanian(ui):
     # The required sections the municipality has nothing for: not applicable, with the reason.
     for section in ("proposed-services", "contracting", "subsidies"):
         _mark_not_applicable(page, ui, section, "Nu este cazul în 2027 (art. 118 din Legea nr. 292/2011).")
+
+    # The legal basis and the objective the plan carries out, which the model-cadru requires.
+    _add_row(page, ui, "legal-basis", {"ref": "1", "text__ro": "Legea asistenței sociale nr. 292/2011, art. 118;"})
+    _add_row(page, ui, "objectives", {"text__ro": "Prevenirea instituționalizării persoanelor vârstnice",
+                                      "reference__ro": "1"})
+    # Chapter III.1.a-d: no training planned this year, each part with its reason.
+    for section in ("training-courses", "qualification-courses", "personal-assistants", "volunteer-training"):
+        _mark_not_applicable(page, ui, section, "Nu este cazul în 2027: nu sunt prevăzute alocări financiare.")
 
     # A campaign.
     page.goto(ui.server(_plan_path("sections/awareness-campaigns")))

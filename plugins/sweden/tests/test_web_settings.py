@@ -148,6 +148,43 @@ def test_ladder_deadline_changes_the_next_steps_due_date(demo_app, demo_client):
         assert get_session().get(DeficiencyCase, case_id).next_step_due_on == dt.date(2026, 3, 13)
 
 
+def test_in_house_deadlines_are_the_seeds_and_each_can_be_set_or_left_without(demo_app, demo_client):
+    """Seed 003 gives in-house units no deadline for the manager's action plan or the report, three months for the
+    new follow-up; the page shows that and lets a municipality set or remove each deadline per track."""
+    from core.sdk.testing import get_session
+
+    sign_in(demo_client, "planner@huddinge.demo")
+    html = demo_client.get("/m/huddinge/sweden/settings").get_data(as_text=True)
+    row = re.sub(r"\s+", "", re.search(r'<tr id="current-in_house-action_plan_due">.*?</tr>', html, re.S).group(0))
+    assert "<td>Nodeadline</td><td>Nodeadline</td><td></td>" in row  # in force, default, differs
+    row = re.search(r'<tr id="current-in_house-review_due">.*?</tr>', html, re.S).group(0)
+    assert "<td>3 months, 0 days</td>" in row
+    data = _form_data(demo_client, "huddinge")
+    assert data["in_house_action_plan_due_none"] == "y" and data["in_house_report_due_none"] == "y"
+    assert "in_house_review_due_none" not in data and "external_report_due_none" not in data
+    del data["in_house_action_plan_due_none"]
+    data.update({"in_house_action_plan_due_months": "0", "in_house_action_plan_due_days": "21",
+                 "external_report_due_none": "y"})
+    assert demo_client.post("/m/huddinge/sweden/settings", data=data).status_code == 302
+    assert _settings(demo_app, "huddinge").ladder_overrides == {"deadlines": {
+        "in_house.action_plan_due": {"months": 0, "days": 21}, "external.report_due": None}}
+    html = demo_client.get("/m/huddinge/sweden/settings").get_data(as_text=True)
+    row = re.sub(r">\s+<", "><", re.search(r'<tr id="current-external-report_due">.*?</tr>', html, re.S).group(0))
+    assert "<td>No deadline</td><td>1 months, 0 days</td><td>Yes</td>" in row
+    with demo_app.app_context():
+        session = get_session()
+        unit = session.scalar(select(Unit).where(Unit.code == "HU-EB"))  # in-house
+        from plugins.sweden.services.cases import open_case, take_step
+
+        case = open_case(session, unit, dt.date(2026, 3, 2), "Sektionschef")
+        take_step(session, case, "request_action_plan", dt.date(2026, 3, 3), "Sektionschef")
+        assert case.next_step_due_on == dt.date(2026, 3, 24)  # the municipality's 21 days
+        session.rollback()
+    missing = {**data, "in_house_action_plan_due_days": ""}
+    answer = demo_client.post("/m/huddinge/sweden/settings", data=missing)
+    assert answer.status_code == 400 and 'id="in_house_action_plan_due_days-error"' in answer.get_data(as_text=True)
+
+
 def test_roles_viewer_reads_other_municipality_404_admin_edits(demo_app, demo_client):
     sign_in(demo_client, "viewer@huddinge.demo")
     page = demo_client.get("/m/huddinge/sweden/settings")

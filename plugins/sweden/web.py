@@ -162,16 +162,17 @@ def _calendar_year(year: int) -> int:
     return year
 
 
-def entry_link(entry: CalendarEntry, year: int) -> str | None:
+def entry_link(entry: CalendarEntry, year: int, back: str | None = None) -> str | None:
     """Where a calendar row's next action is recorded: the case, the year's special review, or the unit's
-    follow-up form with the method (and, before its window, the planned date) filled in."""
+    follow-up form with the method (and, before its window, the planned date) filled in, which then goes
+    back to ``back`` (the year's calendar by default)."""
     if entry.done_on is not None:
         return url_for("sweden.unit_detail", unit_id=entry.unit_id) if entry.unit_id else None
     if entry.case_id is not None:
         return url_for("sweden.case_detail", case_id=entry.case_id)
     if entry.unit_id is None:
         return url_for("sweden.special_review", year=year)
-    args: dict[str, Any] = {"method": entry.method, "next": url_for("sweden.calendar", year=year)}
+    args: dict[str, Any] = {"method": entry.method, "next": back or url_for("sweden.calendar", year=year)}
     if entry.window_start > dt.date.today():
         args["planned_on"] = entry.window_start.isoformat()
     return url_for("sweden.followup_new", unit_id=entry.unit_id, **args)
@@ -181,9 +182,10 @@ def entry_link(entry: CalendarEntry, year: int) -> str | None:
 def calendar(municipality: str, year: int):
     session = request_session()
     entries = year_calendar(session, g.municipality.id, _calendar_year(year))
+    area = special_review_area(_stored_settings(), year)
     return render_template("sweden/calendar.html", year=year, entries=entries, units=units(session, g.municipality.id),
-                           entry_link=entry_link, years=YEARS,
-                           area=special_review_area(_stored_settings(), year), locale=current_locale())
+                           entry_link=entry_link, years=YEARS, area=area, locale=current_locale(),
+                           reviewed=bool(area) or any(e.method == "special_review" for e in entries))
 
 
 @blueprint.route("/calendar/<int:year>/special-review", methods=["GET", "POST"])

@@ -95,6 +95,15 @@ def test_recording_from_a_calendar_row_goes_back_to_the_calendar(demo_app, demo_
     assert answer.headers["Location"].endswith(f"/m/huddinge/sweden/units/{unit.id}")
 
 
+def test_the_special_review_is_in_the_calendar_only_where_the_rules_have_one(demo_client):
+    sign_in(demo_client, "planner@stockholm.demo")
+    page = demo_client.get("/m/stockholm/sweden/calendar/2026").get_data(as_text=True)
+    assert 'id="special-review-area"' not in page and 'data-method="special_review"' not in page
+    sign_in(demo_client, "planner@huddinge.demo")
+    page = demo_client.get("/m/huddinge/sweden/calendar/2026").get_data(as_text=True)
+    assert 'id="special-review-area"' in page and 'data-method="special_review"' in page
+
+
 def test_the_calendar_moves_between_years(demo_client):
     sign_in(demo_client, "planner@huddinge.demo")
     page = demo_client.get("/m/huddinge/sweden/calendar/2026").get_data(as_text=True)
@@ -122,7 +131,8 @@ def test_the_unit_page_lists_due_and_overdue_follow_ups(demo_app, demo_client):
     # The yearly follow-up of 2025 (from the contract's start, 1 Nov) was not done: overdue, and shown so.
     assert ("operational", "overdue") in rows and "Overdue" in table
     assert ("cooperation_group", "overdue") in rows  # the meetings of 2026 not recorded
-    assert 'href="/m/huddinge/sweden/units/' in table  # each links to recording it
+    # Each links to recording it, and back to the unit's page.
+    assert f"next=/m/huddinge/sweden/units/{unit.id}" in htmllib.unescape(table)
 
 
 def test_deficiencies_found_lead_on_to_registering_them(demo_app, demo_client):

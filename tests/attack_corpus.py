@@ -50,6 +50,9 @@ def town_document(demo: dict[str, Any]) -> dict[str, Any]:
     document["title"] = {"ro": f"Planul anual 2021 – {TOWN_NAME['ro']}"}
     rows = document["sections"]["training-courses"]["rows"]
     rows.insert(0, {**rows[0], "department": {"ro": MARKUP, "en": FORMULAS[0]}})
+    campaigns = document["sections"]["awareness-campaigns"]["rows"]
+    campaigns[:0] = [{**campaigns[0], "title": {"ro": formula, "en": MARKUP}, "responsible": {"ro": formula}}
+                     for formula in FORMULAS]
     return document
 
 

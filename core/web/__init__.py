@@ -68,11 +68,26 @@ def _error(code: int, title: str, message: str):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+def _api_or(page):
+    """An error handler: under /api/ the API's JSON answer, else ``page``. A URL that no route matches (an API year
+    outside 1990..2100) or a method a route lacks fails before any blueprint is known, so the app answers it."""
+
+    def handle(error):
+        if request.path.startswith("/api/"):
+            from core.web.api import http_error
+
+            return http_error(error)
+        return page(error)
+
+    return handle
+
+
 def _register_errors(app: Flask) -> None:
     app.register_error_handler(403, lambda e: _error(403, _("Not allowed"),
                                                      _("Your account may not do this.")))
-    app.register_error_handler(404, lambda e: _error(404, _("Page not found"),
-                                                     _("There is no such page, or it is not available to you.")))
+    app.register_error_handler(404, _api_or(lambda e: _error(
+        404, _("Page not found"), _("There is no such page, or it is not available to you."))))
+    app.register_error_handler(405, _api_or(lambda e: e))
     from core.web.auth import too_many_attempts
 
     app.register_error_handler(429, too_many_attempts)

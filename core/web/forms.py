@@ -122,20 +122,27 @@ def choices(pairs) -> list[SelectChoice]:
 
 
 class Within:
-    """A number from ``low`` to ``high`` (the ranges of :mod:`core.limits`), said in the page's language; an
-    empty field passes (combine with InputRequired when it must be filled in)."""
+    """A number from ``low`` to ``high`` (the ranges of :mod:`core.limits`), said in the page's language
+    (``years``: written plainly, 2021 and not 2,021); an empty field passes (combine with InputRequired when
+    it must be filled in)."""
 
-    def __init__(self, low: int | Decimal, high: int | Decimal) -> None:
-        self.low, self.high = low, high
+    def __init__(self, low: int | Decimal, high: int | Decimal, *, years: bool = False) -> None:
+        self.low, self.high, self.years = low, high, years
 
     def __call__(self, form: Form, field: Field) -> None:
         if field.data is not None and not self.low <= field.data <= self.high:
-            raise ValidationError(range_message(self.low, self.high))
+            raise ValidationError(range_message(self.low, self.high, years=self.years))
 
 
-def range_message(low: int | Decimal, high: int | Decimal) -> str:
-    """'Enter a number from 0 to 1,000,000.' in the page's language."""
-    return _("Enter a number from %(min)s to %(max)s.", min=format_number(low), max=format_number(high))
+def range_message(low: int | Decimal, high: int | Decimal, *, years: bool = False) -> str:
+    """'Enter a number from 0 to 1,000,000.' in the page's language; years as they are written (1990)."""
+    shown = str if years else format_number
+    return _("Enter a number from %(min)s to %(max)s.", min=shown(low), max=shown(high))
+
+
+def _has_range(field: Field) -> bool:
+    """Whether a field states its own range (then its message says the range, not only 'too large')."""
+    return any(isinstance(validator, Within) for validator in field.validators)
 
 
 def number_too_large(number: Decimal | int, limit: Decimal | int) -> ValueError | None:
@@ -184,7 +191,7 @@ class LocaleDecimalField(Field):
             self.data = self._parse(valuelist[0])
         except (NumberError, AmountError) as error:
             raise ValueError(error.message) from None
-        if refusal := number_too_large(self.data, AMOUNT_LIMIT):  # NUMERIC(18, 2): below 10^16
+        if not _has_range(self) and (refusal := number_too_large(self.data, AMOUNT_LIMIT)):  # NUMERIC(18, 2)
             self.data = None
             raise refusal
         if self.places is not None and not has_places(self.data, self.places):
@@ -231,7 +238,7 @@ class LocaleIntegerField(Field):
             self.data = parse_integer(valuelist[0], current_locale())
         except NumberError as error:
             raise ValueError(error.message) from None
-        if refusal := number_too_large(self.data, DB_INTEGER_MAX + 1):  # an INTEGER column, or a count in JSON
+        if not _has_range(self) and (refusal := number_too_large(self.data, DB_INTEGER_MAX + 1)):  # INTEGER
             self.data = None
             raise refusal
 
@@ -334,7 +341,7 @@ def _budget_line_form(sources: list[FundingSource], plan_year: int, currency: st
         # No Optional(): it would skip validate_amount.
         amount = LocaleAmountField(_l("Amount"), [Within(0, AMOUNT_MAX)], currency=currency)
         scale = SelectField(_l("Unit"), choices=choices(SCALE_CHOICES), default="1")
-        year = IntegerField(_l("Year"), [Optional(), Within(*budget_years(plan_year))], default=plan_year)
+        year = IntegerField(_l("Year"), [Optional(), Within(*budget_years(plan_year), years=True)], default=plan_year)
 
         def validate_amount(self, amount_field: Field) -> None:
             if self.source.data and amount_field.data is None:
@@ -663,7 +670,7 @@ class LoginForm(Form):
 
 
 class PlanCreateForm(Form):
-    year = IntegerField(_l("Year"), [InputRequired(), Within(YEAR_MIN, YEAR_MAX)])
+    year = IntegerField(_l("Year"), [InputRequired(), Within(YEAR_MIN, YEAR_MAX, years=True)])
     kind = SelectField(_l("Plan kind"), choices=[])
 
 

@@ -47,15 +47,16 @@ def _api_error(error: ApiError):
     return response
 
 
-def _http_error(error: HTTPException):
+def http_error(error: HTTPException):
+    """An HTTP error as the API's JSON (core.web answers routing errors under /api/ with it too)."""
     message = HTTP_MESSAGES.get(error.code or 500, lambda: error.name)()
     return _api_error(ApiError(error.code or 500, message))
 
 
 # By code as well: Flask prefers the app's handler for a code over a blueprint's for HTTPException.
-bp.register_error_handler(HTTPException, _http_error)
+bp.register_error_handler(HTTPException, http_error)
 for _code in HTTP_MESSAGES:
-    bp.register_error_handler(_code, _http_error)
+    bp.register_error_handler(_code, http_error)
 
 
 def init_app(app) -> None:

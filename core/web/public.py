@@ -105,8 +105,10 @@ def _cache_headers(response: Response) -> Response:
 
 @bp.errorhandler(404)
 def _not_found(_error):
-    lang = g.get("public_lang") or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
-    with force_locale(lang if lang in LOCALES else "en"):
+    asked = request.args.get("lang")
+    lang = g.get("public_lang") or (asked if asked in LOCALES else current_app.config.get("BABEL_DEFAULT_LOCALE"))
+    lang = g.public_lang = lang if lang in LOCALES else "en"
+    with force_locale(lang):
         return render_template("public/not_found.html", lang=lang, languages=_languages(None)), 404
 
 

@@ -1,6 +1,6 @@
 """``python -m bench [--quick] [name ...]``: run the benchmarks, print their tables, exit 1 if a floor is missed.
 
-Names: pdf, render_all, web, sweden_answers (all by default, in that order). ``--quick`` runs reduced
+Names: pdf, render_all, web, public, sweden_answers (all by default, in that order). ``--quick`` runs reduced
 sizes as a smoke test; its floors are printed but only the correctness ones (every PDF written, no
 failed request) are enforced.
 """
@@ -12,7 +12,7 @@ import importlib.util
 import sys
 import time
 
-MODULES = ("pdf", "render_all", "web", "sweden_answers")
+MODULES = ("pdf", "render_all", "web", "public", "sweden_answers")
 
 
 def missed(name: str, module, figures: dict[str, float], quick: bool) -> int:

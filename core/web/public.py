@@ -301,10 +301,18 @@ def _municipality_page(slug: str) -> Answer | None:
 
 
 def _plan_key(slug: str, year: int, kind: str) -> tuple:
-    key = publication.public_plan_key(get_session(), get_registry(), slug, year, kind)
-    if key is None:
-        abort(404)
-    return key
+    """The public plan's cache key (see :func:`publication.public_plan_key`), read once per request."""
+    if "public_plan_key" not in g:
+        key = publication.public_plan_key(get_session(), get_registry(), slug, year, kind)
+        if key is None:
+            abort(404)
+        g.public_plan_key = key
+    return g.public_plan_key
+
+
+def _plan_locale(slug: str, year: int, kind: str, **_values: Any) -> str:
+    """A plan's pages speak its municipality's language by default: read with the key, in the same query."""
+    return _plan_key(slug, year, kind)[5]
 
 
 def _load(key: tuple) -> tuple[AnnualPlan, PlanKind]:
@@ -317,7 +325,7 @@ def _load(key: tuple) -> tuple[AnnualPlan, PlanKind]:
 
 
 @bp.route("/<slug>/<int(min=1900, max=2200):year>/<kind>/")
-@public_view(_municipality_locale)
+@public_view(_plan_locale)
 def plan(slug: str, year: int, kind: str):
     """The latest adopted revision of the plan."""
     key = _plan_key(slug, year, kind)
@@ -325,7 +333,7 @@ def plan(slug: str, year: int, kind: str):
 
 
 @bp.route("/<slug>/<int(min=1900, max=2200):year>/<kind>/r<int:number>/")
-@public_view(_municipality_locale)
+@public_view(_plan_locale)
 def revision(slug: str, year: int, kind: str, number: int):
     """Adopted revision ``number`` of the plan: its stable address."""
     key = _plan_key(slug, year, kind)
@@ -436,7 +444,7 @@ def _plan_page(key: tuple, number: int, latest: bool) -> Answer | None:
 
 
 @bp.route("/<slug>/<int(min=1900, max=2200):year>/<kind>/r<int:number>/plan.pdf")
-@public_view(_municipality_locale)
+@public_view(_plan_locale)
 def pdf(slug: str, year: int, kind: str, number: int):
     """The PDF of adopted revision ``number``, in the URL's language."""
     key = _plan_key(slug, year, kind)
@@ -488,20 +496,20 @@ def _package(slug: str, year: int, kind: str, number: int) -> dict[str, Answer]:
 
 
 @bp.route("/<slug>/<int(min=1900, max=2200):year>/<kind>/r<int:number>/plan.json")
-@public_view(_municipality_locale)
+@public_view(_plan_locale)
 def document(slug: str, year: int, kind: str, number: int):
     """The public plan document of adopted revision ``number`` (the plan format, public sections only)."""
     return _answer(_package(slug, year, kind, number)[publication.DOCUMENT_FILE])
 
 
 @bp.route("/<slug>/<int(min=1900, max=2200):year>/<kind>/r<int:number>/datapackage.zip")
-@public_view(_municipality_locale)
+@public_view(_plan_locale)
 def package(slug: str, year: int, kind: str, number: int):
     return _answer(_package(slug, year, kind, number)[""])
 
 
 @bp.route("/<slug>/<int(min=1900, max=2200):year>/<kind>/r<int:number>/data/<filename>")
-@public_view(_municipality_locale)
+@public_view(_plan_locale)
 def package_file(slug: str, year: int, kind: str, number: int, filename: str):
     """The data package as a folder: ``datapackage.json`` and the files it names, beside it."""
     files = _package(slug, year, kind, number)

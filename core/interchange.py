@@ -460,6 +460,45 @@ def row_validator(row_type: RowType) -> jsonschema.Draft202012Validator | None:
                                            format_checker=FORMATS)
 
 
+# A plugin's entry row has no definition in the schema: its section's columns give it one. A JSON number, or
+# a string of digits, must be within its column's range; words are the rules' to judge (a money column may
+# say "nu este cazul"); a translatable value holds texts under en, sv and ro only.
+_NUMBER_TEXT = {"type": "string", "pattern": "^-?\\d+(\\.\\d+)?$"}
+_ENTRY_NUMBERS = {
+    "int": ({"type": "integer", "minimum": 0, "maximum": COUNT_MAX}, "^(1000000|\\d{1,6})$"),
+    "money": ({"minimum": 0, "exclusiveMaximum": 10**16}, "^\\d{1,16}(\\.\\d+)?$"),
+    "decimal": ({"exclusiveMinimum": -(10**16), "exclusiveMaximum": 10**16}, "^-?\\d{1,16}(\\.\\d+)?$"),
+    "percent": ({"minimum": 0, "maximum": 1000}, "^(1000(\\.0+)?|\\d{1,3}(\\.\\d+)?)$"),
+}
+
+
+def _entry_column(kind: str) -> dict[str, Any]:
+    if kind == "translated":
+        return {"anyOf": [{"type": ["string", "null"]}, {"$ref": "#/$defs/translated"}]}
+    if kind in _ENTRY_NUMBERS:
+        number, pattern = _ENTRY_NUMBERS[kind]
+        return {"if": {"type": "number"}, "then": number,
+                "else": {"if": _NUMBER_TEXT, "then": {"pattern": pattern}}}
+    if kind == "date":
+        return {"if": {"type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$"}, "then": {"format": "date"}}
+    return {"if": {"type": "string"}, "then": {"maxLength": 20000}}
+
+
+@cache
+def entry_validator(columns: tuple[tuple[str, str], ...]) -> jsonschema.Draft202012Validator:
+    """The validator of a plugin's entry row, from its section's columns as (key, kind) pairs."""
+    schema = {"$defs": _schema()["$defs"], "type": "object",
+              "properties": {key: _entry_column(kind) for key, kind in columns}}
+    return jsonschema.Draft202012Validator(schema, format_checker=FORMATS)
+
+
+def validator_of(spec: Any) -> jsonschema.Draft202012Validator | None:
+    """The validator of one row of the section ``spec``: its row type's, or one made from its columns."""
+    if spec.row_type is RowType.ENTRY:
+        return entry_validator(tuple((column.key, column.kind) for column in spec.columns))
+    return row_validator(spec.row_type)
+
+
 def _json_path(error: jsonschema.ValidationError) -> str:
     path = "$"
     for part in error.absolute_path:

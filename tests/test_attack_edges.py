@@ -262,6 +262,30 @@ def test_numbers_in_urls_beyond_the_databases_integers_are_404(demo_app, planner
         assert api.delete(url, headers=planner_headers).status_code in (404, 405), url
 
 
+def test_control_characters_in_urls_name_nothing(demo_app, planner, planner_headers):
+    plan_id = _plan_id(demo_app)
+    assert planner.get("/m/piatra%00neamt/").status_code == 404
+    assert planner.get(f"/m/piatra-neamt/plans/{plan_id}/sections/object%00ives").status_code == 404
+    assert planner.get(f"/m/piatra-neamt/plans/{plan_id}/?revision=%00").status_code == 400
+    response = demo_app.test_client().get("/api/v1/municipalities/piatra%00neamt/plans", headers=planner_headers)
+    assert response.status_code == 404 and response.is_json
+
+
+def test_an_api_entry_row_is_checked_against_its_sections_columns(demo_app, planner_headers):
+    api, url = demo_app.test_client(), f"{API_PLAN}/sections/subsidies/rows"
+    refused = [{"beneficiaries": 10 ** 7}, {"beneficiaries": -1}, {"beneficiaries": 2.5}, {"amount": "9" * 40},
+               {"amount": 1e16}, {"amount": -3}]
+    for row in refused:
+        assert api.post(url, json=row, headers=planner_headers).status_code == 400, row
+    for text in ({"xx": "Legea 292/2011"}, {"ro-RO": "Legea"}, {"ro": 5}):  # a translated column of the legal basis
+        response = api.post(f"{API_PLAN}/sections/legal-basis/rows", json={"ref": "7", "text": text},
+                            headers=planner_headers)
+        assert response.status_code == 400 and response.get_json()["field"].startswith("text"), text
+    accepted = {"provider": "Asociația „Ajutor” & Co", "beneficiaries": 120, "amount": "nu este cazul"}
+    response = api.post(url, json=accepted, headers=planner_headers)
+    assert response.status_code == 201, response.get_json()  # words in a money column are the rules' to judge
+
+
 def test_the_openapi_document_states_each_path_parameters_range(demo_app):
     spec = demo_app.test_client().get("/api/v1/openapi.json").get_json()
     parameters = {(path, p["name"]): p["schema"] for path, item in spec["paths"].items()

@@ -76,6 +76,13 @@ REFUSED = [
     ("a translation keyed xx", lambda d: d["sections"]["objectives"]["rows"][0].update(text={"xx": "x"}),
      "$.sections.objectives.rows[0].text"),
     ("a title keyed Română", lambda d: d.update(title={"Română": "Planul"}), "$.title"),
+    ("a plugin's entry keyed xx", lambda d: d["sections"]["legal-basis"]["rows"][0].update(text={"xx": "Legea"}),
+     "$.sections.legal-basis.rows[0].text"),
+    ("ten million beneficiaries", lambda d: d["sections"]["subsidies"].update(rows=[
+        {"provider": "Asociația „Ajutor”", "beneficiaries": 10 ** 7, "amount": "5000"}]),
+     "$.sections.subsidies.rows[0].beneficiaries"),
+    ("an entry amount of 40 digits", lambda d: d["sections"]["contracting"].update(rows=[
+        {"provider": "Furnizor & Co", "amount": "9" * 40}]), "$.sections.contracting.rows[0].amount"),
     ("a new municipality whose language is xx", lambda d: d["municipality"].update(slug="xx-town",
                                                                                   default_locale="xx"),
      "$.municipality.default_locale"),

@@ -20,7 +20,7 @@ from core.interchange import (
     amount_from_json,
     document_decimal,
     normalise_code,
-    row_validator,
+    validator_of,
 )
 from core.models import AnnualPlan, User
 from core.plugin_api import Finding, PlanKind, RowType, SectionSpec
@@ -51,7 +51,7 @@ def finding_path(finding: Finding) -> str:
 
 def _check_rows(document: dict[str, Any], plan_kind: PlanKind) -> None:
     for spec in plan_kind.sections:
-        validator = row_validator(spec.row_type)
+        validator = validator_of(spec)  # an entry's is made from its section's columns
         if validator is None:
             continue
         for index, row in enumerate((document["sections"].get(spec.key) or {}).get("rows", [])):

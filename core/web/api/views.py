@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.db import get_session
 from core.i18n import LOCALES
-from core.interchange import DocumentError, check_schema, export_section, row_validator
+from core.interchange import DocumentError, check_schema, export_section, validator_of
 from core.limits import ROW_INDEX_MAX, YEAR_MAX, YEAR_MIN
 from core.models import AnnualPlan, Municipality, Role
 from core.plugin_api import Finding, PlanKind, RowType, SectionSpec
@@ -87,17 +87,18 @@ def _json_object() -> dict[str, Any]:
 
 
 def check_row(spec: SectionSpec, row: dict[str, Any]) -> None:
-    """Refuse a row that does not have the shape of its row type (400 naming the offending field)."""
-    validator = row_validator(spec.row_type)
+    """Refuse a row that does not have the shape of its row type, or of its section's columns for a plugin's
+    entry (400 naming the offending field)."""
+    if spec.row_type is RowType.ENTRY:
+        allowed = {column.key for column in spec.columns}
+        unknown = sorted(set(row) - allowed) if allowed else []
+        if unknown:
+            raise ApiError(400, _("The section has no column '%(column)s'.", column=unknown[0]), unknown[0])
+    validator = validator_of(spec)
     if validator is not None:
         error = next(iter(sorted(validator.iter_errors(row), key=lambda e: list(e.absolute_path))), None)
         if error is not None:
             raise ApiError(400, error.message, "/".join(str(part) for part in error.absolute_path) or "row")
-        return
-    allowed = {column.key for column in spec.columns}
-    unknown = sorted(set(row) - allowed) if allowed else []
-    if unknown:
-        raise ApiError(400, _("The section has no column '%(column)s'.", column=unknown[0]), unknown[0])
 
 
 def _require_writable(plan: AnnualPlan, plan_kind: PlanKind) -> None:

@@ -106,6 +106,25 @@ def test_an_api_row_keeps_its_text_cleaned(demo_app, planner_headers):
     assert stored["note"] == {"ro": "\u0219i"}
 
 
+def test_the_swedish_plugins_own_forms_keep_the_rule_too(demo_app):
+    from plugins.sweden.models import Unit
+
+    client = demo_app.test_client()
+    assert login(client, "planner@huddinge.demo", PASSWORD).status_code == 200
+    response = client.post("/m/huddinge/sweden/units/new", data={
+        "code": "HU-\x00ÄNG", "name": "Ängens\x07 hemtjänst\r\n & „Co”", "operating_form": "contracted",
+        "service_type": "home_care", "new_provider": "Omsorg\x1b & Co AB", "district": "Flemingsberg\x0b",
+        "rotation_year": "9" * 30})
+    assert response.status_code == 400 and 'id="rotation_year-error"' in response.get_data(as_text=True)
+    response = client.post("/m/huddinge/sweden/units/new", data={
+        "code": "HU-\x00ÄNG", "name": "Ängens\x07 hemtjänst\r\n & „Co”", "operating_form": "contracted",
+        "service_type": "home_care", "new_provider": "Omsorg\x1b & Co AB", "district": "Flemingsberg\x0b"})
+    assert response.status_code == 302
+    with demo_app.app_context():
+        unit = get_session().scalar(select(Unit).where(Unit.code == "HU-ÄNG"))
+        assert (unit.name, unit.district) == ("Ängens hemtjänst\n & „Co”", "Flemingsberg")
+
+
 def test_a_spreadsheet_cell_is_cleaned_on_import(demo_app):
     from flask_babel import force_locale
 

@@ -71,10 +71,16 @@ CANONICAL_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def decimal_from_json(value: Any, path: str, places: int | None = None) -> Decimal | None:
-    """A document's decimal: a canonical string or a JSON integer; with ``places``, refused (never
-    rounded) when it has more decimals than that."""
+    """A document's decimal: a canonical string, a JSON integer or a JSON number (read exactly by
+    :func:`core.text.load_json`); with ``places``, refused (never rounded) when it has more decimals than that."""
     if value is None or value == "":
         return None
+    if isinstance(value, float):  # a JSON number read without parse_float=Decimal: its shortest exact text
+        value = Decimal(repr(value)) if value == value and abs(value) != float("inf") else "NaN"
+    if isinstance(value, Decimal):  # a JSON number read exactly (core.text.load_json)
+        if not value.is_finite():
+            raise DocumentError(path, "a finite number is expected")
+        value = format(value, "f")
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise DocumentError(path, "a number written as a string is expected")
     if isinstance(value, str) and not CANONICAL_DECIMAL.fullmatch(value):
@@ -99,7 +105,6 @@ def whole_from_json(value: Any, path: str, low: int, high: int) -> int | None:
     if not low <= number <= high:
         raise DocumentError(path, f"{str(value)[:40]} is out of range: from {low} to {high}")
     return number
-
 
 
 def amount_from_json(value: Any, path: str, currency: str) -> Decimal | None:

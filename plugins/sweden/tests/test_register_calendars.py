@@ -140,7 +140,7 @@ def test_follow_ups_recorded_are_matched_in_each_year_they_belong_to(session):
 
 
 def test_the_special_review_area_is_chosen_per_year(session):
-    town, units = _register(session)
+    town, _units = _register(session)
     choose_special_review_area(session, town.id, 2026, {"sv": "Måltider & <nutrition>", "en": 'Meals "&" more'})
     reviews = {year: next(e for e in year_calendar(session, town.id, year) if e.method == REVIEW)
                for year in (2025, 2026)}

@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core.i18n import translated
@@ -132,6 +132,21 @@ def public_plans(session: Session, registry: Registry, municipality: Municipalit
     return sorted(found, key=lambda pair: (-pair[0].year, str(pair[1].name), pair[0].kind))
 
 
+def _plan_key_statement():
+    """Built once: the query a public plan page runs on every request (its parameters bound per request)."""
+    enabled = exists().where(MunicipalityPlugin.municipality_id == Municipality.id,
+                             MunicipalityPlugin.plugin == bindparam("plugin"))
+    return (select(AnnualPlan.id, AnnualPlan.adopted_revision, Municipality.name, Municipality.licence,
+                   Municipality.publisher, Municipality.default_locale, Municipality.currency)
+            .join(Municipality, Municipality.id == AnnualPlan.municipality_id)
+            .where(Municipality.slug == bindparam("slug"), Municipality.published.is_(True),
+                   AnnualPlan.year == bindparam("year"), AnnualPlan.kind == bindparam("kind"),
+                   AnnualPlan.adopted_revision.is_not(None), enabled))
+
+
+PLAN_KEY = _plan_key_statement()
+
+
 def public_plan_key(session: Session, registry: Registry, slug: str, year: int, kind: str) -> tuple | None:
     """In one query, what names a public plan page's content: (plan id, adopted revision, the municipality's
     published fields), or None when there is no such public plan. Public pages cache what they render under
@@ -139,14 +154,7 @@ def public_plan_key(session: Session, registry: Registry, slug: str, year: int, 
     plugin = registry.plugin_of_plan_kind(kind)
     if plugin is None:
         return None
-    enabled = exists().where(MunicipalityPlugin.municipality_id == Municipality.id, MunicipalityPlugin.plugin == plugin)
-    row = session.execute(
-        select(AnnualPlan.id, AnnualPlan.adopted_revision, Municipality.name, Municipality.licence,
-               Municipality.publisher, Municipality.default_locale, Municipality.currency)
-        .join(Municipality, Municipality.id == AnnualPlan.municipality_id)
-        .where(Municipality.slug == slug, Municipality.published.is_(True), AnnualPlan.year == year,
-               AnnualPlan.kind == kind, AnnualPlan.adopted_revision.is_not(None), enabled)
-    ).one_or_none()
+    row = session.execute(PLAN_KEY, {"slug": slug, "year": year, "kind": kind, "plugin": plugin}).one_or_none()
     if row is None:
         return None
     plan_id, adopted, name, licence, publisher, locale, currency = row

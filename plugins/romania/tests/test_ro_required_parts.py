@@ -159,3 +159,26 @@ def test_a_missing_part_blocks_submission_in_the_editor(demo_app, demo_client):
         found = errors(validate_document(registry, plan, registry.plan_kind("action-plan"),
                                          document_of(session, registry, plan)))
         assert [(f.field, f.rule) for f in found] == [("objectives", "core.required-section")]
+
+
+def test_through_the_api_the_import_answers_201_and_the_findings_name_each_part_in_romanian(demo_app):
+    from core.db import get_session
+    from core.sdk.testing import DEMO_ADMIN, User, issue_api_token
+
+    with demo_app.app_context():
+        session = get_session()
+        token = issue_api_token(session, session.scalars(select(User).where(User.email == DEMO_ADMIN)).one())
+        session.commit()
+    doc = own_document()
+    for key in REQUIRED_KEYS:
+        del doc["sections"][key]
+    client, headers = demo_app.test_client(), {"Authorization": f"Bearer {token}"}
+    assert client.post("/api/v1/plans/import", json=doc, headers=headers).status_code == 201
+    answer = client.get("/api/v1/municipalities/targu-frumos/plans/2022/action-plan/findings?lang=ro",
+                        headers=headers).get_json()
+    parts = sorted((f["field"], f["rule"]) for f in answer["findings"] if (f["field"], f["rule"]) in PARTS.values())
+    assert parts == sorted(PARTS.values()) and answer["counts"]["error"] == len(PARTS)
+    chapter_two = next(f["message"] for f in answer["findings"] if f["rule"] == "ro.part-missing"
+                       and f["field"] == "website-information")
+    assert chapter_two.startswith("Capitolul II. Planificarea activităților de informare a publicului")
+    assert "parte obligatorie a modelului-cadru" in chapter_two

@@ -149,6 +149,9 @@ def test_the_plan_page_is_accessible_html_in_every_language(world, lang):
     description = re.search(r'<desc id="budget-chart-desc">([^<]+)</desc>', html).group(1)
     assert ("lei" if lang == "ro" else "RON") in description  # each source's amount, as the page writes money
     assert "HCL 99/2021" in html and "HCL 77/2021" in html  # the decision, and the history of adoptions
+    assert "&lt;span" not in html and "&lt;p&gt;" not in html  # markup never shown as text
+    if lang != "ro":  # the Romanian texts are marked as such for screen readers
+        assert '<div lang="ro"><p>' in html and '<span lang="ro">' in html
 
 
 def test_the_figures_differ_by_language(world):

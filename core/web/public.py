@@ -193,11 +193,20 @@ def public_tr(value: Any, fallback: str | None = None) -> Markup:
     return Markup('<span lang="{}">{}</span>').format(source, value[source])
 
 
-def paragraphs(text: Any) -> Markup:
-    """Typed text as paragraphs: a blank line starts a new one, a line break stays one."""
-    blocks = [block.strip() for block in str(text or "").replace("\r\n", "\n").split("\n\n")]
-    return Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(block.split("\n")))
+def paragraphs(value: Any, fallback: str | None = None) -> Markup:
+    """Typed translatable text as paragraphs (a blank line starts a new one, a line break stays one), in the page's
+    language; text only written in another language is shown in it, its block marked with that ``lang``."""
+    if isinstance(value, dict):
+        lang = g.public_lang
+        source = lang if value.get(lang) else (fallback if fallback and value.get(fallback)
+                                               else next((k for k, v in value.items() if v), None))
+        text, marked = (value[source], source != lang) if source else ("", False)
+    else:
+        text, marked, source = str(value or ""), False, None
+    blocks = [block.strip() for block in str(text).replace("\r\n", "\n").split("\n\n")]
+    body = Markup("").join(Markup("<p>{}</p>").format(Markup("<br>").join(block.split("\n")))
                            for block in blocks if block)
+    return Markup('<div lang="{}">{}</div>').format(source, body) if marked and body else body
 
 
 def _languages(path_of: Callable[[str], str] | None) -> list[tuple[str, str]]:

@@ -46,7 +46,8 @@ from core.web.cache import LRU
 bp = Blueprint("public", __name__, url_prefix="/public")
 
 CACHE_KEY = "socialplan.cache.public"
-CACHE_SIZE = 512  # pages of ~50 kB and a few PDFs: some tens of MB per worker at most
+CACHE_SIZE = 512  # pages of ~50 kB: some 25 MB per worker at most
+FILES_CACHE_SIZE = 32  # PDFs and data packages of a few hundred kB each
 DEFAULT_MAX_AGE = 300  # seconds a browser or proxy may reuse an answer without asking (PUBLIC_MAX_AGE)
 ERROR_MAX_AGE = 60
 
@@ -136,16 +137,18 @@ class Answer:
         object.__setattr__(self, "etag", hashlib.sha256(self.body).hexdigest()[:32])
 
 
-def _cache() -> LRU:
+def _cache(files: bool) -> LRU:
     app = current_app._get_current_object()
-    if CACHE_KEY not in app.extensions:
-        app.extensions[CACHE_KEY] = LRU(CACHE_SIZE)
-    return app.extensions[CACHE_KEY]
+    name = CACHE_KEY + (".files" if files else "")
+    if name not in app.extensions:
+        app.extensions[name] = LRU(FILES_CACHE_SIZE if files else CACHE_SIZE)
+    return app.extensions[name]
 
 
-def _cached(key: Hashable, build: Callable[[], Any]) -> Any:
-    """What ``build`` made for ``key`` (made now when this process has not kept it); ``build`` answers None: 404."""
-    cache = _cache()
+def _cached(key: Hashable, build: Callable[[], Any], files: bool = False) -> Any:
+    """What ``build`` made for ``key`` (made now when this process has not kept it); ``build`` answers None: 404.
+    ``files``: big answers (PDFs, data packages), kept in a smaller cache of their own."""
+    cache = _cache(files)
     value = cache.get(key)
     if value is None:
         value = build()
@@ -458,7 +461,7 @@ def pdf(slug: str, year: int, kind: str, number: int):
     """The PDF of adopted revision ``number``, in the URL's language."""
     key = _plan_key(slug, year, kind)
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return _answer(_cached(("pdf", key, number, g.public_lang, base), lambda: _pdf(key, number)))
+    return _answer(_cached(("pdf", key, number, g.public_lang, base), lambda: _pdf(key, number), files=True))
 
 
 def _pdf(key: tuple, number: int) -> Answer | None:
@@ -501,7 +504,7 @@ def _mimetype(filename: str) -> str:
 def _package(slug: str, year: int, kind: str, number: int) -> dict[str, Answer]:
     key = _plan_key(slug, year, kind)
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return _cached(("package", key, number, base), lambda: _package_files(key, number))
+    return _cached(("package", key, number, base), lambda: _package_files(key, number), files=True)
 
 
 @bp.route("/<slug>/<int(min=1900, max=2200):year>/<kind>/r<int:number>/plan.json")

@@ -162,8 +162,7 @@ def test_a_missing_part_blocks_submission_in_the_editor(demo_app, demo_client):
 
 
 def test_through_the_api_the_import_answers_201_and_the_findings_name_each_part_in_romanian(demo_app):
-    from core.db import get_session
-    from core.sdk.testing import DEMO_ADMIN, User, issue_api_token
+    from core.sdk.testing import DEMO_ADMIN, User, get_session, issue_api_token
 
     with demo_app.app_context():
         session = get_session()

@@ -31,7 +31,7 @@ from core.interchange import DocumentError, check_schema
 from core.limits import DB_INTEGER_MAX, YEAR_MAX, YEAR_MIN
 from core.models import AnnualPlan, Municipality
 from core.plugin_manager import PluginConflict, Registry, get_registry
-from core.text import load_json
+from core.text import clean_text, load_json
 
 
 class CLIError(click.ClickException):
@@ -66,7 +66,18 @@ class WholeNumber(click.ParamType):
         return number
 
 
+class Text(click.ParamType):
+    """Text given on the command line (an e-mail address, a token's name), kept as the product keeps every
+    text (:func:`core.text.clean_text`: no control characters, NFC)."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return clean_text(str(value))
+
+
 WHOLE_NUMBER = WholeNumber()
+TEXT = Text()
 YEAR = WholeNumber(YEAR_MIN, YEAR_MAX)  # the years plans are made for
 JOBS = WholeNumber(1, 64)
 
@@ -564,7 +575,7 @@ def user() -> None:
 
 
 @user.command("create")
-@click.option("--email", required=True)
+@click.option("--email", required=True, type=TEXT)
 @click.option("--role", required=True, type=click.Choice(["admin", "planner", "viewer"]))
 @click.option("--municipality")
 @with_appcontext
@@ -585,7 +596,7 @@ def user_create(email: str, role: str, municipality: str | None) -> None:
 
 
 @user.command("password")
-@click.option("--email", required=True)
+@click.option("--email", required=True, type=TEXT)
 @with_appcontext
 @database_errors
 def user_password(email: str) -> None:
@@ -626,8 +637,8 @@ def user_token() -> None:
 
 
 @user_token.command("create")
-@click.option("--email", required=True)
-@click.option("--name", default="", help="What the token is for.")
+@click.option("--email", required=True, type=TEXT)
+@click.option("--name", default="", type=TEXT, help="What the token is for.")
 @click.option("--role", type=click.Choice(["admin", "planner", "viewer"]),
               help="Never more than the account's role (default: the account's).")
 @click.option("--municipality", help="For a planner's or viewer's token (default: the account's).")
@@ -655,7 +666,7 @@ def user_token_create(email: str, name: str, role: str | None, municipality: str
 
 
 @user_token.command("list")
-@click.option("--email", help="Only this account's tokens.")
+@click.option("--email", type=TEXT, help="Only this account's tokens.")
 @with_appcontext
 @database_errors
 def user_token_list(email: str | None) -> None:

@@ -41,12 +41,6 @@ def clean_text(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
-def clean_line(text: str) -> str:
-    """One line of text (a name, a code, an e-mail address): :func:`clean_text`, with tabs and line
-    breaks as spaces."""
-    return re.sub(r"[\t\n]", " ", clean_text(text))
-
-
 # How deep a JSON value may nest: a plan document nests about 8 levels; far deeper is an attack on the
 # parsers (a RecursionError), refused in one sentence.
 MAX_DEPTH = 64

@@ -287,3 +287,11 @@ def test_a_real_process_refuses_a_deep_document_a_full_disk_and_a_huge_year(cli_
     for args in runs:
         result = subprocess.run([SOCIALPLAN, *args], env=cli_env, capture_output=True, text=True, timeout=120)
         assert one_sentence(result.returncode, result.stdout, result.stderr) is None, (args, result.stderr)
+
+
+def test_text_given_on_the_command_line_is_kept_as_the_product_keeps_text(one_app):
+    code, out, err = run_here(["user", "token", "create", "--email", "planner@piatra-neamt.demo",
+                               "--name", "CI\x07 export\x1b s\u0326i t\u0326ara"], "")
+    assert code == 0, err
+    code, out, err = run_here(["user", "token", "list", "--email", "planner@piatra-neamt.demo"], "")
+    assert code == 0 and "CI export \u0219i \u021bara" in out

@@ -26,7 +26,7 @@ from core.interchange import row_validator
 from core.models import AnnualPlan, PlanRevision, TrainingRow, User
 from core.plugin_api import RowType
 from core.services.accounts import issue_api_token
-from core.testing import login
+from core.testing import login, pdf_text
 from core.text import clean_text, clean_value
 
 PASSWORD = "demo-password-2026"
@@ -147,7 +147,7 @@ def test_a_spreadsheet_cell_is_cleaned_on_import(demo_app):
     assert result.rows[0]["title"] == {"ro": "Campanie de informare"}
 
 
-def test_a_nul_stored_before_the_rule_is_left_out_of_csv_and_xlsx(demo_app, planner):
+def test_a_nul_stored_before_the_rule_is_left_out_of_csv_xlsx_and_the_pdf(demo_app, planner):
     from core.services.plans import document_of, update_row
 
     registry = demo_app.extensions["socialplan.registry"]
@@ -161,6 +161,8 @@ def test_a_nul_stored_before_the_rule_is_left_out_of_csv_and_xlsx(demo_app, plan
     assert "abc" in planner.get(f"{tables}.csv").data.decode("utf-8-sig")
     sheet = load_workbook(io.BytesIO(planner.get(f"{tables}.xlsx").data)).active
     assert "abc" in [cell.value for row in sheet.iter_rows() for cell in row]
+    pdf = planner.get(f"/m/piatra-neamt/plans/{_plan_id(demo_app)}/reports/action-plan/ro.pdf")
+    assert pdf.status_code == 200 and "abc" in pdf_text(pdf.data)
 
 
 # --- ranges ------------------------------------------------------------------------------------------

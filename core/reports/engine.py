@@ -93,6 +93,7 @@ from core.reports.fonts import BOLD, REGULAR, ensure_fonts
 from core.reports.reportlab_internals import LongTable as _LongTable
 from core.reports.reportlab_internals import NumberedCanvas, cell_style_kinds, cell_styles, page_size
 from core.reports.reportlab_internals import make_paragraph as _para
+from core.text import clean_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -205,8 +206,9 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def _markup(text: Any) -> str:
-    """User text as Paragraph markup that prints literally (line breaks kept)."""
-    return escape("" if text is None else str(text)).replace("\n", "<br/>")
+    """User text as Paragraph markup that prints literally (line breaks kept), as the product keeps text: a
+    control character or lone surrogate stored before core.text's rule never reaches ReportLab's parser."""
+    return escape(clean_text("" if text is None else str(text))).replace("\n", "<br/>")
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -655,7 +657,7 @@ class _CellMaker:
         """``merged``: columns whose cell spans several, with the width of the span."""
         cells: list[Any] = []
         for col, value in enumerate(row):
-            text = value if isinstance(value, str) else ("" if value is None else str(value))
+            text = clean_text(value if isinstance(value, str) else ("" if value is None else str(value)))
             width = merged[col] - 2 * CELL_PADDING if merged and col in merged else self.inner[col]
             # Below this many characters a plain string surely fits (no glyph is wider than 1 em).
             safe_len = int(width // CELL_FONT_SIZE)

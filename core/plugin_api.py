@@ -93,7 +93,9 @@ class Column:
 
     key: str  # a field of the row's dict in the plan document
     label: Any
-    kind: str = "text"  # text | int | decimal | money | percent | date | translated | bool
+    # text | int | decimal | money | percent | date | translated | bool | numbering: the row's own number as its
+    # document writes it ('1.', 'a)'), which the editor shows as the table's one No. column
+    kind: str = "text"
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def test_service_table_header_and_typed_values(unit):
     assert first["Capacity"] == Decimal("25.5") and first["Floor space (m²)"] == Decimal("120.5")
     assert first["Local budget 2026 (EUR)"] == Decimal("1486.5")
     assert first["State budget 2026 (EUR)"] == Decimal("300")
-    assert first["Status"] == "existing" and first["Staff"] == 3
+    assert first["Status"] == "Existing" and first["Staff"] == 3  # in words, and read back (below)
     assert dict(zip(header, rows[1], strict=True))["State budget 2026 (EUR)"] is None
 
 

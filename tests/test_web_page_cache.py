@@ -385,6 +385,7 @@ TEMPLATE_INPUTS: dict[str, tuple[str, ...]] = {
     "text_form": (*SHOWN, "locale"), "row_urls": (*URLS, "plan.id", "section", "current_user.role", "plan.status"),
     "section_links": (*URLS, "plan.id", "plan.kind", "section"), "totals": (*SHOWN, "municipality.currency"),
     "source_names": ("plan.kind",), "currency": ("municipality.currency",), "base_revision": ("plan.revision",),
+    "choice_labels": ("plan.kind", "section", "locale"), "wide_columns": SHOWN,
     # context processors: the municipality of the URL; the user; every municipality, for administrators only
     # (their pages are never kept: test_admins_pages_and_swedish_pages_are_not_kept)
     "municipality": (), "current_user": (), "all_municipalities": ("current_user.role",),
@@ -394,7 +395,8 @@ TEMPLATE_INPUTS: dict[str, tuple[str, ...]] = {
     "tr": ("locale", "municipality.default_locale"), "translated": ("locale",), "severity_label": ("locale",),
     "format_cell": ("locale",), "format_decimal": ("locale",), "format_money": ("locale",),
     "format_percent": ("locale",), "value_at": (), "columns_of": (), "row_budget_total": (), "field_anchor": (),
-    "layout_of": (),
+    "layout_of": (), "tr_cell": ("locale", "municipality.default_locale"), "fallback_note": ("locale",),
+    "translation_order": ("locale", "municipality.default_locale"),
     # flashed messages: a request whose session holds any is never served from the cache (NEVER_KEPT)
     "get_flashed_messages": ("session._flashes",),
 }
@@ -545,6 +547,8 @@ G_INPUTS: dict[str, tuple[str, ...]] = {
     "municipality": ("municipality.id",), "plan": ("plan.id",), "plan_states": SHOWN,
     "csrf_token": ("session.csrf_token",), "_login_user": ("current_user.id",), "_flask_babel": ("locale",),
     "db_session": (),
+    # the languages the table's cells fell back to, noted while they render (core.web.tr): from what is shown
+    "fallback_languages": (*SHOWN, "locale", "municipality.default_locale"),
 }
 
 

@@ -63,7 +63,10 @@ def test_submit_is_refused_while_the_plan_has_errors(web_app, web_client, world)
     web_client.post(f"/m/alpha/plans/{world.alpha_draft}/sections/services/rows/0",
                     data={"name__en": "Day centre", "occupancy": "140", "status": "existing"})
     response = submit(web_client, world)
-    assert response.status_code == 422 and "The plan has 1 errors" in response.text
+    # The step's page says what blocks it, with a link to the finding, and offers no form to fill in vain.
+    assert response.status_code == 422 and "This step is blocked by 1 error" in response.text
+    assert 'class="finding finding-error"' in response.text and "#f-services-0-occupancy" in response.text
+    assert 'name="csrf_token"' not in response.text.split('id="blocked"')[1]
     assert plan(web_app, world.alpha_draft).status == "draft"
 
 

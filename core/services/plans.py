@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -500,7 +501,8 @@ def take_step(
     if user is not None and step.role == "admin" and user.role != "admin":
         raise PlanError(_("Only an administrator can take this step."))
     if step.blocks_on_errors and blocking_errors:
-        raise PlanError(_("The plan has %(count)s errors. Correct them before submitting.", count=blocking_errors))
+        raise PlanError(ngettext("The plan has %(num)s error. Correct it before submitting.",
+                                 "The plan has %(num)s errors. Correct them before submitting.", blocking_errors))
     for field in step.fields:
         if data.get(field) in (None, ""):
             raise PlanError(_("This field is required."), field)

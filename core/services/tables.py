@@ -85,6 +85,27 @@ ROW_FIELDS: dict[RowType, tuple[tuple[str, Any, str], ...]] = {
     RowType.ENTRY: (),
 }
 STATUSES = ("existing", "proposed")
+# A spreadsheet says a service's status in words (the same as the row form's); either a code or these words in any
+# language read back.
+STATUS_WORDS = {"existing": _l("Existing"), "proposed": _l("Proposed")}
+
+
+def _status_codes() -> dict[str, str]:
+    """Every way a status is written (its code, its word in each language), casefolded, to its code."""
+    codes = {code: code for code in STATUS_WORDS}
+    for locale in LOCALES:
+        with force_locale(locale):
+            codes.update({str(word).casefold(): code for code, word in STATUS_WORDS.items()})
+    return codes
+
+
+def status_from_cell(value: Any) -> str:
+    """'Existing', 'Existent', 'existing' -> 'existing'; anything else is the cell's error, in words."""
+    code = _status_codes().get(str(value).strip().casefold())
+    if code is not None:
+        return code
+    raise ValueError(_("The status must be “%(existing)s” or “%(proposed)s”.", existing=str(STATUS_WORDS["existing"]),
+                       proposed=str(STATUS_WORDS["proposed"])))
 
 
 class TableImportError(ValueError):
@@ -298,6 +319,8 @@ def _cell_out(row: dict[str, Any], column: TableColumn, default_locale: str) -> 
         return int(value) if isinstance(value, int) or str(value).lstrip("-").isdigit() else str(value)
     if column.kind == "bool":
         return bool(value)
+    if column.kind == "status":
+        return str(STATUS_WORDS[value]) if value in STATUS_WORDS else value
     if column.kind == "date":
         try:
             return dt.date.fromisoformat(str(value))
@@ -544,9 +567,7 @@ def _cell_in(value: Any, column: TableColumn, ctx: _ImportContext) -> Any:
             raise ValueError(_("'%(value)s' is not a period: write 2021-06-01/2021-06-30, 6, 7, 8, H1 or "
                                "monthly.", value=value)) from None
     if kind == "status":
-        if str(value).lower() not in STATUSES:
-            raise ValueError(_("The status must be existing or proposed."))
-        return str(value).lower()
+        return status_from_cell(value)
     if (kind == "json" or column.key.startswith("extra.")) and isinstance(value, str) and value[:1] in ("{", "["):
         try:
             return json.loads(value)

@@ -20,9 +20,13 @@ from core.text import safe_output
 csrf = CSRFProtect()
 
 
-def tr(value: dict[str, str] | str | None, fallback: str | None = None) -> Markup:
+def tr(value: dict[str, str] | str | None, fallback: str | None = None, in_table: bool = False) -> Markup:
     """Translatable content in the current language; a value that falls back to another language
-    is marked with its language, visibly and for screen readers (``lang``)."""
+    is marked with its language, visibly and for screen readers (``lang``).
+
+    The marker is said once per value: beside it, or, for the cells of a table (``in_table``), in italics
+    with one note for the whole page (:func:`fallback_note`), not on every cell. A value without a
+    letter ('3', '1.') reads the same in every language and is never marked."""
     if not value:
         return Markup("")
     if isinstance(value, str):
@@ -35,9 +39,29 @@ def tr(value: dict[str, str] | str | None, fallback: str | None = None) -> Marku
     source = fallback if fallback and value.get(fallback) else next((k for k, v in value.items() if v), None)
     if source is None:
         return Markup("")
+    text = str(value[source])
+    if not any(character.isalpha() for character in text):
+        return escape(text)
+    if in_table:
+        g.setdefault("fallback_languages", set()).add(source)
+        return Markup('<span class="fallback" lang="{lang}">{text}</span>').format(lang=source, text=text)
     label = _("not translated, shown in %(language)s", language=locale_display_name(source))
     return Markup('<span class="fallback" lang="{lang}">{text} <span class="fallback-label" lang="{ui}">({label})'
-                  "</span></span>").format(lang=source, text=value[source], ui=locale, label=label)
+                  "</span></span>").format(lang=source, text=text, ui=locale, label=label)
+
+
+def tr_cell(value: dict[str, str] | str | None, fallback: str | None = None) -> Markup:
+    """:func:`tr` for a table's cell: a fallback in italics, said once by the page's note."""
+    return tr(value, fallback, in_table=True)
+
+
+def fallback_note() -> str:
+    """The page's one note on the table cells shown in another language ('' when there are none)."""
+    sources = sorted(getattr(g, "fallback_languages", ()))
+    if not sources:
+        return ""
+    return _("Texts in italics in the tables are not translated into %(language)s; they are shown in %(sources)s.",
+             language=locale_display_name(current_locale()), sources=", ".join(map(locale_display_name, sources)))
 
 
 def _template_context() -> dict[str, Any]:
@@ -103,20 +127,27 @@ def _register_template_globals(app: Flask) -> None:
     from core.web.helpers import (
         SEVERITY_LABELS,
         columns_of,
+        country_name,
         describe_action,
         field_anchor,
+        fields_in_translation_order,
         format_cell,
         format_fact,
+        plugin_label,
         row_budget_total,
         status_label,
+        translation_order,
     )
     from core.web.plans import format_datetime
 
     app.jinja_env.globals.update(
-        translated=translated, tr=tr, layout_of=layout_of, status_label=status_label, format_cell=format_cell,
+        translated=translated, tr=tr, tr_cell=tr_cell, fallback_note=fallback_note,
+        layout_of=layout_of, status_label=status_label, format_cell=format_cell,
         field_anchor=field_anchor, value_at=value_at, columns_of=columns_of, row_budget_total=row_budget_total,
         format_datetime=format_datetime, severity_label=lambda severity: str(SEVERITY_LABELS.get(severity, severity)),
         describe_action=describe_action, step_field_label=step_field_label, format_fact=format_fact,
+        plugin_label=plugin_label, country_name=country_name, translation_order=translation_order,
+        fields_in_translation_order=fields_in_translation_order,
     )
 
 

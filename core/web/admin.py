@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from core.db import get_session
+from core.i18n import translated
 from core.models import AuditEvent, Municipality, Role, User
 from core.plugin_manager import get_registry
 from core.services.accounts import AccountError, create_municipality, create_user, set_plugin_enabled
@@ -28,6 +29,7 @@ from core.web.forms import (
     municipality_form,
     translated_data,
 )
+from core.web.helpers import plugin_label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(tenancy.require_admin)
@@ -46,6 +48,28 @@ def _attach(form, error: AccountError) -> None:
     attach_error(form, error.field, str(error))
 
 
+def _validate_municipality(form: Form) -> bool:
+    """The form's checks and the short name's uniqueness, all at once."""
+    from core.services.accounts import municipality_by_slug
+
+    valid = form.validate()
+    slug = (form.slug.data or "").strip()
+    if slug and not form.slug.errors and municipality_by_slug(get_session(), slug) is not None:
+        form.slug.errors = [_("A municipality with this short name already exists.")]
+        valid = False
+    return valid
+
+
+def _validate_user(form: UserCreateForm) -> bool:
+    """The form's checks and the address's uniqueness, all at once."""
+    valid = form.validate()
+    email = (form.email.data or "").strip().lower()
+    if email and not form.email.errors and get_session().scalar(select(User).where(User.email == email)):
+        form.email.errors = [_("A user with this e-mail address already exists.")]
+        valid = False
+    return valid
+
+
 @bp.route("/")
 def municipalities():
     rows = get_session().scalars(select(Municipality).order_by(Municipality.slug)).all()
@@ -56,7 +80,7 @@ def municipalities():
 def new_municipality():
     form = municipality_form()(request.form if request.method == "POST" else None)
     form.default_locale.choices = locale_choices()
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and _validate_municipality(form):
         session = get_session()
         try:
             created = create_municipality(session, form.slug.data.strip(), translated_data(form, "name"),
@@ -87,8 +111,12 @@ def plugins(municipality: str):
             flash(str(error), "error")
         else:
             session.commit()
-            flash(_("Plugin '%(plugin)s' is now enabled.", plugin=plugin) if enabled else
-                  _("Plugin '%(plugin)s' is now disabled.", plugin=plugin), "success")
+            name, label = translated(m.name, fallback=m.default_locale), plugin_label(plugin)
+            flash(_("%(plugin)s is now enabled for %(municipality)s: its plans, forms and reports are open to the "
+                    "municipality's users.", plugin=label, municipality=name) if enabled else
+                  _("%(plugin)s is now disabled for %(municipality)s: its users no longer see its plans, forms and "
+                    "reports, and are told why. Nothing is deleted: enabling it again brings everything back.",
+                    plugin=label, municipality=name), "success")
         return redirect(url_for("admin.plugins", municipality=m.slug))
     kinds = {name: [k for p, k in registry.plan_kinds.values() if p == name] for name in registry.plugin_names}
     return render_template("admin/plugins.html", plugin_names=registry.plugin_names, kinds=kinds,
@@ -106,7 +134,7 @@ def new_user():
     form = UserCreateForm(request.form if request.method == "POST" else None)
     form.municipality.choices = _municipality_choices(empty=True)
     form.locale.choices = locale_choices(empty=True)
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and _validate_user(form):
         session = get_session()
         from core.services.accounts import municipality_by_slug
 

@@ -286,7 +286,7 @@ class SectionReader:
             for column in columns_of(self.spec):
                 value = value_at(source or {}, column.key)
                 if value not in (None, "", {}, []) and column.kind not in NUMBER_KINDS:
-                    return format_cell(value, column.kind, tr, self.currency)
+                    return format_cell(value, column.kind, tr, self.currency, self.choices.get(column.key))
         return Markup("")
 
 

@@ -16,6 +16,7 @@ from core.models import AnnualPlan, Role
 from core.plugin_manager import get_registry
 from core.web import tenancy
 from core.web.cache import fragment_cache, named_key
+from core.web.helpers import plugin_label
 
 bp = Blueprint("dashboard", __name__, url_prefix="/m/<municipality>")
 bp.before_request(tenancy.load_municipality_from_url)
@@ -32,16 +33,22 @@ def index(municipality: str):
     ).all()
     by_year: dict[int, list[dict]] = defaultdict(list)
     viewer = current_user.role == Role.VIEWER
+    disabled: dict[str, int] = defaultdict(int)  # plans of a plugin disabled here, by plugin: said, not hidden
     for plan in plans:
         plan_kind = tenancy.plan_kind_enabled(plan.kind)
-        if plan_kind is None or (viewer and not tenancy.visible_to_viewer(plan, plan_kind)):
+        known = plan_kind or registry.plan_kind(plan.kind)
+        if known is None or (viewer and not tenancy.visible_to_viewer(plan, known)):
+            continue
+        if plan_kind is None:
+            disabled[registry.plugin_of_plan_kind(plan.kind)] += 1
             continue
         by_year[plan.year].append({"plan": plan, "kind": plan_kind, "errors": 0 if viewer else plan.error_count,
                                    "warnings": 0 if viewer else plan.warning_count})
     panels = registry.collect_enabled("socialplan_dashboard_panels", m.enabled_plugins, municipality=m,
                                       session=session)
     return render_template("dashboard/index.html", plans_table=_plans_table(dict(by_year), viewer), panels=panels,
-                           plan_kinds=registry.plan_kinds_for(m.enabled_plugins), can_edit=tenancy.can_edit())
+                           plan_kinds=registry.plan_kinds_for(m.enabled_plugins), can_edit=tenancy.can_edit(),
+                           disabled=sorted((plugin_label(p), n) for p, n in disabled.items()))
 
 
 def _plans_table(by_year: dict[int, list[dict]], viewer: bool) -> Markup:

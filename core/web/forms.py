@@ -44,6 +44,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     StopValidation,
     ValidationError,
 )
@@ -729,33 +730,101 @@ ROLE_CHOICES = [(Role.ADMIN.value, _l("Administrator")), (Role.PLANNER.value, _l
                 (Role.VIEWER.value, _l("Council viewer"))]
 
 
+# Babel's territories that are not countries (the EU, the UN, the world's regions, "unknown").
+NOT_COUNTRIES = {"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"}
+
+
+def _sort_key(text: str) -> str:
+    """Names in the reader's alphabet, near enough: Swedish puts å, ä, ö after z; other letters lose accents."""
+    import unicodedata
+
+    text = text.casefold()
+    if current_locale() == "sv":
+        text = text.replace("å", "{0").replace("ä", "{1").replace("ö", "{2")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def country_choices() -> list[SelectChoice]:
+    """Every country by its name in the reader's language, valued by its ISO 3166 code."""
+    names = Locale.parse(current_locale()).territories
+    pairs = [(code, name) for code, name in names.items()
+             if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
+    return choices([("", _("(choose a country)")), *sorted(pairs, key=lambda pair: _sort_key(pair[1]))])
+
+
+def currency_choices() -> list[SelectChoice]:
+    """The ISO 4217 currencies some country pays in today (Babel knows them), as 'RON – Romanian leu'."""
+    from babel.numbers import get_territory_currencies
+
+    locale, today = Locale.parse(current_locale()), dt.date.today()
+    codes = {code for territory in locale.territories if len(territory) == 2 and territory.isalpha()
+             for code in get_territory_currencies(territory, today)}
+    pairs = sorted((code, f"{code} – {locale.currencies.get(code, code)}") for code in codes)
+    return choices([("", _("(choose a currency)")), *pairs])
+
+
 def municipality_form() -> type[Form]:
+    """A new municipality: every mistake is said at once, beside its field (the short name's uniqueness too,
+    checked by the view)."""
+    from core.services.accounts import SLUG
+
     attrs: dict[str, Any] = {}
     layout = Layout()
-    _add(attrs, layout, "slug", StringField(_l("Short name (in web addresses)"), [DataRequired(), Length(max=80)]),
-         _l("Short name (in web addresses)"))
-    _add_translated(attrs, layout, "name", _l("Name"))
-    _add(attrs, layout, "country", StringField(_l("Country code (e.g. RO, SE)"), [DataRequired(), Length(2, 2)]),
-         _l("Country code (e.g. RO, SE)"))
+    _add(attrs, layout, "slug", StringField(_l("Short name (in web addresses)"), [
+        DataRequired(), Length(max=80),
+        Regexp(SLUG, message=_l("A short name may hold only lower-case letters, digits and hyphens."))]),
+        _l("Short name (in web addresses)"))
     _add(attrs, layout, "default_locale", SelectField(_l("Default language"), choices=[]), _l("Default language"))
-    _add(attrs, layout, "currency", StringField(_l("Currency (e.g. RON, SEK)"), [DataRequired(), Length(3, 3)]),
-         _l("Currency (e.g. RON, SEK)"))
+    _add_translated(attrs, layout, "name", _l("Name"))
+    _add(attrs, layout, "country", SelectField(_l("Country"), [DataRequired(message=_l("Choose the country."))],
+                                               choices=country_choices()), _l("Country"))
+    _add(attrs, layout, "currency", SelectField(_l("Currency"), [DataRequired(message=_l("Choose the currency."))],
+                                                choices=currency_choices()), _l("Currency"))
     attrs["layout"] = layout
 
-    def validate_name__en(form: Form, _field: Field) -> None:
-        if not translated_data(form, "name"):
-            raise ValidationError(_("Enter the name in at least one language."))
+    def validate(form: Form, extra_validators: Any = None) -> bool:
+        valid = Form.validate(form, extra_validators)
+        default = form.default_locale.data
+        if default in LOCALES and not (form[f"name__{default}"].data or "").strip():
+            # The name the municipality's pages fall back to: it must be there.
+            form[f"name__{default}"].errors = [*form[f"name__{default}"].errors, _(
+                "Enter the name in the municipality's default language (%(language)s).",
+                language=locale_display_name(default))]
+            valid = False
+        return valid
 
-    attrs["validate_name__en"] = validate_name__en
+    attrs["validate"] = validate
     return type("MunicipalityForm", (Form,), attrs)
 
 
+def _check_email(_form: Form, field: Field) -> None:
+    from core.services.accounts import EMAIL
+
+    if field.data and (not EMAIL.match(field.data.strip()) or len(field.data.strip()) > 254):
+        raise ValidationError(_("Enter a valid e-mail address."))
+
+
+def _check_password(_form: Form, field: Field) -> None:
+    from core.services.accounts import MIN_PASSWORD_LENGTH
+
+    if field.data and len(field.data) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(_("The password must have at least %(count)s characters.", count=MIN_PASSWORD_LENGTH))
+
+
 class UserCreateForm(Form):
-    email = StringField(_l("E-mail address"), [DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), [DataRequired()], render_kw={"autocomplete": "new-password"})
-    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
+    """A new account; every mistake is said at once, beside its field (the address's uniqueness too, checked
+    by the view). The role offered first is the least one, never Administrator."""
+
+    email = StringField(_l("E-mail address"), [DataRequired(), Length(max=254), _check_email])
+    password = PasswordField(_l("Password"), [DataRequired(), _check_password],
+                             render_kw={"autocomplete": "new-password"})
+    role = SelectField(_l("Role"), choices=choices(reversed(ROLE_CHOICES)), default=Role.VIEWER.value)
     municipality = SelectField(_l("Municipality"), choices=[])
     locale = SelectField(_l("Language"), choices=[])
+
+    def validate_municipality(self, field: Field) -> None:
+        if self.role.data != Role.ADMIN and not field.data:
+            raise ValidationError(_("A planner or viewer belongs to a municipality."))
 
 
 class UserEditForm(Form):

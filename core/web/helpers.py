@@ -129,10 +129,13 @@ def columns_of(spec: SectionSpec) -> tuple[Column, ...]:
     return spec.columns or DEFAULT_COLUMNS.get(spec.row_type, ())
 
 
-def format_cell(value: Any, kind: str, tr, currency: str = "") -> Markup:
-    """A cell of a row table, formatted the locale's way; ``tr`` renders translatable content."""
+def format_cell(value: Any, kind: str, tr, currency: str = "", labels: dict[str, Any] | None = None) -> Markup:
+    """A cell of a row table, formatted the locale's way; ``tr`` renders translatable content, ``labels``
+    names a chosen code (an objective's level 'strategic', a frequency 'yearly') in the reader's words."""
     if value in (None, "", {}, []):
         return Markup("")
+    if labels and not isinstance(value, (dict, list)) and str(value) in labels:
+        return escape(str(labels[str(value)]))
     if kind == "period" or (isinstance(value, dict) and "kind" in value):
         return escape(period_label(value))
     if kind == "translated" or isinstance(value, dict):
@@ -168,6 +171,65 @@ def format_fact(name: str, value: Any) -> str:
         except ValueError:
             return value
     return str(value)
+
+
+def locale_order() -> list[str]:
+    """The languages in the order a form asks for a translatable value: the reader's, then the municipality's
+    default, then the others."""
+    from flask import g
+
+    municipality = getattr(g, "municipality", None)
+    first = [current_locale(), municipality.default_locale if municipality is not None else None]
+    return list(dict.fromkeys(code for code in [*first, *LOCALES] if code in LOCALES))
+
+
+def translation_order(field_names: list[str]) -> list[str]:
+    """A translatable group's fields ('name__en', 'name__ro', ...) in :func:`locale_order`."""
+    order = {code: index for index, code in enumerate(locale_order())}
+    return sorted(field_names, key=lambda name: order.get(name.rpartition("__")[2], len(order)))
+
+
+def fields_in_translation_order(form: Any) -> list[Any]:
+    """A form's fields with each run of one value's languages ('goal__en', 'goal__sv', ...) in
+    :func:`locale_order`, the other fields where they are."""
+    fields, result = list(form), []
+    index = 0
+    while index < len(fields):
+        key, _sep, code = fields[index].name.rpartition("__")
+        run = [fields[index]]
+        while key and code in LOCALES and index + len(run) < len(fields) \
+                and fields[index + len(run)].name.rpartition("__")[0] == key:
+            run.append(fields[index + len(run)])
+        if key and code in LOCALES:
+            names = translation_order([f.name for f in run])
+            run.sort(key=lambda f: names.index(f.name))
+        result += run
+        index += len(run)
+    return result
+
+
+def plugin_label(plugin: str) -> str:
+    """A plugin by the jurisdictions it brings ('Romania'), in the reader's language; a plugin that brings
+    none reads as its name."""
+    from core.plugin_manager import get_registry
+
+    names = sorted(str(j.name) for owner, j in get_registry().jurisdictions.values() if owner == plugin)
+    return ", ".join(names) or plugin
+
+
+def country_name(code: str) -> str:
+    """An ISO 3166 country code ('RO') by its name in the reader's language ('Rumänien'); an unknown one as is."""
+    return Locale.parse(current_locale()).territories.get(str(code).upper(), str(code))
+
+
+def shown_facts(document: dict[str, Any], plan_kind: PlanKind) -> list[tuple[str, Any]]:
+    """The facts of a plan its page shows: those its workflow records or its kind labels. Anything else an
+    imported document carries (a note left by whoever typed it) has no words for the reader and is not shown."""
+    from core.web.forms import STEP_FIELD_LABELS
+
+    known = {name for step in plan_kind.workflow for name in step.fields} | set(plan_kind.fact_labels)
+    known |= set(STEP_FIELD_LABELS)
+    return [(name, value) for name, value in (document.get("facts") or {}).items() if name in known]
 
 
 def period_label(period: dict[str, Any]) -> str:

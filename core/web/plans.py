@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from babel import dates as babel_dates
@@ -26,13 +27,13 @@ from core.db import get_session
 from core.i18n import LOCALES, current_locale
 from core.interchange import DocumentError
 from core.models import AnnualPlan, PlanRevision, Role
-from core.plugin_api import Finding, PlanKind, RowType, SectionFormSpec, SectionSpec
+from core.plugin_api import Finding, PlanKind, RowType, SectionFormSpec, SectionSpec, WorkflowStep
 from core.plugin_manager import get_registry
 from core.services import plans as plan_service
 from core.services.revisions import diff_documents
 from core.web import tenancy
 from core.web.cache import named_key, page_cache
-from core.web.comparison import ShownDiff, readable_diff
+from core.web.comparison import SectionReader, ShownDiff, readable_diff
 from core.web.forms import (
     FormContext,
     PlanCreateForm,
@@ -62,6 +63,8 @@ from core.web.helpers import (
     row_of_field,
     section_links,
     section_of_field,
+    shown_facts,
+    status_label,
 )
 
 bp = Blueprint("plans", __name__, url_prefix="/m/<municipality>/plans")
@@ -226,13 +229,13 @@ def overview(municipality: str, plan_id: int):
     # Findings are the working revision's: what a planner still has to correct.
     working = _shown(plan) == plan.revision
     findings = _findings(plan, plan_kind, state) if working and current_user.role != Role.VIEWER else []
-    steps = [s for s in plan_service.available_steps(plan, plan_kind)
-             if s.role != "admin" or current_user.role == Role.ADMIN] if tenancy.can_edit() else []
+    steps = _next_steps(plan, plan_kind, findings) if working else []
     reports = get_registry().report_kinds_for(g.municipality.enabled_plugins, plan.kind)
     shown = _shown(plan)
     asked_adopted = shown != plan.revision and current_user.role != Role.VIEWER
     return render_template(
         "plans/overview.html", plan=plan, plan_kind=plan_kind, document=document, findings=findings,
+        facts=shown_facts(document, plan_kind),
         shown=shown, revision_arg={"revision": "adopted"} if asked_adopted else {},
         may_reopen=tenancy.can_edit() and plan_service.may_reopen(current_user, plan_kind),
         finding_link=lambda f: _finding_link(plan, f), steps=steps, reports=reports, locales=LOCALES,
@@ -240,6 +243,30 @@ def overview(municipality: str, plan_id: int):
         section_findings={spec.key: sum(1 for f in findings if section_of_field(f) == spec.key)
                           for spec in plan_kind.sections},
     )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A workflow step the plan can take now, as its pages present it: who takes it, whether the reader may,
+    and the error findings that block it (a step that ``blocks_on_errors``)."""
+
+    step: WorkflowStep
+    may_take: bool
+    blocking: tuple[Finding, ...]
+    back: bool  # the step returns the plan to its first status (draft): offered after the others
+
+    @property
+    def who(self) -> str:
+        return (_("An administrator takes this step.") if self.step.role == "admin"
+                else _("A planner or an administrator takes this step."))
+
+
+def _next_steps(plan: AnnualPlan, plan_kind: PlanKind, findings: list[Finding]) -> list[NextStep]:
+    errors = tuple(f for f in findings if f.severity == "error")
+    steps = [NextStep(step, tenancy.can_edit() and (step.role != "admin" or current_user.role == Role.ADMIN),
+                      errors if step.blocks_on_errors else (), step.target == plan_kind.statuses[0])
+             for step in plan_service.available_steps(plan, plan_kind)]
+    return sorted(steps, key=lambda s: s.back)
 
 
 @bp.route("/<int:plan_id>/title", methods=["GET", "POST"])
@@ -301,8 +328,20 @@ def _render_section(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec,
         section_links=section_links(plan, plan_kind, spec.key),
         totals=totals, source_names={s.code: s.name for s in sources}, currency=plan.municipality.currency,
         base_revision=plan.revision if base_revision is None else base_revision,
+        choice_labels=SectionReader(get_registry(), plan_kind, spec, plan.year, plan.municipality.currency).choices,
+        wide_columns=_wide_columns(spec, content["rows"]),
     )
     return html, pure
+
+
+def _wide_columns(spec: SectionSpec, rows: list[dict[str, Any]]) -> set[str]:
+    """The columns of running text (some cell longer than a short phrase): they keep a readable width, and
+    the table scrolls in its frame rather than squeeze them to a word a line."""
+    from core.i18n import translated
+    from core.interchange import value_at
+
+    return {column.key for column in columns_of(spec) if column.kind in ("translated", "text")
+            and any(len(translated(value_at(row, column.key))) > 60 for row in rows)}
 
 
 def _row_urls(plan: AnnualPlan, spec: SectionSpec, read_only: bool) -> dict[str, UrlPattern]:
@@ -554,7 +593,9 @@ def _delete_row_page(plan_id: int, section: str, index: int):
             return redirect(_plan_url(plan, "plans.section", section=spec.key))
     row = _existing_row(plan, spec, index)
     return render_template("plans/row_delete.html", plan=plan, plan_kind=plan_kind, spec=spec, row=row, index=index,
-                           columns=columns_of(spec), currency=plan.municipality.currency, base_revision=plan.revision)
+                           columns=columns_of(spec), currency=plan.municipality.currency, base_revision=plan.revision,
+                           choice_labels=SectionReader(get_registry(), plan_kind, spec, plan.year,
+                                                       plan.municipality.currency).choices)
 
 
 # --- workflow --------------------------------------------------------------------------------------------
@@ -569,19 +610,20 @@ def step(municipality: str, plan_id: int, step: str):
     if workflow_step.role == "admin" and current_user.role != Role.ADMIN:
         abort(403)
     form = step_form(workflow_step.fields, plan_kind)(request.form if request.method == "POST" else None)
+    # Said before the form is filled: the error findings that keep this step from being taken.
+    blocking = [f for f in _findings(plan, plan_kind, _state(plan)) if f.severity == "error"] \
+        if workflow_step.blocks_on_errors else []
     if request.method == "POST" and form.validate():
-        errors = 0
-        if workflow_step.blocks_on_errors:
-            errors = sum(1 for f in _findings(plan, plan_kind, _state(plan)) if f.severity == "error")
         data = {name: form[name].data for name in workflow_step.fields}
         error = _commit_or_error(lambda: plan_service.take_step(get_session(), get_registry(), plan, step, data,
-                                                                current_user, blocking_errors=errors))
+                                                                current_user, blocking_errors=len(blocking)))
         if error is None:
-            flash(_("Done: %(step)s.", step=str(workflow_step.label)), "success")
+            flash(_("The plan's status is now “%(status)s”.", status=status_label(plan.status, plan_kind)), "success")
             return redirect(_plan_url(plan))
         _attach_error(form, error)
     status = 422 if request.method == "POST" else 200
-    return render_template("plans/step.html", plan=plan, plan_kind=plan_kind, step=workflow_step, form=form), status
+    return render_template("plans/step.html", plan=plan, plan_kind=plan_kind, step=workflow_step, form=form,
+                           blocking=blocking, finding_link=lambda f: _finding_link(plan, f)), status
 
 
 @bp.route("/<int:plan_id>/reopen", methods=["GET", "POST"])

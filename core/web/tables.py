@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from core.db import get_session
@@ -100,6 +101,6 @@ def upload(municipality: str, year: int, kind: str, section: str):
         reason = error.reason if isinstance(error, DocumentError) else str(error)
         return _page(plan, plan_kind, failed=spec.key, message=reason, status=400)
     session.commit()
-    flash(_("%(count)s rows were imported into '%(section)s'.", count=len(result.rows), section=str(spec.title)),
-          "success")
+    flash(ngettext("%(num)s row was imported into “%(section)s”.", "%(num)s rows were imported into “%(section)s”.",
+                   len(result.rows), section=str(spec.title)), "success")
     return redirect(url_for("tables.index", year=year, kind=kind))

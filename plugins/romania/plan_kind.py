@@ -58,7 +58,7 @@ _CODE_AS_WRITTEN = Column("extra.code_as_written", _l("Code as written in the im
 
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("legal-basis", _l("Laws, decisions and strategies the plan is based on"), RowType.ENTRY,
-                (Column("ref", _l("No.")), Column("text", _l("Act or strategy"), "translated")), required=True,
+                (Column("ref", _l("No."), "numbering"), Column("text", _l("Act or strategy"), "translated")), required=True,
                 chapter=CHAPTER_BASIS),
     SectionSpec("objectives", _l("Strategic and operational objectives"), RowType.OBJECTIVE,
                 (Column("reference", _l("Strategy (item of the legal basis)"), "translated"),
@@ -93,7 +93,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 required=True, chapter=CHAPTER_I, allow_not_applicable=True),
     SectionSpec("website-information", _l("Information published on the website and displayed at the office"),
                 RowType.ENTRY,
-                (Column("ref", _l("No.")), Column("text", _l("Information"), "translated"),
+                (Column("ref", _l("No."), "numbering"), Column("text", _l("Information"), "translated"),
                  Column("publication", _l("Where it is published"), "translated"),
                  Column("frequency", _l("Updated"))), chapter=CHAPTER_II),
     SectionSpec("awareness-campaigns", _l("Information and awareness campaigns"), RowType.CAMPAIGN,

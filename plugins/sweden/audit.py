@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from core.sdk import audit
 from core.sdk.audit import AuditAction
 from core.sdk.models import Provider
-from plugins.sweden.i18n import _, _l
+from plugins.sweden.i18n import _, _l, ngettext
 
 
 def record(session: Session, municipality_id: int, action: str, subject: str | None = None, **detail: Any) -> None:
@@ -69,11 +69,18 @@ class _Joined:
         return f"{self.first} ({self.second})"
 
 
-def _period(value: Any) -> str:
+def period_words(value: Any) -> str:
+    """A deadline's (months, days) in words: '1 month', '7 days', '1 month and 7 days'; none: 'No deadline'."""
     if not value:
         return _("No deadline")
-    months, days = value
-    return _("%(months)s months, %(days)s days", months=months, days=days)
+    months, days = (int(part) for part in value)
+    parts = ([ngettext("%(num)s month", "%(num)s months", months)] if months else []) + \
+        ([ngettext("%(num)s day", "%(num)s days", days)] if days or not months else [])
+    return parts[0] if len(parts) == 1 else _("%(months)s and %(days)s", months=parts[0], days=parts[1])
+
+
+def _period(value: Any) -> str:
+    return period_words(value)
 
 
 def _method(code: str) -> str:

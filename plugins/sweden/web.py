@@ -34,6 +34,7 @@ from core.sdk.web import (
     to_xlsx,
 )
 from plugins.sweden import results as results_views
+from plugins.sweden.audit import period_words
 from plugins.sweden.forms import (
     AnswersImportForm,
     DeficiencyForm,
@@ -49,7 +50,7 @@ from plugins.sweden.forms import (
     special_review_form,
     step_form,
 )
-from plugins.sweden.i18n import _
+from plugins.sweden.i18n import _, ngettext
 from plugins.sweden.models import FollowUp, LexSarahReport, QualityGoal, QuestionTemplate, SwedenSettings, Unit
 from plugins.sweden.reports import percent
 from plugins.sweden.services import goals, individual, lex_sarah
@@ -502,7 +503,9 @@ def _import_page(answers: AnswersImportForm | None = None, kolada: KoladaImportF
     templates = _templates()
     answers = answers or AnswersImportForm(formdata=None, data={"year": dt.date.today().year})
     answers.template_id.choices = choices(
-        (str(t.id), f"{t.name} ({t.district or _('city-wide')}, {t.version})") for t in templates)
+        (str(t.id), _("%(name)s (district %(district)s, version %(version)s)", name=t.name, district=t.district,
+                      version=t.version) if t.district else
+         _("%(name)s (city-wide, version %(version)s)", name=t.name, version=t.version)) for t in templates)
     kolada = kolada or KoladaImportForm(formdata=None, prefix="kolada")
     return render_template("sweden/import.html", answers=answers, kolada=kolada, result=result,
                            has_templates=bool(templates)), status
@@ -537,7 +540,8 @@ def import_answers_upload(municipality: str):
                                                   refused=result.refused, rows=result.rows)]
         return _import_page(answers=form, result=result, status=400)
     session.commit()
-    flash(_("%(count)s answers were imported for %(year)s.", count=result.imported, year=form.year.data), "success")
+    flash(ngettext("%(num)s answer was imported for %(year)s.", "%(num)s answers were imported for %(year)s.",
+                   result.imported, year=form.year.data), "success")
     return redirect(url_for("sweden.import_page"))
 
 
@@ -555,9 +559,12 @@ def import_kolada_upload(municipality: str):
                          {"kolada_id": "file", "value": "file"})
         if result is REFUSED:
             return _import_page(kolada=form, status=400)
-    flash(_("Kolada: %(values)s results and %(national)s national figures were imported; observations no goal "
-            "asks for: %(skipped)s.", values=result.values, national=result.national, skipped=result.skipped),
-          "success")
+    flash(" ".join((
+        _("Kolada: %(results)s and %(national)s were imported.",
+          results=ngettext("%(num)s result", "%(num)s results", result.values),
+          national=ngettext("%(num)s national figure", "%(num)s national figures", result.national)),
+        ngettext("%(num)s observation no goal asks for was left out.",
+                 "%(num)s observations no goal asks for were left out.", result.skipped))), "success")
     return redirect(url_for("sweden.import_page"))
 
 
@@ -637,7 +644,8 @@ def settings_page(municipality: str):
         preset_labels=PRESET_LABELS, current=effective_params(settings), deadlines=effective_deadlines(settings),
         default_deadlines=default_deadlines(), deadline_labels=DEADLINE_LABELS, track_deadlines=track_deadlines,
         default_threshold=individual.DEFAULT_THRESHOLD, rotation_years=rotation_years, warning=uses_warning(settings),
-        service_types=SERVICE_TYPE_LABELS, review_areas=special_review_areas(settings)), status
+        service_types=SERVICE_TYPE_LABELS, review_areas=special_review_areas(settings),
+        period_words=period_words), status
 
 
 # --- quality goals ---------------------------------------------------------------------------------------

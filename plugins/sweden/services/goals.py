@@ -201,10 +201,20 @@ def _total(observation: dict[str, Any]) -> Any:
 
 
 def read_kolada(path: Path) -> list[dict[str, Any]]:
+    # What is wrong with the file, in the reader's language: never the parser's own (English) message.
     try:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise SwedenValidationError("file", _l("The Kolada file cannot be read: %(error)s"), error=str(error)) from None
+    except UnicodeDecodeError:
+        raise SwedenValidationError("file", _l("The Kolada file is not UTF-8 text. Download it from Kolada again "
+                                                "and upload it unchanged.")) from None
+    except json.JSONDecodeError as error:
+        raise SwedenValidationError("file", _l("The Kolada file is not valid JSON: it is damaged or cut off at line "
+                                                "%(line)s. Download it from Kolada again and upload it unchanged."),
+                                    line=error.lineno) from None
+    except RecursionError:
+        raise SwedenValidationError("file", _l("The file is not a Kolada API v2 data document.")) from None
+    except OSError:
+        raise SwedenValidationError("file", _l("The Kolada file could not be read. Upload it again.")) from None
     values = document.get("values") if isinstance(document, dict) else None
     if not isinstance(values, list) or not all(
         isinstance(v, dict) and {"kpi", "municipality", "period"} <= v.keys() for v in values

@@ -89,7 +89,7 @@ def test_import_kolada_and_its_errors(cli_env, tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
     one_sentence_error(run(cli_env, "import-kolada", str(broken), "--municipality", "eskilstuna"),
-                       "cannot be read")
+                       "is not valid JSON: it is damaged or cut off at line 1")
     one_sentence_error(run(cli_env, "import-kolada", str(tmp_path / "none.json"), "--municipality", "eskilstuna"),
                        "There is no file")
 

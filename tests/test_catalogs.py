@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 # (catalog folder, domain, source folder, folders of that source that belong to other catalogs)
 CATALOGS = [
-    (ROOT / "translations", "messages", ROOT, ("plugins", ".venv", "tests", "bench", "core/migrations")),
+    (ROOT / "translations", "messages", ROOT, ("plugins", ".venv", "tests", "bench", "core/migrations", "docs")),
     (ROOT / "plugins/romania/translations", "romania", ROOT / "plugins/romania", ("tests",)),
     (ROOT / "plugins/sweden/translations", "sweden", ROOT / "plugins/sweden", ("tests",)),
 ]

@@ -58,8 +58,8 @@ _CODE_AS_WRITTEN = Column("extra.code_as_written", _l("Code as written in the im
 
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("legal-basis", _l("Laws, decisions and strategies the plan is based on"), RowType.ENTRY,
-                (Column("ref", _l("No."), "numbering"), Column("text", _l("Act or strategy"), "translated")), required=True,
-                chapter=CHAPTER_BASIS),
+                (Column("ref", _l("No."), "numbering"), Column("text", _l("Act or strategy"), "translated")),
+                required=True, chapter=CHAPTER_BASIS),
     SectionSpec("objectives", _l("Strategic and operational objectives"), RowType.OBJECTIVE,
                 (Column("reference", _l("Strategy (item of the legal basis)"), "translated"),
                  Column("group", _l("Heading"), "translated"), Column("level", _l("Level")),

@@ -5,6 +5,7 @@ Imported by the tests as ``browser_helpers`` (pytest puts this folder on sys.pat
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import subprocess
@@ -16,8 +17,10 @@ from typing import Any
 from core.demo import DEMO_PASSWORD
 
 CHECKOUT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = CHECKOUT / "artifacts" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"  # git-ignored; look at them
 VIEWPORT = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"  # axe-core, vendored (MPL-2.0, see its header)
 
 
 @dataclass
@@ -162,3 +165,108 @@ CONTRAST_JS = "\n".join(line for line in (Path(__file__).parent / "contrast.js")
 def contrast_failures(page: Any) -> list[str]:
     """Visible text whose contrast with its background is below WCAG AA (4.5:1, 3:1 for large text)."""
     return page.evaluate(CONTRAST_JS)
+
+
+# --- page checks: horizontal scroll, raw codes, axe-core ------------------------------------------------
+
+
+def horizontal_overflow(page: Any) -> int:
+    """How many CSS pixels the page scrolls sideways (0 when it fits its window's width)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+STICKING_OUT_JS = """
+() => {
+  const width = document.documentElement.clientWidth, found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.right <= width + 0.5) continue;
+    let framed = false;  // inside a frame that scrolls or clips it: not the page's overflow
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(up).overflowX)) { framed = true; break; }
+    }
+    const classes = typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim() : '';
+    const name = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${classes}`;
+    if (!framed) found.push(`${name} to ${Math.round(box.right)} px`);
+  }
+  return found.slice(0, 4);
+}
+"""
+
+
+def sticking_out(page: Any) -> list[str]:
+    """The elements that reach past the window's right edge outside any frame of their own."""
+    return page.evaluate(STICKING_OUT_JS)
+
+
+VISIBLE_TEXTS_JS = """
+() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.replace(/\\s+/g, ' ').trim();
+    const parent = node.parentElement;
+    if (!text || !parent || ['SCRIPT', 'STYLE'].includes(parent.tagName)) continue;
+    if (parent.tagName !== 'OPTION' && !parent.checkVisibility()) continue;
+    texts.push(text);
+  }
+  return texts;
+}
+"""
+
+
+def visible_texts(page: Any) -> list[str]:
+    """Every text node a reader sees (options of a select included), white space made single spaces."""
+    return page.evaluate(VISIBLE_TEXTS_JS)
+
+
+def raw_codes(page: Any, anywhere: tuple[str, ...], whole: tuple[str, ...]) -> list[str]:
+    """Codes a reader should never see: ``anywhere`` inside any text, ``whole`` as the whole text of a node
+    (a cell reading 'strategic', an option reading 'romania'); case-sensitive."""
+    found = []
+    for text in visible_texts(page):
+        found += [f"{code!r} in {text[:80]!r}" for code in anywhere if code in text]
+        if text in whole:
+            found.append(f"{text!r} on its own")
+    return found
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations of any impact on the page as it is, one line each with the first elements."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol, so the page's Content-Security-Policy (script-src 'self')
+        # does not apply; never loaded from a CDN.
+        page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;true")
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                               nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {', '.join(v['nodes'])}" for v in violations]
+
+
+HEADINGS_JS = """
+() => Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6, caption, legend, label'))
+  .filter(el => el.checkVisibility() && !el.closest('.visually-hidden'))  // what the eye sees
+  .map(el => [el.tagName.toLowerCase(), el.textContent.replace(/\\s+/g, ' ').trim()])
+"""
+
+
+def heading_problems(page: Any) -> list[str]:
+    """One h1 a page, and no heading (caption, legend, label) saying what the one just before it said."""
+    shown = page.evaluate(HEADINGS_JS)
+    h1 = [tag for tag, _text in shown].count("h1")
+    problems = [] if h1 == 1 else [f"{h1} h1 headings"]
+    problems += [f"{tag} repeats the {before[0]} just before it: {text!r}"
+                 for before, (tag, text) in itertools.pairwise(shown) if text and text == before[1]]
+    return problems
+
+
+def header_lines(page: Any) -> int:
+    """On how many lines the site header's parts (brand, menu, switches, sign-out) lie."""
+    tops = page.evaluate("""() => Array.from(document.querySelectorAll('.site-header > *'))
+        .filter(el => el.checkVisibility()).map(el => el.getBoundingClientRect())
+        .map(box => box.top + box.height / 2)""")
+    lines: list[float] = []
+    for middle in sorted(tops):
+        if not lines or middle - lines[-1] > 16:  # a new line starts a line-height or more below
+            lines.append(middle)
+    return len(lines)

@@ -1,6 +1,6 @@
 """Screenshots in Swedish, Romanian and English, and the accessibility basics, in a real browser.
 
-The screenshots (PNG, under artifacts/screenshots/) are of the dashboard, the editor with errors
+The screenshots (PNG, under tests/browser/screenshots/) are of the dashboard, the editor with errors
 and the comparison of two revisions, each language chosen with the header's language switcher;
 they are there to be looked at. The accessibility test checks what a machine can: the page's
 lang, a label for every input, the error summary on top linking to its fields, keyboard-only use

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -33,8 +34,20 @@ def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _json_default(value: Any) -> Any:
+    """A JSON column's value json cannot write: a Decimal (a JSON number read exactly, core.text.load_json, in a
+    plugin's entry row or a service's extra facts) is kept as documents keep decimals, canonical text."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value, "f")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _json_dumps(value: Any) -> str:
+    return json.dumps(value, default=_json_default)
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True, pool_pre_ping=url.startswith("postgresql"))
+    engine = create_engine(url, future=True, pool_pre_ping=url.startswith("postgresql"), json_serializer=_json_dumps)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine

@@ -307,6 +307,21 @@ def test_an_api_entry_row_is_checked_against_its_sections_columns(demo_app, plan
     assert response.status_code == 201, response.get_json()  # words in a money column are the rules' to judge
 
 
+def test_json_numbers_in_an_entry_row_or_a_services_facts_are_stored_as_decimals_are(demo_app, planner_headers):
+    """A JSON number is read exactly (a Decimal); where a row keeps JSON (a plugin's entry, a service's extra
+    facts) it is written as documents write decimals, canonical text, never a 500 of json's TypeError."""
+    api = demo_app.test_client()
+    response = api.post(f"{API_PLAN}/sections/subsidies/rows", data='{"amount": 1500.50, "beneficiaries": 3}',
+                        content_type="application/json", headers=planner_headers)
+    assert response.status_code == 201 and response.get_json()["row"]["amount"] == "1500.50"
+    service = {"code": "8810 ID-I", "name": {"ro": "Centrul"}, "status": "proposed", "capacity": "10",
+               "extra": {"floor_space": 120.5, "staff_total": 3}}
+    response = api.post(f"{API_PLAN}/sections/proposed-services/rows", data=json.dumps(service),
+                        content_type="application/json", headers=planner_headers)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["row"]["extra"] == {"floor_space": "120.5", "staff_total": 3}
+
+
 def test_the_openapi_document_states_each_path_parameters_range(demo_app):
     spec = demo_app.test_client().get("/api/v1/openapi.json").get_json()
     parameters = {(path, p["name"]): p["schema"] for path, item in spec["paths"].items()

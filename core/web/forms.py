@@ -101,10 +101,14 @@ def _clean_filter(value: Any) -> Any:
 
 class Form(WTFormsForm):
     """A WTForms form whose text fields keep only text the product accepts (see :class:`CleanTextMeta`):
-    core's forms and the plugins' row forms are built on it."""
+    core's forms and the plugins' row forms are built on it. WTForms' own messages ('This field is required.',
+    'Not a valid choice.') are said in the page's language, from the catalogs WTForms ships."""
 
     class Meta(CleanTextMeta):
-        pass
+        def get_translations(self, form: Any) -> Any:
+            from wtforms.i18n import get_translations
+
+            return get_translations([current_locale()])
 
 
 class FlaskForm(FlaskWTFForm):

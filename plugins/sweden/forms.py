@@ -245,6 +245,20 @@ class GoalForm(FlaskForm):
     kolada_kpi = StringField(_l("Kolada KPI"), [Optional(), Length(max=20)],
                              description=_l("Optional, e.g. U23471: the Kolada import then fills the results."))
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' checks and the service's (a title, the KPI's shape) in one pass: every mistake at once."""
+        from plugins.sweden.services.goals import KOLADA_KPI
+
+        valid = super().validate(extra_validators)
+        if not any((self[f"title__{code}"].data or "").strip() for code in LOCALES):
+            self.title__en.errors = [*self.title__en.errors, _("Give the goal a title in at least one language.")]
+            valid = False
+        kpi = (self.kolada_kpi.data or "").strip().upper()
+        if kpi and not KOLADA_KPI.match(kpi) and not self.kolada_kpi.errors:
+            self.kolada_kpi.errors = [_("A Kolada KPI is a letter and five digits, e.g. U23471.")]
+            valid = False
+        return valid
+
 
 class IndicatorForm(FlaskForm):
     scope__en = StringField(LocaleLabel(_l("Measured for"), "en"), [Optional(), Length(max=200)],

@@ -294,6 +294,8 @@ def _domain_of(origin: str, folders: list[tuple[str, str]]) -> str | None:
 SKIPPED = {
     "static": "static files hold no text to translate",
     "sweden.case_step_confirm": "no demo case stands where a contract may be terminated (the only step it asks for)",
+    "public.package_file": "the demo publishes no municipality; tests/test_public_privacy.py walks every public file",
+    "public.unknown": "the public catch-all answers its 404 page to any other address: no link leads there",
 }
 # The plugins' own ids a URL takes, by the table that holds them per municipality (two of each are enough).
 PLUGIN_IDS = {"unit_id": "se_unit", "case_id": "se_deficiency_case", "goal_id": "se_quality_goal",

@@ -252,6 +252,17 @@ def test_a_tables_fallbacks_are_said_once_a_page_and_never_on_a_bare_number(demo
     assert '<span class="fallback" lang="ro">Obiectiv strategic 1</span>' in table
     assert not re.search(r'<span class="fallback" lang="ro">\s*3\s*</span>', table)  # a strategy's number "3"
     assert page.count("Texts in italics in the tables are not translated into English; they are shown in Română.") == 1
+    # The municipality's name, Romanian only, is in the header, the heading and the breadcrumbs: marked once.
+    from core.db import get_session
+
+    with demo_app.app_context():
+        town = get_session().scalar(select(Municipality).where(Municipality.slug == "piatra-neamt"))
+        town.name = {"ro": "Municipiul Piatra Neamț"}
+        get_session().commit()
+    reader = _client(demo_app, PLANNER_RO, "sv")
+    dashboard = reader.get("/m/piatra-neamt/").get_data(as_text=True)
+    assert dashboard.count('lang="ro">Municipiul Piatra Neamț') >= 2
+    assert dashboard.count("(inte översatt, visas på Română)") == 1
 
 
 # --- a disabled plugin, the favicon -------------------------------------------------------------------------

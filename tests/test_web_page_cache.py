@@ -549,6 +549,7 @@ G_INPUTS: dict[str, tuple[str, ...]] = {
     "db_session": (),
     # the languages the table's cells fell back to, noted while they render (core.web.tr): from what is shown
     "fallback_languages": (*SHOWN, "locale", "municipality.default_locale"),
+    "fallbacks_marked": (*SHOWN, "locale", "municipality.default_locale", "municipality.name"),
 }
 
 

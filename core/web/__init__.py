@@ -20,13 +20,15 @@ from core.text import safe_output
 csrf = CSRFProtect()
 
 
-def tr(value: dict[str, str] | str | None, fallback: str | None = None, in_table: bool = False) -> Markup:
+def tr(value: dict[str, str] | str | None, fallback: str | None = None, in_table: bool = False,
+       quiet: bool = False) -> Markup:
     """Translatable content in the current language; a value that falls back to another language
     is marked with its language, visibly and for screen readers (``lang``).
 
-    The marker is said once per value: beside it, or, for the cells of a table (``in_table``), in italics
-    with one note for the whole page (:func:`fallback_note`), not on every cell. A value without a
-    letter ('3', '1.') reads the same in every language and is never marked."""
+    The marker is said once per value and page: beside its first showing (later ones are in italics
+    only), or, for the cells of a table (``in_table``), by one note for the whole page
+    (:func:`fallback_note`), not on every cell; ``quiet`` (the header's municipality name) never says it.
+    A value without a letter ('3', '1.') reads the same in every language and is never marked."""
     if not value:
         return Markup("")
     if isinstance(value, str):
@@ -42,9 +44,12 @@ def tr(value: dict[str, str] | str | None, fallback: str | None = None, in_table
     text = str(value[source])
     if not any(character.isalpha() for character in text):
         return escape(text)
+    marked = g.setdefault("fallbacks_marked", set())
     if in_table:
         g.setdefault("fallback_languages", set()).add(source)
+    if in_table or quiet or (source, text) in marked:
         return Markup('<span class="fallback" lang="{lang}">{text}</span>').format(lang=source, text=text)
+    marked.add((source, text))
     label = _("not translated, shown in %(language)s", language=locale_display_name(source))
     return Markup('<span class="fallback" lang="{lang}">{text} <span class="fallback-label" lang="{ui}">({label})'
                   "</span></span>").format(lang=source, text=text, ui=locale, label=label)

@@ -192,6 +192,15 @@ def test_a_service_status_is_exported_in_words_and_read_back_in_any_language(dem
     header = [cell.value for cell in sheet[1]]
     column = header.index("Stare")
     assert {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"Existent"}
+    # Chosen codes (an objective's level, how often a text is updated) read as words too.
+    for section, label, codes in (("objectives", "Nivel", {"strategic", "operational"}),
+                                  ("website-information", "Actualizare", {"published", "when-needed"})):
+        sheet = load_workbook(io.BytesIO(planner.get(
+            f"/m/piatra-neamt/plans/2021/action-plan/tables/{section}.xlsx").data)).active
+        column = [cell.value for cell in sheet[1]].index(label)
+        words = {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)} - {None}
+        assert words and not words & codes, (section, words)
+    assert "Strategic" in _text(planner.get("/m/piatra-neamt/plans/2021/action-plan/tables/objectives.csv"))
     with demo_app.test_request_context():
         assert [status_from_cell(word) for word in ("Existent", "befintlig", "existing", " Proposed ")] == [
             "existing", "existing", "existing", "proposed"]

@@ -24,8 +24,8 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -331,15 +331,37 @@ def _cell_out(row: dict[str, Any], column: TableColumn, default_locale: str) -> 
     return value
 
 
-def section_to_table(document: dict[str, Any], plan_kind: PlanKind, section: str,
-                     registry: Registry) -> tuple[list[str], list[list[Any]]]:
-    """The header (translated labels) and the rows (typed values) of one section of a plan document."""
+def section_to_table(document: dict[str, Any], plan_kind: PlanKind, section: str, registry: Registry,
+                     choices: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[list[str], list[list[Any]]]:
+    """The header (translated labels) and the rows (typed values) of one section of a plan document.
+
+    ``choices`` names the codes of chosen values by column key (an objective's level 'strategic', a training's
+    kind, as the section's forms offer them): the table says their words in the current locale, and
+    :func:`rows_from_cells` reads those words back, in any language."""
     spec = plan_kind.section(section)
     if spec is None or spec.row_type is RowType.TEXT:
         raise KeyError(section)
     columns, rows = _columns_of(document, plan_kind, spec, registry)
     default_locale = document["municipality"]["default_locale"]
-    return [c.label for c in columns], [[_cell_out(row, c, default_locale) for c in columns] for row in rows]
+    table = [[_cell_out(row, c, default_locale) for c in columns] for row in rows]
+    for index, column in enumerate(columns):
+        labels = (choices or {}).get(column.key) if column.kind == "text" else None
+        for values in table if labels else ():
+            if values[index] is not None and str(values[index]) in labels:
+                values[index] = str(labels[str(values[index])])
+    return [c.label for c in columns], table
+
+
+def _choice_codes(choices: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, str]]:
+    """Every way a chosen value is written (its code, its words in each language), casefolded, to its code."""
+    codes: dict[str, dict[str, str]] = {key: {str(code).casefold(): str(code) for code in labels}
+                                        for key, labels in choices.items()}
+    for locale in LOCALES:
+        with force_locale(locale):
+            for key, labels in choices.items():
+                codes[key].update({str(label).strip().casefold(): str(code) for code, label in labels.items()
+                                   if str(label).strip()})
+    return codes
 
 
 def _columns_of(document: dict[str, Any], plan_kind: PlanKind, spec: SectionSpec,
@@ -467,6 +489,7 @@ class _ImportContext:
     nomenclature: Any
     by_label: dict[str, TableColumn]
     locale: str  # how the person importing writes numbers: text cells are read that way
+    choices: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> written form -> code
 
 
 def _normal(label: Any) -> str:
@@ -568,6 +591,8 @@ def _cell_in(value: Any, column: TableColumn, ctx: _ImportContext) -> Any:
                                "monthly.", value=value)) from None
     if kind == "status":
         return status_from_cell(value)
+    if kind == "text" and column.key in ctx.choices:  # a chosen code, or its words in any language
+        return ctx.choices[column.key].get(str(value).strip().casefold(), str(value))
     if (kind == "json" or column.key.startswith("extra.")) and isinstance(value, str) and value[:1] in ("{", "["):
         try:
             return json.loads(value)
@@ -683,11 +708,13 @@ def _check_row(row: dict[str, Any], number: int, ctx: _ImportContext, code_colum
 
 
 def rows_from_cells(header: Sequence[Any], data: Iterable[Sequence[Any]], document: dict[str, Any],
-                    plan_kind: PlanKind, section: str, registry: Registry, locale: str | None = None) -> ImportResult:
+                    plan_kind: PlanKind, section: str, registry: Registry, locale: str | None = None,
+                    choices: Mapping[str, Mapping[str, Any]] | None = None) -> ImportResult:
     """Rows of ``section`` from a header and data rows (the first data row is spreadsheet row 2).
 
     ``locale`` is how numbers typed as text are read: the importing person's (default: the current
-    locale, which in a request is the user's page language).
+    locale, which in a request is the user's page language). ``choices`` as :func:`section_to_table`
+    writes them: a chosen value's code or its words in any language.
     """
     spec = plan_kind.section(section)
     if spec is None or spec.row_type not in IMPORTABLE:
@@ -695,7 +722,8 @@ def rows_from_cells(header: Sequence[Any], data: Iterable[Sequence[Any]], docume
     ctx = _ImportContext(spec, document["year"], document["municipality"]["currency"],
                          document["municipality"]["default_locale"],
                          registry.nomenclature(plan_kind.jurisdiction),
-                         _candidate_columns(document, plan_kind, spec, registry), locale or current_locale())
+                         _candidate_columns(document, plan_kind, spec, registry), locale or current_locale(),
+                         _choice_codes(choices or {}))
     columns, errors = _match_header(header, ctx)
     rows: list[dict[str, Any]] = []
     if errors:
@@ -725,14 +753,15 @@ def read_xlsx(data: bytes) -> tuple[list[Any], list[list[Any]]]:
 
 
 def rows_from_xlsx(data: bytes, document: dict[str, Any], plan_kind: PlanKind, section: str,
-                   registry: Registry, locale: str | None = None) -> ImportResult:
+                   registry: Registry, locale: str | None = None,
+                   choices: Mapping[str, Mapping[str, Any]] | None = None) -> ImportResult:
     """The rows of an uploaded XLSX file, or the errors of every refused cell and row; text cells
     holding numbers are read as ``locale`` writes them (see :func:`rows_from_cells`).
 
     Raises :class:`TableImportError` when the file is not a workbook at all.
     """
     header, data_rows = read_xlsx(data)
-    return rows_from_cells(header, data_rows, document, plan_kind, section, registry, locale)
+    return rows_from_cells(header, data_rows, document, plan_kind, section, registry, locale, choices)
 
 
 def replace_rows(session, registry: Registry, plan, section: str, rows: list[dict[str, Any]], user) -> None:

@@ -30,6 +30,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 
 
+def _choices(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec) -> dict:
+    """The section's chosen codes and their words, as its forms offer them: a table says the words."""
+    from core.web.comparison import SectionReader
+
+    return SectionReader(get_registry(), plan_kind, spec, plan.year, plan.municipality.currency).choices
+
+
 def _spec(plan_kind: PlanKind, section: str) -> SectionSpec:
     spec = plan_kind.section(section)
     if spec is None or spec not in tables.table_sections(plan_kind):
@@ -63,7 +70,8 @@ def index(municipality: str, year: int, kind: str):
 def download(municipality: str, year: int, kind: str, section: str, fmt: str):
     plan, plan_kind = load_plan_by_key(municipality, year, kind)
     spec = _spec(plan_kind, section)
-    header, rows = tables.section_to_table(_shown_document(plan), plan_kind, spec.key, get_registry())
+    header, rows = tables.section_to_table(_shown_document(plan), plan_kind, spec.key, get_registry(),
+                                           _choices(plan, plan_kind, spec))
     if fmt == "csv":
         body, mimetype = tables.to_csv(header, rows), CSV
     else:
@@ -88,7 +96,7 @@ def upload(municipality: str, year: int, kind: str, section: str):
     session, registry = get_session(), get_registry()
     try:
         result = tables.rows_from_xlsx(upload_file.read(), document_of(session, registry, plan), plan_kind,
-                                       spec.key, registry)
+                                       spec.key, registry, choices=_choices(plan, plan_kind, spec))
     except tables.TableImportError as error:
         return _page(plan, plan_kind, failed=spec.key, message=str(error), status=400)
     if not result.ok:

@@ -289,6 +289,8 @@ def test_a_disabled_plugin_tells_the_municipalitys_users_why_its_plans_are_not_s
     assert "Nu există încă planuri." not in text
     admin.post("/admin/municipalities/piatra-neamt/plugins", data={"plugin": "romania", "enabled": "1"})
     assert "nu este afișat" not in _text(planner.get("/m/piatra-neamt/"))
+    trail = _text(admin.get("/admin/municipalities/piatra-neamt/audit"))
+    assert "Plugin disabled Plugin: Romania" in trail and "Plugin: romania" not in trail
 
 
 def test_every_page_links_the_favicon_and_it_is_served(demo_app):

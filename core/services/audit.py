@@ -128,6 +128,19 @@ class AuditAction:
 
 ROLE_LABELS = {"admin": _l("Administrator"), "planner": _l("Planner"), "viewer": _l("Council viewer")}
 
+
+def _plugin_words(plugin: Any) -> str:
+    """A plugin by the jurisdiction it brings ('Romania'), as the administration pages name it."""
+    from core.web.helpers import plugin_label
+
+    return plugin_label(str(plugin))
+
+
+def _country_words(code: Any) -> str:
+    from core.web.helpers import country_name
+
+    return country_name(str(code))
+
 CORE_ACTIONS = (
     AuditAction("account.signed-in", _l("Signed in")),
     AuditAction("account.sign-in-failed", _l("Sign-in refused"), {"email": _l("E-mail address typed")}),
@@ -150,12 +163,12 @@ CORE_ACTIONS = (
     AuditAction("municipality.created", _l("Municipality created"),
                 {"name": _l("Name"), "slug": _l("Short name"), "country": _l("Country"),
                  "default_locale": _l("Default language"), "currency": _l("Currency")},
-                {"name": "translated", "default_locale": "locale"}),
+                {"name": "translated", "default_locale": "locale", "country": _country_words}),
     AuditAction("municipality.publication-changed", _l("Publication changed"),
                 {"published": _l("Published"), "licence": _l("Licence"), "publisher": _l("Publisher")},
                 {"published": "bool"}),
-    AuditAction("plugin.enabled", _l("Plugin enabled"), {"plugin": _l("Plugin")}),
-    AuditAction("plugin.disabled", _l("Plugin disabled"), {"plugin": _l("Plugin")}),
+    AuditAction("plugin.enabled", _l("Plugin enabled"), {"plugin": _l("Plugin")}, {"plugin": _plugin_words}),
+    AuditAction("plugin.disabled", _l("Plugin disabled"), {"plugin": _l("Plugin")}, {"plugin": _plugin_words}),
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from core.sdk import format_date, format_percent, translated
 from core.sdk.reports import ReportBuilder, ReportContext
 from plugins.sweden import results as results_views
-from plugins.sweden.i18n import _, _l
+from plugins.sweden.i18n import _, _l, ngettext
 from plugins.sweden.services import goals, individual, lex_sarah
 from plugins.sweden.services.followups import settings_for, units, year_calendar
 from plugins.sweden.services.individual import Figure
@@ -267,9 +267,10 @@ def render_quality_report(context: ReportContext) -> bytes:
                            _("Attained")]], data["goals"], [5, 2.5, 1.2, 1.2, 1.2, 1.2], wrap={0, 1},
                          align_right={2, 3, 4})
         if key == "complaints-lex-sarah" and data["lex_sarah"]:
-            report.paragraph(_("%(total)s lex Sarah reports were made in %(year)s; %(ivo)s of them were reported "
-                               "to the Health and Social Care Inspectorate (IVO).", total=data["lex_sarah_total"],
-                               year=context.plan.year, ivo=data["lex_sarah_ivo"]))
+            report.paragraph(_("%(reports)s were made in %(year)s; %(ivo)s of them were reported to the Health and "
+                               "Social Care Inspectorate (IVO).", year=context.plan.year, ivo=data["lex_sarah_ivo"],
+                               reports=ngettext("%(num)s lex Sarah report", "%(num)s lex Sarah reports",
+                                                data["lex_sarah_total"])))
             report.table([[_("Area"), _("Reports"), _("Women"), _("Men")]], data["lex_sarah"], [5, 1.3, 1.3, 1.3],
                          wrap={0}, align_right={1, 2, 3},
                          totals=[[_("Total"), str(data["lex_sarah_total"]), str(data["lex_sarah_women"]),

@@ -133,6 +133,9 @@ def test_the_plan_page_says_the_next_step_and_who_takes_it_and_a_blocked_step_wh
     plan = _plan_id(demo_app, "piatra-neamt", 2021, "action-plan")
     text = _text(planner.get(f"/m/piatra-neamt/plans/{plan}/"))
     assert "Next step Open the public consultation . A planner or an administrator takes this step." in text
+    # Every other page of the plan says it in a line under its breadcrumbs.
+    section = _text(planner.get(f"/m/piatra-neamt/plans/{plan}/sections/legal-basis"))
+    assert "Status: Draft. Next step: Open the public consultation (a planner or an administrator)." in section
     # A plan without its objectives: the step is blocked, its page lists why with links, and asks nothing.
     with demo_app.app_context():
         session = get_session()

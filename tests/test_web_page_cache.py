@@ -397,6 +397,7 @@ TEMPLATE_INPUTS: dict[str, tuple[str, ...]] = {
     "format_percent": ("locale",), "value_at": (), "columns_of": (), "row_budget_total": (), "field_anchor": (),
     "layout_of": (), "tr_cell": ("locale", "municipality.default_locale"), "fallback_note": ("locale",),
     "translation_order": ("locale", "municipality.default_locale"),
+    "workflow_hint": ("plan.status", "plan.kind", "locale"), "steps": (),  # the overview's steps: not on a section
     # flashed messages: a request whose session holds any is never served from the cache (NEVER_KEPT)
     "get_flashed_messages": ("session._flashes",),
 }

@@ -142,6 +142,7 @@ def _register_template_globals(app: Flask) -> None:
         row_budget_total,
         status_label,
         translation_order,
+        workflow_hint,
     )
     from core.web.plans import format_datetime
 
@@ -152,7 +153,7 @@ def _register_template_globals(app: Flask) -> None:
         format_datetime=format_datetime, severity_label=lambda severity: str(SEVERITY_LABELS.get(severity, severity)),
         describe_action=describe_action, step_field_label=step_field_label, format_fact=format_fact,
         plugin_label=plugin_label, country_name=country_name, translation_order=translation_order,
-        fields_in_translation_order=fields_in_translation_order,
+        fields_in_translation_order=fields_in_translation_order, workflow_hint=workflow_hint,
     )
 
 

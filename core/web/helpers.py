@@ -208,6 +208,20 @@ def fields_in_translation_order(form: Any) -> list[Any]:
     return result
 
 
+def workflow_hint(plan: AnnualPlan, plan_kind: PlanKind) -> str:
+    """'Status: Draft. Next step: Open the public consultation (a planner or an administrator).': where a plan
+    stands and who moves it on, for every plan page; '' when no step is left."""
+    from core.services.plans import available_steps
+
+    forward = [step for step in available_steps(plan, plan_kind) if step.target != plan_kind.statuses[0]]
+    if not forward:
+        return ""
+    step = forward[0]
+    who = _("an administrator") if step.role == "admin" else _("a planner or an administrator")
+    return _("Status: %(status)s. Next step: %(step)s (%(who)s).", status=status_label(plan.status, plan_kind),
+             step=str(step.label), who=who)
+
+
 def plugin_label(plugin: str) -> str:
     """A plugin by the jurisdictions it brings ('Romania'), in the reader's language; a plugin that brings
     none reads as its name."""

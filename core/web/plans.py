@@ -623,7 +623,8 @@ def step(municipality: str, plan_id: int, step: str):
         _attach_error(form, error)
     status = 422 if request.method == "POST" else 200
     return render_template("plans/step.html", plan=plan, plan_kind=plan_kind, step=workflow_step, form=form,
-                           blocking=blocking, finding_link=lambda f: _finding_link(plan, f)), status
+                           blocking=blocking, finding_link=lambda f: _finding_link(plan, f),
+                           steps=(workflow_step,)), status  # the page is the step: no hint of it above
 
 
 @bp.route("/<int:plan_id>/reopen", methods=["GET", "POST"])

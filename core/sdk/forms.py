@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-
-from core.web.forms import (
+from core.web.forms import (  # FlaskForm and Form keep core's rule for text (core.text.clean_text)
+    FlaskForm,
     Form,
     Group,
     Layout,

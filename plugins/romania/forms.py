@@ -17,7 +17,6 @@ from typing import Any
 from wtforms import (
     BooleanField,
     Field,
-    Form,
     HiddenField,
     IntegerField,
     SelectField,
@@ -27,23 +26,28 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from core.sdk import (
+    COUNT_MAX,
     LOCALES,
     NumberError,
     SectionFormSpec,
+    clean_value,
     current_locale,
     decimal_to_json,
     document_decimal,
     parse_integer,
 )
 from core.sdk.forms import (
+    Form,
     Group,
     Layout,
     LocaleAmountField,
     LocaleDecimalField,
     LocaleIntegerField,
     LocaleLabel,
+    Within,
     choices,
     months_from_text,
+    range_message,
     translated_data,
     translated_form_data,
 )
@@ -126,11 +130,12 @@ def _validate_occupancy(_form: Form, field: Field) -> None:
 
 
 def _original(form: Form) -> dict[str, Any]:
+    """The row the form was opened on (its hidden field), as text the product accepts; {} if it is not one."""
     try:
         value = json.loads(form.original.data or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
-    return value if isinstance(value, dict) else {}
+    return clean_value(value) if isinstance(value, dict) else {}
 
 
 def _with_original(row: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
@@ -151,15 +156,15 @@ def _service_form(proposed: bool) -> type[Form]:
             _l("Service code"))
     if not proposed:
         b.translated("description", _l("Social service"), long=True)
-    b.field("capacity", LocaleDecimalField(_l("Capacity"), [Optional(), NumberRange(min=0)], places=2),
+    b.field("capacity", LocaleDecimalField(_l("Capacity"), [Optional(), Within(0, COUNT_MAX)], places=2),
             _l("Capacity"))
     b.translated("capacity_unit", _l("Capacity unit"))
     b.translated("beneficiary_category", _l("Beneficiary category"))
     if proposed:
         b.translated("building_capacity", _l("Building capacity"))
-        b.field("floor_space", LocaleDecimalField(_l("Floor space (m²)"), [Optional(), NumberRange(min=0)]),
+        b.field("floor_space", LocaleDecimalField(_l("Floor space (m²)"), [Optional(), Within(0, COUNT_MAX)]),
                 _l("Floor space (m²)"))
-        b.field("staff_total", LocaleIntegerField(_l("Staff needed"), [Optional(), NumberRange(min=0)]),
+        b.field("staff_total", LocaleIntegerField(_l("Staff needed"), [Optional(), Within(0, COUNT_MAX)]),
                 _l("Staff needed"))
         b.field("staff_roles", TextAreaField(_l("Staff by role (one per line: number and role)"), [Optional()]),
                 _l("Staff by role"))
@@ -204,10 +209,11 @@ def _staff_line(line: str) -> tuple[int, str] | None:
 
 def _validate_staff_roles(_form: Form, field: Field) -> None:
     try:
-        for line in (field.data or "").splitlines():
-            _staff_line(line)
+        counts = [parsed[0] for line in (field.data or "").splitlines() if (parsed := _staff_line(line))]
     except NumberError as error:
         raise ValidationError(error.message) from None
+    if any(count > COUNT_MAX for count in counts) or sum(counts) > COUNT_MAX:
+        raise ValidationError(range_message(0, COUNT_MAX))
 
 
 def _staff_roles(text: str, old: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -424,7 +430,7 @@ def _website_to_row(form: Form) -> dict[str, Any]:
 def _training_form() -> type[Form]:
     b = _Builder()
     b.translated("department", _l("Staff, department or topic"), long=True)
-    b.field("persons", LocaleIntegerField(_l("Number of persons"), [Optional(), NumberRange(min=0)]),
+    b.field("persons", LocaleIntegerField(_l("Number of persons"), [Optional(), Within(0, COUNT_MAX)]),
             _l("Number of persons"))
     b.field("budgeted", BooleanField(_l("Budgeted")), _l("Budgeted"))
     b.field("budget", LocaleAmountField(_l("Estimated budget (lei)"), [Optional()], currency=CURRENCY),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -18,8 +17,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.sdk import LOCALES, NumberError, current_locale, parse_integer
-from core.sdk.forms import LocaleDecimalField, LocaleLabel, choices
+from core.sdk import DB_INTEGER_MAX, LOCALES, NumberError, current_locale, parse_integer
+from core.sdk.forms import FlaskForm, LocaleDecimalField, LocaleLabel, choices, number_too_large
 from plugins.sweden.i18n import _, _l
 from plugins.sweden.services.cases import STEP_LABELS
 from plugins.sweden.services.lex_sarah import AREAS
@@ -47,6 +46,9 @@ class WholeNumberField(IntegerField):
             self.data = parse_integer(valuelist[0], current_locale())
         except NumberError as error:
             raise ValueError(error.message) from None
+        if refusal := number_too_large(self.data, DB_INTEGER_MAX + 1):  # its columns are INTEGER
+            self.data = None
+            raise refusal
 
     def pre_validate(self, form: FlaskForm) -> None:
         if self.process_errors:  # unreadable: its message is enough

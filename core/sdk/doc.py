@@ -10,16 +10,16 @@ import inspect
 import re
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
 import core.sdk
 from core import hookspecs
+from core.resources import CHECKOUT
 from core.sdk import audit, backup, cli, demo, forms, models, plans, providers, reports, testing, web
 
 MODULES: tuple[ModuleType, ...] = (core.sdk, forms, reports, plans, web, cli, models, providers, audit, backup,
                                    demo, testing)
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example-plugin"
+EXAMPLE = CHECKOUT / "docs" / "example-plugin"  # the page is generated in a checkout; docs/ is not packaged
 EXAMPLE_FILES = ("pyproject.toml", "socialplan_example/__init__.py", "socialplan_example/templates/example/index.html",
                  "socialplan_example/translations/sv/LC_MESSAGES/example.po")
 BANNER = re.compile(r"^# --- (.+?) -+$")

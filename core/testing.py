@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -200,3 +202,22 @@ def without_revision_numbers(text: str) -> str:
     """Report text with the printed revision's number masked: the same plan imported into another database
     is the same document under another revision number (every page's footer names it)."""
     return REVISION_NUMBER.sub(r"\1 N", text)
+
+
+SOCIALPLAN = str(Path(sys.executable).with_name("socialplan"))
+
+
+def cli_environment(tmp_path: Path, template: Path) -> dict[str, str]:
+    """Environment for a ``socialplan`` process on a copy of the migrated SQLite ``template`` of its own."""
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+    shutil.copyfile(template, instance / "socialplan.sqlite")
+    env = dict(os.environ)
+    env.pop("SOCIALPLAN_DATABASE_URL", None)
+    env.update(SOCIALPLAN_INSTANCE_PATH=str(instance), SOCIALPLAN_SECRET_KEY="a-long-enough-test-secret-key")
+    return env
+
+
+def run_cli(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``socialplan *args`` as a real process, its output as text."""
+    return subprocess.run([SOCIALPLAN, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120)

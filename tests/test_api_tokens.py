@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -19,6 +16,7 @@ from core.db import get_session
 from core.models import ApiToken, User, utcnow
 from core.services.accounts import create_municipality, create_user, municipality_by_slug, set_plugin_enabled
 from core.services.credentials import CredentialError, issue_token
+from core.testing import cli_environment, run_cli
 
 pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
 
@@ -26,7 +24,6 @@ ALPHA_PLANS = "/api/v1/municipalities/alpha/plans"
 BETA_PLANS = "/api/v1/municipalities/beta/plans"
 ALPHA_ROWS = f"{ALPHA_PLANS}/2025/{KIND}/sections/services/rows"  # the draft
 ALPHA_APPROVED_ROWS = f"{ALPHA_PLANS}/2024/{KIND}/sections/services/rows"
-SOCIALPLAN = str(Path(sys.executable).with_name("socialplan"))
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -186,19 +183,10 @@ def test_planners_and_viewers_cannot_list_or_revoke_tokens(web_app, world, admin
 
 @pytest.fixture
 def cli_env(tmp_path, sqlite_template):
-    import os
-
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(sqlite_template, instance / "socialplan.sqlite")
-    env = dict(os.environ)
-    env.pop("SOCIALPLAN_DATABASE_URL", None)
-    env.update(SOCIALPLAN_INSTANCE_PATH=str(instance), SOCIALPLAN_SECRET_KEY="a-long-enough-test-secret-key")
-    return env
+    return cli_environment(tmp_path, sqlite_template)
 
 
-def run(env, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([SOCIALPLAN, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120)
+run = run_cli
 
 
 def one_sentence(result: subprocess.CompletedProcess[str]) -> str:

@@ -6,30 +6,20 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from core.testing import pdf_text, without_revision_numbers
-
-SOCIALPLAN = str(Path(sys.executable).with_name("socialplan"))
+from core.testing import cli_environment, pdf_text, run_cli, without_revision_numbers
 
 
 @pytest.fixture
 def cli_env(tmp_path, sqlite_template):
     """Environment for a socialplan process on a migrated SQLite database of its own."""
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(sqlite_template, instance / "socialplan.sqlite")
-    env = dict(os.environ)
-    env.pop("SOCIALPLAN_DATABASE_URL", None)
-    env.update(SOCIALPLAN_INSTANCE_PATH=str(instance), SOCIALPLAN_SECRET_KEY="a-long-enough-test-secret-key")
-    return env
+    return cli_environment(tmp_path, sqlite_template)
 
 
-def run(env, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([SOCIALPLAN, *args], env=env, input=stdin, capture_output=True, text=True, timeout=120)
+run = run_cli
 
 
 def assert_one_sentence_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:

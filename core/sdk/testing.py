@@ -29,7 +29,7 @@ from core.services.accounts import (
 )
 from core.services.plans import PART, revision_snapshot
 from core.services.tables import rows_from_cells, section_to_table
-from core.testing import login, pdf_text, without_revision_numbers, without_uids
+from core.testing import cli_environment, login, pdf_text, run_cli, without_revision_numbers, without_uids
 
 # One line per name for docs/plugin-sdk.md (None: the object's own docstring says it).
 DOCS = {
@@ -64,6 +64,8 @@ DOCS = {
     "revision_snapshot": 'the document a revision kept',
     "set_plugin_enabled": 'switch a plugin on or off for a municipality',
     "upgrade": 'apply every migration',
+    "cli_environment": "environment for a socialplan process on a copy of a migrated SQLite database",
+    "run_cli": "socialplan with arguments as a real process, its output as text",
     "without_revision_numbers": "report text with the printed revision's number masked",
     "without_uids": "a plan document without its rows' uids",
 }
@@ -84,6 +86,7 @@ __all__ = [
     "User",
     "alembic_config",
     "check_schema",
+    "cli_environment",
     "create_municipality",
     "create_plugin_manager",
     "create_user",
@@ -97,6 +100,7 @@ __all__ = [
     "render_report",
     "revision_snapshot",
     "rows_from_cells",
+    "run_cli",
     "section_to_table",
     "set_plugin_enabled",
     "upgrade",

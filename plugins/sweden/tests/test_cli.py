@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from core.sdk.testing import cli_environment, run_cli
 from plugins.sweden.services.reference import DATA
-
-SOCIALPLAN = str(Path(sys.executable).with_name("socialplan"))
 
 
 @pytest.fixture
 def cli_env(tmp_path, sqlite_demo_template):
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    shutil.copyfile(sqlite_demo_template, instance / "socialplan.sqlite")
-    env = dict(os.environ)
-    env.pop("SOCIALPLAN_DATABASE_URL", None)
-    env.update(SOCIALPLAN_INSTANCE_PATH=str(instance), SOCIALPLAN_SECRET_KEY="a-long-enough-test-secret-key")
-    return env
+    return cli_environment(tmp_path, sqlite_demo_template)
 
 
 def run(env, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([SOCIALPLAN, "sweden", *args], env=env, capture_output=True, text=True, timeout=120)
+    return run_cli(env, "sweden", *args)
 
 
 def one_sentence_error(result, *fragments: str) -> None:

@@ -545,6 +545,22 @@ def test_a_bad_row_late_in_the_archive_leaves_nothing_written(demo_archive, empt
     assert _counts(empty_env) == (0, 0, 0)
 
 
+def test_an_address_longer_than_its_column_is_refused_on_sqlite_as_on_postgresql(demo_archive, empty_env, tmp_path):
+    """SQLite keeps a 300-character e-mail that PostgreSQL's VARCHAR(254) refuses: the restore refuses it on both."""
+    def long_address(content):
+        name = "core/user_account.jsonl"
+        head, *rows = content[name].decode().splitlines()
+        place = json.loads(head)["columns"].index("email")
+        row = json.loads(rows[0])
+        row[place] = "a" * 290 + "@example.se"
+        content[name] = ("\n".join([head, json.dumps(row), *rows[1:]]) + "\n").encode()
+        _rehashed(content)
+
+    archive = _rewritten(demo_archive, tmp_path / "long-address.zip", long_address)
+    assert_one_sentence_error(run(empty_env, "restore", str(archive)), "user_account", "email", "at most 254")
+    assert _counts(empty_env) == (0, 0, 0)
+
+
 def test_a_restore_into_a_database_that_holds_data_is_refused(demo_archive, tmp_path, sqlite_demo_template):
     env = _instance(tmp_path, "busy", sqlite_demo_template)
     assert_one_sentence_error(run(env, "restore", str(demo_archive)), "not empty")

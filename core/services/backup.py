@@ -173,6 +173,7 @@ def dump_table(session: Session, table: Table, where: ColumnElement[bool] | None
 def _decoder(column: Column, target: str | None, id_map: dict[str, dict[int, int]]) -> Callable[[Any], Any]:
     """Reads one archived value back into the column's Python type; raises ValueError saying why not."""
     kind = _kind(column)
+    length = getattr(column.type, "length", None)
 
     def read(value: Any) -> Any:
         if value is None:
@@ -197,6 +198,9 @@ def _decoder(column: Column, target: str | None, id_map: dict[str, dict[int, int
             return number
         if kind in (int, bool, str) and (type(value) is not kind):
             raise ValueError(f"{value!r} is not of the column's type")
+        if kind is str and length is not None and len(value) > length:
+            # SQLite does not enforce VARCHAR lengths; PostgreSQL does: refuse on both alike.
+            raise ValueError(f"{len(value)} characters where at most {length} fit")
         return value
 
     return read

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from core.sdk import LOCALES
 from core.sdk.cli import WHOLE_NUMBER, CLIError, command_session, database_errors, municipality_named
 from core.sdk.models import Municipality
 from plugins.sweden.models import QuestionTemplate
@@ -91,24 +93,26 @@ def import_answers_command(file: Path, municipality: str, year: int, template_id
 @sweden.command("import-kolada")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--municipality", required=True, help="The municipality's slug.")
+@click.option("--lang", type=click.Choice(LOCALES), default="en", show_default=True,
+              help="The language of the message.")
 @with_appcontext
 @database_errors
-def import_kolada_command(file: Path, municipality: str) -> None:
-    """Import results and national figures from a Kolada API v2 JSON document."""
-    from plugins.sweden.services.goals import import_kolada
+def import_kolada_command(file: Path, municipality: str, lang: str) -> None:
+    """Import results and national figures (and women's and men's) from a Kolada API v2 or v3 JSON document."""
+    from plugins.sweden.services.kolada import import_kolada, import_message
 
     session = command_session()
     target = _municipality(municipality)
     if not file.is_file():
         raise CLIError(f"There is no file {file}.")
-    try:
-        result = import_kolada(session, target.id, file)
-    except SwedenValidationError as error:
-        session.rollback()
-        raise CLIError(f"{file}: {error.message}") from None
-    session.commit()
-    click.echo(f"Imported {result.values} results and {result.national} national figures; "
-               f"skipped {result.skipped} observations no goal asks for.")
+    with force_locale(lang):
+        try:
+            result = import_kolada(session, target.id, file)
+        except SwedenValidationError as error:
+            session.rollback()
+            raise CLIError(f"{file}: {error.message}") from None
+        session.commit()
+        click.echo(import_message(result))
 
 
 @sweden.command("calendar")

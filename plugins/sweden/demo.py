@@ -19,7 +19,7 @@ from core.sdk.models import Municipality, Provider
 from core.sdk.plans import action, create_plan, find_plan, replace_sections
 from core.sdk.providers import add_provider
 from plugins.sweden.models import SwedenSettings
-from plugins.sweden.services import goals, individual, lex_sarah
+from plugins.sweden.services import goals, individual, kolada, lex_sarah
 from plugins.sweden.services.cases import open_case, take_step
 from plugins.sweden.services.followups import add_unit, record_followup
 from plugins.sweden.services.reference import DATA, default_template
@@ -190,7 +190,7 @@ def load_eskilstuna(session: Session, registry: Registry) -> None:
                 indicator = goals.add_indicator(session, goal, scope, kpi)
                 if year in values:
                     goals.set_value(session, indicator, year, *values[year])
-    goals.import_kolada(session, m.id, DATA / "kolada_eskilstuna_2016_2017.json")
+    kolada.import_kolada(session, m.id, DATA / "kolada_eskilstuna_2016_2017.json")
     for area, women, men in ESKILSTUNA_LEX_SARAH:
         to_ivo = ESKILSTUNA_IVO.get(area, 0)
         for i, sex in enumerate(["female"] * women + ["male"] * men):

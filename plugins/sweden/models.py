@@ -317,6 +317,27 @@ class AnswerCell(Base):
     respondents: Mapped[int]
 
 
+class KoladaFigure(Base):
+    """One figure as Kolada gave it: for women (K), men (M) or both (T), of the municipality or riket.
+
+    The T figures also fill :class:`GoalValue` (what attainment reads); this keeps all three and
+    Kolada's status, so a figure Kolada reports as missing ("Saknas") is shown as missing.
+    """
+
+    __tablename__ = "se_kolada_figure"
+    __table_args__ = (UniqueConstraint("indicator_id", "year", "national", "gender",
+                                       name="uq_se_kolada_figure_indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("se_goal_indicator.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    national: Mapped[bool] = mapped_column(default=False)  # riket (0000), else the municipality itself
+    gender: Mapped[str] = mapped_column(String(1))  # Kolada's T (total), K (women), M (men)
+    value: Mapped[Decimal | None] = mapped_column(Percent)  # None: missing, ``status`` says why
+    status: Mapped[str] = mapped_column(String(40), default="")
+
+
 SWEDEN_TABLES = [
     model.__table__
     for model in (
@@ -333,5 +354,6 @@ SWEDEN_TABLES = [
         QuestionTemplate,
         Answer,
         AnswerCell,
+        KoladaFigure,
     )
 ]

@@ -53,7 +53,7 @@ from plugins.sweden.forms import (
 from plugins.sweden.i18n import _, ngettext
 from plugins.sweden.models import FollowUp, LexSarahReport, QualityGoal, QuestionTemplate, SwedenSettings, Unit
 from plugins.sweden.reports import percent
-from plugins.sweden.services import goals, individual, lex_sarah
+from plugins.sweden.services import goals, individual, kolada, lex_sarah
 from plugins.sweden.services.answer_import import import_answers
 from plugins.sweden.services.cases import (
     STATE_LABELS,
@@ -555,16 +555,11 @@ def import_kolada_upload(municipality: str):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "kolada.json"
         form.file.data.save(path)
-        result = _commit(form, lambda: goals.import_kolada(session, g.municipality.id, path),
+        result = _commit(form, lambda: kolada.import_kolada(session, g.municipality.id, path),
                          {"kolada_id": "file", "value": "file"})
         if result is REFUSED:
             return _import_page(kolada=form, status=400)
-    flash(" ".join((
-        _("Kolada: %(results)s and %(national)s were imported.",
-          results=ngettext("%(num)s result", "%(num)s results", result.values),
-          national=ngettext("%(num)s national figure", "%(num)s national figures", result.national)),
-        ngettext("%(num)s observation no goal asks for was left out.",
-                 "%(num)s observations no goal asks for were left out.", result.skipped))), "success")
+    flash(kolada.import_message(result), "success")
     return redirect(url_for("sweden.import_page"))
 
 

@@ -1,18 +1,13 @@
-"""Quality goals: target, measured results per year, the national figure, attainment; Kolada import.
+"""Quality goals: target, measured results per year, the national figure, attainment.
 
-Kolada's public API v2 (``/v2/data/kpi/<kpi>/municipality/<ids>/year/<years>``) answers
-``{"values": [{"kpi", "municipality", "period", "values": [{"gender", "status", "value", ...}]}],
-"count": n}``; the national figure is municipality ``0000`` (riket). These machines have no
-internet, so the import reads such a document from a file.
+Kolada's figures are imported by :mod:`plugins.sweden.services.kolada`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -20,10 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from plugins.sweden.audit import goal_facts, percent, record, record_changes
 from plugins.sweden.i18n import _l
-from plugins.sweden.models import GoalIndicator, GoalValue, QualityGoal, SwedenSettings
+from plugins.sweden.models import GoalIndicator, GoalValue, QualityGoal
 from plugins.sweden.services.errors import SwedenValidationError
-
-NATIONAL = "0000"  # Kolada's id for Sweden as a whole (riket)
 
 
 def _percent(value: Any, field: str) -> Decimal:
@@ -186,76 +179,3 @@ def goal_attainment(goal: QualityGoal, year: int) -> list[Attainment]:
         rows.append(Attainment(goal, indicator, year, value.value if value else None,
                                value.national_value if value else None))
     return rows
-
-
-@dataclass(frozen=True)
-class KoladaImport:
-    values: int  # results written for the municipality
-    national: int  # national figures written
-    skipped: int  # observations for KPIs, municipalities or years no indicator asks for
-
-
-def _total(observation: dict[str, Any]) -> Any:
-    """The value for both sexes together ('T'), or None when Kolada has none."""
-    return next((v.get("value") for v in observation.get("values", []) if v.get("gender") == "T"), None)
-
-
-def read_kolada(path: Path) -> list[dict[str, Any]]:
-    # What is wrong with the file, in the reader's language: never the parser's own (English) message.
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise SwedenValidationError("file", _l("The Kolada file is not UTF-8 text. Download it from Kolada again "
-                                                "and upload it unchanged.")) from None
-    except json.JSONDecodeError as error:
-        raise SwedenValidationError("file", _l("The Kolada file is not valid JSON: it is damaged or cut off at line "
-                                                "%(line)s. Download it from Kolada again and upload it unchanged."),
-                                    line=error.lineno) from None
-    except RecursionError:
-        raise SwedenValidationError("file", _l("The file is not a Kolada API v2 data document.")) from None
-    except OSError:
-        raise SwedenValidationError("file", _l("The Kolada file could not be read. Upload it again.")) from None
-    values = document.get("values") if isinstance(document, dict) else None
-    if not isinstance(values, list) or not all(
-        isinstance(v, dict) and {"kpi", "municipality", "period"} <= v.keys() for v in values
-    ):
-        raise SwedenValidationError("file", _l("The file is not a Kolada API v2 data document."))
-    return values
-
-
-def import_kolada(session: Session, municipality_id: int, path: Path) -> KoladaImport:
-    """Write results and national figures for every indicator that names a Kolada KPI.
-
-    An observation updates the indicator of the goal of the same year; the file is checked as
-    a whole before anything is written.
-    """
-    settings = session.get(SwedenSettings, municipality_id)
-    if settings is None or not settings.kolada_id:
-        raise SwedenValidationError("kolada_id", _l("Set the municipality's Kolada id first."))
-    observations = read_kolada(path)
-    indicators = session.scalars(
-        select(GoalIndicator).join(QualityGoal)
-        .where(QualityGoal.municipality_id == municipality_id, GoalIndicator.kolada_kpi.is_not(None))
-    ).all()
-    by_key = {(i.kolada_kpi, i.goal.year): i for i in indicators}
-    planned: list[tuple[GoalIndicator, int, str, Decimal]] = []
-    skipped = 0
-    for observation in observations:
-        year = int(observation["period"])
-        indicator = by_key.get((observation["kpi"], year))
-        value = _total(observation)
-        who = str(observation["municipality"])
-        if indicator is None or value is None or who not in (settings.kolada_id, NATIONAL):
-            skipped += 1
-            continue
-        planned.append((indicator, year, who, _percent(value, "value")))
-    counts = {"values": 0, "national": 0}
-    for indicator, year, who, value in planned:
-        if who == NATIONAL:
-            set_value(session, indicator, year, national=value, source="kolada")
-            counts["national"] += 1
-        else:
-            set_value(session, indicator, year, value=value, source="kolada")
-            counts["values"] += 1
-    record(session, municipality_id, "kolada-imported", None, **counts, skipped=skipped)
-    return KoladaImport(counts["values"], counts["national"], skipped)

@@ -74,7 +74,7 @@ def test_import_kolada_and_its_errors(cli_env, tmp_path):
     result = run(cli_env, "import-kolada", str(DATA / "kolada_eskilstuna_2016_2017.json"), "--municipality",
                  "eskilstuna")
     assert result.returncode == 0, result.stderr
-    assert "Imported 4 results and 4 national figures" in result.stdout
+    assert "Kolada: 4 results and 4 national figures were imported." in result.stdout
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
     one_sentence_error(run(cli_env, "import-kolada", str(broken), "--municipality", "eskilstuna"),

@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 
 from core.sdk.models import Base
 from plugins.sweden.models import Answer, GoalValue, SwedenSettings
-from plugins.sweden.services import goals, individual
+from plugins.sweden.services import goals, individual, kolada
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.followups import add_unit
 from plugins.sweden.services.reference import DATA, default_template, methods_by_dimension
@@ -42,9 +42,9 @@ def test_kolada_import_writes_results_and_riket(session, municipality):
     goal = goals.add_goal(session, municipality.id, 2017, {"sv": "Nöjda brukare"}, "86")
     home = goals.add_indicator(session, goal, {"sv": "Ordinärt boende"}, "U21468")
     care = goals.add_indicator(session, goal, {"sv": "Vård- och omsorgsboende"}, "U23471")
-    result = goals.import_kolada(session, municipality.id, DATA / "kolada_eskilstuna_2016_2017.json")
+    result = kolada.import_kolada(session, municipality.id, DATA / "kolada_eskilstuna_2016_2017.json")
     assert (result.values, result.national) == (2, 2)  # 2017 only: no 2016 goal; Stockholm's row skipped
-    assert result.skipped == 5
+    assert result.skipped == {"unasked": 4, "other_municipality": 1}  # 2016 has no goal; 0180 is Stockholm
     rows = {(r.indicator.kolada_kpi, r.value, r.national_value, r.attained) for r in
             goals.attainment(session, municipality.id, 2017)}
     assert rows == {("U21468", Decimal("88"), Decimal("89"), True), ("U23471", Decimal("80"), Decimal("82"), False)}
@@ -56,10 +56,10 @@ def test_kolada_import_refuses_other_files(session, municipality):
     session.add(SwedenSettings(municipality_id=municipality.id, kolada_id="0484", schedule_overrides={},
                                ladder_overrides={}, special_review_area={}))
     with pytest.raises(SwedenValidationError) as error:
-        goals.import_kolada(session, municipality.id, FIXTURES / "kolada_not_v2.json")
-    assert "not a Kolada API v2" in error.value.message
+        kolada.import_kolada(session, municipality.id, FIXTURES / "kolada_not_v2.json")
+    assert "not a Kolada data document (API v2 or v3)" in error.value.message
     with pytest.raises(SwedenValidationError):
-        goals.import_kolada(session, municipality.id, FIXTURES / "missing.json")
+        kolada.import_kolada(session, municipality.id, FIXTURES / "missing.json")
 
 
 def _template(session, municipality):

@@ -99,4 +99,4 @@ def test_kolada_upload(demo_app, demo_client):
             GoalValue.source == "kolada")) == 4
     refused = demo_client.post("/m/eskilstuna/sweden/import/kolada", content_type="multipart/form-data",
                                data={"kolada-file": (io.BytesIO(json.dumps({"rows": []}).encode()), "x.json")})
-    assert refused.status_code == 400 and "not a Kolada API v2 data document" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "not a Kolada data document (API v2 or v3)" in refused.get_data(as_text=True)

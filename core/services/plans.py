@@ -22,6 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from core.facts import fact_label, is_date_fact
 from core.interchange import (
     FORMAT,
     UID,
@@ -528,17 +529,13 @@ def plan_facts(plan: AnnualPlan) -> dict[str, Any]:
 
 
 def _fact_label(plan_kind: PlanKind, name: str) -> str:
-    from core.web.forms import step_field_label  # labels live with the forms that ask for the facts
-
-    return str(step_field_label(name, plan_kind))
+    return str(fact_label(name, plan_kind))
 
 
 def check_facts(plan_kind: PlanKind, facts: dict[str, Any], fields: tuple[str, ...] | None = None) -> dict[str, Any]:
     """``facts`` read and checked: dates are dates, counts whole numbers, and no date comes before one that
     the plan kind says precedes it. Raises PlanError naming the field (one of ``fields``, the facts being
     recorded now, when given); returns the facts with dates as ``datetime.date`` and counts as ``int``."""
-    from core.web.forms import is_date_fact
-
     checked: dict[str, Any] = {}
     for name, value in facts.items():
         if is_date_fact(name) and not isinstance(value, dt.date):

@@ -127,8 +127,9 @@ def _register_errors(app: Flask) -> None:
 
 def _register_template_globals(app: Flask) -> None:
     # Globals rather than a context processor: imported macros see globals, not the context.
+    from core.facts import fact_label
     from core.interchange import value_at
-    from core.web.forms import layout_of, step_field_label
+    from core.web.forms import layout_of
     from core.web.helpers import (
         SEVERITY_LABELS,
         columns_of,
@@ -151,7 +152,7 @@ def _register_template_globals(app: Flask) -> None:
         layout_of=layout_of, status_label=status_label, format_cell=format_cell,
         field_anchor=field_anchor, value_at=value_at, columns_of=columns_of, row_budget_total=row_budget_total,
         format_datetime=format_datetime, severity_label=lambda severity: str(SEVERITY_LABELS.get(severity, severity)),
-        describe_action=describe_action, step_field_label=step_field_label, format_fact=format_fact,
+        describe_action=describe_action, fact_label=fact_label, format_fact=format_fact,
         plugin_label=plugin_label, country_name=country_name, translation_order=translation_order,
         fields_in_translation_order=fields_in_translation_order, workflow_hint=workflow_hint,
     )

@@ -50,6 +50,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
+from core.facts import fact_label, is_date_fact
 from core.i18n import (
     LOCALES,
     AmountError,
@@ -76,8 +77,9 @@ from core.limits import (
     YEAR_MIN,
     budget_years,
 )
-from core.models import ObjectiveLevel, Role, ServiceStatus
+from core.models import Role
 from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec
+from core.rows import ObjectiveLevel, ServiceStatus
 from core.text import clean_text
 
 
@@ -698,28 +700,11 @@ def plan_title_form() -> type[Form]:
 
 
 # Labels of the facts core's workflow steps record; plan kinds label their own (PlanKind.fact_labels).
-STEP_FIELD_LABELS = {
-    "council_decision_ref": _l("Council decision number"),
-    "council_decision_date": _l("Council decision date"),
-    "note": _l("Note"),
-}
-DATE_FACT_SUFFIXES = ("_date", "_start", "_end")
-
-
-def is_date_fact(name: str) -> bool:
-    return name.endswith(DATE_FACT_SUFFIXES)
-
-
-def step_field_label(name: str, plan_kind: PlanKind | None = None) -> Any:
-    label = (plan_kind.fact_labels.get(name) if plan_kind else None) or STEP_FIELD_LABELS.get(name)
-    return label or name.replace("_", " ").capitalize()
-
-
 def step_form(field_names: tuple[str, ...], plan_kind: PlanKind | None = None) -> type[Form]:
     """The form of a workflow step: one required input per fact it records; dates as date inputs."""
     attrs: dict[str, Any] = {}
     for name in field_names:
-        label = step_field_label(name, plan_kind)
+        label = fact_label(name, plan_kind)
         if is_date_fact(name):
             attrs[name] = DateField(label, [InputRequired(message=_l("This field is required."))])
         elif plan_kind is not None and name in plan_kind.count_facts:

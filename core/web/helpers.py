@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
+from core.facts import CORE_FACT_LABELS, fact_label, is_date_fact
 from core.i18n import (
     LOCALES,
     current_locale,
@@ -29,11 +30,11 @@ from core.interchange import document_decimal
 from core.models import AnnualPlan
 from core.plugin_api import Column, Finding, FundingSource, PlanKind, RowType, SectionSpec, Severity
 from core.plugin_manager import Registry
+from core.rows import default_columns
 from core.services.plans import document_of, revision_document, with_live_parts
 from core.services.revisions import Cell
 from core.services.tables import scale_label
 from core.services.validation import validate_document
-from core.web.forms import step_field_label
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -81,7 +82,7 @@ DOCUMENT_FIELD_LABELS = {
 def document_field_label(key: str, plan_kind: PlanKind | None = None) -> str:
     """A flattened document key in the reader's words: 'title.ro' -> 'Title (Română)', 'facts.x' -> x's label."""
     if key.startswith("facts."):
-        return str(step_field_label(key.removeprefix("facts."), plan_kind))
+        return str(fact_label(key.removeprefix("facts."), plan_kind))
     head, _dot, locale = key.rpartition(".")
     if locale not in LOCALES:
         head, locale = key, ""
@@ -109,20 +110,8 @@ def describe_action(action: str, plan_kind: PlanKind | None = None) -> str:
                          "value": value}
 
 
-# Default columns of the row table when a section does not name its own.
-DEFAULT_COLUMNS: dict[RowType, tuple[Column, ...]] = {
-    RowType.SERVICE: (Column("code", _l("Code")), Column("name", _l("Name"), "translated"),
-                      Column("capacity", _l("Capacity"), "decimal"), Column("occupancy", _l("Occupancy"), "percent"),
-                      Column("status", _l("Status"))),
-    RowType.CAMPAIGN: (Column("title", _l("Title"), "translated"), Column("period", _l("Period"), "period"),
-                       Column("responsible", _l("Responsible"), "translated"),
-                       Column("target_group", _l("Target group"), "translated")),
-    RowType.TRAINING: (Column("kind", _l("Kind of training")), Column("department", _l("Department"), "translated"),
-                       Column("persons", _l("Persons"), "int"), Column("budget", _l("Budget"), "decimal")),
-    RowType.OBJECTIVE: (Column("level", _l("Level")), Column("text", _l("Objective"), "translated"),
-                        Column("reference", _l("Reference"), "translated")),
-    RowType.ENTRY: (),
-}
+# Default columns of the row table when a section does not name its own (core.rows: the fields marked so).
+DEFAULT_COLUMNS: dict[RowType, tuple[Column, ...]] = {row_type: default_columns(row_type) for row_type in RowType}
 
 
 def columns_of(spec: SectionSpec) -> tuple[Column, ...]:
@@ -163,8 +152,6 @@ def format_cell(value: Any, kind: str, tr, currency: str = "", labels: dict[str,
 
 def format_fact(name: str, value: Any) -> str:
     """A fact a workflow step recorded, as the reader writes it (dates in the locale's format)."""
-    from core.web.forms import is_date_fact
-
     if is_date_fact(name) and isinstance(value, str):
         try:
             return format_date(dt.date.fromisoformat(value))
@@ -239,10 +226,8 @@ def country_name(code: str) -> str:
 def shown_facts(document: dict[str, Any], plan_kind: PlanKind) -> list[tuple[str, Any]]:
     """The facts of a plan its page shows: those its workflow records or its kind labels. Anything else an
     imported document carries (a note left by whoever typed it) has no words for the reader and is not shown."""
-    from core.web.forms import STEP_FIELD_LABELS
-
     known = {name for step in plan_kind.workflow for name in step.fields} | set(plan_kind.fact_labels)
-    known |= set(STEP_FIELD_LABELS)
+    known |= set(CORE_FACT_LABELS)
     return [(name, value) for name, value in (document.get("facts") or {}).items() if name in known]
 
 

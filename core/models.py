@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
+from core.rows import CAMPAIGN, OBJECTIVE, SERVICE, TRAINING, row_columns
 
 Translated = dict[str, str]
 
@@ -44,16 +45,6 @@ class Role(StrEnum):
     ADMIN = "admin"
     PLANNER = "planner"
     VIEWER = "viewer"
-
-
-class ServiceStatus(StrEnum):
-    EXISTING = "existing"
-    PROPOSED = "proposed"
-
-
-class ObjectiveLevel(StrEnum):
-    STRATEGIC = "strategic"
-    OPERATIONAL = "operational"
 
 
 class Municipality(Base):
@@ -261,26 +252,18 @@ class SectionText(Base):
     footnote: Mapped[Translated] = mapped_column(JSON, default=dict)
 
 
-class Service(_PlanRow, Base):
+class Service(_PlanRow, row_columns(SERVICE), Base):
+    """A service of a plan section: its columns are the fields of :data:`core.rows.SERVICE` (code, unit_name,
+    name, description, beneficiary_category, capacity, capacity_unit, occupancy, status and ``extra``, a
+    jurisdiction's own facts such as floor space or staff by role)."""
+
     __tablename__ = "service"
     __table_args__ = (
         Index("ix_service_plan_section", "plan_id", "section", "position"),
-        CheckConstraint("status in ('existing', 'proposed')", name="status"),
+        CheckConstraint(SERVICE.field("status").check_constraint(), name="status"),
     )
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
-    code: Mapped[str] = mapped_column(String(40), default="")
-    unit_name: Mapped[Translated] = mapped_column(JSON, default=dict)
-    name: Mapped[Translated] = mapped_column(JSON, default=dict)
-    description: Mapped[Translated] = mapped_column(JSON, default=dict)
-    beneficiary_category: Mapped[Translated] = mapped_column(JSON, default=dict)
-    capacity: Mapped[Decimal | None]
-    capacity_unit: Mapped[Translated] = mapped_column(JSON, default=dict)
-    occupancy: Mapped[Decimal | None]  # percent
-    status: Mapped[str] = mapped_column(String(20), default=ServiceStatus.EXISTING)
-    # Jurisdiction-specific facts (floor space, staff by role, justification ...).
-    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-
     budget_lines: Mapped[list[BudgetLine]] = relationship(
         back_populates="service", cascade="all, delete-orphan", order_by="BudgetLine.position"
     )
@@ -304,43 +287,34 @@ class BudgetLine(Base):
     service: Mapped[Service] = relationship(back_populates="budget_lines")
 
 
-class Campaign(_PlanRow, Base):
+class Campaign(_PlanRow, row_columns(CAMPAIGN), Base):
+    """An information campaign: the fields of :data:`core.rows.CAMPAIGN`. Its period is one of
+    {"kind": "range", "start": "2021-06-01", "end": "2021-06-30"} | {"kind": "month", "month": 6}
+    | {"kind": "months", "months": [7, 8]} | {"kind": "half-year", "half": 1}
+    | {"kind": "recurrence", "every": "monthly" | "half-yearly" | "yearly"} | {"kind": "dates", "text": {...}}."""
+
     __tablename__ = "campaign"
     __table_args__ = (Index("ix_campaign_plan_section", "plan_id", "section", "position"),)
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
-    title: Mapped[Translated] = mapped_column(JSON, default=dict)
-    objectives: Mapped[Translated] = mapped_column(JSON, default=dict)
-    # {"kind": "range", "start": "2021-06-01", "end": "2021-06-30"} | {"kind": "month", "month": 6}
-    # | {"kind": "months", "months": [7, 8]} | {"kind": "half-year", "half": 1}
-    # | {"kind": "recurrence", "every": "monthly" | "half-yearly" | "yearly"} | {"kind": "dates", "text": {...}}
-    period: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    responsible: Mapped[Translated] = mapped_column(JSON, default=dict)
-    target_group: Mapped[Translated] = mapped_column(JSON, default=dict)
 
 
-class TrainingRow(_PlanRow, Base):
+class TrainingRow(_PlanRow, row_columns(TRAINING), Base):
+    """A row of a training plan: the fields of :data:`core.rows.TRAINING`."""
+
     __tablename__ = "training_row"
     __table_args__ = (Index("ix_training_row_plan_section", "plan_id", "section", "position"),)
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(60), default="")
-    department: Mapped[Translated] = mapped_column(JSON, default=dict)
-    persons: Mapped[int | None]
-    budgeted: Mapped[bool] = mapped_column(default=False)
-    budget: Mapped[Decimal | None]
-    note: Mapped[Translated] = mapped_column(JSON, default=dict)
 
 
-class Objective(_PlanRow, Base):
+class Objective(_PlanRow, row_columns(OBJECTIVE), Base):
+    """A strategic or operational objective: the fields of :data:`core.rows.OBJECTIVE`."""
+
     __tablename__ = "objective"
     __table_args__ = (Index("ix_objective_plan_section", "plan_id", "section", "position"),)
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("annual_plan.id", ondelete="CASCADE"))
-    level: Mapped[str] = mapped_column(String(20), default=ObjectiveLevel.STRATEGIC)
-    text: Mapped[Translated] = mapped_column(JSON, default=dict)
-    reference: Mapped[Translated] = mapped_column(JSON, default=dict)
-    group: Mapped[Translated] = mapped_column(JSON, default=dict)  # e.g. the strategy it belongs to
 
 
 class SectionEntry(_PlanRow, Base):

@@ -50,6 +50,7 @@ from core.i18n import (
 from core.interchange import decimal_to_json, document_decimal, normalise_code, row_validator, value_at
 from core.plugin_api import PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
+from core.rows import ROW_SPECS, SERVICE
 from core.text import clean_text, cleaned
 
 # Row types whose sections can be imported from a spreadsheet.
@@ -59,35 +60,16 @@ SCALE_WORDS = {1: None, 1000: _l("thousand"), 1000000: _l("million")}
 # Budget columns recognised on import: this many years either side of the plan's year.
 BUDGET_YEAR_SPAN = 10
 
-# The fields of each row type, in the order a table shows them: (key, label, kind).
+# The fields of each row type, in the order a table shows them: (key, heading, kind), from core.rows (a service's
+# budget and extra facts get columns of their own, below).
 ROW_FIELDS: dict[RowType, tuple[tuple[str, Any, str], ...]] = {
-    RowType.SERVICE: (
-        ("code", _l("Code"), "text"), ("unit", _l("Unit"), "translated"), ("name", _l("Name"), "translated"),
-        ("description", _l("Description"), "translated"),
-        ("beneficiary_category", _l("Beneficiary category"), "translated"),
-        ("capacity", _l("Capacity"), "decimal"), ("capacity_unit", _l("Capacity unit"), "translated"),
-        ("occupancy", _l("Occupancy"), "percent"), ("status", _l("Status"), "status"),
-    ),
-    RowType.CAMPAIGN: (
-        ("title", _l("Title"), "translated"), ("objectives", _l("Objectives"), "translated"),
-        ("period", _l("Period"), "period"), ("responsible", _l("Responsible"), "translated"),
-        ("target_group", _l("Target group"), "translated"),
-    ),
-    RowType.TRAINING: (
-        ("kind", _l("Kind of training"), "text"), ("department", _l("Department"), "translated"),
-        ("persons", _l("Persons"), "int"), ("budgeted", _l("Budgeted"), "bool"),
-        ("budget", _l("Budget"), "decimal"), ("note", _l("Note"), "translated"),
-    ),
-    RowType.OBJECTIVE: (
-        ("level", _l("Level"), "text"), ("text", _l("Objective"), "translated"),
-        ("reference", _l("Reference"), "translated"), ("group", _l("Group"), "translated"),
-    ),
-    RowType.ENTRY: (),
-}
-STATUSES = ("existing", "proposed")
+    row_type: tuple((f.name, f.header, f.exported_as) for f in spec.fields if f.kind not in ("object", "budget"))
+    for row_type, spec in ROW_SPECS.items()
+} | {RowType.ENTRY: ()}
 # A spreadsheet says a service's status in words (the same as the row form's); either a code or these words in any
 # language read back.
-STATUS_WORDS = {"existing": _l("Existing"), "proposed": _l("Proposed")}
+STATUS_WORDS = {choice.code: choice.label for choice in SERVICE.field("status").choices}
+STATUSES = tuple(STATUS_WORDS)
 
 
 def _status_codes() -> dict[str, str]:

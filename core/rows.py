@@ -1,0 +1,262 @@
+"""One declarative spec per row type: the fields of a service, a campaign, a training row and an objective.
+
+Each :class:`RowSpec` lists its row type's fields in document order. Every place that spells out a
+row type reads it from here:
+
+- the model mapping (:mod:`core.models`): each stored field is a column (:func:`row_columns`), its
+  database type from its kind;
+- the plan interchange format (:mod:`core.interchange`): export and import of a row, field by field;
+- the plan JSON schema's row definitions (:mod:`core.plan_schema`, which writes
+  ``core/schemas/plan-v1.schema.json``; tests/test_row_specs.py fails when the committed file differs);
+- the generic row forms and their converters (:mod:`core.web.forms`);
+- the table exports' columns and headings (:mod:`core.services.tables`) and a section's default
+  columns (:func:`default_columns`).
+
+Kinds of field: ``text`` (``max_length``), ``translated`` (one text per locale), ``decimal``
+(``places``, ``low``..``high``), ``integer`` (``low``..``high``), ``money`` (the plan's currency, its
+decimals), ``enum`` (``choices``, ``default``), ``bool``, ``date``, ``period`` (a campaign's period),
+``object`` (free facts such as a service's ``extra``) and ``budget`` (a service's budget lines, kept in
+their own table). Limits come from :mod:`core.limits`; labels are lazy gettext strings of core's catalog.
+
+Adding a field to a row type is one change plus its migration. To give training rows a ``hours``
+count, say:
+
+1. add ``RowField("hours", "integer", _l("Hours"), low=0, high=COUNT_MAX)`` to :data:`TRAINING` (with
+   ``default_column=True`` if the section's table shows it when the section names no columns);
+2. ``alembic revision`` adding the ``training_row.hours`` column (``INTEGER NULL``), then
+   ``python -m core.plan_schema`` to regenerate the committed schema.
+
+Export, import, schema, the form, its converters and the table export then carry the field;
+tests/test_row_specs.py walks exactly this with an added field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, Date, Integer, Numeric, String
+from sqlalchemy.orm import mapped_column
+
+from core.limits import AMOUNT_MAX, COUNT_MAX, OCCUPANCY_MAX
+from core.plugin_api import Column, RowType
+
+KINDS = ("text", "translated", "decimal", "integer", "money", "enum", "bool", "date", "period", "object", "budget")
+# How each kind shows in a table (core.plugin_api.Column.kind), unless the field says otherwise.
+COLUMN_KINDS = {"integer": "int", "enum": "text", "object": "json"}
+# Kinds whose value is kept elsewhere than in a column of the row's own table.
+NOT_COLUMNS = ("budget",)
+# The decimals of a Numeric(18, 2) column: capacities, occupancy rates, amounts.
+COLUMN_PLACES = 2
+
+
+class ServiceStatus(StrEnum):
+    EXISTING = "existing"
+    PROPOSED = "proposed"
+
+
+class ObjectiveLevel(StrEnum):
+    STRATEGIC = "strategic"
+    OPERATIONAL = "operational"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value of an ``enum`` field: its code (in documents and the database) and its words."""
+
+    code: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class RowField:
+    """One field of a row type."""
+
+    name: str  # its key in a row of the plan document
+    kind: str  # one of KINDS
+    label: Any  # the form's label
+    heading: Any = None  # the table export's heading and the default column's label (default: the label)
+    attribute: str = ""  # the model's attribute and column, when it is not the name
+    required: bool = False  # the schema requires it and the form asks for it
+    places: int | None = None  # decimal: at most this many decimals
+    low: int | Decimal | None = None  # decimal, integer: the range (from core.limits)
+    high: int | Decimal | None = None
+    max_length: int | None = None  # text
+    choices: tuple[Choice, ...] = ()  # enum
+    default: Any = None  # enum: the code of a row that says none
+    default_column: bool = False  # a column of the section's table when the section names none
+    in_form: bool = True  # the generic row form edits it
+    long: bool = False  # translated: several lines in the form
+    column_kind: str = ""  # how a table shows it (Column.kind), when not from the kind
+    table_kind: str = ""  # how a table export writes and reads it, when not the column kind
+    schema_ref: str = ""  # the schema's $defs entry for its value, when it has one of its own
+    datalist: str = ""  # the form's input suggests the values of this <datalist>
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind of field: {self.kind}")
+
+    @property
+    def column(self) -> str:
+        """The model's attribute (and database column) that keeps the field."""
+        return self.attribute or self.name
+
+    @property
+    def shown_as(self) -> str:
+        """The kind of a table column holding it (core.plugin_api.Column.kind)."""
+        return self.column_kind or COLUMN_KINDS.get(self.kind, self.kind)
+
+    @property
+    def exported_as(self) -> str:
+        """The kind of its column in a table export (core.services.tables.TableColumn.kind)."""
+        return self.table_kind or self.shown_as
+
+    @property
+    def header(self) -> Any:
+        return self.heading if self.heading is not None else self.label
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(choice.code for choice in self.choices)
+
+    def check_constraint(self) -> str:
+        """The database's check of an enum column: 'status in ('existing', 'proposed')'."""
+        return f"{self.column} in ({', '.join(repr(code) for code in self.codes)})"
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """The fields of one row type, in the order its document rows (and tables) hold them."""
+
+    row_type: RowType
+    fields: tuple[RowField, ...]
+    form_order: tuple[str, ...] = ()  # the form's order of fields, when not the document's
+
+    def field(self, name: str) -> RowField:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def stored(self) -> tuple[RowField, ...]:
+        """The fields kept in columns of the row's own table."""
+        return tuple(f for f in self.fields if f.kind not in NOT_COLUMNS)
+
+    @property
+    def form_fields(self) -> tuple[RowField, ...]:
+        fields = [f for f in self.fields if f.in_form]
+        if self.form_order:
+            fields.sort(key=lambda f: self.form_order.index(f.name))
+        return tuple(fields)
+
+    def of_kind(self, *kinds: str) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.kind in kinds)
+
+    def with_field(self, new: RowField, after: str | None = None) -> RowSpec:
+        """This spec with one more field (last, or after the field ``after``): what adding a field is."""
+        fields = list(self.fields)
+        fields.insert(fields.index(self.field(after)) + 1 if after else len(fields), new)
+        order = (*self.form_order, new.name) if self.form_order else ()
+        return replace(self, fields=tuple(fields), form_order=order)
+
+
+SERVICE_STATUS = (Choice(ServiceStatus.EXISTING.value, _l("Existing")),
+                  Choice(ServiceStatus.PROPOSED.value, _l("Proposed")))
+OBJECTIVE_LEVEL = (Choice(ObjectiveLevel.STRATEGIC.value, _l("Strategic")),
+                   Choice(ObjectiveLevel.OPERATIONAL.value, _l("Operational")))
+
+SERVICE = RowSpec(RowType.SERVICE, (
+    RowField("code", "text", _l("Service code"), _l("Code"), max_length=40, default_column=True,
+             datalist="nomenclature-codes"),
+    RowField("unit", "translated", _l("Unit"), attribute="unit_name"),
+    RowField("name", "translated", _l("Name"), default_column=True),
+    RowField("description", "translated", _l("Description"), in_form=False),
+    RowField("beneficiary_category", "translated", _l("Beneficiary category")),
+    RowField("capacity", "decimal", _l("Capacity"), places=COLUMN_PLACES, low=0, high=COUNT_MAX,
+             schema_ref="capacity", default_column=True),
+    RowField("capacity_unit", "translated", _l("Capacity unit")),
+    RowField("occupancy", "decimal", _l("Occupancy rate (%)"), _l("Occupancy"), places=COLUMN_PLACES, low=0,
+             high=OCCUPANCY_MAX, schema_ref="percent", column_kind="percent", default_column=True),
+    RowField("status", "enum", _l("Status"), choices=SERVICE_STATUS, default=ServiceStatus.EXISTING.value,
+             table_kind="status", default_column=True),
+    RowField("extra", "object", None, in_form=False),  # a jurisdiction's own facts (floor space, staff ...)
+    RowField("budget", "budget", _l("Budget")),
+), form_order=("code", "name", "unit", "beneficiary_category", "capacity", "capacity_unit", "occupancy", "status",
+               "budget"))
+
+CAMPAIGN = RowSpec(RowType.CAMPAIGN, (
+    RowField("title", "translated", _l("Title"), default_column=True),
+    RowField("objectives", "translated", _l("Objectives"), long=True),
+    RowField("period", "period", _l("Period"), default_column=True),
+    RowField("responsible", "translated", _l("Responsible"), default_column=True),
+    RowField("target_group", "translated", _l("Target group"), default_column=True),
+))
+
+TRAINING = RowSpec(RowType.TRAINING, (
+    RowField("kind", "text", _l("Kind of training"), max_length=60, default_column=True),
+    RowField("department", "translated", _l("Department or unit"), _l("Department"), default_column=True),
+    RowField("persons", "integer", _l("Number of persons"), _l("Persons"), low=0, high=COUNT_MAX,
+             schema_ref="count", default_column=True),
+    RowField("budgeted", "bool", _l("Budgeted")),
+    # Shown and exported as a plain decimal, as before amounts of a training row were said in a currency.
+    RowField("budget", "money", _l("Budget"), low=0, high=AMOUNT_MAX, column_kind="decimal", default_column=True),
+    RowField("note", "translated", _l("Note")),
+))
+
+OBJECTIVE = RowSpec(RowType.OBJECTIVE, (
+    RowField("level", "enum", _l("Level"), choices=OBJECTIVE_LEVEL, default=ObjectiveLevel.STRATEGIC.value,
+             default_column=True),
+    RowField("text", "translated", _l("Objective"), long=True, default_column=True),
+    RowField("reference", "translated", _l("Legal or strategy reference"), _l("Reference"), default_column=True),
+    RowField("group", "translated", _l("Group")),
+))
+
+# The spec of each row type that has one: a plugin's entry rows are named by their section's columns instead.
+ROW_SPECS: dict[RowType, RowSpec] = {spec.row_type: spec for spec in (SERVICE, CAMPAIGN, TRAINING, OBJECTIVE)}
+
+
+def spec_of(row_type: RowType) -> RowSpec | None:
+    return ROW_SPECS.get(row_type)
+
+
+def default_columns(row_type: RowType) -> tuple[Column, ...]:
+    """The columns of a section's row table when the section names none."""
+    spec = ROW_SPECS.get(row_type)
+    if spec is None:
+        return ()
+    return tuple(Column(f.name, f.header, f.shown_as) for f in spec.fields if f.default_column)
+
+
+# --- the model mapping --------------------------------------------------------------------------
+
+
+def _column(field: RowField) -> Any:
+    """The mapped column that keeps ``field``: not null with an empty default, but numbers and dates."""
+    name = field.column
+    if field.kind in ("translated", "period", "object"):
+        return mapped_column(name, JSON, default=dict, nullable=False)
+    if field.kind == "text":
+        return mapped_column(name, String(field.max_length or 4000), default="", nullable=False)
+    if field.kind == "enum":
+        return mapped_column(name, String(20), default=field.default, nullable=False)
+    if field.kind == "bool":
+        return mapped_column(name, Boolean, default=False, nullable=False)
+    if field.kind in ("decimal", "money"):
+        return mapped_column(name, Numeric(18, 2), nullable=True)
+    if field.kind == "integer":
+        return mapped_column(name, Integer, nullable=True)
+    return mapped_column(name, Date, nullable=True)  # date
+
+
+def row_columns(spec: RowSpec) -> type:
+    """A declarative mixin holding one mapped column per stored field of ``spec`` (see core.models)."""
+    name = re.sub(r"\W", "", spec.row_type.value.title()) + "Columns"
+    return type(name, (), {field.column: _column(field) for field in spec.stored})
+
+
+__all__ = [
+    "CAMPAIGN", "OBJECTIVE", "ROW_SPECS", "SERVICE", "TRAINING", "Choice", "ObjectiveLevel", "RowField", "RowSpec",
+    "ServiceStatus", "default_columns", "row_columns", "spec_of",
+]

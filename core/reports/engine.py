@@ -23,7 +23,8 @@ revision_status="")``
 ``.cover(title, lines, status=None, decision=None)``
     A cover page without header: big title, subtitle lines, ``Status: <status>``, the council
     decision line as given; the document goes on on a new portrait page.
-``.heading(text, level=1)`` (levels 1-3), ``.paragraph(text)`` (blank lines start a new
+``.heading(text, level=1)`` (levels 1-3; a heading never ends a page alone: it moves on with its text and
+    the header and first row of the table after it), ``.paragraph(text)`` (blank lines start a new
     paragraph, single line breaks are kept), ``.bullets(items)``, ``.spacer(height_mm)``,
     ``.page_break()``, ``.landscape()`` / ``.portrait()`` (what follows starts on a new page of
     that orientation, unless the current page is still empty), ``.add(flowable)`` (escape hatch
@@ -38,6 +39,9 @@ revision_status="")``
     commands, rows counted from the first header row (a header cell spanning columns is centred).
     ``landscape=True`` prints the table on
     landscape pages (headings right before it move along) and goes back to portrait after.
+    Text wraps at word boundaries; a word wider than its column is hyphenated by the report language's
+    rules (pyphen), and a column is widened to the longest word of its heading where the others can spare it.
+``with report.together(): ...``: what is added inside stays on one page (a table and the chart of its figures).
 ``.bar_chart(title, labels, values, value_format)`` / ``.pie_chart(title, labels, values, value_format)``
     ``values`` are Decimals, ``value_format(Decimal) -> str`` formats the printed values
     (e.g. ``lambda v: format_money(v, "RON")``). The pie's legend shows each share in percent.
@@ -52,11 +56,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
@@ -91,7 +96,13 @@ from core.reports.fonts import BOLD, REGULAR, ensure_fonts
 
 # What ReportLab offers only through its internals, in a module of its own pinned to one ReportLab version.
 from core.reports.reportlab_internals import LongTable as _LongTable
-from core.reports.reportlab_internals import NumberedCanvas, cell_style_kinds, cell_styles, page_size
+from core.reports.reportlab_internals import (
+    NumberedCanvas,
+    RoomFor,
+    cell_style_kinds,
+    cell_styles,
+    page_size,
+)
 from core.reports.reportlab_internals import make_paragraph as _para
 from core.text import clean_text
 
@@ -172,18 +183,49 @@ PALETTE = [
 # Table cells of headers, body rows and totals, each kind left- and right-aligned (fonts, size, padding, ink).
 _HEAD, _BODY, _TOTAL = cell_style_kinds(REGULAR, BOLD, CELL_FONT_SIZE, CELL_LEADING, CELL_PADDING, INK_HEX)
 
-_styles_cache: dict[str, ParagraphStyle] = {}
+_styles_cache: dict[str, dict[str, ParagraphStyle]] = {}
+# A heading starts no lower than this above a page's foot: below it, it would end the page alone.
+HEADING_ROOM = 30 * mm
+# Hyphenation dictionaries of pyphen by report language: the first one pyphen ships is used.
+HYPHENATION_LANGUAGES = {"ro": ("ro_RO", "ro"), "sv": ("sv", "sv_SE"), "en": ("en_GB", "en", "en_US")}
 
 
-def styles() -> dict[str, ParagraphStyle]:
-    """The report's paragraph styles, made once per process (after the fonts are registered)."""
-    if _styles_cache:
-        return _styles_cache
+@lru_cache(maxsize=16)
+def hyphenation_language(locale: str | None) -> str:
+    """The pyphen dictionary that hyphenates ``locale``'s words ('ro' -> 'ro_RO'); '' when there is none."""
+    if not locale:
+        return ""
+    import pyphen
+
+    language = locale.replace("-", "_").split("_")[0]
+    for name in (*HYPHENATION_LANGUAGES.get(language, ()), locale.replace("-", "_"), language):
+        if name in pyphen.LANGUAGES:
+            return name
+    return ""
+
+
+@lru_cache(maxsize=16)
+def _hyphenator(locale: str | None) -> Any:
+    """pyphen's hyphenator of ``locale`` (None when it has no dictionary)."""
+    import pyphen
+
+    language = hyphenation_language(locale)
+    return pyphen.Pyphen(lang=language) if language else None
+
+
+def styles(locale: str | None = None) -> dict[str, ParagraphStyle]:
+    """The report's paragraph styles, made once per process and language (after the fonts are registered):
+    text in ``locale`` wraps at word boundaries and hyphenates a word by that language's rules
+    (ReportLab's ``hyphenationLang`` through pyphen) rather than cutting it anywhere."""
+    key = hyphenation_language(locale)
+    if key in _styles_cache:
+        return _styles_cache[key]
     regular, bold = ensure_fonts()
 
     def style(name: str, size: float, leading: float, font: str = regular, **kw: Any) -> ParagraphStyle:
         kw.setdefault("textColor", INK)
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, **kw)
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, hyphenationLang=key,
+                              embeddedHyphenation=1, **kw)
 
     made = [
         style("body", 9.5, 13, spaceAfter=5),
@@ -201,8 +243,8 @@ def styles() -> dict[str, ParagraphStyle]:
         style("cover_line", 14, 19, spaceAfter=4),
         style("cover_meta", 11, 15, spaceBefore=4, textColor=MUTED),
     ]
-    _styles_cache.update({s.name: s for s in made})
-    return _styles_cache
+    _styles_cache[key] = {s.name: s for s in made}
+    return _styles_cache[key]
 
 
 def _markup(text: Any) -> str:
@@ -248,7 +290,7 @@ class ReportBuilder:
         revision_status: str = "",
     ) -> None:
         self.regular, self.bold = ensure_fonts()
-        self.styles = styles()
+        self.styles = styles(locale)
         self.title = title or ""
         self.municipality_name = municipality_name or ""
         self.locale = locale
@@ -263,18 +305,21 @@ class ReportBuilder:
         self._story: list[Flowable] = []
         self._orientation = PORTRAIT
         self._heading_run: int | None = None  # index where the trailing run of headings starts
+        self._lead: RoomFor | None = None  # the start of what the last headings head, while it is being added
 
     # -- page flow --
 
     def _append(self, *flowables: Flowable) -> None:
         self._story.extend(flowables)
         self._heading_run = None
+        self._lead = None
 
     def _switch(self, orientation: str) -> None:
         """Go on on a page of ``orientation``; headings just before move along to stay with their content."""
         if orientation == self._orientation:
             return
         moved: list[Flowable] = []
+        lead = self._lead
         if self._heading_run is not None:
             moved = self._story[self._heading_run :]
             del self._story[self._heading_run :]
@@ -283,6 +328,7 @@ class ReportBuilder:
         if moved:
             self._heading_run = len(self._story)
             self._story.extend(moved)
+            self._lead = lead
 
     def landscape(self) -> None:
         self._switch(LANDSCAPE)
@@ -330,17 +376,49 @@ class ReportBuilder:
         self._append(_para(text, self.styles["cover_meta"]))
 
     def heading(self, text: str, level: int = 1) -> None:
-        run = self._heading_run if self._heading_run is not None else len(self._story)
-        self._append(_para(_markup(text), self.styles[f"h{min(max(level, 1), 3)}"]))
+        """A heading; it never ends a page alone: it goes on to the next page together with the start of
+        what follows it (its text and a table's header and first row, see ``RoomFor``)."""
+        paragraph = _para(_markup(text), self.styles[f"h{min(max(level, 1), 3)}"])
+        if self._heading_run is None:
+            run, lead = len(self._story), RoomFor(HEADING_ROOM, 40 * mm, PAGE_SIZES[PORTRAIT][1] / 2)
+            self._append(lead)
+            self._lead = lead
+        else:
+            run = self._heading_run
+        self._story.append(paragraph)
+        if self._lead is not None:
+            self._lead.items.append(paragraph)
         self._heading_run = run
+
+    def _append_lead(self, *flowables: Flowable) -> None:
+        """Text that may follow a heading: it belongs to the heading's start, which no page break splits."""
+        lead = self._lead
+        self._append(*flowables)
+        if lead is not None:
+            lead.items.extend(flowables)
+            self._lead = lead
 
     def paragraph(self, text: str) -> None:
         blocks = [block.strip() for block in str(text or "").replace("\r\n", "\n").split("\n\n")]
-        self._append(*(_para(_markup(block), self.styles["body"]) for block in blocks if block))
+        self._append_lead(*(_para(_markup(block), self.styles["body"]) for block in blocks if block))
 
     def bullets(self, items: Iterable[str]) -> None:
         style = self.styles["bullet"]
-        self._append(*(_para(_markup(item), style, bulletText="•") for item in items))
+        self._append_lead(*(_para(_markup(item), style, bulletText="•") for item in items))
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """What is added inside the ``with`` block stays on one page (a table and the chart of its figures),
+        moving to the next page whole when it does not fit; content taller than a page flows on as usual."""
+        start = len(self._story)
+        lead = self._lead
+        yield
+        content = self._story[start:]
+        del self._story[start:]
+        if content:
+            self._append(KeepTogether(content))
+            if lead is not None and not lead.items[1:]:
+                lead.items.append(content[0])
 
     # -- tables --
 
@@ -368,9 +446,10 @@ class ReportBuilder:
             self._switch(LANDSCAPE)
         frame = self.frame_width()
         weight = sum(col_widths) or 1
-        widths = [frame * w / weight for w in col_widths]
+        widths = _heading_widths([frame * w / weight for w in col_widths], header, spans,
+                                 self.styles["cell_bold"].fontName)
         wrap, right = frozenset(wrap), frozenset(align_right)
-        cells = _CellMaker(self.styles, widths, wrap, right)
+        cells = _CellMaker(self.styles, widths, wrap, right, _hyphenator(self.locale))
         # A header cell spanning several columns heads a group of them: centred over the group.
         grouped = {tuple(span[1]) for span in spans if span[0] == "SPAN" and span[1][0] != span[2][0]}
         data = [cells.header(row, {c for c, r in grouped if r == n}) for n, row in enumerate(header)]
@@ -397,7 +476,10 @@ class ReportBuilder:
             splitInRow=MIN_ROW_PART,
             cellStyles=cell_styles(kinds, ncols, right, all(command[0] == "SPAN" for command in spans)),
         )
+        lead = self._lead
         self._append(table)
+        if lead is not None:
+            lead.table = table
         if footnotes:
             notes = [_para(_markup(note), self.styles["footnote"]) for note in footnotes]
             self._append(Spacer(1, 1.5 * mm), *notes)
@@ -613,6 +695,36 @@ class ReportBuilder:
         return out.getvalue()
 
 
+def _heading_widths(widths: list[float], header: Sequence[Sequence[Any]], spans: Sequence[tuple],
+                    font: str) -> list[float]:
+    """``widths`` widened where a column is narrower than the longest word of its heading (so that no
+    heading word is broken), the width taken from the other columns in proportion to what they can spare;
+    as given when the headings' words cannot all fit the frame (they hyphenate then)."""
+    spanning = {tuple(cmd[1]) for cmd in spans if cmd[0] == "SPAN" and cmd[1][0] != cmd[2][0]}
+    need = [0.0] * len(widths)
+    for r, row in enumerate(header):
+        for c, text in enumerate(row):
+            if text and (c, r) not in spanning:
+                words = str(text).split()
+                need[c] = max(need[c], *(stringWidth(w, font, CELL_FONT_SIZE) + 2 * CELL_PADDING + 1 for w in words))
+    deficit = sum(max(n - w, 0) for n, w in zip(need, widths, strict=True))
+    slack = [max(w - n, 0) for n, w in zip(need, widths, strict=True)]
+    if not deficit or sum(slack) < deficit:
+        return widths
+    share = deficit / sum(slack)
+    return [max(n, w - s * share) for n, w, s in zip(need, widths, slack, strict=True)]
+
+
+def _hyphenated(word: str, font: str, width: float, hyphenator: Any) -> tuple[str, str] | None:
+    """``word`` cut at its language's last hyphenation point whose first part, with a hyphen, fits ``width``."""
+    if hyphenator is None:
+        return None
+    for first, rest in hyphenator.iterate(word):
+        if stringWidth(first + "-", font, CELL_FONT_SIZE) <= width:
+            return first + "-", rest
+    return None
+
+
 def _split_lines(text: str, font: str, width: float) -> list[str]:
     """Greedy line breaking at ordinary spaces only: a no-break space ('98\u00a0%', '1\u00a0486')
     holds, which ReportLab's simpleSplit (str.split()) does not respect."""
@@ -634,9 +746,11 @@ class _CellMaker:
     """Turns a table's rows of strings into cells: plain strings unless the text must wrap."""
 
     def __init__(
-        self, styles: dict[str, ParagraphStyle], widths: list[float], wrap: frozenset[int], right: frozenset[int]
+        self, styles: dict[str, ParagraphStyle], widths: list[float], wrap: frozenset[int], right: frozenset[int],
+        hyphenator: Any = None,
     ) -> None:
         self.styles = styles
+        self.hyphenator = hyphenator  # pyphen's, of the report's language: a word wider than its column
         self.right = right
         self.wrap = wrap
         self.inner = [w - 2 * CELL_PADDING for w in widths]
@@ -675,11 +789,14 @@ class _CellMaker:
         lines: list[str] = []
         for line in _split_lines(text, font, width):
             while stringWidth(line, font, CELL_FONT_SIZE) > width and len(line) > 1:  # a word wider than the column
-                cut = len(line) - 1
-                while cut > 1 and stringWidth(line[:cut], font, CELL_FONT_SIZE) > width:
-                    cut -= 1
-                lines.append(line[:cut])
-                line = line[cut:]
+                parts = _hyphenated(line, font, width, self.hyphenator)
+                if parts is None:  # no hyphenation point fits (a code, an address): cut where the width ends
+                    cut = len(line) - 1
+                    while cut > 1 and stringWidth(line[:cut], font, CELL_FONT_SIZE) > width:
+                        cut -= 1
+                    parts = line[:cut], line[cut:]
+                lines.append(parts[0])
+                line = parts[1]
             lines.append(line)
         return "\n".join(lines)
 

@@ -37,6 +37,10 @@ Table, and of :func:`make_paragraph` with the parser, find most drift) and the p
     ``_fontname``, ``_fontsize``, ``_leading``, ``_doc``, ``_escape`` and ``bottomup``, and
     ``TTFont._dynamicFont``, ``splitString`` and ``getSubsetInternalName``; bidi text (textobject's
     ``rtlSupport``) goes ReportLab's way.
+:class:`RoomFor` (``CondPageBreak.wrap`` with its ``height`` set there)
+    ``CondPageBreak.wrap`` breaks the frame when ``height`` is more than the space left on it.
+:func:`table_start_height`
+    ``Table._rowHeights``: the rows' heights ``Table._calc`` leaves (of the rows measured, for LongTable).
 :func:`cell_style_kinds` and :func:`cell_styles` (``CellStyle`` subclassed)
     ``Table(cellStyles=...)`` takes one ``CellStyle`` per cell, read through its attributes
     (``fontname``, ``fontsize``, ``leading``, paddings, ``color``, ``alignment``, ``valign``, ``href``,
@@ -59,7 +63,7 @@ from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import rtlSupport
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag
 from reportlab.platypus.tables import CellStyle, _calc_pc, spanFixDim
@@ -68,6 +72,40 @@ from reportlab.platypus.tables import CellStyle, _calc_pc, spanFixDim
 REPORTLAB_VERSION = "5.1.0"
 
 CellKind = tuple[type[CellStyle], type[CellStyle]]  # (left-aligned, right-aligned) cells of one row kind
+
+
+class RoomFor(CondPageBreak):
+    """Placed before a run of headings: a page break unless the page still has room for the headings,
+    the text that follows them (up to ``lead_text`` points) and, when a table follows, its header rows
+    and first row (else ``room`` points), so that no page ends with a lone heading: ReportLab's
+    keepWithNext keeps a heading with one flowable only, and moves a whole long table along.
+    The caller fills ``items`` (the headings, then the text) and ``table`` while it adds them."""
+
+    def __init__(self, room: float, lead_text: float, most: float) -> None:
+        super().__init__(0)
+        self.room, self.lead_text, self.most = room, lead_text, most
+        self.items: list[Flowable] = []
+        self.table: Table | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        headings = [f for f in self.items if f.getKeepWithNext()]
+        text = [f for f in self.items if not f.getKeepWithNext()]
+        needed = sum(f.wrap(availWidth, availHeight)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in headings)
+        needed += min(sum(f.wrap(availWidth, availHeight)[1] + f.getSpaceAfter() for f in text), self.lead_text)
+        if self.table is not None:
+            needed += table_start_height(self.table, availWidth, self.most * 2)
+        elif not text:
+            needed += self.room
+        self.height = min(needed, self.most)
+        return super().wrap(availWidth, availHeight)
+
+
+def table_start_height(table: Table, availWidth: float, availHeight: float) -> float:
+    """The height of a table's header rows and first body row at this width: what of it a page must hold
+    for a heading above it not to end the page alone (``_rowHeights`` as ``Table._calc`` leaves it)."""
+    table.wrap(availWidth, availHeight)
+    rows = table.repeatRows if isinstance(table.repeatRows, int) else max(table.repeatRows) + 1
+    return float(sum(h or 0 for h in table._rowHeights[: rows + 1]))
 
 
 def page_size(canvas: Canvas) -> tuple[float, float]:

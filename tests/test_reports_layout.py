@@ -1,0 +1,109 @@
+"""How the report layer lays text out for a council's reader (issue 10): words wrap at their boundaries and
+hyphenate by the report's language, columns are as wide as their headings' words, no page ends with a
+lone heading, and what a report keeps together (a table and its chart) shares a page."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from decimal import Decimal
+
+import pytest
+from flask_babel import force_locale
+from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from core.app import create_app
+
+    database = tmp_path_factory.mktemp("layout") / "t.sqlite"
+    app = create_app(test_config={"TESTING": True, "SECRET_KEY": "x" * 32, "DATABASE_URL": f"sqlite:///{database}"})
+    yield app
+    app.extensions["socialplan.engine"].dispose()
+
+
+def _pages(pdf: bytes) -> list[str]:
+    """Each page's text as poppler lays it out (what a reader sees line by line)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    texts = []
+    for number in range(1, len(reader.pages) + 1):
+        texts.append(subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number), "-", "-"],
+                                    input=pdf, capture_output=True, check=True).stdout.decode())
+    return texts
+
+
+@pytest.mark.parametrize(("locale", "word"), [("en", "contributions"), ("sv", "beläggningsgrad"),
+                                              ("ro", "dezinstituționalizare")])
+def test_a_word_wider_than_its_column_is_hyphenated_by_its_language(app, locale, word):
+    import pyphen
+
+    from core.reports.engine import CELL_FONT_SIZE, CELL_PADDING, _CellMaker, _hyphenator, styles
+
+    width = 40.0
+    maker = _CellMaker(styles(locale), [width], frozenset({0}), frozenset(), _hyphenator(locale))
+    lines = maker.body([word], bold=False)[0].split("\n")
+    # The word is split in more than one line, every line but the last ends with a hyphen ...
+    assert len(lines) > 1 and all(line.endswith("-") for line in lines[:-1]), lines
+    assert "".join(line.removesuffix("-") for line in lines) == word
+    # ... at points the language's dictionary allows, and each line fits the column.
+    points = {len(first) for first, _rest in pyphen.Pyphen(lang=pyphen.language_fallback(locale)).iterate(word)}
+    cuts = [sum(len(line) - 1 for line in lines[:n + 1]) for n in range(len(lines) - 1)]
+    assert set(cuts) <= points, (cuts, points)
+    font = styles(locale)["cell"].fontName
+    assert all(stringWidth(line, font, CELL_FONT_SIZE) <= width - 2 * CELL_PADDING for line in lines)
+
+
+def test_every_language_has_a_hyphenation_dictionary():
+    from core.reports.engine import hyphenation_language
+
+    # The three languages of the reports each hyphenate by their own rules.
+    assert {locale: bool(hyphenation_language(locale)) for locale in ("en", "sv", "ro")} == {
+        "en": True, "sv": True, "ro": True}
+
+
+def test_a_narrow_column_is_widened_to_its_headings_longest_word(app):
+    from core.reports.engine import ReportBuilder
+
+    headings = ["No.", "Occupancy", "Beneficiaries' contributions", "Justification", "Social service"]
+    with app.app_context(), force_locale("en"):
+        report = ReportBuilder("t", "m", "en")
+        report.table([headings], [["1", "100 %", "12", "EU programme", "Home care"]], [1, 1, 1, 1, 30], wrap={4})
+        text = _pages(report.build())[0]
+    # Each heading word is printed whole: none is cut into two lines ('Occupanc' / 'y').
+    for word in ("Occupancy", "Beneficiaries'", "contributions", "Justification"):
+        assert word in text, (word, text)
+
+
+def test_a_heading_at_a_pages_foot_moves_on_with_its_text_and_the_start_of_its_table(app):
+    from core.reports.engine import ReportBuilder
+
+    with app.app_context(), force_locale("en"):
+        report = ReportBuilder("t", "m", "en")
+        report.paragraph("\n\n".join(f"Filler line {i}." for i in range(37)))  # ends low on the first page
+        report.heading("Lonely heading", 2)
+        report.paragraph("The table below lists the courses.")
+        report.table([["Course", "Persons"]], [[f"Course {i}\nsecond line\nthird line", str(i)] for i in range(40)],
+                     [5, 1], wrap={0})
+        pages = _pages(report.build())
+    page = next(n for n, text in enumerate(pages) if "Lonely heading" in text)
+    # The heading's page also holds its text and the table's header and first row.
+    assert "The table below" in pages[page] and "Course 0" in pages[page] and "Persons" in pages[page]
+    assert page > 0  # it did not fit at the first page's foot: it moved on (the filler is there)
+
+
+def test_a_table_and_its_chart_kept_together_share_a_page(app):
+    from core.reports.engine import ReportBuilder
+
+    with app.app_context(), force_locale("en"):
+        report = ReportBuilder("t", "m", "en")
+        report.paragraph("\n\n".join(f"Filler line {i}." for i in range(38)))
+        with report.together():
+            report.table([["Source", "Amount"]], [[f"Source {i}", str(i)] for i in range(6)], [3, 1])
+            report.bar_chart("Chart of the sources", [f"Source {i}" for i in range(6)],
+                             [Decimal(i + 1) for i in range(6)], str)
+        pages = _pages(report.build())
+    # The table's first row and the chart's title are on one page.
+    assert next(n for n, text in enumerate(pages) if "Source 0" in text) == next(
+        n for n, text in enumerate(pages) if "Chart of the sources" in text)

@@ -170,7 +170,8 @@ class AnswersImportForm(FlaskForm):
 
 class KoladaImportForm(FlaskForm):
     file = FileField(_l("Kolada JSON file"), [FileRequired(_l("Choose a JSON file to upload."))],
-                     description=_l("A document as Kolada's API v2 returns it: /v2/data/kpi/…/municipality/…/year/…"))
+                     description=_l("A document as Kolada's API v3 (or v2) returns it: "
+                                     "/v3/data/kpi/…/municipality/…/year/…"))
 
 
 # --- settings, quality goals, question templates -------------------------------------------------------

@@ -108,6 +108,20 @@ def _labels() -> dict[str, Any]:
             "today": dt.date.today(), "percent": percent}
 
 
+@blueprint.context_processor
+def _kolada_figures() -> dict[str, Any]:
+    """``kolada_figures(year, goal=None)``: the year's Kolada figures (of one goal), for the goal pages."""
+
+    def figures(year: int, goal: QualityGoal | None = None) -> list[kolada.FigureRow]:
+        rows = kolada.figure_rows(request_session(), g.municipality.id, year)
+        return [r for r in rows if goal is None or r.indicator.goal_id == goal.id]
+
+    def missing_result(indicator_id: int, year: int, national: bool = False) -> str | None:
+        return kolada.missing_result(request_session(), indicator_id, year, national)
+
+    return {"kolada_figures": figures, "kolada_missing": kolada.missing_text, "kolada_missing_result": missing_result}
+
+
 def _attach(form: FlaskForm, error: SwedenValidationError, aliases: dict[str, str] | None = None) -> None:
     """The service's message beside its field, or on top of the form."""
     attach_error(form, (aliases or {}).get(error.field, error.field), error.message)

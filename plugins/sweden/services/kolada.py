@@ -277,4 +277,31 @@ def missing_text(figure: Figure | None) -> str | None:
     """'Missing (Saknas)' for a figure Kolada reports as missing; None for a figure or one not imported."""
     if figure is None or figure.value is not None:
         return None
-    return _("Missing (%(status)s)", status=figure.status) if figure.status else _("Missing")
+    missing = _("Missing")
+    if not figure.status or figure.status.casefold() == missing.casefold():  # Swedish: "Saknas", not twice
+        return missing
+    return _("Missing (%(status)s)", status=figure.status)
+
+
+def missing_result(session: Session, indicator_id: int, year: int, national: bool = False) -> str | None:
+    """'Missing (Saknas)' when the indicator's result (or national figure) of ``year`` is one Kolada
+    reports as missing and no one has typed a figure since; else None."""
+    figure = session.scalar(select(KoladaFigure).where(
+        KoladaFigure.indicator_id == indicator_id, KoladaFigure.year == year, KoladaFigure.national == national,
+        KoladaFigure.gender == "T"))
+    if figure is None:
+        return None
+    value = session.scalar(select(GoalValue).where(GoalValue.indicator_id == indicator_id, GoalValue.year == year))
+    typed = value is not None and (value.national_value if national else value.value) is not None
+    return None if typed else missing_text(Figure(figure.value, figure.status))
+
+
+def table_rows(rows: list[FigureRow], percent: Any, name: Any) -> list[list[str]]:
+    """The PDF's rows of :func:`figure_rows`: what is measured, then the municipality's total, women, men and
+    riket's; ``percent(value)`` and ``name(indicator)`` format for the report's language."""
+    def cell(row: FigureRow, national: bool, gender: str) -> str:
+        figure = row.get(national, gender)
+        return "–" if figure is None else missing_text(figure) or percent(figure.value)
+
+    return [[name(r.indicator), *(cell(r, national, gender) for national in (False, True) for gender in GENDERS)]
+            for r in rows]

@@ -348,7 +348,7 @@ LOCAL_CURRENCY_WORDS = {("ro", "RON"): "lei"}
 
 
 def format_money(value: Decimal, currency: str, locale: str | None = None, places: int = 2) -> str:
-    """'1.486,00 lei' for ro, '1 486,00 kr' for sv, 'RON1,486.00' for en."""
+    """'1.486,00 lei' for ro, '1 486,00 kr' for sv, 'RON 1,486.00' for en (a no-break space)."""
     return _formatted("money", str(value), places, locale or current_locale(), currency)
 
 
@@ -360,7 +360,13 @@ def _money(value: Decimal, currency: str, locale: str, places: int) -> str:
     if places != 2:
         base = Locale.parse(locale).currency_formats["standard"].pattern
         pattern = base.replace("#,##0.00", "#,##0" + ("." + "0" * places if places else ""))
-    return numbers.format_currency(value, currency, format=pattern, locale=locale, currency_digits=places == 2)
+    text = numbers.format_currency(value, currency, format=pattern, locale=locale, currency_digits=places == 2)
+    # CLDR's currency spacing, which Babel leaves out: a symbol of letters stands a no-break space apart
+    # from the digits ('RON 1,486.00', not 'RON1,486.00'); '€1,486.00' and '1 486,00 kr' stay as they are.
+    return _LETTER_BESIDE_DIGIT.sub("\u00a0", text)
+
+
+_LETTER_BESIDE_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def format_percent(value: Decimal | int, places: int = 0, locale: str | None = None) -> str:
@@ -476,13 +482,14 @@ def _currency_marks(currency: str, locale: str) -> list[str]:
 
 def parse_money(text: str, currency: str, locale: str | None = None) -> Decimal:
     """An amount typed the way ``locale`` writes it, with or without its currency as
-    :func:`format_money` prints it ('1.486,50 lei', '1 486,50 kr', 'RON1,486.50'). Raises NumberError."""
+    :func:`format_money` prints it ('1.486,50 lei', '1 486,50 kr', 'RON 1,486.50'). Raises NumberError."""
     locale = locale or current_locale()
     typed = str(text).strip()
     bare = typed
     for mark in _currency_marks(currency, locale):
         if bare.endswith(mark) or bare.lstrip("".join(MINUS_SIGNS)).startswith(mark):
             bare = bare.replace(mark, "", 1).strip()
+            bare = re.sub(r"^([-\u2212]?)\s+", r"\1", bare)  # '-RON 1,486.50': the sign, then the digits
             break
     try:
         return parse_decimal(bare, locale)

@@ -17,7 +17,7 @@ NBSP = "\u00a0"
     [
         ("ro", "RON", f"1.486,00{NBSP}lei"),
         ("sv", "SEK", f"1{NBSP}486,00{NBSP}kr"),
-        ("en", "RON", "RON1,486.00"),
+        ("en", "RON", f"RON{NBSP}1,486.00"),
     ],
 )
 def test_money_is_formatted_the_locale_way(locale, currency, expected):

@@ -21,6 +21,19 @@ def amounts(row: dict[str, Any], currency: str = CURRENCY) -> dict[str, Decimal]
     return {line["source"]: Decimal(str(line["amount"])) for line in row.get("budget") or [] if _in(line, currency)}
 
 
+def table_unit(rows: list[dict[str, Any]], default: int, currency: str = CURRENCY) -> int:
+    """The one unit a table states its amounts in: its rows' scale (1000: thousand lei) when they share
+    one, ``default`` when no row has an amount, lei (1) when rows mix units."""
+    scales = {int(line.get("scale") or 1) for row in rows for line in row.get("budget") or [] if _in(line, currency)}
+    return scales.pop() if len(scales) == 1 else (default if not scales else 1)
+
+
+def amounts_in(row: dict[str, Any], unit: int, currency: str = CURRENCY) -> dict[str, Decimal]:
+    """:func:`amounts` of a row in ``unit`` (1: lei, 1000: thousand lei), whatever unit each line was typed in."""
+    return {line["source"]: Decimal(str(line["amount"])) * int(line.get("scale") or 1) / unit
+            for line in row.get("budget") or [] if _in(line, currency)}
+
+
 def foreign(row: dict[str, Any], currency: str = CURRENCY) -> dict[str, tuple[Decimal, str]]:
     """A service row's lines in another currency than ``currency``: source -> (amount, currency)."""
     return {line["source"]: (Decimal(str(line["amount"])), line["currency"])

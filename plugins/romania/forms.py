@@ -9,6 +9,7 @@ rule finding about ``<section>/<row>/<key>`` shows beside its field.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Any
 
 from wtforms import (
     BooleanField,
+    DateField,
     Field,
     HiddenField,
     IntegerField,
@@ -53,6 +55,7 @@ from core.sdk.forms import (
 )
 from plugins.romania.i18n import _, _l
 from plugins.romania.nomenclature import load_nomenclature
+from plugins.romania.periods import RECURRENCE_LABELS
 from plugins.romania.plan_kind import (
     CAMPAIGN_SECTIONS,
     FREQUENCIES,
@@ -70,10 +73,10 @@ PERIOD_CHOICES = choices([
     ("half-year", _l("A half-year")),
     ("month", _l("A month")),
     ("months", _l("Several months")),
-    ("dates", _l("Dates described in words")),
+    ("range", _l("From one date to another")),
+    ("dates", _l("Dates described in words (e.g. a named day)")),
 ])
-RECURRENCE_CHOICES = choices([("", ""), ("monthly", _l("Monthly")), ("half-yearly", _l("Half-yearly")),
-                              ("yearly", _l("Yearly"))])
+RECURRENCE_CHOICES = choices([("", ""), *RECURRENCE_LABELS.items()])
 HALF_YEAR_CHOICES = choices([("", ""), ("1", _l("First half of the year")), ("2", _l("Second half of the year"))])
 CURRENCY = "RON"  # the plan's amounts are lei (or thousands of lei)
 
@@ -300,9 +303,11 @@ def _service_to_row(proposed: bool):
 
 def _period_fields(b: _Builder, key: str, label: Any) -> None:
     b.field(f"{key}_kind", SelectField(label, choices=PERIOD_CHOICES, default=""), label,
-            extra=(f"{key}_every", f"{key}_half", f"{key}_months", f"{key}_year"))
+            extra=(f"{key}_every", f"{key}_half", f"{key}_months", f"{key}_year", f"{key}_start", f"{key}_end"))
     b.layout.groups[-1].key = key
     b.attrs[f"{key}_every"] = SelectField(_l("Recurrence"), choices=RECURRENCE_CHOICES, default="")
+    b.attrs[f"{key}_start"] = DateField(_l("From"), [Optional()])
+    b.attrs[f"{key}_end"] = DateField(_l("To"), [Optional()])
     b.attrs[f"{key}_half"] = SelectField(_l("Half-year"), choices=HALF_YEAR_CHOICES, default="")
     b.attrs[f"{key}_months"] = StringField(_l("Month or months (numbers, e.g. 7, 8)"), [Optional()])
     b.attrs[f"{key}_year"] = IntegerField(_l("Year"), [Optional(), NumberRange(1990, 2100)])
@@ -320,6 +325,11 @@ def _period_validator(key: str):
             raise ValidationError(_("Enter the months as numbers from 1 to 12, separated by commas."))
         if kind == "dates" and not translated_data(form, f"{key}_text"):
             raise ValidationError(_("Describe the dates in at least one language."))
+        start, end = form[f"{key}_start"].data, form[f"{key}_end"].data
+        if kind == "range" and (start is None or end is None):
+            raise ValidationError(_("Enter the first and the last day."))
+        if kind == "range" and end < start:
+            raise ValidationError(_("The last day comes before the first."))
 
     return validate
 
@@ -329,9 +339,17 @@ def _period_data(period: dict[str, Any], key: str) -> dict[str, Any]:
     months = period.get("months") or ([period["month"]] if period.get("month") else [])
     data = {f"{key}_kind": "months" if period.get("kind") == "month" else period.get("kind", ""),
             f"{key}_every": period.get("every", ""), f"{key}_half": str(period.get("half") or ""),
-            f"{key}_months": ", ".join(str(m) for m in months), f"{key}_year": period.get("year")}
+            f"{key}_months": ", ".join(str(m) for m in months), f"{key}_year": period.get("year"),
+            f"{key}_start": _iso_date(period.get("start")), f"{key}_end": _iso_date(period.get("end"))}
     data.update(translated_form_data(period.get("text") if period.get("kind") == "dates" else {}, f"{key}_text"))
     return data
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _period_of(form: Form, key: str) -> dict[str, Any]:
@@ -346,7 +364,10 @@ def _period_of(form: Form, key: str) -> dict[str, Any]:
         period = {"kind": "month", "month": months[0]} if len(months) == 1 else {"kind": "months", "months": months}
     elif kind == "dates":
         period = {"kind": kind, "text": translated_data(form, f"{key}_text")}
-    if period and year and kind != "recurrence":
+    elif kind == "range":
+        period = {"kind": kind, "start": form[f"{key}_start"].data.isoformat(),
+                  "end": form[f"{key}_end"].data.isoformat()}
+    if period and year and kind not in ("recurrence", "range"):
         period["year"] = year
     return period
 

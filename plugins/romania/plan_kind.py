@@ -195,7 +195,7 @@ ACTION_PLAN = PlanKind(
 )
 
 FREQUENCIES = {
-    "published": _l("published, kept up to date"),
+    "published": _l("published"),
     "yearly": _l("yearly"),
     "monthly-or-on-change": _l("monthly or when it changes"),
     "when-needed": _l("when needed"),

@@ -12,9 +12,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak
-
 from core.sdk import (
     ReportKind,
     document_decimal,
@@ -27,8 +24,9 @@ from core.sdk import (
 )
 from core.sdk.reports import ReportBuilder, ReportContext
 from plugins.romania.budget import CURRENCY
-from plugins.romania.budget import amounts as _amounts
+from plugins.romania.budget import amounts_in as _amounts_in
 from plugins.romania.budget import foreign as _foreign
+from plugins.romania.budget import table_unit as _table_unit
 from plugins.romania.budget import totals_of as _totals_of
 from plugins.romania.i18n import _, _l
 from plugins.romania.nomenclature import load_nomenclature
@@ -57,6 +55,17 @@ OUTLINE = {
     "supervision": "2.",
 }
 SHORT_NOTE = 40  # a row note up to this long fits the budget cell; longer ones go under the table
+# The first column's heading of each Chapter III table, as the model-cadru and the plans head them.
+TRAINING_HEADINGS = {
+    "training-courses": _l("Specialist staff"),
+    "qualification-courses": _l("Staff"),
+    "personal-assistants": _l("Staff"),
+    "centre-training": _l("Staff"),
+    "volunteer-training": _l("Volunteer programmes"),
+    "peer-review": _l("Topics of interest"),
+    "national-programmes": _l("Topics of interest"),
+    "supervision": _l("Staff"),
+}
 
 
 class _Plan:
@@ -69,6 +78,7 @@ class _Plan:
         self.fallback = context.municipality.default_locale
         self.year = int(self.doc["year"])
         self.currency = (self.doc.get("municipality") or {}).get("currency") or CURRENCY
+        self.units: dict[str, int] = {}  # each service table's unit (1: lei, 1000: thousand lei) once printed
 
     def t(self, value: Any) -> str:
         return translated(value, self.locale, self.fallback)
@@ -102,19 +112,37 @@ class _Plan:
         return format_percent(Decimal(str(value)), 0, self.locale) if value not in (None, "") else ""
 
 
-def _scale(rows: list[dict[str, Any]], default: int) -> int:
-    scales = {int(line.get("scale") or 1) for row in rows for line in row.get("budget") or []}
-    return scales.pop() if len(scales) == 1 else default
+def _money(plan: _Plan, value: Decimal) -> str:
+    """An amount in lei (the plan's currency) as the report's language writes it: '3.318.102,18 lei',
+    'RON 3,318,102.18'."""
+    return format_money(value, plan.currency, plan.locale)
 
 
 def _places(values: list[Decimal]) -> int:
     return 0 if all(v == v.to_integral_value() for v in values) else 2
 
 
-def _source_headers() -> list[str]:
-    return [str(source.name) for source in FUNDING_SOURCES]
+def _source_headers(county_note: bool = False) -> list[str]:
+    """The funding sources' headings; ``county_note``: the county budget's with the model-cadru's asterisk."""
+    return [f"{source.name}*" if county_note and source.code == "county" else str(source.name)
+            for source in FUNDING_SOURCES]
 
 
+def _says_not_applicable(text: str) -> bool:
+    """Whether a typed text already says 'nu este cazul' in the report's language (it is not said twice)."""
+    return _("Not applicable.").rstrip(".").casefold() in text.casefold()
+
+
+def _section_text(report: ReportBuilder, plan: _Plan, section: dict[str, Any]) -> bool:
+    """A section's 'nu este cazul' (when the planner chose it and the text does not say it already) and its
+    typed text; when it has no rows and says nothing, that nothing is planned in it. True when it has rows."""
+    text = plan.t(section.get("text"))
+    if section.get("not_applicable") and not _says_not_applicable(text):
+        report.paragraph(_("Not applicable."))
+    _text_block(report, text)
+    if not section.get("rows") and not text and not section.get("not_applicable"):
+        report.paragraph(_("Nothing is planned in this part."))
+    return bool(section.get("rows"))
 
 
 def _text_block(report: ReportBuilder, text: str) -> None:
@@ -205,18 +233,19 @@ def _foreign_note(rows: list[dict[str, Any]], plan: _Plan) -> list[str]:
 def _existing(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
     section = plan.section("existing-services")
     rows = section["rows"]
-    scale = _scale(rows, 1000)
     report.landscape()  # the section's heading and intro go along with its wide table
     report.heading(plan.title("existing-services"), 2)
-    _text_block(report, plan.t(section.get("text")))
-    amounts = [_amounts(row, plan.currency) for row in rows]
+    if not _section_text(report, plan, section):
+        return {c: Decimal(0) for c in SOURCE_CODES}
+    scale = plan.units["existing-services"] = _table_unit(rows, 1000, plan.currency)
+    amounts = [_amounts_in(row, scale, plan.currency) for row in rows]
     places = _places([v for a in amounts for v in a.values()])
     unit = str(UNITS.get(scale, ""))
     header = [
         [_("No."), _("Centre or unit"), _("Service code (Nomenclator)"), _("Social service"),
          _("Capacity"), _("Occupancy"), _("Estimated budget by funding source (%(unit)s)", unit=unit), "", "", "",
          "", _("Total")],
-        ["", "", "", "", "", "", *_source_headers(), ""],
+        ["", "", "", "", "", "", *_source_headers(county_note=True), ""],
     ]
     body = []
     for index, (row, amount) in enumerate(zip(rows, amounts, strict=True), start=1):
@@ -232,7 +261,8 @@ def _existing(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
                                                                places) for c in SOURCE_CODES),
                plan.amount(sum(totals.values(), Decimal(0)), places)]]
     notes = [plan.t(section.get("footnote"))] if plan.t(section.get("footnote")) else []
-    notes += _foreign_note(rows, plan)
+    notes += [_("* Filled in only for services funded under an agreement with the county council."),
+              *_foreign_note(rows, plan)]
     spans = [("SPAN", (6, 0), (10, 0)), *[("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 3, 4, 5, 11)],
              ("SPAN", (0, 2 + len(body)), (5, 2 + len(body)))]
     report.table(header, body, [3, 15, 11, 20, 11, 7, 7, 7, 7, 8, 7, 7], wrap={1, 3, 4, 6, 7, 8, 9, 10}, totals=footer,
@@ -251,22 +281,21 @@ def _staff(plan: _Plan, extra: dict[str, Any]) -> str:
 def _proposed(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
     section = plan.section("proposed-services")
     rows = section["rows"]
-    report.add(CondPageBreak(70 * mm))  # keep the heading with its table rather than alone at a page's foot
     report.heading(plan.title("proposed-services"), 2)
-    _text_block(report, plan.t(section.get("text")))
-    if section.get("not_applicable") and not rows:
+    if not _section_text(report, plan, section):
         return {c: Decimal(0) for c in SOURCE_CODES}
-    scale = _scale(rows, 1)
+    scale = plan.units["proposed-services"] = _table_unit(rows, 1, plan.currency)
     unit = str(UNITS.get(scale, ""))
+    # As the model-cadru: the capacity needed in two figures (per day, per centre), then the building's.
     header = [
-        [_("Proposed social service"), _("Service code"), _("Beneficiary category"), _("Capacity needed"),
-         _("Building capacity"), _("Floor space (m²)"), _("Staff needed"),
+        [_("Proposed social service"), _("Service code"), _("Beneficiary category"), _("Capacity needed"), "",
+         _("Building capacity / floor space needed (m²)"), _("Staff needed"),
          _("Estimated budget by funding source (%(unit)s)", unit=unit), "", "", "", "", _("Justification")],
         ["", "", "", "", "", "", "", *_source_headers(), ""],
     ]
     body, all_amounts = [], []
     for row in rows:
-        amounts, foreign = _amounts(row, plan.currency), _foreign(row, plan.currency)
+        amounts, foreign = _amounts_in(row, scale, plan.currency), _foreign(row, plan.currency)
         all_amounts.append(amounts)
         total = sum(amounts.values(), Decimal(0))
         notes = {line["source"]: plan.t(line.get("note")) for line in row.get("budget") or []}
@@ -289,64 +318,89 @@ def _proposed(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
     total_cells = [
         f"{format_decimal(totals[c], 2, plan.locale)} ({format_percent(totals[c] * 100 / grand, 0, plan.locale)})"
         if totals[c] and grand else DASH for c in SOURCE_CODES]
-    footer = [[_("Total: %(amount)s", amount=format_money(grand, "RON", plan.locale)), "", "", "", "", "", "",
-               *total_cells, ""]]
-    spans = [("SPAN", (7, 0), (11, 0)), *[("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 3, 4, 5, 6, 12)],
+    footer = [[_("Total: %(amount)s", amount=_money(plan, grand * scale)), "", "", "", "", "", "", *total_cells, ""]]
+    spans = [("SPAN", (7, 0), (11, 0)), ("SPAN", (3, 0), (4, 1)),
+             *[("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 5, 6, 12)],
              ("SPAN", (0, 2 + len(body)), (6, 2 + len(body)))]
     notes = [plan.t(section.get("footnote"))] if plan.t(section.get("footnote")) else []
-    notes += _foreign_note(rows, plan)
-    report.table(header, body, [11, 7, 8, 7, 7, 6, 12.5, 9, 6.5, 6.5, 7.5, 10, 7], wrap={0, 2, 4, 6, 7, 11, 12},
+    notes += [*_foreign_note(rows, plan)]
+    report.table(header, body, [11, 7, 8, 6, 6, 8, 12, 9, 6.5, 6.5, 7.5, 10, 9], wrap={0, 2, 3, 4, 6, 7, 11, 12},
                  totals=footer, footnotes=notes, landscape=True, align_right={5, 7, 8, 9, 10, 11}, spans=spans)
     return {c: totals[c] * scale for c in SOURCE_CODES}
 
 
-def _programme(report: ReportBuilder, plan: _Plan, key: str, columns: list[tuple[str, Any]]) -> None:
+def _programme(report: ReportBuilder, plan: _Plan, key: str, columns: list[tuple[str, Any, str]]) -> None:
+    """Chapter I.C or I.D: its rows with the amounts in lei, or its 'nu este cazul' with the reason."""
     section = plan.section(key)
     report.heading(plan.title(key), 2)
-    if section.get("not_applicable"):
-        report.paragraph(_("Not applicable."))
-    _text_block(report, plan.t(section.get("text")))
-    if section["rows"]:
-        header = [[str(label) for _key, label in columns]]
-        body = [[plan.t(row.get(k)) if isinstance(row.get(k), dict) else str(row.get(k) or "") for k, _l in columns]
-                for row in section["rows"]]
-        report.table(header, body, [1] * len(columns), wrap=set(range(len(columns))))
+    if not _section_text(report, plan, section):
+        return
+    rows = section["rows"]
+
+    def cell(row: dict[str, Any], field: str, kind: str) -> str:
+        value = row.get(field)
+        if kind == "money":
+            return plan.amount(document_decimal(value), 2) if document_decimal(value) is not None else ""
+        if kind == "int":
+            return plan.number(value)
+        return plan.t(value) if isinstance(value, dict) else str(value or "")
+
+    header = [[str(label) for _field, label, _kind in columns]]
+    body = [[cell(row, field, kind) for field, _label, kind in columns] for row in rows]
+    money = [n for n, (_field, _label, kind) in enumerate(columns) if kind == "money"]
+    totals = None
+    if len(rows) > 1 and money:
+        sums = {n: sum((document_decimal(row.get(columns[n][0])) or Decimal(0) for row in rows), Decimal(0))
+                for n in money}
+        totals = [[_("Total") if n == 0 else plan.amount(sums[n], 2) if n in sums else "" for n in range(len(columns))]]
+    numbers = {n for n, (_field, _label, kind) in enumerate(columns) if kind in ("money", "int")}
+    report.table(header, body, [10, 10, 5, 5][: len(columns)], wrap=set(range(len(columns))) - numbers,
+                 totals=totals, align_right=numbers)
 
 
 def _budget_summary(report: ReportBuilder, plan: _Plan, existing: dict[str, Decimal],
                     proposed: dict[str, Decimal]) -> None:
-    report.heading(_("Estimated budget by funding source"), 2)
     totals = {c: existing[c] + proposed[c] for c in SOURCE_CODES}
     grand = sum(totals.values(), Decimal(0))
-    money: Callable[[Decimal], str] = lambda v: format_money(v, "RON", plan.locale)  # noqa: E731
+    if not grand:
+        return
+    report.heading(_("Estimated budget by funding source"), 2)
+    money: Callable[[Decimal], str] = lambda v: _money(plan, v)  # noqa: E731
     header = [[_("Funding source"), _("Existing services"), _("Proposed services"), _("Total"), _("Share")]]
     body = [[str(s.name), money(existing[s.code]), money(proposed[s.code]), money(totals[s.code]),
-             format_percent(totals[s.code] * 100 / grand, 1, plan.locale) if grand else ""] for s in FUNDING_SOURCES]
+             format_percent(totals[s.code] * 100 / grand, 1, plan.locale)] for s in FUNDING_SOURCES]
     footer = [[_("Total"), money(sum(existing.values(), Decimal(0))), money(sum(proposed.values(), Decimal(0))),
-               money(grand), format_percent(100, 1, plan.locale) if grand else ""]]
-    report.table(header, body, [10, 8, 8, 8, 4], totals=footer, align_right={1, 2, 3, 4},
-                 footnotes=[_("Amounts in lei; the existing services' table is stated in thousand lei.")])
-    report.bar_chart(_("Budget by funding source (lei)"), _source_headers(), [totals[c] for c in SOURCE_CODES], money)
+               money(grand), format_percent(100, 1, plan.locale)]]
+    notes = [_("Amounts in lei; the existing services' table is stated in thousand lei.")
+             if plan.units.get("existing-services") == 1000 else _("Amounts in lei.")]
+    with report.together():  # the chart sits with the table of its figures
+        report.table(header, body, [10, 8, 8, 8, 4], totals=footer, align_right={1, 2, 3, 4}, footnotes=notes)
+        report.bar_chart(_("Budget by funding source (lei)"), _source_headers(), [totals[c] for c in SOURCE_CODES],
+                         money)
 
 
 # --- chapter II ------------------------------------------------------------------------------------
 
 
 def _website(report: ReportBuilder, plan: _Plan) -> None:
-    rows = plan.section("website-information")["rows"]
+    section = plan.section("website-information")
     report.heading(plan.title("website-information"), 2)
-    _text_block(report, plan.t(plan.section("website-information").get("text")))
+    if not _section_text(report, plan, section):
+        return
     header = [[_("No."), _("Information"), _("Where it is published"), _("Updated")]]
     body = [[row.get("ref", ""), plan.t(row.get("text")), plan.t(row.get("publication")),
-             str(FREQUENCIES.get(row.get("frequency"), "")) if row.get("frequency") else ""] for row in rows]
+             str(FREQUENCIES.get(row.get("frequency"), "")) if row.get("frequency") else ""]
+            for row in section["rows"]]
     report.table(header, body, [2, 14, 8, 5], wrap={1, 2, 3})
 
 
 def _campaigns(report: ReportBuilder, plan: _Plan, key: str) -> None:
+    """A campaigns table on landscape pages (the caller goes back to portrait after both)."""
     section = plan.section(key)
     report.landscape()
     report.heading(plan.title(key), 2)
-    _text_block(report, plan.t(section.get("text")))
+    if not _section_text(report, plan, section):
+        return
     header = [[_("No."), _("Campaign"), _("Objectives"), _("Period"), _("Responsible for organising the campaign")]]
     body, number = [], 0
     for row in section["rows"]:
@@ -355,13 +409,13 @@ def _campaigns(report: ReportBuilder, plan: _Plan, key: str) -> None:
         body.append([f"{number}." if title else "", title, plan.t(row.get("objectives")),
                      period_text(row.get("period"), plan.locale), plan.t(row.get("responsible"))])
     report.table(header, body, [2, 12, 12, 5, 9], wrap={1, 2, 3, 4}, landscape=True)
-    report.portrait()
 
 
 def _meetings(report: ReportBuilder, plan: _Plan) -> None:
     section = plan.section("tripartite-meetings")
     report.heading(plan.title("tripartite-meetings"), 2)
-    _text_block(report, plan.t(section.get("text")))
+    if not _section_text(report, plan, section):
+        return
     header = [[_("No."), _("Participants"), _("Short description"), _("Frequency")]]
     body = [[f"{i}.", plan.t(r.get("participants")), plan.t(r.get("description")),
              period_text(r.get("frequency"), plan.locale)] for i, r in enumerate(section["rows"], start=1)]
@@ -371,7 +425,8 @@ def _meetings(report: ReportBuilder, plan: _Plan) -> None:
 def _community(report: ReportBuilder, plan: _Plan) -> None:
     section = plan.section("community-assistance")
     report.heading(plan.title("community-assistance"), 2)
-    _text_block(report, plan.t(section.get("text")))
+    if not _section_text(report, plan, section):
+        return
     body = [[f"{i}.", plan.t(r.get("topic"))] for i, r in enumerate(section["rows"], start=1)]
     report.table([[_("No."), _("Topic")]], body, [2, 30], wrap={1})
 
@@ -387,12 +442,9 @@ def _press(report: ReportBuilder, plan: _Plan) -> None:
 def _training(report: ReportBuilder, plan: _Plan, key: str) -> None:
     section = plan.section(key)
     report.heading(plan.title(key), 2)
-    rows = section["rows"]
-    if section.get("not_applicable"):
-        report.paragraph(_("Not applicable."))
-    _text_block(report, plan.t(section.get("text")))
-    if not rows:
+    if not _section_text(report, plan, section):
         return
+    rows = section["rows"]
     footnote = plan.t(section.get("footnote"))
     notes: list[str] = []
     body = []
@@ -402,8 +454,8 @@ def _training(report: ReportBuilder, plan: _Plan, key: str) -> None:
             budget = plan.amount(Decimal(str(row["budget"])), _places([Decimal(str(row["budget"]))]))
         elif note and len(note) <= SHORT_NOTE:
             budget = note
-        else:
-            budget = "*" if footnote else _("not budgeted")
+        else:  # the footnote's asterisk, or nothing: no word the planner did not write
+            budget = "*" if footnote else ""
         if note and len(note) > SHORT_NOTE:
             notes.append(note)
         body.append([plan.t(row.get("department")), plan.number(row.get("persons")), budget])
@@ -412,7 +464,8 @@ def _training(report: ReportBuilder, plan: _Plan, key: str) -> None:
         persons = sum(int(r.get("persons") or 0) for r in rows)
         budget = sum((Decimal(str(r["budget"])) for r in rows if r.get("budgeted") and r.get("budget")), Decimal(0))
         totals = [[_("Total"), plan.number(persons), plan.amount(budget, _places([budget])) if budget else ""]]
-    header = [[_("Staff, department or topic"), _("Number of persons"), _("Estimated budget (lei)")]]
+    header = [[str(TRAINING_HEADINGS.get(key, TRAINING_HEADINGS["training-courses"])), _("Number of persons"),
+               _("Estimated budget (lei)")]]
     report.table(header, body, [16, 4, 5], wrap={0, 2}, totals=totals, footnotes=[*notes, *([footnote] if footnote
                                                                                              else [])],
                  align_right={1, 2})
@@ -434,16 +487,20 @@ def render(context: ReportContext) -> bytes:
     existing = _existing(report, plan)
     proposed = _proposed(report, plan)
     report.portrait()
-    _programme(report, plan, "contracting", [("provider", _l("Provider")), ("service", _l("Social service")),
-                                             ("code", _l("Service code")), ("amount", _l("Amount (lei)"))])
-    _programme(report, plan, "subsidies", [("provider", _l("Association or foundation")),
-                                           ("service", _l("Social service")), ("beneficiaries", _l("Beneficiaries")),
-                                           ("amount", _l("Amount (lei)"))])
+    _programme(report, plan, "contracting", [("provider", _("Provider"), "text"),
+                                             ("service", _("Social service"), "text"),
+                                             ("code", _("Service code"), "text"),
+                                             ("amount", _("Amount (lei)"), "money")])
+    _programme(report, plan, "subsidies", [("provider", _("Association or foundation"), "text"),
+                                           ("service", _("Social service"), "text"),
+                                           ("beneficiaries", _("Beneficiaries"), "int"),
+                                           ("amount", _("Amount (lei)"), "money")])
     _budget_summary(report, plan, existing, proposed)
     report.heading(str(CHAPTER_II))
     _website(report, plan)
     _campaigns(report, plan, "awareness-campaigns")
     _campaigns(report, plan, "promotion-campaigns")
+    report.portrait()
     _meetings(report, plan)
     _community(report, plan)
     _press(report, plan)

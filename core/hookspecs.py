@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         Finding,
         FundingSource,
         Jurisdiction,
+        MunicipalityRegister,
         Nomenclature,
         PlanKind,
         ReportKind,
@@ -69,6 +70,25 @@ def socialplan_nomenclature(jurisdiction: str) -> Nomenclature | None:
     Called when a form offers the code list, when rules check codes and on plan import.
     Returns a :class:`core.plugin_api.Nomenclature`, or None when the plugin does not know the
     jurisdiction. First result: stops at the first non-None answer.
+    """
+
+
+@hookspec(firstresult=True)
+def socialplan_municipality_register(country: str) -> MunicipalityRegister | None:
+    """The official register of the municipalities of ``country`` (ISO 3166-1 alpha-2, e.g. ``'RO'``).
+
+    Called by the administrator's municipality form (new and edit) when it offers municipalities to pick
+    from, when it checks a picked or typed identifier, and by pages and reports that name a municipality's
+    region or type. Returns a :class:`core.sdk.MunicipalityRegister` of
+    :class:`core.sdk.ReferenceMunicipality` (official identifier, name, region, type), or None when the
+    plugin has no register of that country. First result: stops at the first non-None answer.
+
+    Core keeps what the administrator picked on the municipality: the identifier as
+    ``Municipality.official_code`` and the region as ``Municipality.region`` (read them through the
+    report context's ``municipality``); the register stays the plugin's, read-only reference data.
+    The register's labels and types are lazy gettext strings: they are read in the request's language.
+    Called for every municipality a plugin is installed for, whether enabled or not: a register is about
+    a country, not a municipality's plans.
     """
 
 

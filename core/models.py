@@ -61,6 +61,11 @@ class Municipality(Base):
     published: Mapped[bool] = mapped_column(default=False, server_default=false())
     licence: Mapped[str | None] = mapped_column(String(40))
     publisher: Mapped[str | None] = mapped_column(String(200))
+    # Its entry in the country's official register when a plugin offers one (hook
+    # socialplan_municipality_register), e.g. a Romanian UAT's SIRUTA code and county: generic columns, not
+    # one per country, so that core shows and backs them up without knowing the country.
+    official_code: Mapped[str | None] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(120))
 
     plugins: Mapped[list[MunicipalityPlugin]] = relationship(
         back_populates="municipality", cascade="all, delete-orphan", lazy="selectin"

@@ -7,6 +7,7 @@ they print in whatever language the request or the report is rendered in.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -60,6 +61,13 @@ class NomenclatureEntry:
     code: str  # canonical spelling, e.g. '8810 ID-I'
     name: str  # official name in the jurisdiction's language
     parts: Mapping[str, str] = field(default_factory=dict)  # e.g. caen, form, group, subtype
+    # The last day the code is in the nomenclature (None: still in it), and the codes an amendment put in its place.
+    valid_until: dt.date | None = None
+    replaced_by: tuple[str, ...] = ()
+
+    def valid_in(self, year: int) -> bool:
+        """Whether the code is still in the nomenclature when ``year`` begins (a plan for that year may use it)."""
+        return self.valid_until is None or self.valid_until >= dt.date(year, 1, 1)
 
 
 class Nomenclature:
@@ -69,9 +77,11 @@ class Nomenclature:
     real documents use. ``lookup`` returns None for an unknown code.
     """
 
-    def __init__(self, entries: Sequence[NomenclatureEntry], version: str, source: str) -> None:
+    def __init__(self, entries: Sequence[NomenclatureEntry], version: str, source: str, label: str = "") -> None:
         self.version = version
         self.source = source
+        self.label = label  # how pages and reports name the edition, e.g. 'Nomenclatorul serviciilor sociale (...)'
+
         self._entries = {entry.code: entry for entry in entries}
 
     def normalise(self, code: str) -> str:
@@ -79,6 +89,73 @@ class Nomenclature:
 
     def lookup(self, code: str) -> NomenclatureEntry | None:
         return self._entries.get(self.normalise(code))
+
+    def __iter__(self):
+        return iter(self._entries.values())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _folded(text: str) -> str:
+    """Lower case without diacritics, hyphens as spaces, for searching names as people type them ('piatra neamt'
+    finds 'Piatra-Neamț')."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.replace("ş", "ș").replace("ţ", "ț"))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(folded.replace("-", " ").split())
+
+
+@dataclass(frozen=True)
+class ReferenceMunicipality:
+    """One municipality of a country's official register (e.g. a Romanian UAT with its SIRUTA code)."""
+
+    code: str  # the official identifier, e.g. SIRUTA '120726'
+    name: str  # as people write it, e.g. 'Piatra-Neamț'
+    region: str  # the region it belongs to, e.g. the county 'Neamț'
+    kind: Any = ""  # its type in words (lazy gettext string), e.g. 'municipiu'
+
+
+class MunicipalityRegister:
+    """A country's official list of municipalities, from which an administrator picks one.
+
+    ``code_label`` and ``region_label`` name the identifier and the region in the reader's language
+    (lazy gettext strings: 'SIRUTA code', 'County'); ``source`` cites where the list comes from.
+    A plugin subclasses it and overrides :meth:`code_error` for its identifier's own checks.
+    """
+
+    def __init__(self, country: str, entries: Sequence[ReferenceMunicipality], *, code_label: Any,
+                 region_label: Any, source: str) -> None:
+        self.country = country.upper()
+        self.code_label = code_label
+        self.region_label = region_label
+        self.source = source
+        self._entries = {entry.code: entry for entry in entries}
+
+    def find(self, code: str) -> ReferenceMunicipality | None:
+        """The municipality whose identifier is ``code`` (surrounding spaces ignored), or None."""
+        return self._entries.get((code or "").strip())
+
+    def regions(self) -> list[str]:
+        """Every region, in alphabetical order as the reader would look for it."""
+        return sorted({entry.region for entry in self._entries.values()}, key=_folded)
+
+    def search(self, text: str = "", region: str = "", limit: int = 100) -> list[ReferenceMunicipality]:
+        """Municipalities whose name holds ``text`` (case and diacritics ignored) in ``region`` (any when
+        empty), names that begin with the text first, at most ``limit``."""
+        wanted = _folded(" ".join((text or "").split()))
+        found = [entry for entry in self._entries.values()
+                 if (not region or entry.region == region) and wanted in _folded(entry.name)]
+        found.sort(key=lambda e: (not _folded(e.name).startswith(wanted), _folded(e.name), _folded(e.region)))
+        return found[:limit]
+
+    def code_error(self, code: str) -> str | None:
+        """Why ``code`` is malformed (a sentence in the reader's language, e.g. a wrong check digit), or None.
+
+        Core calls it before :meth:`find` and says itself that a well-formed code is not in the register;
+        the base class checks nothing."""
+        return None
 
     def __iter__(self):
         return iter(self._entries.values())

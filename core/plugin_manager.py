@@ -19,7 +19,7 @@ from flask import current_app
 from pluggy import HookImpl
 
 from core import hookspecs
-from core.plugin_api import FundingSource, Jurisdiction, Nomenclature, PlanKind, ReportKind
+from core.plugin_api import FundingSource, Jurisdiction, MunicipalityRegister, Nomenclature, PlanKind, ReportKind
 from core.plugin_context import PluginContext, Untranslated
 
 ENTRY_POINT_GROUP = "socialplan.plugins"
@@ -117,6 +117,11 @@ class Registry:
 
     def nomenclature(self, jurisdiction: str) -> Nomenclature | None:
         return self.pm.hook.socialplan_nomenclature(jurisdiction=jurisdiction)
+
+    def municipality_register(self, country: str) -> MunicipalityRegister | None:
+        """The official register of ``country``'s municipalities a plugin offers (hook
+        ``socialplan_municipality_register``), or None."""
+        return self.pm.hook.socialplan_municipality_register(country=(country or "").upper())
 
     def funding_sources(self, jurisdiction: str) -> list[FundingSource]:
         return self.pm.hook.socialplan_funding_sources(jurisdiction=jurisdiction) or []

@@ -44,9 +44,11 @@ from core.plugin_api import (
     Finding,
     FundingSource,
     Jurisdiction,
+    MunicipalityRegister,
     Nomenclature,
     NomenclatureEntry,
     PlanKind,
+    ReferenceMunicipality,
     ReportKind,
     RowType,
     SectionFormSpec,
@@ -59,7 +61,7 @@ from core.plugin_context import PluginContext
 from core.plugin_manager import Registry
 from core.text import clean_value
 
-SDK_VERSION = "1.0"
+SDK_VERSION = "1.1"
 """The SDK's version, ``"<major>.<minor>"`` (see the deprecation rule above)."""
 
 
@@ -87,6 +89,8 @@ DOCS = {
     "Finding": 'one result of a validation rule',
     "FundingSource": "a budget's funding source",
     "Jurisdiction": "a country's (or region's) rule set",
+    "MunicipalityRegister": None,
+    "ReferenceMunicipality": None,
     "Nomenclature": "a jurisdiction's list of service codes",
     "NomenclatureEntry": 'one code of a nomenclature',
     "NumberError": "a number typed in a way the user's language does not write it",
@@ -129,11 +133,13 @@ __all__ = [
     "Finding",
     "FundingSource",
     "Jurisdiction",
+    "MunicipalityRegister",
     "Nomenclature",
     "NomenclatureEntry",
     "NumberError",
     "PlanKind",
     "PluginContext",
+    "ReferenceMunicipality",
     "Registry",
     "ReportKind",
     "RowType",

@@ -32,21 +32,59 @@ def municipality_by_slug(session: Session, slug: str) -> Municipality | None:
 
 
 def create_municipality(
-    session: Session, slug: str, name: dict[str, str], country: str, default_locale: str, currency: str
+    session: Session, slug: str, name: dict[str, str], country: str, default_locale: str, currency: str,
+    official_code: str | None = None, region: str | None = None,
 ) -> Municipality:
+    """A new municipality; ``official_code`` and ``region`` are its entry in its country's register (hook
+    ``socialplan_municipality_register``), checked by the caller against that register."""
     if not SLUG.match(slug):
         raise AccountError(_("A short name may hold only lower-case letters, digits and hyphens."), "slug")
     if municipality_by_slug(session, slug) is not None:
         raise AccountError(_("A municipality with this short name already exists."), "slug")
+    _check_official_code(session, country.upper(), official_code, None)
     municipality = Municipality(slug=slug, name=name, country=country.upper(), default_locale=default_locale,
-                                currency=currency.upper())
+                                currency=currency.upper(), official_code=official_code or None, region=region or None)
     session.add(municipality)
     session.flush()
+    detail = {"name": name, "slug": slug, "country": municipality.country, "default_locale": default_locale,
+              "currency": municipality.currency}
+    if official_code:
+        detail.update(official_code=official_code, region=region or "")
     record(session, user=actor(), municipality=municipality, action="municipality.created",
-           subject=f"municipality:{municipality.id}",
-           detail={"name": name, "slug": slug, "country": municipality.country, "default_locale": default_locale,
-                   "currency": municipality.currency})
+           subject=f"municipality:{municipality.id}", detail=detail)
     return municipality
+
+
+def _check_official_code(session: Session, country: str, code: str | None, own_id: int | None) -> None:
+    """One municipality per register entry: a second one with the same code is refused beside the field."""
+    if not code:
+        return
+    other = session.scalar(select(Municipality).where(Municipality.country == country,
+                                                      Municipality.official_code == code))
+    if other is not None and other.id != own_id:
+        raise AccountError(_("The municipality %(slug)s already has this official code.", slug=other.slug),
+                           "official_code")
+
+
+def update_municipality(
+    session: Session, municipality: Municipality, name: dict[str, str], default_locale: str, currency: str,
+    official_code: str | None, region: str | None,
+) -> None:
+    """Change what an administrator may change of a municipality (its short name and country stay)."""
+    _check_official_code(session, municipality.country, official_code, municipality.id)
+    before = {"name": municipality.name, "default_locale": municipality.default_locale,
+              "currency": municipality.currency, "official_code": municipality.official_code or "",
+              "region": municipality.region or ""}
+    after = {"name": name, "default_locale": default_locale, "currency": currency.upper(),
+             "official_code": official_code or "", "region": region or ""}
+    changed = changes(before, after)
+    if not changed:
+        return
+    municipality.name, municipality.default_locale, municipality.currency = name, default_locale, currency.upper()
+    municipality.official_code, municipality.region = official_code or None, region or None
+    record(session, user=actor(), municipality=municipality, action="municipality.changed",
+           subject=f"municipality:{municipality.id}", detail={"changes": changed})
+    session.flush()
 
 
 def set_plugin_enabled(

@@ -29,7 +29,7 @@ from core.web.forms import (
     municipality_form,
     translated_data,
 )
-from core.web.helpers import plugin_label
+from core.web.helpers import country_name, plugin_label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(tenancy.require_admin)
@@ -76,24 +76,168 @@ def municipalities():
     return render_template("admin/municipalities.html", municipalities=rows)
 
 
+# --- a municipality's entry in its country's official register (hook socialplan_municipality_register) ----
+
+
+class RegisterFields(Form):
+    """The fields by which an administrator picks a municipality from its country's register: a code typed,
+    or found by name and region and chosen (a button per match: no script needed)."""
+
+    official_code = StringField(_l("Official code"), [Length(max=20)])
+    find_name = StringField(_l("Name to look for"), [Length(max=120)])
+    find_region = SelectField(_l("Region"), choices=[], validate_choice=False)
+
+
+def _with_register(base: type[Form], drop: tuple[str, ...] = ()) -> type[Form]:
+    """``base`` (core's municipality form) with the register's fields, without the fields in ``drop``."""
+    from core.web.forms import Layout
+
+    attrs: dict = {name: None for name in drop}
+    attrs.update(official_code=RegisterFields.official_code, find_name=RegisterFields.find_name,
+                 find_region=RegisterFields.find_region,
+                 layout=Layout([g for g in base.layout.groups if g.key not in drop]))
+    return type(base.__name__, (base,), attrs)
+
+
+def _register_of(country: str | None):
+    return get_registry().municipality_register(country) if country else None
+
+
+def _offered_registers() -> list:
+    """The registers of every country a jurisdiction plugin covers, for the form's first view."""
+    registry = get_registry()
+    countries = sorted({c for _plugin, j in registry.jurisdictions.values() for c in j.countries})
+    return [register for register in map(_register_of, countries) if register is not None]
+
+
+def _prepare_register(form: Form, register) -> list:
+    """Label the fields after ``register``, offer its regions and, when asked, the matches of the search.
+    Returns the matches to choose from (a button each)."""
+    if register is None:
+        form.find_region.choices = choices([("", _("(every region)"))])
+        if request.method == "POST" and "find" in request.form:
+            form.find_name.errors = [*form.find_name.errors,
+                                     _("Choose a country that has a register of municipalities first.")]
+        return []
+    form.official_code.label.text = register.code_label
+    form.find_region.label.text = register.region_label
+    form.find_region.choices = choices([("", _("(every region)"))] + [(r, r) for r in register.regions()])
+    picked = request.form.get("pick") if request.method == "POST" else None
+    if picked and register.find(picked):
+        form.official_code.data = picked
+        return []
+    if request.method == "POST" and "find" in request.form:
+        matches = register.search(form.find_name.data or "", form.find_region.data or "", limit=50)
+        if not matches:
+            form.find_name.errors = [*form.find_name.errors, _("No municipality of the register matches.")]
+        return matches
+    return []
+
+
+def _register_entry(form: Form, register) -> tuple[bool, object | None]:
+    """Whether the code typed or picked is one of ``register`` (an empty code is, and means none), with its
+    entry; a bad code is refused beside its field."""
+    code = (form.official_code.data or "").strip()
+    if not code:
+        return True, None
+    if register is None:
+        form.official_code.errors = [*form.official_code.errors,
+                                     _("There is no register of municipalities for this country: leave the code "
+                                       "empty.")]
+        return False, None
+    error = register.code_error(code)
+    entry = None if error else register.find(code)
+    if entry is None:
+        form.official_code.errors = [*form.official_code.errors, error or _(
+            "No municipality of the register has the %(label)s %(code)s.", label=register.code_label, code=code)]
+        return False, None
+    return True, entry
+
+
+def _fill_name_from(form: Form, entry, locale: str | None) -> None:
+    """A picked municipality's name fills the name in the default language when that is still empty."""
+    if entry is not None and locale and f"name__{locale}" in form._fields \
+            and not (form[f"name__{locale}"].data or "").strip():
+        form[f"name__{locale}"].data = entry.name
+
+
+def _choosing(form: Form) -> bool:
+    """A search or a choice in the register: the form comes back, nothing is saved yet."""
+    return request.method == "POST" and ("find" in request.form or "pick" in request.form)
+
+
+def _municipality_page(form: Form, register, matches: list, municipality: Municipality | None, status: int):
+    entry = register.find(form.official_code.data or "") if register is not None else None
+    registers = _offered_registers()
+    return render_template("admin/municipality_form.html", form=form, register=register, matches=matches,
+                           entry=entry, registers=registers, m=municipality,
+                           register_countries=", ".join(country_name(r.country) for r in registers)), status
+
+
 @bp.route("/municipalities/new", methods=["GET", "POST"])
 def new_municipality():
-    form = municipality_form()(request.form if request.method == "POST" else None)
+    form = _with_register(municipality_form())(request.form if request.method == "POST" else None,
+                                               data={"country": request.args.get("country", "").upper()})
     form.default_locale.choices = locale_choices()
-    if request.method == "POST" and _validate_municipality(form):
-        session = get_session()
-        try:
-            created = create_municipality(session, form.slug.data.strip(), translated_data(form, "name"),
-                                          form.country.data.strip(), form.default_locale.data,
-                                          form.currency.data.strip())
-        except AccountError as error:
-            session.rollback()
-            _attach(form, error)
-        else:
-            session.commit()
-            flash(_("The municipality was created. Now enable its plugins."), "success")
-            return redirect(url_for("admin.plugins", municipality=created.slug))
-    return render_template("admin/municipality_form.html", form=form), 422 if request.method == "POST" else 200
+    register = _register_of(form.country.data)
+    matches = _prepare_register(form, register)
+    if _choosing(form):
+        _fill_name_from(form, register.find(form.official_code.data or "") if register else None,
+                        form.default_locale.data)
+        return _municipality_page(form, register, matches, None, 200)
+    if request.method == "POST":
+        valid = _validate_municipality(form)
+        known, entry = _register_entry(form, register)
+        if valid and known:
+            session = get_session()
+            try:
+                created = create_municipality(session, form.slug.data.strip(), translated_data(form, "name"),
+                                              form.country.data.strip(), form.default_locale.data,
+                                              form.currency.data.strip(), entry.code if entry else None,
+                                              entry.region if entry else None)
+            except AccountError as error:
+                session.rollback()
+                _attach(form, error)
+            else:
+                session.commit()
+                flash(_("The municipality was created. Now enable its plugins."), "success")
+                return redirect(url_for("admin.plugins", municipality=created.slug))
+    return _municipality_page(form, register, matches, None, 422 if request.method == "POST" else 200)
+
+
+@bp.route("/municipalities/<municipality>/edit", methods=["GET", "POST"])
+def edit_municipality(municipality: str):
+    """Change a municipality's names, language, currency and register entry (its short name and country stay)."""
+    from core.services.accounts import update_municipality
+    from core.web.forms import translated_form_data
+
+    m = tenancy.load_municipality(municipality)
+    data = {"default_locale": m.default_locale, "currency": m.currency, "official_code": m.official_code or "",
+            "country": m.country, **translated_form_data(m.name, "name")}
+    form = _with_register(municipality_form(), drop=("slug", "country"))(
+        request.form if request.method == "POST" else None, data=data)
+    form.default_locale.choices = locale_choices()
+    register = _register_of(m.country)
+    matches = _prepare_register(form, register)
+    if _choosing(form):
+        return _municipality_page(form, register, matches, m, 200)
+    if request.method == "POST":
+        valid = form.validate()
+        known, entry = _register_entry(form, register)
+        if valid and known:
+            session = get_session()
+            try:
+                update_municipality(session, m, translated_data(form, "name"), form.default_locale.data,
+                                    form.currency.data.strip(), entry.code if entry else None,
+                                    entry.region if entry else None)
+            except AccountError as error:
+                session.rollback()
+                _attach(form, error)
+            else:
+                session.commit()
+                flash(_("The municipality %(name)s was saved.", name=m.slug), "success")
+                return redirect(url_for("admin.municipalities"))
+    return _municipality_page(form, register, matches, m, 422 if request.method == "POST" else 200)
 
 
 @bp.route("/municipalities/<municipality>/plugins", methods=["GET", "POST"])

@@ -471,9 +471,10 @@ def _row_page(plan, plan_kind, spec, form, index: int | None, status: int = 200,
     codes = []
     nomenclature = get_registry().nomenclature(plan_kind.jurisdiction)
     if spec.row_type is RowType.SERVICE and nomenclature is not None:
-        codes = list(nomenclature)
+        codes = [entry for entry in nomenclature if entry.valid_in(plan.year)]  # what the plan's year may use
     return render_template("plans/row_form.html", plan=plan, plan_kind=plan_kind, spec=spec, form=form, index=index,
                            row_findings=findings, codes=codes, uid=uid, action_url=action_url,
+                           nomenclature=nomenclature if codes else None,
                            base_revision=plan.revision if base_revision is None else base_revision), status
 
 

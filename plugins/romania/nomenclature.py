@@ -6,6 +6,7 @@ once and understands codes written as '8790CR-II', '8810 ID-I', '8891CZ-CIII' or
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -40,11 +41,14 @@ class RomanianNomenclature(Nomenclature):
                 code=item["code"],
                 name=item["name"],
                 parts={k: item[k] for k in ("caen", "form", "group", "subtype") if k in item},
+                valid_until=dt.date.fromisoformat(item["valid_until"]) if item.get("valid_until") else None,
+                replaced_by=tuple(item.get("replaced_by", ())),
             )
             for item in data["entries"]
         ]
         citations = "; ".join(source["citation"] for source in data["sources"])
-        super().__init__(entries, data["version"], f"{data['legal_basis']}. Sources: {citations}")
+        super().__init__(entries, data["version"], f"{data['legal_basis']}. Sources: {citations}",
+                         f"{data['title']} ({data['short_basis']})")
         self.data = data
         self.details = {item["code"]: item for item in data["entries"]}
         self._by_compact: dict[str, str] = {}

@@ -24,6 +24,13 @@ def socialplan_nomenclature(jurisdiction: str):
 
 
 @hookimpl
+def socialplan_municipality_register(country: str):
+    from plugins.romania.uat import COUNTRY, load_register
+
+    return load_register() if country == COUNTRY else None
+
+
+@hookimpl
 def socialplan_funding_sources(jurisdiction: str):
     return list(FUNDING_SOURCES) if jurisdiction == JURISDICTION else None
 

@@ -181,7 +181,10 @@ def _cover(report: ReportBuilder, plan: _Plan) -> None:
     else:
         line = _("Local council decision (HCL): not yet adopted")
     status = str(STATUS_LABELS.get(plan.doc["status"], plan.doc["status"]))
-    report.cover(title, [municipality, _("Year %(year)s", year=plan.year)], status=status, decision=line)
+    # The county from the UAT an administrator picked (SIRUTA register); Bucharest is its own county.
+    region = context.municipality.region
+    county = [_("%(county)s County", county=region)] if region and region != municipality else []
+    report.cover(title, [municipality, *county, _("Year %(year)s", year=plan.year)], status=status, decision=line)
 
 
 def _legal_basis(report: ReportBuilder, plan: _Plan) -> None:
@@ -230,6 +233,13 @@ def _foreign_note(rows: list[dict[str, Any]], plan: _Plan) -> list[str]:
     return []
 
 
+def _nomenclator_note() -> str:
+    """Which edition of the Nomenclator the service codes are read against."""
+    nomenclature = load_nomenclature()
+    return _("Service codes: %(nomenclator)s, version %(version)s.", nomenclator=nomenclature.label,
+             version=nomenclature.version)
+
+
 def _existing(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
     section = plan.section("existing-services")
     rows = section["rows"]
@@ -262,7 +272,7 @@ def _existing(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
                plan.amount(sum(totals.values(), Decimal(0)), places)]]
     notes = [plan.t(section.get("footnote"))] if plan.t(section.get("footnote")) else []
     notes += [_("* Filled in only for services funded under an agreement with the county council."),
-              *_foreign_note(rows, plan)]
+              *_foreign_note(rows, plan), _nomenclator_note()]
     spans = [("SPAN", (6, 0), (10, 0)), *[("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 3, 4, 5, 11)],
              ("SPAN", (0, 2 + len(body)), (5, 2 + len(body)))]
     report.table(header, body, [3, 15, 11, 20, 11, 7, 7, 7, 7, 8, 7, 7], wrap={1, 3, 4, 6, 7, 8, 9, 10}, totals=footer,
@@ -323,7 +333,7 @@ def _proposed(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
              *[("SPAN", (c, 0), (c, 1)) for c in (0, 1, 2, 5, 6, 12)],
              ("SPAN", (0, 2 + len(body)), (6, 2 + len(body)))]
     notes = [plan.t(section.get("footnote"))] if plan.t(section.get("footnote")) else []
-    notes += [*_foreign_note(rows, plan)]
+    notes += [*_foreign_note(rows, plan), _nomenclator_note()]
     report.table(header, body, [11, 7, 8, 6, 6, 8, 12, 9, 6.5, 6.5, 7.5, 10, 9], wrap={0, 2, 3, 4, 6, 7, 11, 12},
                  totals=footer, footnotes=notes, landscape=True, align_right={5, 7, 8, 9, 10, 11}, spans=spans)
     return {c: totals[c] * scale for c in SOURCE_CODES}

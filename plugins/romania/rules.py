@@ -13,7 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from core.sdk import Finding, RowType, SectionSpec, Severity, ValidationContext, document_decimal
+from core.sdk import Finding, RowType, SectionSpec, Severity, ValidationContext, document_decimal, format_date
 from plugins.romania.budget import CURRENCY
 from plugins.romania.i18n import _
 from plugins.romania.nomenclature import RomanianNomenclature, ascii_fold, load_nomenclature
@@ -84,6 +84,25 @@ def _code_findings(section: str, index: int, row: dict, nomenclature: RomanianNo
         return [_finding(Severity.INFO, _("The code '%(code)s' is written '%(canonical)s' in the Nomenclator.",
                                           code=code, canonical=entry.code), field, "ro.code-spelling")]
     return []
+
+
+def _validity_findings(sections: dict[str, Any], year: int, nomenclature: RomanianNomenclature,
+                       locale: str) -> list[Finding]:
+    """A code an amendment dropped before the plan's year, with what took its place."""
+    findings = []
+    for key in SERVICE_SECTIONS:
+        for index, row in enumerate((sections.get(key) or {}).get("rows") or []):
+            entry = nomenclature.lookup(row.get("code") or "")
+            if entry is None or not year or entry.valid_in(year):
+                continue
+            detail = nomenclature.details[entry.code]
+            args = {"code": entry.code, "year": year, "act": detail.get("changed_by", ""),
+                    "until": format_date(entry.valid_until, locale), "codes": ", ".join(entry.replaced_by)}
+            message = _("The code %(code)s left the Nomenclator on %(until)s (%(act)s) and is not valid in %(year)s: "
+                        "use %(codes)s.", **args) if entry.replaced_by else \
+                _("The code %(code)s left the Nomenclator on %(until)s (%(act)s) and is not valid in %(year)s.", **args)
+            findings.append(_finding(Severity.ERROR, message, f"{key}/{index}/code", "ro.code-no-longer-valid"))
+    return findings
 
 
 def _group_findings(section: str, index: int, row: dict, nomenclature: RomanianNomenclature,
@@ -409,6 +428,7 @@ def validate(document: dict[str, Any], context: ValidationContext | None = None)
     findings += _not_applicable_findings(sections, missing)
     findings += _part_findings(sections, missing)
     findings += _year_findings(document, int(document.get("year") or 0))
+    findings += _validity_findings(sections, int(document.get("year") or 0), nomenclature, locale)
     return [replace(finding, path=json_path(document, finding.field)) for finding in findings]
 
 

@@ -3,7 +3,10 @@
 Its names hold quotes, '&', '<' and every Romanian diacritic (ă â î ș ț Ă Â Î Ș Ț); its texts cite acts
 by year ('Legii nr. 292 din 2011', 'HG 867/2015', 'Legea nr. 197/2012') and a strategy period
 ('2021-2027'), none of which is a year the plan is about. Every required part of the model-cadru is
-present: Chapter I.A-D (D as 'nu este cazul' with its reason), Chapter II, Chapter III.1.a-d.
+present: Chapter I.A-D (a contracting and a subsidy programme with rows), Chapter II, Chapter III.1.a-d
+(III.1.b as 'nu este cazul' with its reason). Its campaigns and meetings use every period kind the
+schema allows (monthly, quarterly, half-yearly, yearly, a half-year, a month, months, a date range, a
+named day); I.A states its amounts in thousand lei, I.B in lei.
 """
 
 from __future__ import annotations
@@ -43,6 +46,11 @@ def _service(code: str, unit: str, description: str, capacity: str, category: st
             "extra": extra or {}, "budget": budget}
 
 
+def _campaign(title: str, period: dict[str, Any]) -> dict[str, Any]:
+    return {"title": _ro(title), "objectives": _ro("Prevenirea izolării vârstnicilor"), "period": period,
+            "responsible": _ro("DAS Târgu Frumos & voluntari"), "target_group": {}}
+
+
 def _training(kind: str, department: str, persons: int, budget: str | None = None) -> dict[str, Any]:
     return {"kind": kind, "department": _ro(department), "persons": persons, "budgeted": budget is not None,
             "budget": budget, "note": {}}
@@ -79,23 +87,28 @@ _SECTIONS: dict[str, Any] = {
     "contracting": _section([
         {"provider": 'Asociația „Inimă & Suflet” <ONG>', "service": "Îngrijire la domiciliu", "code": "8810 ID-I",
          "amount": "85000"},
+        {"provider": "Fundația „Șansa Țării” & co", "service": "Masă caldă", "code": "8899 CPDH-I", "amount": "12000"},
     ], "Programul anual de contractare, în baza Legii nr. 292/2011:"),
-    "subsidies": _section(not_applicable=True, text=(
-        "Nu este cazul: în anul 2022 nu se acordă subvenții în baza Legii nr. 34/1998, asociațiilor "
-        "„Ajutor & Speranță” <Est>.")),
+    "subsidies": _section([
+        {"provider": "Asociația „Ajutor & Speranță” <Est>", "service": "Centru de zi pentru copii",
+         "beneficiaries": 30, "amount": "42500.75"},
+    ], "Subvenții acordate în baza Legii nr. 34/1998:"),
     "website-information": _section([
         {"ref": "1.", "text": _ro(STRATEGY), "publication": _ro("www.targu-frumos.ro & avizierul primăriei"),
          "frequency": "published"},
     ]),
     "awareness-campaigns": _section([
-        {"title": _ro("Campania „Vecini & Prieteni” <Ăla-Bală>"), "objectives": _ro("Prevenirea izolării vârstnicilor"),
-         "period": {"kind": "half-year", "half": 1, "year": YEAR}, "responsible": _ro("Compartimentul de asistență"),
-         "target_group": {}},
+        _campaign("Campania „Vecini & Prieteni” <Ăla-Bală>", {"kind": "half-year", "half": 1, "year": YEAR}),
+        _campaign("Patrula „Iarna & Frigul”", {"kind": "recurrence", "every": "monthly"}),
+        _campaign("Raportul „Trimestrul Țării”", {"kind": "recurrence", "every": "quarterly"}),
+        _campaign("Bilanțul „Anului”", {"kind": "recurrence", "every": "yearly"}),
+        _campaign("Luna „Prevenirii” <Martie>", {"kind": "range", "start": f"{YEAR}-03-01", "end": f"{YEAR}-03-31"}),
     ]),
     "promotion-campaigns": _section([
-        {"title": _ro("Ziua „Porților Deschise” & târg <Centru>"), "objectives": _ro("Cunoașterea serviciilor"),
-         "period": {"kind": "month", "month": 6, "year": YEAR}, "responsible": _ro("DAS Târgu Frumos"),
-         "target_group": {}},
+        _campaign("Ziua „Porților Deschise” & târg <Centru>", {"kind": "month", "month": 6, "year": YEAR}),
+        _campaign("Vacanța „Copiilor” & tabere", {"kind": "months", "months": [7, 8], "year": YEAR}),
+        _campaign("Ziua Copilului „Împreună”", {"kind": "dates", "text": {"ro": "1 Iunie", "en": "1 June",
+                                                                           "sv": "1 juni"}}),
     ]),
     "tripartite-meetings": _section([
         {"participants": _ro("DAS, furnizori privați & ONG-uri"), "description": _ro("Întâlniri de lucru"),

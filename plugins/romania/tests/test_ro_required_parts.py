@@ -90,13 +90,13 @@ def test_an_intro_text_does_not_stand_in_for_a_part(ctx):
 
 def test_not_applicable_counts_with_its_reason_and_is_an_error_without_it(ctx):
     doc = own_document()
-    # I.D and III.1.b are 'nu este cazul' with their reason: present
+    # III.1.b is 'nu este cazul' with its reason: present
     assert _structural(validate(doc)) == []
-    doc["sections"]["subsidies"]["text"] = {"ro": "   ", "en": "\n"}  # blanks are no reason
+    doc["sections"]["qualification-courses"]["text"] = {"ro": "   ", "en": "\n"}  # blanks are no reason
     [finding] = _structural_findings(validate(doc))
-    assert (finding.field, finding.rule, finding.severity) == ("subsidies/text", "ro.not-applicable-text",
-                                                                Severity.ERROR)
-    assert finding.path == "$.sections.subsidies.text"
+    assert (finding.field, finding.rule, finding.severity) == ("qualification-courses/text",
+                                                                "ro.not-applicable-text", Severity.ERROR)
+    assert finding.path == "$.sections.qualification-courses.text"
 
 
 def test_not_applicable_is_no_answer_where_the_model_does_not_allow_it(ctx):

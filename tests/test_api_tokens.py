@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 from sqlalchemy import select, text
-from test_web_plugin import KIND, PASSWORD, service, sign_in
+from world import KIND, PASSWORD, PLUGIN, service, sign_in
 
 from core.db import get_session
 from core.models import ApiToken, User, utcnow
@@ -18,12 +18,10 @@ from core.services.accounts import create_municipality, create_user, municipalit
 from core.services.credentials import CredentialError, issue_token
 from core.testing import cli_environment, run_cli
 
-pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
-
 ALPHA_PLANS = "/api/v1/municipalities/alpha/plans"
 BETA_PLANS = "/api/v1/municipalities/beta/plans"
-ALPHA_ROWS = f"{ALPHA_PLANS}/2025/{KIND}/sections/services/rows"  # the draft
-ALPHA_APPROVED_ROWS = f"{ALPHA_PLANS}/2024/{KIND}/sections/services/rows"
+ALPHA_ROWS = f"{ALPHA_PLANS}/2026/{KIND}/sections/services/rows"  # the draft
+ALPHA_APPROVED_ROWS = f"{ALPHA_PLANS}/2025/{KIND}/sections/services/rows"
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -59,7 +57,7 @@ def test_a_token_with_a_viewer_scope_reads_like_a_council_viewer_even_for_a_plan
     me = api.get("/api/v1/me", headers=bearer(token)).get_json()
     assert me == {"email": "planner@alpha.org", "role": "viewer", "municipality": "alpha"}
     years = [plan["year"] for plan in api.get(ALPHA_PLANS, headers=bearer(token)).get_json()]
-    assert years == [2024]  # the approved plan only, as a council viewer sees
+    assert years == [2025]  # the approved plan only, as a council viewer sees
     assert api.post(ALPHA_ROWS, json=service("Not allowed"), headers=bearer(token)).status_code == 404  # a draft
     assert api.post(ALPHA_APPROVED_ROWS, json=service("Not allowed"), headers=bearer(token)).status_code == 403
     planner_token, _page = issue_through_the_page(web_app, admin, "planner@alpha.org")  # the account's own scope
@@ -226,13 +224,12 @@ def test_the_command_line_refuses_a_scope_beyond_the_account(cli_env):
 # --- the migration from one token per account ------------------------------------------------------------
 
 
-def test_a_token_issued_before_the_migration_keeps_working_with_its_accounts_scope(make_app, tmp_path):
-    from test_web_plugin import WebTestPlugin
+def test_a_token_issued_before_the_migration_keeps_working_with_its_accounts_scope(jurisdiction_app, tmp_path):
 
     from core.migrate import upgrade
     from core.services.credentials import token_digest
 
-    app = make_app(f"sqlite:///{tmp_path / 'old.sqlite'}", extra_plugins=[("testplugin", WebTestPlugin())])
+    app = jurisdiction_app(f"sqlite:///{tmp_path / 'old.sqlite'}")
     with app.app_context():
         upgrade("core_0005")  # the schema of one token per account
         session = get_session()
@@ -262,7 +259,7 @@ def test_a_token_issued_before_the_migration_keeps_working_with_its_accounts_sco
         assert (migrated["root@example.org"].role, migrated["root@example.org"].municipality_id) == ("admin", None)
         assert migrated["root@example.org"].expires_at - utcnow() > dt.timedelta(days=360)
         set_plugin_enabled(session, app.extensions["socialplan.registry"], municipality_by_slug(session, "sosdala"),
-                           "testplugin", True)
+                           PLUGIN, True)
         session.commit()
     api = app.test_client()
     me = api.get("/api/v1/me", headers=bearer("old-planner-token")).get_json()

@@ -15,12 +15,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
-from test_web_plugin import PASSWORD, sign_in
+from world import PASSWORD, PLUGIN, sign_in
 
 from core.db import get_session
 from core.models import AuditEvent, User
-
-pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
 
 SOCIALPLAN = str(Path(sys.executable).with_name("socialplan"))
 # A municipality of this suite's own: quotes, an ampersand, a '<' and diacritics in its name.
@@ -133,7 +131,7 @@ def test_admin_changes_of_municipalities_users_and_plugins_say_what_changed(web_
     sign_in(web_client, "admin@example.org")
     web_client.post("/admin/municipalities/new", data={"slug": "valcea-noua", "name__ro": ODD_NAME, "country": "RO",
                                                        "default_locale": "ro", "currency": "RON"})
-    web_client.post("/admin/municipalities/valcea-noua/plugins", data={"plugin": "testplugin", "enabled": "1"})
+    web_client.post("/admin/municipalities/valcea-noua/plugins", data={"plugin": PLUGIN, "enabled": "1"})
     web_client.post("/admin/users/new", data={"email": "ana@valcea.example", "password": PASSWORD, "role": "viewer",
                                               "municipality": "valcea-noua", "locale": "ro"})
     ana = user_id(web_app, "ana@valcea.example")
@@ -144,7 +142,7 @@ def test_admin_changes_of_municipalities_users_and_plugins_say_what_changed(web_
     assert (created.user_id, created.detail["name"], created.detail["slug"]) == (admin, {"ro": ODD_NAME},
                                                                                  "valcea-noua")
     plugin = [e for e in events(web_app, "plugin.enabled") if e.municipality_id == created.municipality_id]
-    assert [(e.user_id, e.detail) for e in plugin] == [(admin, {"plugin": "testplugin"})]
+    assert [(e.user_id, e.detail) for e in plugin] == [(admin, {"plugin": PLUGIN})]
     [account] = [e for e in events(web_app, "user.created") if e.subject == f"user:{ana}"]
     assert account.user_id == admin and account.detail["role"] == "viewer"
     [changed] = events(web_app, "user.changed")

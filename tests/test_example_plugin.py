@@ -1,17 +1,13 @@
-"""The SDK page's example plugin (docs/example-plugin) works as written: its plan kind, rule, report,
-page, command and catalog, loaded as a third-party package would be, from core.sdk alone."""
+"""The SDK page's example plugin (docs/example-plugin), the suite's test jurisdiction, works as written: its
+plan kind, rule, report, page, command and catalog, loaded as a third-party package would be, from core.sdk
+alone (tests/conftest.py installs it aside with its catalogs compiled)."""
 
 from __future__ import annotations
 
 import ast
-import importlib.util
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "example-plugin"
 
@@ -29,26 +25,10 @@ def test_the_example_registers_through_the_entry_point_group():
 
 
 @pytest.fixture
-def example_module(tmp_path):
-    """The example package copied aside with its catalogs compiled, as pip would install it."""
-    package = tmp_path / "socialplan_example"
-    shutil.copytree(EXAMPLE / "socialplan_example", package)
-    for po in package.glob("translations/*/LC_MESSAGES/*.po"):
-        with po.open("rb") as source, po.with_suffix(".mo").open("wb") as target:
-            write_mo(target, read_po(source))
-    spec = importlib.util.spec_from_file_location("socialplan_example", package / "__init__.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["socialplan_example"] = module
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("socialplan_example", None)
-
-
-@pytest.fixture
-def example(make_app, database_url, example_module):
+def example(jurisdiction_app, database_url):
     from core.sdk.testing import create_municipality, get_session, load_demo, set_plugin_enabled
 
-    app = make_app(database_url, extra_plugins=[("example", example_module)])
+    app = jurisdiction_app(database_url)  # the example, loaded as tests/conftest.py installs it
     with app.app_context():
         session = get_session()
         registry = app.extensions["socialplan.registry"]
@@ -58,7 +38,6 @@ def example(make_app, database_url, example_module):
         set_plugin_enabled(session, registry, town, "example", True)
         session.commit()
         yield app, session, registry, town
-    app.extensions["socialplan.engine"].dispose()
 
 
 def test_the_example_plan_kind_rule_and_report(example):
@@ -72,9 +51,11 @@ def test_the_example_plan_kind_rule_and_report(example):
     session.commit()
     findings = validate_document(registry, plan, registry.plan_kind("example-plan"),
                                  document_of(session, registry, plan))
-    assert [(f.rule, f.field) for f in findings] == [("example.empty-note", "notes/1/note")]
-    text = pdf_text(render_report(session, plan, "example-notes", "sv"))
-    assert "Anteckningar 2026" in text and "Möte med \"Rådet\" & <nämnden>" in text
+    # core's rule (the services are required) first, then the example's own: the empty note
+    assert [(f.rule, f.field) for f in findings] == [("core.required-section", "services"),
+                                                     ("example.empty-note", "notes/1/note")]
+    text = pdf_text(render_report(session, plan, "example-report", "sv"))
+    assert "Exempelplan 2026" in text and "Möte med \"Rådet\" & <nämnden>" in text
 
 
 def test_the_example_page_is_wrapped_and_translated(example):

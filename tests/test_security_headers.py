@@ -16,11 +16,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_web_plugin import KIND, sign_in
+from world import KIND, sign_in
 
 from core.app import CHECKOUT
-
-pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
 
 SOCIALPLAN = str(Path(sys.executable).with_name("socialplan"))
 SECURITY_HEADERS = {
@@ -50,7 +48,7 @@ def test_pages_downloads_and_api_answers_behind_a_login_are_never_cached(web_app
     answers = {
         "dashboard": web_client.get("/m/alpha/"),
         "section page": web_client.get(f"/m/alpha/plans/{world.alpha_draft}/sections/services"),
-        "CSV download": web_client.get(f"/m/alpha/plans/2025/{KIND}/tables/services.csv"),
+        "CSV download": web_client.get(f"/m/alpha/plans/2026/{KIND}/tables/services.csv"),
         "not found": web_client.get("/m/alpha/plans/999999/"),
     }
     from core.services.accounts import issue_api_token

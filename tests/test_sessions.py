@@ -12,13 +12,11 @@ import uuid
 
 import pytest
 from sqlalchemy import select
-from test_web_plugin import PASSWORD, SERVICE_ROW, WebTestPlugin, sign_in
+from world import PASSWORD, SERVICE_ROW, sign_in
 
 from core.db import get_session
 from core.models import Service, User
 from core.web.sessions import SEEN_AT, SIGNED_IN_AT
-
-pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
 
 TOO_MANY = "Too many failed sign-in attempts"
 
@@ -127,11 +125,10 @@ def backdate(client, key: str, seconds: int) -> None:
         stored[key] = stored[key] - seconds
 
 
-def test_an_idle_session_ends_after_the_configured_idle_timeout(make_app, database_url):
-    from test_web_plugin import build_world
+def test_an_idle_session_ends_after_the_configured_idle_timeout(make_world):
 
-    app = make_app(database_url, extra_plugins=[("testplugin", WebTestPlugin())], SESSION_IDLE_TIMEOUT=600)
-    world = build_world(app)
+    world = make_world(SESSION_IDLE_TIMEOUT=600)
+    app = world.app
     client = app.test_client()
     sign_in(client, "planner@alpha.org")
     backdate(client, SEEN_AT, 590)  # ten minutes less ten seconds: still in time, and the request renews it
@@ -167,15 +164,14 @@ def test_a_session_cookie_without_its_times_or_version_is_refused(web_app, web_c
     assert not signed_in(web_client, world)
 
 
-def test_the_session_cookie_is_http_only_same_site_and_secure_when_configured(make_app, database_url):
-    from test_web_plugin import build_world
+def test_the_session_cookie_is_http_only_same_site_and_secure_when_configured(make_world, jurisdiction_app,
+                                                                             database_url):
 
-    plain = make_app(database_url, extra_plugins=[("testplugin", WebTestPlugin())])
-    build_world(plain)
+    plain = make_world().app
     cookie = plain.test_client().post("/login", data={"email": "planner@alpha.org", "password": PASSWORD}
                                       ).headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
-    secure = make_app(database_url, extra_plugins=[("testplugin", WebTestPlugin())], SESSION_COOKIE_SECURE=True)
+    secure = jurisdiction_app(database_url, SESSION_COOKIE_SECURE=True)
     cookie = secure.test_client().post("/login", data={"email": "planner@alpha.org", "password": PASSWORD},
                                        base_url="https://localhost").headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie
@@ -240,14 +236,12 @@ def redis_answers() -> bool:
 
 
 @pytest.mark.skipif(not redis_answers() and not os.environ.get("CI"), reason="no Redis on 127.0.0.1:6379")
-def test_app_servers_sharing_redis_count_failed_sign_ins_together(make_app, database_url):
-    from test_web_plugin import build_world
+def test_app_servers_sharing_redis_count_failed_sign_ins_together(make_world, jurisdiction_app, database_url):
 
     prefix = f"socialplan-test-{uuid.uuid4().hex}"  # counts of this test alone
     config = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "RATELIMIT_KEY_PREFIX": prefix}
-    first = make_app(database_url, extra_plugins=[("testplugin", WebTestPlugin())], **config)
-    build_world(first)
-    second = make_app(database_url, extra_plugins=[("testplugin", WebTestPlugin())], **config)
+    first = make_world(**config).app
+    second = jurisdiction_app(database_url, **config)
     one, two = first.test_client(), second.test_client()
     answers = [sign_in(one if n % 2 else two, "planner@alpha.org", "wrong-password").status_code for n in range(5)]
     assert answers == [401] * 5
@@ -261,9 +255,9 @@ def test_app_servers_sharing_redis_count_failed_sign_ins_together(make_app, data
 
 
 @pytest.fixture
-def second_server(make_app, database_url, web_app):
+def second_server(jurisdiction_app, database_url, web_app):
     """Another app server over the same database with the same secret key, as behind a load balancer."""
-    app = make_app(database_url, extra_plugins=[("testplugin", WebTestPlugin())])
+    app = jurisdiction_app(database_url)
     yield app
     app.extensions["socialplan.engine"].dispose()
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from test_web_plugin import PASSWORD, WebTestPlugin, build_world, sign_in
+from world import PASSWORD, sign_in
 
 from core.db import get_session
 from core.models import User
-
-pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
 
 
 def html_lang(response) -> str:
@@ -72,9 +70,8 @@ def test_unknown_locale_is_refused(web_client, world):
     assert web_client.post("/locale", data={"locale": "xx"}).status_code == 400
 
 
-def test_post_without_csrf_token_is_refused(make_app, database_url):
-    app = make_app(database_url, extra_plugins=[("testplugin", WebTestPlugin())], WTF_CSRF_ENABLED=True)
-    build_world(app)
+def test_post_without_csrf_token_is_refused(make_world):
+    app = make_world(WTF_CSRF_ENABLED=True).app
     client = app.test_client()
     response = client.post("/login", data={"email": "planner@alpha.org", "password": PASSWORD})
     assert response.status_code == 400

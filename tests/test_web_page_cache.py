@@ -23,8 +23,8 @@ from markupsafe import escape
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import InstrumentedAttribute
-from test_web_plugin import KIND as WEB_KIND
-from test_web_plugin import PASSWORD, SERVICE_ROW, WebTestPlugin, build_world, service, sign_in
+from world import KIND as WEB_KIND
+from world import PASSWORD, PLUGIN, SERVICE_ROW, service, sign_in
 
 import core.web.dashboard as dashboard_web
 import core.web.plans as plans_web
@@ -38,8 +38,6 @@ from core.services.accounts import create_municipality, create_user, set_plugin_
 from core.services.plans import current_document, document_of, revision_document
 from core.testing import TEST_SECRET, login
 from core.web.cache import findings_cache, page_cache
-
-pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
 
 
 @contextmanager
@@ -109,9 +107,9 @@ def test_a_row_edit_shows_at_once(web_app, web_client, world):
     assert "Day centre (renamed)" in response.text
     page, rendered = fetch(web_app, web_client, url)
     assert rendered and "Day centre (renamed)" in page and "The row was saved." not in page
-    assert "The occupancy rate cannot exceed 100 %." in page  # the new revision's findings
+    assert "The occupancy cannot exceed 100 %." in page  # the new revision's findings
     page, rendered = fetch(web_app, web_client, url)
-    assert not rendered and "The occupancy rate cannot exceed 100 %." in page
+    assert not rendered and "The occupancy cannot exceed 100 %." in page
 
 
 def test_a_locale_switch_shows_the_page_in_the_new_language(web_app, web_client, world):
@@ -149,7 +147,7 @@ def test_a_plugin_toggle_is_a_new_page(web_app, world):
     admin.post("/admin/municipalities/alpha/plugins", data={"plugin": "romania", "enabled": "1"})
     after, rendered = fetch(web_app, planner, url)
     assert rendered and without_token(after) == without_token(before)
-    admin.post("/admin/municipalities/alpha/plugins", data={"plugin": "testplugin", "enabled": "0"})
+    admin.post("/admin/municipalities/alpha/plugins", data={"plugin": PLUGIN, "enabled": "0"})
     assert planner.get(url).status_code == 404
 
 
@@ -179,7 +177,7 @@ def test_admins_pages_and_swedish_pages_are_not_kept(demo_app, demo_client):
     # plugin's own data: neither the findings nor the page can be named by a key.
     sweden = demo_app.test_client()
     login(sweden, f"planner@{swedish[0]}.demo", DEMO_PASSWORD)
-    url = f"/m/{swedish[0]}/plans/{swedish[1]}/sections/complaints-lex-sarah"
+    url = f"/m/{swedish[0]}/plans/{swedish[1]}/sections/quality-work"
     for _ in range(2):
         assert fetch(demo_app, sweden, url)[1]
     assert len(page_cache(demo_app)) == 0
@@ -194,9 +192,9 @@ class QueryingRules:
         return [Finding(Severity.INFO, f"There are {accounts} accounts.", "services", "test.accounts")]
 
 
-def test_findings_of_rules_that_read_the_database_are_never_kept(make_app, database_url):
-    app = make_app(database_url, extra_plugins=[("testplugin", WebTestPlugin()), ("querying", QueryingRules())])
-    world = build_world(app)
+def test_findings_of_rules_that_read_the_database_are_never_kept(make_world):
+    world = make_world([("querying", QueryingRules())])
+    app = world.app
     with app.app_context():
         session = get_session()
         municipality = session.scalar(select(Municipality).where(Municipality.slug == "alpha"))
@@ -306,13 +304,13 @@ class Gamma:
 
 
 @pytest.fixture
-def gamma(make_app, database_url) -> Iterator[Gamma]:
-    app = make_app(database_url, extra_plugins=[("testplugin", WebTestPlugin()), ("notes", NotesPlugin())])
+def gamma(jurisdiction_app, database_url) -> Iterator[Gamma]:
+    app = jurisdiction_app(database_url, extra_plugins=[("notes", NotesPlugin())])
     registry = app.extensions["socialplan.registry"]
     with app.app_context():
         session = get_session()
         municipality = create_municipality(session, GAMMA, GAMMA_NAME, "XX", "ro", "RON")
-        set_plugin_enabled(session, registry, municipality, "testplugin", True)
+        set_plugin_enabled(session, registry, municipality, PLUGIN, True)
         create_user(session, PLANNER, PASSWORD, "planner", municipality, "en")
         create_user(session, VIEWER, PASSWORD, "viewer", municipality, "en")
         create_user(session, NO_LOCALE, PASSWORD, "planner", municipality, None)

@@ -10,15 +10,13 @@ import re
 
 import pytest
 from sqlalchemy import select
-from test_web_plugin import PASSWORD, sign_in
+from world import PASSWORD, sign_in
 
 from core.db import get_session
 from core.models import AnnualPlan, PlanRevision
 from core.services import plans as plan_service
 from core.services.accounts import create_user, municipality_by_slug
 from core.services.plans import document_of
-
-pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
 
 
 def plan_of(app, plan_id: int) -> AnnualPlan:
@@ -116,7 +114,7 @@ def test_a_removed_row_comes_back_by_restoring_the_revision_before(web_app, web_
     assert [row["uid"] for row in rows_of(web_app, world.alpha_draft)] == [row["uid"] for row in rows]
     assert actions_of(web_app, world.alpha_draft)[-1] == f"restored {target}"
     compared = web_client.get(f"{plan_url}/compare?a={removed.revision}&b={restored.revision}").text
-    assert re.search(r'<tr class="row-added">\s*<th scope="row">1 <span class="row-summary">8810 ID-I', compared)
+    assert re.search(r'<tr class="row-added">\s*<th scope="row">1 <span class="row-summary">XX-1', compared)
 
 
 def test_a_restore_confirmed_on_a_plan_changed_since_is_refused(web_app, web_client, world):

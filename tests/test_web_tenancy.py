@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from test_web_plugin import sign_in
+from world import PLUGIN, sign_in
 
 from core.db import get_session
 from core.models import PlanRevision, User
-
-pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
 
 
 def route_urls(app, world, slug: str, plan_ids: list[int], user_id: int) -> list[tuple[str, str]]:
     """(method, url) for every route of the url map that reaches a municipality's data or the admin area."""
     values = {"municipality": slug, "slug": slug, "section": "services", "index": 0, "step": "submit",
-              "report": "test-report", "report_kind": "test-report", "lang": "en", "user_id": user_id, "year": 2025,
-              "kind": "test-plan", "fmt": "csv", "anything": "x"}
+              "report": "example-report", "report_kind": "example-report", "lang": "en", "user_id": user_id,
+              "year": 2026, "kind": "example-plan", "fmt": "csv", "anything": "x"}
     urls = []
     with app.test_request_context():
         from flask import url_for
@@ -56,9 +54,9 @@ def test_every_route_refuses_another_municipality(web_app, web_client, world, em
         sign_in(web_client, email)
     before = beta_revisions(web_app)
     for method, url in urls:
-        data = {"direction": "up", "plugin": "testplugin", "enabled": "0", "name__en": "x", "email": "a@b.cd",
+        data = {"direction": "up", "plugin": PLUGIN, "enabled": "0", "name__en": "x", "email": "a@b.cd",
                 "password": "long-enough-password", "role": "admin", "slug": "gamma", "country": "XX",
-                "currency": "RON", "default_locale": "en", "year": "2030", "kind": "test-plan"}
+                "currency": "RON", "default_locale": "en", "year": "2030", "kind": "example-plan"}
         response = web_client.open(url, method=method, data=data if method == "POST" else None)
         if url.startswith("/api/"):  # token authentication: a browser session is no credential there
             assert response.status_code in (401, 403, 404), (email, method, url, response.status_code)
@@ -76,11 +74,11 @@ def test_viewer_sees_only_approved_plans_and_cannot_change_them(web_client, worl
     page = web_client.get("/m/beta/").text
     assert f"/m/beta/plans/{world.beta_approved}/" in page and f"/m/beta/plans/{world.beta_draft}/" not in page
     assert web_client.get(f"/m/beta/plans/{world.beta_draft}/").status_code == 404
-    assert web_client.get(f"/m/beta/plans/{world.beta_draft}/reports/test-report/en.pdf").status_code == 404
+    assert web_client.get(f"/m/beta/plans/{world.beta_draft}/reports/example-report/en.pdf").status_code == 404
     base = f"/m/beta/plans/{world.beta_approved}"
     assert web_client.get(f"{base}/").status_code == 200
     assert web_client.get(f"{base}/sections/services").status_code == 200
-    assert web_client.get(f"{base}/reports/test-report/ro.pdf").status_code == 200
+    assert web_client.get(f"{base}/reports/example-report/ro.pdf").status_code == 200
     assert web_client.get(f"{base}/revisions").status_code == 403
     assert web_client.post(f"{base}/reopen").status_code == 403
     assert web_client.get("/m/beta/plans/new").status_code == 403
@@ -90,7 +88,7 @@ def test_viewer_sees_only_approved_plans_and_cannot_change_them(web_client, worl
 def test_planner_cannot_reach_admin_pages(web_client, world):
     sign_in(web_client, "planner@beta.org")
     assert web_client.get("/admin/").status_code == 403
-    assert web_client.post("/admin/municipalities/beta/plugins", data={"plugin": "testplugin"}).status_code == 403
+    assert web_client.post("/admin/municipalities/beta/plugins", data={"plugin": PLUGIN}).status_code == 403
 
 
 def test_admin_sees_every_municipality(web_client, world):
@@ -107,14 +105,14 @@ def test_disabling_the_plugin_makes_its_plan_pages_404(web_app, world):
     sign_in(planner, "planner@alpha.org")
     url = f"/m/alpha/plans/{world.alpha_draft}/sections/services"
     assert planner.get(url).status_code == 200
-    response = admin.post("/admin/municipalities/alpha/plugins", data={"plugin": "testplugin", "enabled": "0"},
+    response = admin.post("/admin/municipalities/alpha/plugins", data={"plugin": PLUGIN, "enabled": "0"},
                           follow_redirects=True)
     assert "is now disabled" in response.text
     for path in (url, f"/m/alpha/plans/{world.alpha_draft}/", f"/m/alpha/plans/{world.alpha_approved}/reports/"
-                 "test-report/en.pdf", f"{url}/rows/0"):
+                 "example-report/en.pdf", f"{url}/rows/0"):
         assert planner.get(path).status_code == 404, path
     assert f"/m/alpha/plans/{world.alpha_draft}/" not in planner.get("/m/alpha/").text
-    admin.post("/admin/municipalities/alpha/plugins", data={"plugin": "testplugin", "enabled": "1"})
+    admin.post("/admin/municipalities/alpha/plugins", data={"plugin": PLUGIN, "enabled": "1"})
     assert planner.get(url).status_code == 200
 
 

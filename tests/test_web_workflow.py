@@ -6,7 +6,7 @@ import io
 import re
 
 from pypdf import PdfReader
-from test_web_plugin import SERVICE_ROW, sign_in
+from world import SERVICE_ROW, sign_in
 
 from core.db import get_session
 from core.models import AnnualPlan
@@ -14,7 +14,6 @@ from core.models import AnnualPlan
 APPROVE = {"council_decision_ref": "HCL 45", "council_decision_date": "2025-04-28"}
 
 
-pytest_plugins = ["test_web_plugin"]  # the shared fixtures: web_app, web_client, world
 
 
 def plan(app, plan_id: int) -> AnnualPlan:
@@ -101,8 +100,8 @@ def test_comparison_highlights_the_changed_cell(web_client, world):
     sign_in(web_client, "planner@alpha.org")
     base = f"/m/alpha/plans/{world.alpha_draft}"
     web_client.post(f"{base}/sections/services/rows/1", data={**SERVICE_ROW, "name__en": "Home care plus"})
-    page = web_client.get(f"{base}/compare?a=3&b=4").text
-    assert "Compare revision 3 with revision 4" in page
+    page = web_client.get(f"{base}/compare?a=4&b=5").text  # 4: the world's last change of the draft
+    assert "Compare revision 4 with revision 5" in page
     assert re.search(r'<td class="changed"><del>Home care</del> <ins>Home care plus</ins></td>', page)
     assert "Name (English)" in page and "name.en" not in page  # the language by its name, not its code
     assert web_client.get(f"{base}/compare?a=3&b=99").status_code == 404
@@ -113,20 +112,20 @@ def test_report_menu_and_downloads_in_each_language(web_client, world):
     base = f"/m/alpha/plans/{world.alpha_approved}"
     page = web_client.get(f"{base}/").text
     for code in ("en", "sv", "ro"):
-        assert f'{base}/reports/test-report/{code}.pdf' in page
-    response = web_client.get(f"{base}/reports/test-report/sv.pdf")
+        assert f'{base}/reports/example-report/{code}.pdf' in page
+    response = web_client.get(f"{base}/reports/example-report/sv.pdf")
     assert response.mimetype == "application/pdf"
-    assert "alpha-2024-test-report-sv-adopted.pdf" in response.headers["Content-Disposition"]
-    assert "Test report 2024 sv" in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
-    assert web_client.get(f"{base}/reports/test-report/de.pdf").status_code == 404
+    assert "alpha-2025-example-report-sv-adopted.pdf" in response.headers["Content-Disposition"]
+    assert "Exempelplan 2025" in PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    assert web_client.get(f"{base}/reports/example-report/de.pdf").status_code == 404
     assert web_client.get(f"{base}/reports/nope/en.pdf").status_code == 404
 
 
 def test_new_plan_and_new_plan_from_last_year(web_app, web_client, world):
     sign_in(web_client, "planner@alpha.org")
-    response = web_client.post("/m/alpha/plans/new", data={"year": "2025", "kind": "test-plan", "create": "1"})
-    assert response.status_code == 422 and "already exists for 2025" in response.text
-    response = web_client.post("/m/alpha/plans/new", data={"year": "2026", "kind": "test-plan",
+    response = web_client.post("/m/alpha/plans/new", data={"year": "2026", "kind": "example-plan", "create": "1"})
+    assert response.status_code == 422 and "already exists for 2026" in response.text
+    response = web_client.post("/m/alpha/plans/new", data={"year": "2027", "kind": "example-plan",
                                                             "from_last_year": "1"}, follow_redirects=True)
     assert response.status_code == 200
     with web_app.app_context():
@@ -134,10 +133,10 @@ def test_new_plan_and_new_plan_from_last_year(web_app, web_client, world):
         from core.services.plans import document_of, find_plan
 
         session = get_session()
-        new = find_plan(session, municipality_by_slug(session, "alpha"), 2026, "test-plan")
+        new = find_plan(session, municipality_by_slug(session, "alpha"), 2027, "example-plan")
         rows = document_of(session, web_app.extensions["socialplan.registry"], new)["sections"]["services"]["rows"]
     assert [row["name"]["en"] for row in rows] == ["Day centre", "Home care"]
-    assert rows[0]["budget"][0]["year"] == 2026
+    assert rows[0]["budget"][0]["year"] == 2027
 
 
 def test_comparison_names_the_plans_own_fields_in_the_readers_words(web_app, web_client, world):

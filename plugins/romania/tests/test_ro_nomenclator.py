@@ -69,3 +69,28 @@ def test_codes_serve_the_beneficiary_groups_named_in_free_text(nomenclature):
     assert nomenclature.groups_named_in("102 Vârstnici cu risc") == {"V"}
     assert nomenclature.groups_named_in("Persoane fara adapost") == {"PFA"}
     assert nomenclature.groups_named_in("52 beneficiari") == set()
+
+
+@pytest.mark.parametrize(("year", "flagged"), [(2022, False), (2023, True), (2026, True)])
+def test_a_code_dropped_by_hg_1433_2022_is_flagged_in_later_years_with_its_replacement(year, flagged):
+    from plugins.romania.rules import validate
+    from plugins.romania.tests.helpers import document
+
+    doc = document()
+    doc["year"] = year
+    doc["sections"]["existing-services"]["rows"][0]["code"] = "8790 CR-D-III"
+    found = [f for f in validate(doc) if f.rule == "ro.code-no-longer-valid"]
+    # flagged only in a plan for a year after the code left the Nomenclator, naming what took its place
+    assert bool(found) is flagged
+    if flagged:
+        assert "8790 CR-D-I, 8790 CR-D-II" in found[0].message and "1433/2022" in found[0].message
+        assert found[0].path == "$.sections.existing-services.rows[0].code"
+
+
+def test_every_entry_cites_a_source_of_the_data_file_and_the_version_is_named():
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    ids = {source["id"] for source in data["sources"]}
+    assert all(entry["sources"] and set(entry["sources"]) <= ids for entry in data["entries"])  # each entry cited
+    nomenclature = load_nomenclature()
+    assert "867/2015" in nomenclature.label and nomenclature.version == data["version"]
+    assert not nomenclature.lookup("8790 CR-D-III").valid_in(2023) and nomenclature.lookup("8790 CR-D-I").valid_in(2030)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         ValidationContext,
     )
     from core.plugin_context import PluginContext
+    from core.services.council_documents import CouncilDocument
 
 PROJECT = "socialplan"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -227,6 +228,33 @@ def socialplan_report_kinds() -> list[ReportKind]:
     Called once at start-up. Returns a list of :class:`core.plugin_api.ReportKind`, whose
     ``render(context: core.reports.ReportContext) -> bytes`` builds the PDF with the core report
     layer. Concatenated; a code claimed twice is refused.
+    """
+
+
+@hookspec
+def socialplan_council_documents(plan_kind: str, municipality: Municipality, context: PluginContext
+                                 ) -> list[CouncilDocument]:
+    """The documents a council decides on around a plan of ``plan_kind`` (a plan kind code this plugin provides):
+    a draft decision, an officer's report, the plan as the decision's annex.
+
+    Called only for the plugin that provides ``plan_kind`` and only when it is enabled for ``municipality``: when a
+    plan page lists the documents to download (planners and council viewers: any revision they may see; the
+    public plan page: adopted revisions of a published municipality), when one is downloaded (as PDF or DOCX, in
+    any of en, sv and ro; the plan's language by default), and when an administrator edits the municipality's
+    wording of their fixed texts. ``context`` is the plugin's, for ``municipality``.
+
+    Returns a list of :class:`core.sdk.documents.CouncilDocument`, [] for a plan kind the plugin has none for.
+    Each has a ``code`` (unique within the plan kind: it is the download's address), a ``name`` (a lazy gettext
+    string), its template's fixed texts (:class:`core.sdk.documents.FixedText`: key, label, default wording from the
+    plugin's catalog, the placeholders it may use, whether it names an officer) and ``build(context:
+    core.sdk.documents.DocumentContext) -> core.sdk.documents.Document``: the document's content as a neutral
+    structure (headings, paragraphs, bullets, numbered articles, tables, label/value fields, signatures) that core
+    renders into both PDF and DOCX. ``build`` runs inside the document's ``force_locale``; it reads the plan
+    through ``context.document`` (for a public copy only its public part), and every fixed text through
+    ``context.text(key, **placeholders)``, which answers the municipality's wording when it set one. A document
+    may instead name a report kind (``report=``): the plan's own PDF printed as this document (the annex), PDF
+    only. ``public_officers=True`` prints the names of its officer texts on the public copy too (else a public
+    copy leaves them out); no document ever prints a user account.
     """
 
 

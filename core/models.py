@@ -61,6 +61,9 @@ class Municipality(Base):
     published: Mapped[bool] = mapped_column(default=False, server_default=false())
     licence: Mapped[str | None] = mapped_column(String(40))
     publisher: Mapped[str | None] = mapped_column(String(200))
+    # The municipality's own wording of the council documents' fixed texts (core.services.council_documents):
+    # {"<plan kind>:<document>:<text>": {"<locale>": "..."}}; None or a missing key: the template's wording.
+    council_texts: Mapped[dict[str, dict[str, str]] | None] = mapped_column(JSON)
     # Its entry in the country's official register when a plugin offers one (hook
     # socialplan_municipality_register), e.g. a Romanian UAT's SIRUTA code and county: generic columns, not
     # one per country, so that core shows and backs them up without knowing the country.

@@ -248,6 +248,14 @@ def test_every_hook_has_a_docstring():
         assert "Return" in doc or "return" in doc.lower(), name
 
 
+def test_hook_council_documents(seam):
+    # Only the plugin of the plan kind answers, with its documents (their content: tests/test_council_documents.py).
+    answers = dict(seam.registry.answers_by_plugin("socialplan_council_documents", None, plan_kind="action-plan",
+                                                   municipality=None))
+    assert [d.code for d in answers["romania"]] == ["draft-decision", "specialist-report", "annex"]
+    assert answers.get("sweden") == []
+
+
 def test_hook_jurisdictions(seam):
     plugin, jurisdiction = seam.registry.jurisdictions["zz"]
     assert plugin == "seam" and jurisdiction.currency == "EUR"

@@ -112,6 +112,11 @@ def _texts_of(response) -> list[str]:
     """What a public answer says: its text, a PDF's text, each member of a zip."""
     if response.mimetype == "application/pdf":
         return [pdf_text(response.data)]
+    if response.mimetype.endswith("wordprocessingml.document"):  # a council document's DOCX, read back
+        from docx import Document
+
+        docx = Document(io.BytesIO(response.data))
+        return [p.text for p in docx.paragraphs] + [c.text for t in docx.tables for r in t.rows for c in r.cells]
     if response.mimetype == "application/zip":
         with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
             return [archive.read(name).decode("utf-8-sig") for name in archive.namelist()]

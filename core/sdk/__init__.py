@@ -14,7 +14,7 @@ Versioning and deprecation:
 
 This module holds the hook marker, the value types a hook returns, the context a hook gets, the
 translation and formatting functions and the plan document's values. Submodules: :mod:`core.sdk.forms`,
-:mod:`core.sdk.reports`, :mod:`core.sdk.plans`, :mod:`core.sdk.web`, :mod:`core.sdk.cli`,
+:mod:`core.sdk.reports`, :mod:`core.sdk.documents`, :mod:`core.sdk.plans`, :mod:`core.sdk.web`, :mod:`core.sdk.cli`,
 :mod:`core.sdk.models`, :mod:`core.sdk.providers`, :mod:`core.sdk.audit`, :mod:`core.sdk.backup`,
 :mod:`core.sdk.demo`, :mod:`core.sdk.testing`. The hooks themselves are documented in
 ``docs/plugin-sdk.md`` (from :mod:`core.hookspecs`).

@@ -172,6 +172,8 @@ CORE_ACTIONS = (
     AuditAction("municipality.publication-changed", _l("Publication changed"),
                 {"published": _l("Published"), "licence": _l("Licence"), "publisher": _l("Publisher")},
                 {"published": "bool"}),
+    AuditAction("municipality.council-texts-changed", _l("Wording of the council documents changed"),
+                {"plan_kind": _l("Plan kind")}),
     AuditAction("plugin.enabled", _l("Plugin enabled"), {"plugin": _l("Plugin")}, {"plugin": _plugin_words}),
     AuditAction("plugin.disabled", _l("Plugin disabled"), {"plugin": _l("Plugin")}, {"plugin": _plugin_words}),
 )

@@ -191,3 +191,6 @@ def init_app(app: Flask, registry: Registry) -> None:
     from core.web import public
 
     public.init_app(app)  # the published municipalities' adopted plans, for anyone (issue 15)
+    from core.web import council_texts
+
+    council_texts.init_app(app)  # the council documents' wording page and the download lists' global (issue 15)

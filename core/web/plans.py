@@ -742,3 +742,17 @@ def report(municipality: str, plan_id: int, report: str, lang: str):
     filename = f"{plan.municipality.slug}-{plan.year}-{report}-{lang}{adopted}.pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/<int:plan_id>/documents/<document>/<lang>.<fmt>")
+def council_document(municipality: str, plan_id: int, document: str, lang: str, fmt: str):
+    """A council document of the revision the reader sees (core.services.council_documents), as PDF or DOCX."""
+    from core.services.council_documents import NoSuchDocument, render
+
+    plan, _plan_kind = tenancy.load_plan(plan_id)
+    try:
+        rendered = render(get_session(), get_registry(), plan, document, fmt, lang, _shown(plan))
+    except NoSuchDocument:
+        abort(404)
+    return Response(rendered.body, mimetype=rendered.mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{rendered.filename}"'})

@@ -530,6 +530,30 @@ def package_file(slug: str, year: int, kind: str, number: int, filename: str):
     return _answer(files[filename])
 
 
+@bp.route("/<slug>/<int(min=1900, max=2200):year>/<kind>/r<int:number>/documents/<document>.<fmt>")
+@public_view(_plan_locale)
+def council_document(slug: str, year: int, kind: str, number: int, document: str, fmt: str):
+    """A council document of adopted revision ``number`` (PDF or DOCX, in the URL's language), made from the public
+    document only (core.services.council_documents)."""
+    key = _plan_key(slug, year, kind)
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    cached = ("council-document", key, number, document, fmt, g.public_lang, base)
+    return _answer(_cached(cached, lambda: _council_document(key, number, document, fmt), files=True))
+
+
+def _council_document(key: tuple, number: int, document: str, fmt: str) -> Answer | None:
+    from core.services.council_documents import NoSuchDocument, render
+
+    session = get_session()
+    plan, plan_kind = _load(key)
+    try:
+        rendered = render(session, get_registry(), plan, document, fmt, g.public_lang, number, public=True)
+    except NoSuchDocument:
+        return None
+    adoption = next(a for a in publication.adoptions(session, plan, plan_kind) if a.number == number)
+    return Answer(rendered.body, rendered.mimetype, adoption.at, rendered.filename)
+
+
 # --- the catalogue and the feed -------------------------------------------------------------------------
 
 

@@ -64,6 +64,13 @@ def socialplan_report_kinds():
 
 
 @hookimpl
+def socialplan_council_documents(plan_kind: str):
+    from plugins.romania.council_documents import documents
+
+    return documents(plan_kind)
+
+
+@hookimpl
 def socialplan_translation_dirs():
     return [(Path(__file__).parent / "translations", "romania")]
 

@@ -130,6 +130,13 @@ def socialplan_report_kinds():
 
 
 @hookimpl
+def socialplan_council_documents(plan_kind: str):
+    from plugins.sweden.council_documents import documents
+
+    return documents(plan_kind)
+
+
+@hookimpl
 def socialplan_migration_dirs():
     return [HERE / "migrations" / "versions"]
 

@@ -107,3 +107,13 @@ def test_a_table_and_its_chart_kept_together_share_a_page(app):
     # The table's first row and the chart's title are on one page.
     assert next(n for n, text in enumerate(pages) if "Source 0" in text) == next(
         n for n, text in enumerate(pages) if "Chart of the sources" in text)
+
+
+def test_a_rows_total_in_the_editor_leaves_out_a_line_in_another_currency():
+    from core.web.helpers import row_budget_total
+
+    row = {"budget": [{"source": "local", "amount": "100", "scale": 1000, "currency": "RON"},
+                      {"source": "other", "amount": "50", "scale": 1, "currency": "EUR"}]}
+    # 100 thousand lei; the 50 euros are shown beside their line, never added into the lei (issue 10).
+    assert row_budget_total(row, "RON") == Decimal(100000)
+    assert row_budget_total(row) == Decimal(100050)  # without a currency: every line, as before

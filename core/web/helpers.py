@@ -278,11 +278,14 @@ class BudgetTotals:
         return scale_label(self.scale, self.currency)
 
 
-def row_budget_total(row: dict[str, Any]) -> Decimal:
-    """A row's budget in base units (lei, not thousand lei)."""
+def row_budget_total(row: dict[str, Any], currency: str = "") -> Decimal:
+    """A row's budget in base units (lei, not thousand lei); given the plan's ``currency``, a line in another
+    currency (euros in a plan in lei) is not added, as budget_totals and the reports leave it out."""
     total = Decimal(0)
     for line in row.get("budget") or []:
         amount = document_decimal(line.get("amount"))
+        if currency and (line.get("currency") or currency) != currency:
+            continue
         if amount is not None:
             total += amount * int(line.get("scale") or 1)
     return total

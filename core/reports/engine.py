@@ -224,8 +224,11 @@ def styles(locale: str | None = None) -> dict[str, ParagraphStyle]:
 
     def style(name: str, size: float, leading: float, font: str = regular, **kw: Any) -> ParagraphStyle:
         kw.setdefault("textColor", INK)
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, hyphenationLang=key,
-                              embeddedHyphenation=1, **kw)
+        # Running text hyphenates; headings and table headings (bold) wrap at word boundaries only: their
+        # columns are made wide enough for their words (_heading_widths).
+        hyphenate = key if font == regular and not name.startswith(("h", "cover", "chart")) else ""
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, hyphenationLang=hyphenate,
+                              embeddedHyphenation=1 if hyphenate else 0, **kw)
 
     made = [
         style("body", 9.5, 13, spaceAfter=5),
@@ -410,15 +413,13 @@ class ReportBuilder:
     def together(self) -> Iterator[None]:
         """What is added inside the ``with`` block stays on one page (a table and the chart of its figures),
         moving to the next page whole when it does not fit; content taller than a page flows on as usual."""
-        start = len(self._story)
-        lead = self._lead
+        # Headings just before go along: a page never ends with them while what they head moves on.
+        start = self._heading_run if self._heading_run is not None else len(self._story)
         yield
         content = self._story[start:]
         del self._story[start:]
         if content:
             self._append(KeepTogether(content))
-            if lead is not None and not lead.items[1:]:
-                lead.items.append(content[0])
 
     # -- tables --
 

@@ -2,14 +2,14 @@
 decision, the specialist report, the tjänsteutlåtande; core.services.council_documents)
 
 Revision ID: core_0010
-Revises: core_0008
+Revises: core_0009
 Create Date: 2026-12-21
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "core_0010"
-down_revision = "core_0008"
+down_revision = "core_0009"
 branch_labels = None
 depends_on = None
 

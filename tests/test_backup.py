@@ -244,8 +244,9 @@ def _swedish_world(session, registry) -> None:
     plans.reopen(session, registry, plan, admin, reason='Ny enhet "Ängen" & <Öst>')
     plans.delete_row(session, registry, plan, "methods", 1, planner)
     quality = plans.create_plan(session, registry, m, 2026, "quality-report", planner)
-    plans.add_row(session, registry, quality, "goal-attainment", {"topic": {"sv": "Måluppfyllelse"},
-                                                                  "result": {"sv": '86,5 % "nöjda" & <fler>'}}, planner)
+    plans.add_row(session, registry, quality, "quality-work", {
+        "section": "goal-attainment", "topic": {"sv": "Måluppfyllelse"}, "result": {"sv": '86,5 % "nöjda" & <fler>'}},
+        planner)
     # A row written past the revisions, as bulk SQL does (the benchmarks): the backup keeps the plan as it is.
     session.execute(update(SectionEntry).where(SectionEntry.plan_id == quality.id).values(
         fields={"topic": {"sv": "Måluppfyllelse – rättad"}, "result": {"sv": "Skrivet utan revision & <SQL>"}}))
@@ -290,7 +291,7 @@ def test_a_deployment_of_our_own_comes_back_exactly(synthetic_app, empty_deploym
     assert "document" not in plan  # the latest snapshot is the plan as it is: its rows come from it
     with zipfile.ZipFile(archive) as opened:
         quality = json.loads(opened.read("plans/vaster-ost/2026-quality-report.json"))
-    assert quality["document"]["sections"]["goal-attainment"]["rows"][0]["result"] == {
+    assert quality["document"]["sections"]["quality-work"]["rows"][0]["result"] == {
         "sv": "Skrivet utan revision & <SQL>"}
     assert b"Skrivet utan revision" in after["exports"]["vaster-ost/2026/quality-report"]
     assert [r["author"] for r in plan["revisions"]][:2] == ["planerare.åsa@väst.example"] * 2

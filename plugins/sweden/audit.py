@@ -35,7 +35,7 @@ def percent(value: Any) -> Decimal | None:
 
 
 def goal_facts(goal: Any) -> dict[str, Any]:
-    return {"title": dict(goal.title or {}), "target": percent(goal.target),
+    return {"title": dict(goal.title or {}), "kind": goal.kind, "target": percent(goal.target),
             "kolada_kpi": goal.indicators[0].kolada_kpi if goal.indicators else None}
 
 
@@ -118,14 +118,14 @@ def _settings_action() -> AuditAction:
 
 def actions() -> list[AuditAction]:
     """Every action the Swedish services record, with its label and its detail's fields."""
-    from plugins.sweden.forms import OUTCOME_CHOICES
+    from plugins.sweden.forms import GOAL_KIND_LABELS, OUTCOME_CHOICES
     from plugins.sweden.services.cases import STATE_LABELS, STEP_LABELS
     from plugins.sweden.services.lex_sarah import AREAS
     from plugins.sweden.services.reference import OPERATING_FORM_LABELS, SERVICE_TYPE_LABELS
 
-    goal = {"goal": _l("Quality goal"), "year": _l("Year"), "title": _l("Title"), "target": _l("Target"),
-            "kolada_kpi": _l("Kolada KPI")}
-    goal_values = {"goal": "translated", "title": "translated", "target": "percent"}
+    goal = {"goal": _l("Quality goal"), "year": _l("Year"), "title": _l("Title"), "kind": _l("Kind of goal"),
+            "target": _l("Target"), "kolada_kpi": _l("Kolada KPI")}
+    goal_values = {"goal": "translated", "title": "translated", "target": "percent", "kind": GOAL_KIND_LABELS}
     unit = {"unit": _l("Unit"), "code": _l("Code"), "name": _l("Name"), "operating_form": _l("Operating form"),
             "service_type": _l("Service type"), "district": _l("District"), "provider": _l("Provider"),
             "provider_started_on": _l("Provider started on"), "rotation_year": _l("Rotation year")}
@@ -139,8 +139,10 @@ def actions() -> list[AuditAction]:
                     {**goal, "scope": _l("What is measured")}, {**goal_values, "scope": "translated"}),
         AuditAction("sweden.goal-value-recorded", _l("Result of a quality goal recorded"),
                     {**goal, "scope": _l("What is measured"), "value": _l("Result"),
-                     "national_value": _l("National figure")},
-                    {**goal_values, "scope": "translated", "value": "percent", "national_value": "percent"}),
+                     "national_value": _l("National figure"), "outcome": _l("Attained"),
+                     "comment": _l("Result in words")},
+                    {**goal_values, "scope": "translated", "value": "percent", "national_value": "percent",
+                     "outcome": "bool", "comment": "translated"}),
         AuditAction("sweden.kolada-imported", _l("Kolada figures imported"),
                     {"values": _l("Results written"), "national": _l("National figures written"),
                      "by_sex": _l("Figures for women or men written"),
@@ -189,9 +191,29 @@ def actions() -> list[AuditAction]:
                      "reported_to_ivo": _l("Reported to IVO"), "reference": _l("Reference")},
                     {"area": AREAS, "reported_on": "date", "reported_to_ivo": "bool"}),
         _settings_action(),
+        *_quality_report_actions(),
         AuditAction("sweden.special-review-chosen", _l("Area chosen for special review"),
                     {"year": _l("Year"), "area": _l("Area"), "before": _l("Area chosen before")},
                     {"area": "translated", "before": "translated"}),
+    ]
+
+
+def _quality_report_actions() -> list[AuditAction]:
+    from plugins.sweden.services.quality_report import SHOWS
+
+    section = {"year": _l("Year"), "section": _l("Section"), "title": _l("Section title"), "level": _l("Level"),
+               "shows": _l("Shows besides its texts"), "position": _l("Position")}
+    values = {"section": "translated", "title": "translated", "level": "number", "shows": SHOWS,
+              "position": "number"}
+    return [
+        AuditAction("sweden.quality-section-added", _l("Quality report section added"), section, values),
+        AuditAction("sweden.quality-section-changed", _l("Quality report section changed"), section, values),
+        AuditAction("sweden.quality-section-moved", _l("Quality report section moved"), section, values),
+        AuditAction("sweden.quality-section-removed", _l("Quality report section removed"), section, values),
+        AuditAction("sweden.quality-cover-saved", _l("Quality report cover saved"),
+                    {"year": _l("Year"), "organisation": _l("Administration"), "report_date": _l("Date of the report"),
+                     "responsible": _l("Persons responsible")},
+                    {"organisation": "translated", "report_date": "date"}),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Demo municipalities: Stockholm (a district), Huddinge and Eskilstuna (its 2017 quality report).
+"""Demo municipalities: Stockholm (a district), Huddinge and Eskilstuna (its 2017 quality report, whole).
 
 Idempotent: a municipality that already exists is left as it is. Eskilstuna's goals, results and
 lex Sarah table are those of seed 002; the units, follow-ups and answers of Stockholm and
@@ -8,6 +8,7 @@ Huddinge are invented to show every operating form and rule.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from typing import Any
 
@@ -18,7 +19,7 @@ from core.sdk.demo import ensure_municipality, ensure_user, municipality_by_slug
 from core.sdk.models import Municipality, Provider
 from core.sdk.plans import action, create_plan, find_plan, replace_sections
 from core.sdk.providers import add_provider
-from plugins.sweden.models import SwedenSettings
+from plugins.sweden.models import QualityReport, SwedenSettings
 from plugins.sweden.services import goals, individual, kolada, lex_sarah
 from plugins.sweden.services.cases import open_case, take_step
 from plugins.sweden.services.followups import add_unit, record_followup
@@ -129,9 +130,71 @@ def load_stockholm(session: Session, registry: Registry) -> None:
     })
 
 
+# Seed 003's methods, each with its quality dimension, how often and who follows up (sections 1.4 to 4).
+HUDDINGE_METHODS_ROWS = [
+    {"method": _sv("Verksamhetsuppföljning av särskilda boenden och LSS-boenden i egen regi",
+                   "Operational follow-up of in-house residential care and LSS housing"),
+     "dimension": _sv("Struktur och process", "Structure and process"),
+     "frequency": _sv("Var tredje år", "Every third year"),
+     "responsible": _sv("Utvecklingsledare på kvalitetsenheten i samverkan med MAS",
+                        "Development officers of the quality unit, with the medical nurse in charge (MAS)")},
+    {"method": _sv("Verksamhetsuppföljning av entreprenader", "Operational follow-up of contracted units"),
+     "dimension": _sv("Struktur och process", "Structure and process"),
+     "frequency": _sv("Varje år", "Every year"),
+     "responsible": _sv("Utvecklingsledare på kvalitetsenheten i samverkan med MAS",
+                        "Development officers of the quality unit, with the medical nurse in charge (MAS)")},
+    {"method": _sv("Samverkansgrupp för entreprenader", "Cooperation group of contracted units"),
+     "dimension": _sv("Process", "Process"),
+     "frequency": _sv("Varje månad de första sex månaderna, sedan varannan månad under avtalstiden",
+                      "Monthly for the first six months, then every other month for the contract's term"),
+     "responsible": _sv("Kvalitetsenhet, biståndskansli, ekonomienhet och utföraren",
+                        "Quality unit, needs assessment office, finance unit and the provider")},
+    {"method": _sv("Uppföljning av nya utförare i kundval", "Follow-up of new customer-choice providers"),
+     "dimension": _sv("Struktur och process", "Structure and process"),
+     "frequency": _sv("Sex till åtta månader efter att utföraren börjat ta emot kunder",
+                      "Six to eight months after the provider takes its first clients"),
+     "responsible": _sv("Kvalitetsenheten och ekonomienheten", "The quality unit and the finance unit")},
+    {"method": _sv("Årlig uppföljning av utförare i kundval", "Yearly follow-up of customer-choice providers"),
+     "dimension": _sv("Struktur och resultat", "Structure and outcome"),
+     "frequency": _sv("Varje år, med dialogmöte en gång per år", "Every year, with a dialogue meeting once a year"),
+     "responsible": _sv("Utvecklingsledare på kvalitetsenheten i samverkan med biståndskansli och ekonomienhet",
+                        "Development officers of the quality unit, with the needs assessment office and the "
+                        "finance unit")},
+    {"method": _sv("Uppföljning av enstaka insatser enligt ramavtal", "Follow-up of framework agreement services"),
+     "dimension": _sv("Struktur", "Structure"),
+     "frequency": _sv("Varje år; fördjupad granskning av stora leverantörer eller stora risker",
+                      "Every year; an in-depth review of large providers or high risks"),
+     "responsible": _sv("Kvalitetsenheten i samverkan med ekonomienheten",
+                        "The quality unit, with the finance unit")},
+    {"method": _sv("Särskild granskning", "Special review"),
+     "dimension": _sv("Struktur, process och resultat", "Structure, process and outcome"),
+     "frequency": _sv("Ett område per år", "One area a year"),
+     "responsible": _sv("Kvalitetsenheten; området utses av politiker eller chefer",
+                        "The quality unit; the area is chosen by politicians or managers")},
+    {"method": _sv("Förnyad uppföljning vid allvarliga eller upprepade brister",
+                   "Renewed follow-up of serious or repeated deficiencies"),
+     "dimension": _sv("Process och resultat", "Process and outcome"),
+     "frequency": _sv("Åtgärdsplan inom en månad, granskning inom tre månader",
+                      "Remedial action plan within a month, review within three months"),
+     "responsible": _sv("Kvalitetsenheten; i egen regi verksamhetens chef",
+                        "The quality unit; in-house, the unit's manager")},
+    {"method": _sv("Individuppföljning", "Individual follow-up"),
+     "dimension": _sv("Resultat", "Outcome"),
+     "frequency": _sv("Varje år, utifrån den enskildes behov", "Every year, as the person's needs call for"),
+     "responsible": _sv("Biståndshandläggare", "Needs assessors")},
+]
+# Seed 003 (1.4): one area a year, chosen for a reason (new law) or by politicians or managers; 2.1 names
+# lex Sarah and safety as areas of further follow-up.
+HUDDINGE_SPECIAL_REVIEW = {
+    "2025": _sv("Arbetet med lex Sarah", "Work with lex Sarah reports"),
+    "2026": _sv("Säkerhet i särskilda boenden", "Safety in residential care"),
+}
+
+
 def load_huddinge(session: Session, registry: Registry) -> None:
     m = _municipality(session, registry, "huddinge", {"sv": "Huddinge kommun", "en": "Huddinge Municipality",
                                              "ro": "Municipiul Huddinge"}, "huddinge", "0126")
+    session.get(SwedenSettings, m.id).special_review_area = dict(HUDDINGE_SPECIAL_REVIEW)
     a = _provider(session, m, "Omsorgsbolaget Syd AB")
     b = _provider(session, m, "Trygg Hemtjänst AB")
     c = _provider(session, m, "Stödboende Norden AB")
@@ -150,76 +213,116 @@ def load_huddinge(session: Session, registry: Registry) -> None:
     record_followup(session, units["HU-ENT"], "cooperation_group", done_on=D(2025, 11, 20))
     record_followup(session, units["HU-ENT"], "cooperation_group", done_on=D(2025, 12, 18))
     record_followup(session, units["HU-RA"], "operational", done_on=D(2025, 9, 30))
+    # The year's individual follow-up: enough answers to show the two large units, the small group home
+    # and the new customer-choice provider under the threshold (5) so that the results hide them.
+    _answers(session, m, 2026, {"HU-EB": 22, "HU-ENT": 16, "HU-EB2": 4, "HU-KV": 3, "HU-RA": 11}, seed=126)
     _plan(session, registry, m, 2026, "followup-plan", {
         "introduction": {"text": _sv(
             "Syftet med uppföljningsplanen är att tydliggöra vad som ska följas upp, hur, av vem och med vilken "
             "regelbundenhet. Enheter i egen regi följs upp var tredje år, entreprenader varje år och genom "
             "samverkansgrupp, nya kundvalsutförare efter sex till åtta månader.",
             "The plan states what is followed up, how, by whom and how often.")},
-        "methods": {"rows": FOLLOWUP_METHODS_ROWS[:1]},
+        "methods": {"rows": HUDDINGE_METHODS_ROWS},
+        "reporting": {"text": _sv(
+            "Resultaten återkopplas till utförarna och redovisas till berörda chefer och till nämnden; en "
+            "sammanställning av årets uppföljningar redovisas på hemsidan och i \u201dJämför service\u201d på "
+            "www.huddinge.se. Dialogmöten med utförarna hålls en gång per år.",
+            "Results are fed back to the providers and reported to the managers concerned and to the committee; a "
+            "summary of the year's follow-ups is published on the municipality's website. Dialogue meetings with "
+            "the providers are held once a year.")},
     })
 
 
+MODIGA_IDEER = ("Alla processer har pekat ut ett område med utmaningar. En stor del av förvaltningens enhetschefer "
+                "har genomfört utbildningen modiga idéer och genomfört minst en förändring på sin arbetsplats för att "
+                "främja ett innovativt klimat. Samtliga enhetschefer har inte genomfört utbildningen modiga idéer.")
+VARUMARKE = ("Arbete har pågått i mer än 50 % av förvaltningens enheter utifrån handlingsplanen under året. Arbetet "
+             "fortsätter i verksamheterna under 2018.")
+
+# Seed 002's quality goals of 2017 ("Exempel på 2017 års kvalitetsmål"), of every kind: (title, kind,
+# target, [(part, Kolada KPI, {year: (result, national figure, attained, result in words)})]); the
+# parts with a KPI get their figures of 2016 and 2017 from Kolada. The first three were goals of 2016 too.
 ESKILSTUNA_GOALS = [
     (_sv("86 % av brukarna inom äldreomsorgen ska vara nöjda med myndighetsutövningen",
-         "86 % of users in elderly care satisfied with the needs assessment"),
-     [(None, None, {2017: ("78.33", None), 2016: ("70", None)})]),
+         "86 % of users in elderly care satisfied with the needs assessment"), "percent", "86",
+     [(None, None, {2017: ("78.33", None, None, None), 2016: ("70", None, None, None)})]),
     (_sv("86 % av brukarna inom äldreomsorgen ska vara nöjda med pågående och genomförda insatser",
-         "86 % of users in elderly care satisfied with ongoing and completed services"),
-     [(None, None, {2017: ("84", None)}),
+         "86 % of users in elderly care satisfied with ongoing and completed services"), "percent", "86",
+     [(None, None, {2017: ("84", None, None, None)}),
       (_sv("Vård- och omsorgsboende", "Residential care homes"), "U23471", {}),
       (_sv("Ordinärt boende", "Ordinary housing"), "U21468", {})]),
-    (_sv("86 % av brukarna ska vara nöjda med insatser inom LSS, socialpsykiatri samt arbete och aktivitet",
-         "86 % of users satisfied with LSS, social psychiatry and work and activity services"),
-     [(None, None, {2017: ("89", None)})]),
+    (_sv("86 % av brukarna ska vara nöjda med handlagda, pågående och genomförda insatser inom LSS, "
+         "Socialpsykiatri samt Arbete och aktivitet",
+         "86 % of users satisfied with LSS, social psychiatry and work and activity services"), "percent", "86",
+     [(None, None, {2017: ("89", None, None, None)}),
+      (_sv("Särskilt boende enligt LSS", "LSS housing"), None, {2017: ("89.5", None, None, None)}),
+      (_sv("Personlig assistans", "Personal assistance"), None, {2017: ("91", None, None, None)}),
+      (_sv("Socialpsykiatri/arbete och aktivitet", "Social psychiatry, work and activity"), None,
+       {2017: ("88", None, None, None)})]),
+    (_sv("Alla processer ska ha pekat ut ett område med utmaningar, där förbättringsförslag och Modiga idéer "
+         "önskas. Samtliga chefer ska ha genomgått utbildning i Modiga idéer samt genomfört minst en förändring på "
+         "sin arbetsplats för att främja ett innovativt klimat",
+         "Every process has named a challenging area where improvement proposals and Brave ideas are wanted; "
+         "every manager has been trained in Brave ideas and made at least one change for an innovative climate"),
+     "text", None, [(None, None, {2017: (None, None, False, MODIGA_IDEER)})]),
+    (_sv("Att under 2017 ska andelen förverkligade idéer/förbättringsförslag uppgå till 7 %",
+         "In 2017, 7 % of ideas and improvement proposals are carried out"), "percent", "7", [(None, None, {})]),
+    (_sv("Att under 2017 ska 88 % av alla e-postmeddelanden som kommer från invånare, brukare och kunder till någon "
+         "i förvaltningen bli besvarade inom två dagar",
+         "In 2017, 88 % of e-mails from residents, users and customers are answered within two days"),
+     "percent", "88", [(None, None, {})]),
+    (_sv("Att under 2017 ska minst 50 % av alla enheter på förvaltningen ha börjat arbeta enligt handlingsplan för "
+         "varumärke", "In 2017, at least 50 % of the units work to the action plan for the brand"), "yes_no", None,
+     [(None, None, {2017: (None, None, True, VARUMARKE)})]),
+    (_sv("Att under 2017 ska varje verksamhetsområde ha slutfört minst två av punkterna i handlingsplan för "
+         "varumärke", "In 2017, every area of operation completes at least two points of the brand's action plan"),
+     "count", "2", [(None, None, {})]),
 ]
 
 # Seed 002: 18 reports, 5 to IVO; (area, women, men). Which five went to IVO the seed does not say.
 ESKILSTUNA_LEX_SARAH = [("residential_care", 7, 5), ("ordinary_housing", 1, 1), ("lss", 0, 1),
                         ("social_psychiatry", 1, 1), ("needs_assessment", 0, 1)]
 ESKILSTUNA_IVO = {"residential_care": 3, "ordinary_housing": 1, "lss": 1}
+# Seed 002 whole: its sections (as its table of contents), their texts, made from the seed by
+# data/build_eskilstuna_2017.py.
+ESKILSTUNA_REPORT = DATA / "eskilstuna_quality_report_2017.json"
+
+
+def _eskilstuna_goals(session: Session, municipality: Municipality) -> None:
+    for year in (2016, 2017):
+        for position, (title, kind, target, indicators) in enumerate(ESKILSTUNA_GOALS[:3] if year == 2016
+                                                                     else ESKILSTUNA_GOALS):
+            goal = goals.add_goal(session, municipality.id, year, title, target, position, kind)
+            for scope, kpi, values in indicators:
+                indicator = goals.add_indicator(session, goal, scope, kpi)
+                if year in values:
+                    value, national, outcome, comment = values[year]
+                    goals.set_value(session, indicator, year, value, national, outcome=outcome,
+                                    comment={"sv": comment} if comment else None)
 
 
 def load_eskilstuna(session: Session, registry: Registry) -> None:
     m = _municipality(session, registry, "eskilstuna", {"sv": "Eskilstuna kommun", "en": "Eskilstuna Municipality",
                                                "ro": "Municipiul Eskilstuna"}, "stockholm", "0484")
-    for year in (2016, 2017):
-        for position, (title, indicators) in enumerate(ESKILSTUNA_GOALS):
-            goal = goals.add_goal(session, m.id, year, title, "86", position)
-            for scope, kpi, values in indicators:
-                indicator = goals.add_indicator(session, goal, scope, kpi)
-                if year in values:
-                    goals.set_value(session, indicator, year, *values[year])
+    _eskilstuna_goals(session, m)
     kolada.import_kolada(session, m.id, DATA / "kolada_eskilstuna_2016_2017.json")
     for area, women, men in ESKILSTUNA_LEX_SARAH:
         to_ivo = ESKILSTUNA_IVO.get(area, 0)
         for i, sex in enumerate(["female"] * women + ["male"] * men):
             lex_sarah.add_report(session, m.id, 2017, area, sex, i < to_ivo)
+    report = json.loads(ESKILSTUNA_REPORT.read_text(encoding="utf-8"))
+    session.add(QualityReport(
+        municipality_id=m.id, year=2017, organisation=_sv("Vård- och omsorgsförvaltningen",
+                                                          "Elderly and disability care administration"),
+        report_date=D(2018, 2, 13), sections=[{**s, "title": {"sv": s["title"]}} for s in report["sections"]],
+        responsible=[{"name": "Johan Lindström", "role": _sv("förvaltningschef", "head of administration")},
+                     {"name": "Sara Josefsson", "role": _sv("kvalitetschef", "head of quality")}]))
+    session.flush()
+    rows = [{key: value if key == "section" else {"sv": value} for key, value in row.items()}
+            for row in report["rows"]]
     _plan(session, registry, m, 2017, "quality-report", {
-        "introduction": {"text": _sv(
-            "Den som bedriver socialtjänst eller verksamhet enligt LSS bör varje år upprätta en sammanhållen "
-            "kvalitetsberättelse enligt SOSFS 2011:9 kap 7 § 1.",
-            "Providers of social services should each year write a quality report (SOSFS 2011:9, ch. 7, § 1).")},
-        "goal-attainment": {"rows": [{
-            "topic": _sv("Måluppfyllelse", "Goal attainment"),
-            "purpose": _sv("Att följa upp kvalitetsmålen i nämndens verksamhetsplan.",
-                           "To follow up the quality goals of the committee's operational plan."),
-            "result": _sv("Brukarnöjdheten inom äldreomsorgen uppmättes till 84 % för 2017.",
-                          "User satisfaction in elderly care was 84 % in 2017."),
-            "analysis": _sv("Måluppfyllelsen har följts upp kontinuerligt under året.",
-                            "Goal attainment was followed up throughout the year."),
-        }]},
-        "complaints-lex-sarah": {"rows": [{
-            "topic": _sv("Brukarrelaterade avvikelser och lex Sarah", "User-related deviations and lex Sarah"),
-            "purpose": _sv("Att rapportera, dokumentera, analysera och åtgärda avvikelser.",
-                           "To report, document, analyse and remedy deviations."),
-            "result": _sv("Under 2017 har antal händelser ökat gällande misstanke om missförhållande.",
-                          "In 2017 the number of reports of suspected misconduct rose."),
-            "analysis": _sv("Inga händelseanalyser gjordes 2017, vilket kan ha ökat antalet rapporter.",
-                            "No event analyses were made in 2017, which may have raised the number of reports."),
-            "improvements": _sv("Fortsätta att informera om rapporteringsskyldigheten.",
-                                "Keep informing staff of the duty to report."),
-        }]},
+        "introduction": {"text": {"sv": report["introduction"]}},
+        "quality-work": {"rows": rows},
     })
 
 

@@ -15,8 +15,11 @@ its providers and its units (identified by their code; districts are the units' 
   document ``"personal_data": true``), never in the document pages, the API, reports and
   revisions see, and import reads them only from a document so marked. The individual answers
   themselves never travel: they are a million rows of interview data.
-- ``quality-report``: the quality goals of the year with their indicators and yearly values
-  (the result, the national figure and where it came from), and the lex Sarah reports of the year.
+- ``quality-report``: the quality goals of the year (their kind: a percentage, a count, yes/no or
+  described in words) with their indicators and yearly values (the result, the national figure,
+  the yes/no answer or judgement, the result in words and where it came from), the lex Sarah
+  reports of the year, and ``quality_report``: the cover's facts (administration, date, persons
+  responsible) and the year's own list of sections, which the ``quality-work`` rows name by key.
 
 Import replaces what the block names: data of the plan's year (follow-ups, cases, answer cells,
 goals, lex Sarah reports) is replaced as a whole; municipality-wide data (settings, providers by
@@ -52,12 +55,15 @@ from plugins.sweden.models import (
     LexSarahReport,
     OperatingForm,
     QualityGoal,
+    QualityReport,
     QuestionTemplate,
     ServiceType,
     Sex,
     SwedenSettings,
     Unit,
 )
+from plugins.sweden.services import goals as goals_service
+from plugins.sweden.services import quality_report
 from plugins.sweden.services.cases import DEFAULT_LADDER, STATE_LABELS, STEP_LABELS
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.followups import default_settings, special_review_areas
@@ -71,10 +77,11 @@ ROOT = "$.extensions.sweden"
 COMMON = ("version", "settings", "providers", "units")
 KINDS = {
     "followup-plan": (*COMMON, "followups", "deficiency_cases", "question_templates", "answer_cells"),
-    "quality-report": (*COMMON, "quality_goals", "lex_sarah_reports"),
+    "quality-report": (*COMMON, "quality_goals", "lex_sarah_reports", "quality_report"),
 }
 RESPONDENTS = ("person", "next_of_kin")
 SOURCES = ("manual", "kolada")
+GOAL_KINDS = ("percent", "count", "yes_no", "text")
 
 
 def _iso(day: dt.date | dt.datetime | None) -> str | None:
@@ -119,6 +126,7 @@ def export(plan: AnnualPlan, session: Session, personal_data: bool = False) -> d
     else:
         block["quality_goals"] = _goals(session, municipality_id, year)
         block["lex_sarah_reports"] = _lex_sarah(session, municipality_id, year, codes)
+        block["quality_report"] = _quality_report(session, municipality_id, year)
     return block
 
 
@@ -224,18 +232,36 @@ def _goals(session: Session, municipality_id: int, year: int) -> list[dict[str, 
         .order_by(QualityGoal.position, QualityGoal.id)
         .options(selectinload(QualityGoal.indicators).selectinload(GoalIndicator.values))
     )
+    earlier = goals_service.earlier_indicators(session, municipality_id, year)
+
+    def values(indicator: GoalIndicator) -> list[GoalValue]:
+        # The earlier years' results the report prints beside the year's travel with it (they belong to
+        # those years' goals otherwise, which another plan's document carries).
+        own = {v.year for v in indicator.values}
+        kept = [v for v in goals_service.earlier_values(indicator, year, earlier) if v.year not in own]
+        return sorted([*indicator.values, *kept], key=lambda v: v.year)
+
     return [{
         "position": goal.position,
         "title": goal.title or {},
+        "kind": goal.kind,
         "target": decimal_to_json(goal.target),
         "indicators": [{
             "scope": indicator.scope or {},
             "kolada_kpi": indicator.kolada_kpi,
             "values": [{"year": v.year, "value": decimal_to_json(v.value),
-                        "national_value": decimal_to_json(v.national_value), "source": v.source}
-                       for v in sorted(indicator.values, key=lambda v: v.year)],
+                        "national_value": decimal_to_json(v.national_value), "source": v.source,
+                        "outcome": v.outcome, "comment": v.comment or {}}
+                       for v in values(indicator)],
         } for indicator in sorted(goal.indicators, key=lambda i: (i.position, i.id))],
     } for goal in goals]
+
+
+def _quality_report(session: Session, municipality_id: int, year: int) -> dict[str, Any]:
+    cover = quality_report.cover_of(session, municipality_id, year)
+    return {"organisation": cover["organisation"], "report_date": _iso(cover["report_date"]),
+            "responsible": cover["responsible"],
+            "sections": quality_report.sections_for(session, municipality_id, year)}
 
 
 def _lex_sarah(session: Session, municipality_id: int, year: int, codes: dict[int, str]) -> list[dict[str, Any]]:
@@ -481,17 +507,37 @@ def _read_cell(value: Any, path: str) -> dict[str, Any]:
     return cell
 
 
-def _read_value(value: Any, path: str) -> dict[str, Any]:
-    data = _fields(value, path, ("year", "value", "national_value", "source"))
-    return {"year": _int(data.get("year"), f"{path}.year", 1900),
-            "value": _percent(data.get("value"), f"{path}.value"),
-            "national_value": _percent(data.get("national_value"), f"{path}.national_value"),
-            "source": _choice(data.get("source", "manual"), f"{path}.source", SOURCES)}
+def _measure(value: Any, path: str, kind: str, nullable: bool = True) -> Decimal | None:
+    """A goal's target or result: a percentage, or for a count goal a number from 0 to 99,999."""
+    if kind != "count":
+        return _percent(value, path, nullable)
+    number = decimal_from_json(value, path)
+    if number is None:
+        if not nullable:
+            raise DocumentError(path, "a count is required")
+        return None
+    if not Decimal(0) <= number <= Decimal(99999) or number != number.quantize(Decimal("0.01")):
+        raise DocumentError(path, f"a count from 0 to 99999 with at most two decimals is expected, not {value}")
+    return number
 
 
-def _read_indicator(value: Any, path: str) -> dict[str, Any]:
+def _read_value(value: Any, path: str, kind: str = "percent") -> dict[str, Any]:
+    data = _fields(value, path, ("year", "value", "national_value", "source", "outcome", "comment"))
+    outcome = data.get("outcome")
+    row = {"year": _int(data.get("year"), f"{path}.year", 1900),
+           "value": _measure(data.get("value"), f"{path}.value", kind),
+           "national_value": _percent(data.get("national_value"), f"{path}.national_value"),
+           "source": _choice(data.get("source", "manual"), f"{path}.source", SOURCES),
+           "outcome": None if outcome is None else _bool(outcome, f"{path}.outcome"),
+           "comment": _translated(data.get("comment"), f"{path}.comment")}
+    if kind in ("yes_no", "text") and row["value"] is not None:
+        raise DocumentError(f"{path}.value", "a yes/no goal or a goal described in words has no figure")
+    return row
+
+
+def _read_indicator(value: Any, path: str, kind: str = "percent") -> dict[str, Any]:
     data = _fields(value, path, ("scope", "kolada_kpi", "values"))
-    values = [_read_value(v, f"{path}.values[{i}]")
+    values = [_read_value(v, f"{path}.values[{i}]", kind)
               for i, v in enumerate(_list(data.get("values") or [], f"{path}.values"))]
     years = [v["year"] for v in values]
     for i, year in enumerate(years):
@@ -503,12 +549,48 @@ def _read_indicator(value: Any, path: str) -> dict[str, Any]:
 
 
 def _read_goal(value: Any, path: str) -> dict[str, Any]:
-    data = _fields(value, path, ("position", "title", "target", "indicators"))
+    data = _fields(value, path, ("position", "title", "kind", "target", "indicators"))
     indicators = _list(data.get("indicators") or [], f"{path}.indicators")
+    kind = _choice(data.get("kind", "percent"), f"{path}.kind", GOAL_KINDS)
+    numeric = kind in ("percent", "count")
+    target = _measure(data.get("target"), f"{path}.target", kind, nullable=not numeric)
+    if not numeric and target is not None:
+        raise DocumentError(f"{path}.target", "a yes/no goal or a goal described in words has no numeric target")
     return {"position": _int(data.get("position", 0), f"{path}.position", 0),
             "title": _translated(data.get("title"), f"{path}.title"),
-            "target": _percent(data.get("target"), f"{path}.target", nullable=False),
-            "indicators": [_read_indicator(item, f"{path}.indicators[{i}]") for i, item in enumerate(indicators)]}
+            "kind": kind, "target": target,
+            "indicators": [_read_indicator(item, f"{path}.indicators[{i}]", kind)
+                           for i, item in enumerate(indicators)]}
+
+
+def _read_quality_report(value: Any, path: str) -> dict[str, Any]:
+    data = _fields(value, path, ("organisation", "report_date", "responsible", "sections"))
+    people = []
+    for i, person in enumerate(_list(data.get("responsible") or [], f"{path}.responsible")):
+        where = f"{path}.responsible[{i}]"
+        person = _fields(person, where, ("name", "role"))
+        people.append({"name": _text(person.get("name"), f"{where}.name", required=True, max_length=200).strip(),
+                       "role": _translated(person.get("role"), f"{where}.role")})
+    sections, keys = [], set()
+    raw = _list(data.get("sections") or [], f"{path}.sections")
+    if len(raw) > quality_report.MAX_SECTIONS:
+        raise DocumentError(f"{path}.sections", f"at most {quality_report.MAX_SECTIONS} sections are allowed")
+    for i, section in enumerate(raw):
+        where = f"{path}.sections[{i}]"
+        section = _fields(section, where, ("key", "title", "level", "shows"))
+        key = _text(section.get("key"), f"{where}.key", required=True, max_length=60)
+        if key in keys:
+            raise DocumentError(f"{where}.key", f"'{key}' is given twice")
+        keys.add(key)
+        title = _translated(section.get("title"), f"{where}.title")
+        if not any(text.strip() for text in title.values()):
+            raise DocumentError(f"{where}.title", "a title in at least one language is required")
+        sections.append({"key": key, "title": title,
+                         "level": _choice(section.get("level", 1), f"{where}.level", quality_report.LEVELS),
+                         "shows": _choice(section.get("shows", ""), f"{where}.shows", tuple(quality_report.SHOWS))})
+    return {"organisation": _translated(data.get("organisation"), f"{path}.organisation"),
+            "report_date": _date(data.get("report_date"), f"{path}.report_date"),
+            "responsible": people, "sections": sections if "sections" in data else None}
 
 
 def _read_lex_sarah(value: Any, path: str) -> dict[str, Any]:
@@ -550,9 +632,12 @@ def read(plan: AnnualPlan, data: Any, known_units: set[str], known_providers: se
     if data.get("version", VERSION) != VERSION:
         raise DocumentError(f"{ROOT}.version", f"only version {VERSION} of the Swedish block can be read")
     block: dict[str, Any] = {"settings": _read_settings(data["settings"], f"{ROOT}.settings")
-                             if "settings" in data else None}
+                             if "settings" in data else None,
+                             "quality_report": _read_quality_report(data["quality_report"], f"{ROOT}.quality_report")
+                             if "quality_report" in data else None}
     for key in keys[2:]:
-        block[key] = _items(data, key, READERS[key]) if key in READERS else None
+        if key in READERS:
+            block[key] = _items(data, key, READERS[key])
     _check_unique(block, "providers", "name")
     _check_unique(block, "units", "code")
     _check_references(plan, block, known_units | {u["code"] for u in block["units"] or []},
@@ -663,6 +748,8 @@ def import_block(plan: AnnualPlan, session: Session, data: Any, personal_data: b
         _write_goals(session, plan, block["quality_goals"])
     if block.get("lex_sarah_reports") is not None:
         _write_lex_sarah(session, plan, block["lex_sarah_reports"], units)
+    if block.get("quality_report") is not None:
+        _write_quality_report(session, plan, block["quality_report"])
     session.flush()
 
 
@@ -794,13 +881,26 @@ def _write_goals(session: Session, plan: AnnualPlan, rows: list[dict[str, Any]])
     session.flush()
     for row in rows:
         goal = QualityGoal(municipality_id=plan.municipality_id, year=plan.year, position=row["position"],
-                           title=row["title"], target=row["target"])
+                           title=row["title"], kind=row["kind"], target=row["target"])
         for position, item in enumerate(row["indicators"]):
             indicator = GoalIndicator(position=position, scope=item["scope"], kolada_kpi=item["kolada_kpi"])
             indicator.values.extend(GoalValue(**value) for value in item["values"])
             goal.indicators.append(indicator)
         session.add(goal)
         session.flush()  # one goal at a time: ids follow the document's order, which reports sort by
+
+
+def _write_quality_report(session: Session, plan: AnnualPlan, data: dict[str, Any]) -> None:
+    """The year's cover and list of sections as the document gives them (a list left out: as it was)."""
+    report = quality_report.stored(session, plan.municipality_id, plan.year)
+    if report is None:
+        report = QualityReport(municipality_id=plan.municipality_id, year=plan.year)
+        session.add(report)
+    report.organisation, report.report_date = data["organisation"], data["report_date"]
+    report.responsible = data["responsible"]
+    if data["sections"] is not None:
+        report.sections = data["sections"]
+    session.flush()
 
 
 def _write_lex_sarah(session: Session, plan: AnnualPlan, rows: list[dict[str, Any]], units: dict[str, int]) -> None:

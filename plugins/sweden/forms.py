@@ -27,6 +27,9 @@ from plugins.sweden.services.reference import OPERATING_FORM_LABELS, SERVICE_TYP
 OUTCOME_CHOICES = [("remedied", _l("The deficiencies are remedied")),
                    ("not_remedied", _l("The deficiencies are not remedied"))]
 SEX_CHOICES = [("", _l("Not stated")), ("female", _l("Woman")), ("male", _l("Man"))]
+GOAL_KIND_LABELS = {"percent": _l("A percentage"), "count": _l("A count"), "yes_no": _l("Yes or no"),
+                    "text": _l("Described in words")}
+OUTCOME_LABELS = {"": _l("Not judged"), "yes": _l("Yes"), "no": _l("No")}
 
 
 def _labelled(labels: dict[str, Any]) -> list:
@@ -241,20 +244,25 @@ class GoalForm(FlaskForm):
     title__en = StringField(LocaleLabel(_l("Goal"), "en"), [Optional(), Length(max=400)], render_kw={"lang": "en"})
     title__sv = StringField(LocaleLabel(_l("Goal"), "sv"), [Optional(), Length(max=400)], render_kw={"lang": "sv"})
     title__ro = StringField(LocaleLabel(_l("Goal"), "ro"), [Optional(), Length(max=400)], render_kw={"lang": "ro"})
-    target = LocaleDecimalField(_l("Target (%)"), [
-        InputRequired(_l("Give the target in percent.")),
-        NumberRange(0, 100, message=_l("A percentage must be between 0 and 100."))],
-        description=_l("For example 86 for a target of 86 percent."), places=2)
+    kind = SelectField(_l("Kind of goal"), choices=_labelled(GOAL_KIND_LABELS), default="percent")
+    target = LocaleDecimalField(_l("Target"), [Optional()],
+                                description=_l("A percentage (86 for 86 %) or a count; none for a yes/no goal or a "
+                                               "goal described in words."), places=2)
     kolada_kpi = StringField(_l("Kolada KPI"), [Optional(), Length(max=20)],
                              description=_l("Optional, e.g. U23471: the Kolada import then fills the results."))
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """The fields' checks and the service's (a title, the KPI's shape) in one pass: every mistake at once."""
-        from plugins.sweden.services.goals import KOLADA_KPI
+        """The fields' checks and the service's (a title, the target for its kind, the KPI's shape) in one pass:
+        every mistake at once."""
+        from plugins.sweden.services.goals import KOLADA_KPI, target_error
 
         valid = super().validate(extra_validators)
         if not any((self[f"title__{code}"].data or "").strip() for code in LOCALES):
             self.title__en.errors = [*self.title__en.errors, _("Give the goal a title in at least one language.")]
+            valid = False
+        message = None if self.target.errors else target_error(self.kind.data, self.target.data)
+        if message is not None:
+            self.target.errors = [*self.target.errors, str(message)]
             valid = False
         kpi = (self.kolada_kpi.data or "").strip().upper()
         if kpi and not KOLADA_KPI.match(kpi) and not self.kolada_kpi.errors:
@@ -279,11 +287,21 @@ class GoalValueForm(FlaskForm):
     indicator_id = SelectField(_l("Measured for"), [DataRequired()])
     year = WholeNumberField(_l("Year"), [InputRequired(_l("Give the year.")),
                                         NumberRange(2000, 2100, message=_l("Give a year from 2000 to 2100."))])
-    value = LocaleDecimalField(_l("Result (%)"), [
-        Optional(), NumberRange(0, 100, message=_l("A percentage must be between 0 and 100."))], places=2)
+    value = LocaleDecimalField(_l("Result"), [Optional(), NumberRange(0, 99999, message=_l(
+        "A result is a number from 0 to 99,999 (a percentage from 0 to 100)."))],
+        description=_l("A percentage or a count, as the goal's target."), places=2)
     national_value = LocaleDecimalField(_l("National figure (%)"), [
         Optional(), NumberRange(0, 100, message=_l("A percentage must be between 0 and 100."))],
         description=_l("The figure for Sweden as a whole (riket)."), places=2)
+    outcome = SelectField(_l("Attained"), choices=_labelled(OUTCOME_LABELS), default="",
+                          description=_l("The answer of a yes/no goal, or your judgement of a goal described in "
+                                         "words; leave it empty to let the figures decide."))
+    comment__en = TextAreaField(LocaleLabel(_l("Result in words"), "en"), [Optional(), Length(max=4000)],
+                                render_kw={"lang": "en"})
+    comment__sv = TextAreaField(LocaleLabel(_l("Result in words"), "sv"), [Optional(), Length(max=4000)],
+                                render_kw={"lang": "sv"})
+    comment__ro = TextAreaField(LocaleLabel(_l("Result in words"), "ro"), [Optional(), Length(max=4000)],
+                                render_kw={"lang": "ro"})
 
 
 class DistrictQuestionForm(FlaskForm):
@@ -295,3 +313,125 @@ class DistrictQuestionForm(FlaskForm):
     text__en = StringField(LocaleLabel(_l("Question"), "en"), [Optional(), Length(max=400)], render_kw={"lang": "en"})
     text__sv = StringField(LocaleLabel(_l("Question"), "sv"), [Optional(), Length(max=400)], render_kw={"lang": "sv"})
     text__ro = StringField(LocaleLabel(_l("Question"), "ro"), [Optional(), Length(max=400)], render_kw={"lang": "ro"})
+
+
+# --- the quality report: its sections, its cover, the rows of its texts ----------------------------------------
+
+RESPONSIBLE_SLOTS = 4  # persons responsible for the report's content on its cover
+
+
+class QualitySectionForm(FlaskForm):
+    title__en = StringField(LocaleLabel(_l("Section title"), "en"), [Optional(), Length(max=300)],
+                            render_kw={"lang": "en"})
+    title__sv = StringField(LocaleLabel(_l("Section title"), "sv"), [Optional(), Length(max=300)],
+                            render_kw={"lang": "sv"})
+    title__ro = StringField(LocaleLabel(_l("Section title"), "ro"), [Optional(), Length(max=300)],
+                            render_kw={"lang": "ro"})
+    level = SelectField(_l("Level"), choices=[("1", _l("Section")), ("2", _l("Sub-section of the one before"))],
+                        default="1")
+    shows = SelectField(_l("Shows besides its texts"), default="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from plugins.sweden.services.quality_report import SHOWS
+
+        super().__init__(*args, **kwargs)
+        self.shows.choices = _labelled(SHOWS)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not any((self[f"title__{code}"].data or "").strip() for code in LOCALES):
+            self.title__en.errors = [*self.title__en.errors, _("Give the section a title in at least one language.")]
+            valid = False
+        return valid
+
+
+class CoverForm(FlaskForm):
+    organisation__en = StringField(LocaleLabel(_l("Administration"), "en"), [Optional(), Length(max=300)],
+                                   render_kw={"lang": "en"})
+    organisation__sv = StringField(LocaleLabel(_l("Administration"), "sv"), [Optional(), Length(max=300)],
+                                   render_kw={"lang": "sv"})
+    organisation__ro = StringField(LocaleLabel(_l("Administration"), "ro"), [Optional(), Length(max=300)],
+                                   render_kw={"lang": "ro"})
+    report_date = DateField(_l("Date of the report"), [Optional()],
+                            description=_l("The date the cover gives with the persons responsible."))
+
+
+def _responsible_fields() -> None:
+    """Name and role (in each language) of each person responsible, as numbered fields of the cover form."""
+    for slot in range(1, RESPONSIBLE_SLOTS + 1):
+        setattr(CoverForm, f"person{slot}_name", StringField(_l("Person responsible: name"),
+                                                             [Optional(), Length(max=200)]))
+        for code in LOCALES:
+            setattr(CoverForm, f"person{slot}_role__{code}", StringField(
+                LocaleLabel(_l("Role"), code), [Optional(), Length(max=200)], render_kw={"lang": code}))
+
+
+_responsible_fields()
+
+
+def quality_row_form() -> Any:
+    """The row form of the quality report's texts: its section chosen from the year's list."""
+    from wtforms.validators import Optional as Optional_
+
+    from core.sdk import SectionFormSpec
+    from core.sdk.forms import Form, Group, Layout, translated_data, translated_form_data
+
+    parts = (("topic", _l("Sub-heading"), False), ("text", _l("Text"), True), ("purpose", _l("Purpose"), True),
+             ("result", _l("Result"), True), ("analysis", _l("Analysis"), True),
+             ("improvements", _l("Improvement proposals"), True))
+    attrs: dict[str, Any] = {}
+    layout = Layout()
+    attrs["section"] = SelectField(_l("Section"), [DataRequired(_l("Choose the section."))], validate_choice=True)
+    layout.groups.append(Group("section", _l("Section"), ["section"]))
+    for key, label, long in parts:
+        field_class = TextAreaField if long else StringField
+        for code in LOCALES:
+            attrs[f"{key}__{code}"] = field_class(LocaleLabel(label, code), [Optional_(), Length(max=20000)],
+                                                  render_kw={"lang": code})
+        layout.groups.append(Group(key, label, [f"{key}__{code}" for code in LOCALES], "translated"))
+    attrs["layout"] = layout
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        Form.__init__(self, *args, **kwargs)
+        self.section.choices = _section_choices(self.section.data)
+
+    attrs["__init__"] = init
+    form_class = type("QualityRowForm", (Form,), attrs)
+
+    def from_row(row: dict[str, Any]) -> dict[str, Any]:
+        data: dict[str, Any] = {"section": row.get("section") or ""}
+        for key, _label, _long in parts:
+            data.update(translated_form_data(row.get(key), key))
+        return data
+
+    def to_row(form: Any) -> dict[str, Any]:
+        row: dict[str, Any] = {"section": form.section.data}
+        for key, _label, _long in parts:
+            value = translated_data(form, key)
+            if value:
+                row[key] = value
+        return row
+
+    return SectionFormSpec(form_class, to_row=to_row, from_row=from_row)
+
+
+def _section_choices(current: str | None) -> list[tuple[str, str]]:
+    """The sections of the plan the request is about (its year's list), indented by level; a row's section
+    that left the list stays choosable under its key, so saving the row never loses it."""
+    from flask import g, request
+
+    from core.sdk import translated
+    from core.sdk.models import AnnualPlan
+    from core.sdk.web import request_session
+    from plugins.sweden.services.quality_report import sections_for
+
+    session = request_session()
+    plan = session.get(AnnualPlan, (request.view_args or {}).get("plan_id"))
+    if plan is None:
+        return []
+    locale, fallback = current_locale(), g.municipality.default_locale
+    pairs = [(s["key"], ("— " if s["level"] == 2 else "") + translated(s["title"], locale, fallback))
+             for s in sections_for(session, plan.municipality_id, plan.year)]
+    if current and current not in {key for key, _label in pairs}:
+        pairs.append((current, current))
+    return [("", ""), *pairs]

@@ -182,6 +182,15 @@ class Deficiency(Base):
     case: Mapped[DeficiencyCase | None] = relationship()
 
 
+class GoalKind(StrEnum):
+    """What a quality goal's target and results are."""
+
+    PERCENT = "percent"  # a share: target 86 means 86 %
+    COUNT = "count"  # a number of things: at least 2 points of the action plan
+    YES_NO = "yes_no"  # done or not: the results say yes or no
+    TEXT = "text"  # described in words ('Modiga idéer'): the results are texts, attainment judged
+
+
 class QualityGoal(Base):
     """A kvalitetsmål, e.g. '86 % of users satisfied with ongoing services'."""
 
@@ -192,7 +201,9 @@ class QualityGoal(Base):
     year: Mapped[int]
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[Translated] = mapped_column(JSON, default=dict)
-    target: Mapped[Decimal] = mapped_column(Percent)  # percent: 86 means 86 %
+    kind: Mapped[str] = mapped_column(String(20), default=GoalKind.PERCENT, server_default="percent")
+    # percent: 86 means 86 %; count: the number to reach; yes/no and text goals have none.
+    target: Mapped[Decimal | None] = mapped_column(Percent)
 
     indicators: Mapped[list[GoalIndicator]] = relationship(
         back_populates="goal", cascade="all, delete-orphan", order_by="GoalIndicator.position"
@@ -228,8 +239,31 @@ class GoalValue(Base):
     value: Mapped[Decimal | None] = mapped_column(Percent)
     national_value: Mapped[Decimal | None] = mapped_column(Percent)
     source: Mapped[str] = mapped_column(String(20), default="manual")  # manual | kolada
+    # A yes/no goal's answer, or the planner's judgement of a goal described in words; None: not judged.
+    outcome: Mapped[bool | None] = mapped_column()
+    comment: Mapped[Translated] = mapped_column(JSON, default=dict)  # the result in words
 
     indicator: Mapped[GoalIndicator] = relationship(back_populates="values")
+
+
+class QualityReport(Base):
+    """A year's kvalitetsberättelse beyond its text: the cover's facts and the municipality's own sections.
+
+    ``sections`` is the list in the report's order, each ``{"key", "title": {locale: text}, "level": 1|2,
+    "shows": "" | "goals" | "lex_sarah"}``; the rows of the plan's ``quality-work`` section name their
+    section by ``key``. No row for a year: the defaults of ``services.quality_report``.
+    """
+
+    __tablename__ = "se_quality_report"
+    __table_args__ = (UniqueConstraint("municipality_id", "year", name="uq_se_quality_report_municipality_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    organisation: Mapped[Translated] = mapped_column(JSON, default=dict)  # e.g. Vård- och omsorgsförvaltningen
+    report_date: Mapped[dt.date | None] = mapped_column(Date)
+    responsible: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{"name", "role": {...}}]
+    sections: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class LexSarahReport(Base):
@@ -350,6 +384,7 @@ SWEDEN_TABLES = [
         QualityGoal,
         GoalIndicator,
         GoalValue,
+        QualityReport,
         LexSarahReport,
         QuestionTemplate,
         Answer,

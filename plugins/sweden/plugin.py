@@ -48,25 +48,17 @@ WORKFLOW = (
     ),
 )
 
-# Syfte, Resultat, Analys, Förbättringsförslag: the four parts of every quality-report section.
+# A quality report's texts: one table whose rows name their section of the municipality's own list
+# (services.quality_report), each an optional sub-heading and text, then Syfte, Resultat, Analys and
+# Förbättringsförslag, as seed 002 writes every section.
 QUALITY_COLUMNS = (
-    Column("topic", _l("Topic"), "translated"),
+    Column("section", _l("Section")),
+    Column("topic", _l("Sub-heading"), "translated"),
+    Column("text", _l("Text"), "translated"),
     Column("purpose", _l("Purpose"), "translated"),
     Column("result", _l("Result"), "translated"),
     Column("analysis", _l("Analysis"), "translated"),
     Column("improvements", _l("Improvement proposals"), "translated"),
-)
-
-QUALITY_SECTIONS = (
-    ("quality-goals", _l("Quality goals and strategies")),
-    ("management-system", _l("Management system")),
-    ("improvement-work", _l("Systematic improvement work")),
-    ("goal-attainment", _l("Goal attainment")),
-    ("user-involvement", _l("User involvement")),
-    ("cooperation", _l("Cooperation")),
-    ("follow-up", _l("Follow-up, control and evaluation")),
-    ("complaints-lex-sarah", _l("Complaints, deviations and lex Sarah")),
-    ("equality", _l("Gender equality and equity")),
 )
 
 
@@ -101,10 +93,9 @@ def plan_kinds() -> list[PlanKind]:
         jurisdiction="se",
         sections=(
             SectionSpec("introduction", _l("Introduction"), RowType.TEXT, required=True),
-            *(
-                SectionSpec(key, title, RowType.ENTRY, columns=QUALITY_COLUMNS, chapter=_l("Quality work"))
-                for key, title in QUALITY_SECTIONS
-            ),
+            SectionSpec("quality-work", _l("Quality work"), RowType.ENTRY, columns=QUALITY_COLUMNS,
+                        help=_l("Each row belongs to a section of the report; the sections are the municipality's "
+                                "own list (Quality report sections).")),
         ),
         workflow=WORKFLOW,
         copy_forward=("introduction",),
@@ -177,6 +168,15 @@ def socialplan_cli_commands():
     from plugins.sweden.cli import commands
 
     return commands()
+
+
+@hookimpl
+def socialplan_section_form(plan_kind: str, section: str):
+    if (plan_kind, section) != ("quality-report", "quality-work"):
+        return None
+    from plugins.sweden.forms import quality_row_form
+
+    return quality_row_form()
 
 
 @hookimpl

@@ -12,11 +12,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from core.sdk import format_date, format_percent, translated
+from core.sdk import format_date, format_decimal, format_percent, translated
 from core.sdk.reports import ReportBuilder, ReportContext
 from plugins.sweden import results as results_views
 from plugins.sweden.i18n import _, _l, ngettext
-from plugins.sweden.services import goals, individual, lex_sarah
+from plugins.sweden.services import goals, individual, kolada, lex_sarah, quality_report
 from plugins.sweden.services.followups import settings_for, units, year_calendar
 from plugins.sweden.services.individual import Figure
 from plugins.sweden.services.reference import (
@@ -218,61 +218,210 @@ def _group_table(report: ReportBuilder, first: str, areas: list[str], rows: list
 
 # --- quality report ----------------------------------------------------------------------------
 
+PARTS = (("purpose", _l("Purpose")), ("result", _l("Result")), ("analysis", _l("Analysis")),
+         ("improvements", _l("Improvement proposals")))
 
-def quality_report_data(context: ReportContext) -> dict[str, Any]:
-    locale, session, municipality_id, year = context.locale, context.session, context.municipality.id, context.plan.year
-    goal_rows = []
-    for row in goals.attainment(session, municipality_id, year):
-        goal_rows.append([
+
+def measure(value: Decimal | None, kind: str, locale: str) -> str:
+    """A goal's target or result as its kind writes it: 86 %, 2 (a count); yes/no goals have none."""
+    if value is None:
+        return DASH
+    if kind == "count":
+        exponent = value.normalize().as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
+        return format_decimal(value, places=min(places, 2), locale=locale)
+    return percent(value, locale)
+
+
+def _yes_no(value: bool | None) -> str:
+    return DASH if value is None else (_("Yes") if value else _("No"))
+
+
+def result_text(row: goals.Attainment, value: Decimal | None, outcome: bool | None, locale: str,
+                 missing: str | None = None) -> str:
+    """A result as its goal's kind writes it; ``missing``: Kolada's word for a figure it reports as missing."""
+    if row.goal.kind in ("yes_no", "text"):
+        return _yes_no(outcome) if row.goal.kind == "yes_no" else DASH
+    if value is None and missing:
+        return missing
+    return measure(value, row.goal.kind, locale)
+
+
+def goal_target(goal: Any, locale: str) -> str:
+    """The target as the goal's kind writes it: 86 %, 2, 'Yes' for a yes/no goal, – for one in words."""
+    if goal.kind == "yes_no":
+        return _("Yes")
+    return DASH if goal.kind == "text" else measure(goal.target, goal.kind, locale)
+
+
+def _history_years(rows: list[goals.Attainment]) -> list[int]:
+    """The earlier years that any goal has a result of, the latest first."""
+    return sorted({year for row in rows for year, *_rest in row.history}, reverse=True)
+
+
+def quality_goals_data(context: ReportContext) -> dict[str, Any]:
+    """The attainment table: each goal and part, its target, the year's result, earlier years' results and
+    the national figures, attained or not; then the results described in words."""
+    locale, year = context.locale, context.plan.year
+    rows = goals.attainment(context.session, context.municipality.id, year)
+    earlier = _history_years(rows)
+    national_earlier = [y for y in earlier if any(h[0] == y and h[2] is not None for r in rows for h in r.history)]
+    table, comments = [], []
+    for row in rows:
+        past = {h[0]: h for h in row.history}
+        cells = [
             _tr(context, row.goal.title),
             _tr(context, row.indicator.scope) or _("All"),
-            percent(row.goal.target, locale),
-            percent(row.value, locale),
-            percent(row.national_value, locale),
-            DASH if row.attained is None else (_("Yes") if row.attained else _("No")),
-        ])
+            goal_target(row.goal, locale),
+            result_text(row, row.value, row.outcome, locale,
+                         kolada.missing_result(context.session, row.indicator.id, year)),
+            (kolada.missing_result(context.session, row.indicator.id, year, national=True) or DASH)
+            if row.national_value is None else percent(row.national_value, locale),
+        ]
+        for y in earlier:
+            cells.append(result_text(row, past[y][1], past[y][3], locale) if y in past else DASH)
+            if y in national_earlier:
+                cells.append(percent(past[y][2], locale) if y in past else DASH)
+        cells.append(_yes_no(row.attained))
+        table.append(cells)
+        comment = _tr(context, row.comment)
+        if comment:
+            scope = _tr(context, row.indicator.scope)
+            comments.append((f"{_tr(context, row.goal.title)} ({scope})" if scope else _tr(context, row.goal.title),
+                             comment))
+    header = [_("Quality goal"), _("Measured for"), _("Target"), _("Result %(year)s", year=year),
+              _("National figure %(year)s", year=year)]
+    for y in earlier:
+        header.append(_("Result %(year)s", year=y))
+        if y in national_earlier:
+            header.append(_("National figure %(year)s", year=y))
+    header.append(_("Attained"))
+    return {"header": header, "rows": table, "comments": comments}
+
+
+def quality_report_data(context: ReportContext) -> dict[str, Any]:
+    session, municipality_id, year = context.session, context.municipality.id, context.plan.year
     sarah = lex_sarah.table(session, municipality_id, year)
     sarah_rows = [[str(lex_sarah.AREAS[r.area]), str(r.reports), str(r.women) if r.women else "",
                    str(r.men) if r.men else ""] for r in sarah.rows]
-    return {"goals": goal_rows, "lex_sarah": sarah_rows, "lex_sarah_total": sarah.total,
-            "lex_sarah_ivo": sarah.to_ivo,
+    block = ((context.document.get("extensions") or {}).get("sweden") or {}).get("quality_report") or {}
+    sections = block.get("sections") or quality_report.sections_for(session, municipality_id, year)
+    cover = quality_report.cover_of(session, municipality_id, year)
+    if block:  # the document's (a revision's) cover, as it was kept
+        cover = {"organisation": block.get("organisation") or {}, "responsible": block.get("responsible") or [],
+                 "report_date": dt.date.fromisoformat(block["report_date"]) if block.get("report_date") else None}
+    figures = [r for r in kolada.figure_rows(session, municipality_id, year) if r.by_sex]
+    by_sex = kolada.table_rows(
+        figures, lambda value: percent(value, context.locale),
+        lambda i: " – ".join(t for t in (_tr(context, i.goal.title), _tr(context, i.scope)) if t))
+    return {"goals": quality_goals_data(context), "kolada_by_sex": by_sex, "lex_sarah": sarah_rows,
+            "lex_sarah_total": sarah.total,
+            "lex_sarah_ivo": sarah.to_ivo, "sections": sections, "cover": cover,
             "lex_sarah_women": sum(r.women for r in sarah.rows), "lex_sarah_men": sum(r.men for r in sarah.rows)}
 
 
-def render_quality_report(context: ReportContext) -> bytes:
-    from plugins.sweden.plugin import QUALITY_SECTIONS
+def _quality_cover(report: ReportBuilder, context: ReportContext, title: str, cover: dict[str, Any]) -> None:
+    """Seed 002's cover: the title, the administration and year, then the date and who is responsible."""
+    organisation = _tr(context, cover["organisation"])
+    lines = [_tr(context, context.municipality.name),
+             f"{organisation} {context.plan.year}" if organisation else str(context.plan.year)]
+    if cover["report_date"] or cover["responsible"]:
+        lines.append(_("Date and persons responsible for the content"))
+        if cover["report_date"]:
+            lines.append(format_date(cover["report_date"], context.locale, fmt="short"))
+        for person in cover["responsible"]:
+            role = _tr(context, person.get("role"))
+            lines.append(f"{person['name']}, {role}" if role else person["name"])
+    document = context.document
+    decision, recorded = None, document.get("council_decision") or {}
+    if recorded.get("reference") and context.adopted:
+        date = dt.date.fromisoformat(recorded["date"]) if recorded.get("date") else None
+        decision = _("Decision %(reference)s of %(date)s", reference=recorded["reference"],
+                     date=format_date(date, context.locale))
+    status = str(STATUS_LABELS.get(document["status"], document["status"])) if document.get("status") else None
+    report.cover(title, lines, status=status, decision=decision)
 
+
+def _text(report: ReportBuilder, text: str, label: str | None = None) -> None:
+    """Text as the planner wrote it: paragraphs at blank lines, lines starting with '- ' as bullets; a part's
+    label (Syfte, Resultat …) runs in before its first paragraph, as seed 002 writes it."""
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    for i, block in enumerate(blocks):
+        lines = block.split("\n")
+        prefix = f"{label}: " if label and i == 0 else ""
+        if all(line.lstrip().startswith("- ") for line in lines):
+            if prefix:
+                report.paragraph(prefix.rstrip())
+            report.bullets([line.lstrip()[2:].strip() for line in lines])
+        else:
+            report.paragraph(prefix + block)
+
+
+def _quality_row(report: ReportBuilder, context: ReportContext, row: dict[str, Any], level: int) -> None:
+    topic = _tr(context, row.get("topic"))
+    if topic:
+        report.heading(topic, level=min(level + 1, 3))
+    text = _tr(context, row.get("text"))
+    if text:
+        _text(report, text)
+    for field, label in PARTS:
+        value = _tr(context, row.get(field))
+        if value:
+            _text(report, value, str(label))
+
+
+def _goals_table(report: ReportBuilder, data: dict[str, Any]) -> None:
+    goals_data = data["goals"]
+    if not goals_data["rows"]:
+        report.paragraph(_("No quality goals are recorded for this year."))
+        return
+    extra = len(goals_data["header"]) - 6
+    report.table([goals_data["header"]], goals_data["rows"], [4.4, 2.4, 1.2, 1.3, 1.3, *([1.3] * extra), 1.2],
+                 wrap=set(range(len(goals_data["header"]))), align_right=set(range(2, len(goals_data["header"]) - 1)))
+    for title, comment in goals_data["comments"]:
+        report.heading(title, level=3)
+        _text(report, comment)
+    if data["kolada_by_sex"]:
+        report.heading(_("Kolada figures for women and men"), level=3)
+        report.table([[_("Measured for"), _("Total"), _("Women"), _("Men"), _("National figure"),
+                       _("National figure, women"), _("National figure, men")]], data["kolada_by_sex"],
+                     [4, 1.3, 1.3, 1.3, 1.3, 1.5, 1.5], wrap=set(range(7)), align_right=set(range(1, 7)))
+
+
+def _lex_sarah_table(report: ReportBuilder, context: ReportContext, data: dict[str, Any]) -> None:
+    if not data["lex_sarah"]:
+        return
+    report.paragraph(_("%(reports)s were made in %(year)s; %(ivo)s of them were reported to the Health and "
+                       "Social Care Inspectorate (IVO).", year=context.plan.year, ivo=data["lex_sarah_ivo"],
+                       reports=ngettext("%(num)s lex Sarah report", "%(num)s lex Sarah reports",
+                                        data["lex_sarah_total"])))
+    report.table([[_("Area"), _("Reports"), _("Women"), _("Men")]], data["lex_sarah"], [5, 1.3, 1.3, 1.3],
+                 wrap={0}, align_right={1, 2, 3},
+                 totals=[[_("Total"), str(data["lex_sarah_total"]), str(data["lex_sarah_women"]),
+                          str(data["lex_sarah_men"])]])
+
+
+def render_quality_report(context: ReportContext) -> bytes:
     title = _("Quality report %(year)s", year=context.plan.year)
     data = quality_report_data(context)
     report = _builder(context, title)
-    _cover(report, context, title)
+    _quality_cover(report, context, title, data["cover"])
     _text_section(report, context, "introduction", _("Introduction"))
-    parts = (("purpose", _("Purpose")), ("result", _("Result")), ("analysis", _("Analysis")),
-             ("improvements", _("Improvement proposals")))
-    for key, section_title in QUALITY_SECTIONS:
-        rows = _section(context, key).get("rows") or []
-        if key == "goal-attainment" or rows:
-            report.heading(str(section_title))
+    rows = _section(context, quality_report.SECTION).get("rows") or []
+    for section in data["sections"]:
+        level = section.get("level", 1)
+        report.heading(_tr(context, section["title"]), level=level)
         for row in rows:
-            topic = _tr(context, row.get("topic"))
-            if topic:
-                report.heading(topic, level=2)
-            for field, label in parts:
-                text = _tr(context, row.get(field))
-                if text:
-                    report.heading(label, level=3)
-                    report.paragraph(text)
-        if key == "goal-attainment" and data["goals"]:
-            report.table([[_("Quality goal"), _("Measured for"), _("Target"), _("Result"), _("National figure"),
-                           _("Attained")]], data["goals"], [5, 2.5, 1.2, 1.2, 1.2, 1.2], wrap={0, 1},
-                         align_right={2, 3, 4})
-        if key == "complaints-lex-sarah" and data["lex_sarah"]:
-            report.paragraph(_("%(reports)s were made in %(year)s; %(ivo)s of them were reported to the Health and "
-                               "Social Care Inspectorate (IVO).", year=context.plan.year, ivo=data["lex_sarah_ivo"],
-                               reports=ngettext("%(num)s lex Sarah report", "%(num)s lex Sarah reports",
-                                                data["lex_sarah_total"])))
-            report.table([[_("Area"), _("Reports"), _("Women"), _("Men")]], data["lex_sarah"], [5, 1.3, 1.3, 1.3],
-                         wrap={0}, align_right={1, 2, 3},
-                         totals=[[_("Total"), str(data["lex_sarah_total"]), str(data["lex_sarah_women"]),
-                                  str(data["lex_sarah_men"])]])
+            if row.get("section") == section["key"]:
+                _quality_row(report, context, row, level)
+        if section.get("shows") == "goals":
+            _goals_table(report, data)
+        elif section.get("shows") == "lex_sarah":
+            _lex_sarah_table(report, context, data)
+    keys = {section["key"] for section in data["sections"]}
+    orphans = [row for row in rows if row.get("section") not in keys]
+    if orphans:  # rows whose section left the list: printed, never lost
+        report.heading(_("Other texts"))
+        for row in orphans:
+            _quality_row(report, context, row, 1)
     return report.build()

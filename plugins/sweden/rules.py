@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from core.sdk import Finding, Severity, ValidationContext
 from plugins.sweden.i18n import _
 from plugins.sweden.models import LexSarahReport, Unit
-from plugins.sweden.plugin import QUALITY_SECTIONS
 
 
 def _filled(value: Any) -> bool:
@@ -29,25 +28,44 @@ def _rows(document: dict[str, Any], key: str) -> list[dict[str, Any]]:
 
 
 def quality_report(document: dict[str, Any], context: ValidationContext) -> list[Finding]:
+    from core.sdk import translated
+    from plugins.sweden.services.quality_report import SECTION, sections_for
+
+    block = (document.get("extensions") or {}).get("sweden") or {}
+    sections = (block.get("quality_report") or {}).get("sections") or sections_for(
+        context.session, context.plan.municipality_id, context.plan.year)
+    titles = {s["key"]: translated(s["title"], context.locale) for s in sections}
     findings = []
-    for key, title in QUALITY_SECTIONS:
-        for index, row in enumerate(_rows(document, key)):
-            topic = row.get("topic")
-            name = _topic(topic) or str(index + 1)
-            if not _filled(row.get("result")):
-                findings.append(Finding(Severity.WARNING, _(
-                    "'%(section)s', row '%(row)s': the result (Resultat) is missing.", section=str(title), row=name),
-                    f"{key}/{index}/result", "se.quality-result"))
-            if not _filled(row.get("analysis")):
-                findings.append(Finding(Severity.WARNING, _(
-                    "'%(section)s', row '%(row)s': the analysis (Analys) is missing.", section=str(title), row=name),
-                    f"{key}/{index}/analysis", "se.quality-analysis"))
+    lex_sarah_rows = 0
+    for index, row in enumerate(_rows(document, SECTION)):
+        key = row.get("section")
+        title = titles.get(key)
+        name = _topic(row.get("topic")) or str(index + 1)
+        if title is None:
+            findings.append(Finding(Severity.WARNING, _(
+                "Row %(row)s belongs to no section of the report's list: choose its section.", row=index + 1),
+                f"{SECTION}/{index}/section", "se.quality-section"))
+            title = str(key or "")
+        if any(s["key"] == key and s.get("shows") == "lex_sarah" for s in sections):
+            lex_sarah_rows += 1
+        # A row with its text or Syfte only introduces what follows (seed 002: 'Länsgemensam styrgrupp …',
+        # 'Klagomål och synpunkter …'); once it reports, it needs Resultat and Analys.
+        if not (_filled(row.get("result")) or _filled(row.get("analysis")) or _filled(row.get("improvements"))):
+            continue
+        if not _filled(row.get("result")):
+            findings.append(Finding(Severity.WARNING, _(
+                "'%(section)s', row '%(row)s': the result (Resultat) is missing.", section=title, row=name),
+                f"{SECTION}/{index}/result", "se.quality-result"))
+        if not _filled(row.get("analysis")):
+            findings.append(Finding(Severity.WARNING, _(
+                "'%(section)s', row '%(row)s': the analysis (Analys) is missing.", section=title, row=name),
+                f"{SECTION}/{index}/analysis", "se.quality-analysis"))
     reports = context.session.scalar(select(func.count()).select_from(LexSarahReport).where(
         LexSarahReport.municipality_id == context.plan.municipality_id, LexSarahReport.year == context.plan.year))
-    if reports and not _rows(document, "complaints-lex-sarah"):
+    if reports and not lex_sarah_rows:
         findings.append(Finding(Severity.WARNING, _(
             "%(count)s lex Sarah reports were recorded for %(year)s, but the section on complaints, deviations and "
-            "lex Sarah is empty.", count=reports, year=context.plan.year), "complaints-lex-sarah",
+            "lex Sarah is empty.", count=reports, year=context.plan.year), SECTION,
             "se.quality-lex-sarah"))
     return findings
 

@@ -36,7 +36,9 @@ from core.sdk.web import (
 from plugins.sweden import results as results_views
 from plugins.sweden.audit import period_words
 from plugins.sweden.forms import (
+    RESPONSIBLE_SLOTS,
     AnswersImportForm,
+    CoverForm,
     DeficiencyForm,
     DistrictQuestionForm,
     FollowUpForm,
@@ -45,6 +47,7 @@ from plugins.sweden.forms import (
     IndicatorForm,
     KoladaImportForm,
     LexSarahForm,
+    QualitySectionForm,
     UnitForm,
     settings_form,
     special_review_form,
@@ -52,8 +55,8 @@ from plugins.sweden.forms import (
 )
 from plugins.sweden.i18n import _, ngettext
 from plugins.sweden.models import FollowUp, LexSarahReport, QualityGoal, QuestionTemplate, SwedenSettings, Unit
-from plugins.sweden.reports import percent
-from plugins.sweden.services import goals, individual, kolada, lex_sarah
+from plugins.sweden.reports import goal_target, percent, result_text
+from plugins.sweden.services import goals, individual, kolada, lex_sarah, quality_report
 from plugins.sweden.services.answer_import import import_answers
 from plugins.sweden.services.cases import (
     STATE_LABELS,
@@ -105,7 +108,7 @@ def _labels() -> dict[str, Any]:
     return {"forms": OPERATING_FORM_LABELS, "types": SERVICE_TYPE_LABELS, "states": STATE_LABELS,
             "confirmed_steps": CONFIRMED_STEPS,
             "step_labels": STEP_LABELS, "method_name": method_name, "can_edit": can_edit(),
-            "today": dt.date.today(), "percent": percent}
+            "today": dt.date.today(), "percent": percent, "goal_target": goal_target, "goal_result": result_text}
 
 
 @blueprint.context_processor
@@ -693,7 +696,7 @@ def goal_list(municipality: str):
         require_editor()
         goal = REFUSED if not form.validate() else _commit(form, lambda: goals.create_goal(
             session, g.municipality.id, form.year.data, translated_data(form, "title"), form.target.data,
-            form.kolada_kpi.data), _goal_aliases())
+            form.kolada_kpi.data, form.kind.data), _goal_aliases())
         if goal is not REFUSED:
             flash(_("The quality goal was added."), "success")
             return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
@@ -706,7 +709,7 @@ def goal_list(municipality: str):
 def _goal_page(goal: QualityGoal, form: GoalForm | None = None, value_form: GoalValueForm | None = None,
                status: int = 200, indicator_form: IndicatorForm | None = None):
     if form is None:
-        data = {"year": goal.year, "target": goal.target,
+        data = {"year": goal.year, "target": goal.target, "kind": goal.kind,
                 "kolada_kpi": goal.indicators[0].kolada_kpi if goal.indicators else "",
                 **{f"title__{k}": v for k, v in (goal.title or {}).items()}}
         form = GoalForm(formdata=None, data=data)
@@ -717,7 +720,9 @@ def _goal_page(goal: QualityGoal, form: GoalForm | None = None, value_form: Goal
     indicator_form = indicator_form or IndicatorForm(formdata=None, prefix="indicator")
     return render_template("sweden/goal.html", goal=goal, form=form, value_form=value_form,
                            indicator_form=indicator_form,
-                           rows=goals.goal_attainment(goal, goal.year), locale=current_locale()), status
+                           rows=goals.goal_attainment(goal, goal.year, goals.earlier_indicators(
+                               request_session(), goal.municipality_id, goal.year)),
+                           locale=current_locale()), status
 
 
 def _indicator_choices(form: GoalValueForm, goal: QualityGoal) -> None:
@@ -738,8 +743,8 @@ def goal_edit(municipality: str, goal_id: int):
     form = GoalForm()
     del form.year  # a goal belongs to its year; a new year's goal is a new goal
     if form.validate() and _commit(form, lambda: goals.update_goal(
-            request_session(), goal, translated_data(form, "title"), form.target.data, form.kolada_kpi.data),
-            _goal_aliases()) is not REFUSED:
+            request_session(), goal, translated_data(form, "title"), form.target.data, form.kolada_kpi.data,
+            form.kind.data), _goal_aliases()) is not REFUSED:
         flash(_("The quality goal was saved."), "success")
         return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
     return _goal_page(_goal(goal_id), form=form, status=400)
@@ -753,8 +758,10 @@ def goal_value(municipality: str, goal_id: int):
     _indicator_choices(form, goal)
     if form.validate():
         indicator = next(i for i in goal.indicators if str(i.id) == form.indicator_id.data)
+        outcome = {"yes": True, "no": False}.get(form.outcome.data)
         if _commit(form, lambda: goals.record_value(request_session(), indicator, form.year.data, form.value.data,
-                                                    form.national_value.data)) is not REFUSED:
+                                                    form.national_value.data, outcome,
+                                                    translated_data(form, "comment"))) is not REFUSED:
             flash(_("The result was recorded."), "success")
             return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
     return _goal_page(_goal(goal_id), value_form=form, status=400)
@@ -911,3 +918,187 @@ def results_download(municipality: str, year: int, fmt: str):
     body, mimetype = (to_csv(header, rows), CSV) if fmt == "csv" else (to_xlsx(header, rows, "results"), XLSX)
     filename = f"{g.municipality.slug}-{year}-individuppfoljning.{fmt}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- the quality report: its sections and its cover ---------------------------------------------------------
+
+
+def _quality_plan(year: int) -> AnnualPlan | None:
+    return request_session().scalar(select(AnnualPlan).where(
+        AnnualPlan.municipality_id == g.municipality.id, AnnualPlan.year == year, AnnualPlan.kind == "quality-report"))
+
+
+def _quality_locked(year: int) -> bool:
+    """Whether the year's quality report is adopted (read-only): its list and cover are then what was adopted."""
+    plan, kind = _quality_plan(year), plan_kind_enabled("quality-report")
+    return plan is not None and kind is not None and plan.status in kind.read_only_statuses
+
+
+def _quality_rows(year: int) -> list[dict[str, Any]]:
+    from core.sdk.plans import section_content
+    from core.sdk.web import context as web_context
+
+    plan = _quality_plan(year)
+    if plan is None:
+        return []
+    context = web_context("sweden")
+    return section_content(context.session, context.registry, plan, quality_report.SECTION).get("rows") or []
+
+
+def _cover_form_data(year: int) -> dict[str, Any]:
+    cover = quality_report.cover_of(request_session(), g.municipality.id, year)
+    data: dict[str, Any] = {"report_date": cover["report_date"],
+                            **{f"organisation__{k}": v for k, v in cover["organisation"].items()}}
+    for slot, person in enumerate(cover["responsible"][:RESPONSIBLE_SLOTS], start=1):
+        data[f"person{slot}_name"] = person["name"]
+        data.update({f"person{slot}_role__{k}": v for k, v in (person.get("role") or {}).items()})
+    return data
+
+
+def _quality_page(year: int, section_form: QualitySectionForm | None = None, cover_form: CoverForm | None = None,
+                  status: int = 200):
+    session = request_session()
+    rows = _quality_rows(year)
+    counts = {}
+    for row in rows:
+        counts[row.get("section")] = counts.get(row.get("section"), 0) + 1
+    return render_template(
+        "sweden/quality_report.html", year=year, years=YEARS, plan=_quality_plan(year), locked=_quality_locked(year),
+        sections=quality_report.sections_for(session, g.municipality.id, year), counts=counts,
+        shows=quality_report.SHOWS,
+        section_form=section_form or QualitySectionForm(formdata=None, prefix="section"),
+        cover_form=cover_form or CoverForm(formdata=None, data=_cover_form_data(year), prefix="cover"),
+        cover=quality_report.cover_of(session, g.municipality.id, year), slots=RESPONSIBLE_SLOTS), status
+
+
+def _quality_year(year: int) -> int:
+    if not YEARS[0] <= year <= YEARS[1]:
+        abort(404)
+    return year
+
+
+@blueprint.get("/quality-report/<int:year>")
+def quality_report_page(municipality: str, year: int):
+    return _quality_page(_quality_year(year))
+
+
+def _refuse_locked(year: int) -> Any:
+    if _quality_locked(year):
+        flash(_("The quality report of %(year)s is adopted: its sections and cover stay as they were adopted.",
+                year=year), "error")
+        return redirect(url_for("sweden.quality_report_page", year=year))
+    return None
+
+
+@blueprint.post("/quality-report/<int:year>/sections")
+def quality_section_add(municipality: str, year: int):
+    year = _quality_year(year)
+    if (refused := _refuse_locked(year)) is not None:
+        return refused
+    form = QualitySectionForm(prefix="section")
+    if form.validate() and _commit(form, lambda: quality_report.add_section(
+            request_session(), g.municipality.id, year, translated_data(form, "title"), int(form.level.data),
+            form.shows.data), {"title": "title__en"}) is not REFUSED:
+        flash(_("The section was added at the end of the report."), "success")
+        return redirect(url_for("sweden.quality_report_page", year=year) + "#quality-sections")
+    return _quality_page(year, section_form=form, status=400)
+
+
+def _section_or_404(year: int, key: str) -> dict[str, Any]:
+    section = quality_report.section_of(quality_report.sections_for(request_session(), g.municipality.id, year), key)
+    if section is None:
+        abort(404)
+    return section
+
+
+@blueprint.route("/quality-report/<int:year>/sections/<key>", methods=["GET", "POST"])
+def quality_section_edit(municipality: str, year: int, key: str):
+    require_editor()
+    year = _quality_year(year)
+    section = _section_or_404(year, key)
+    if request.method == "POST":
+        if (refused := _refuse_locked(year)) is not None:
+            return refused
+        form = QualitySectionForm(prefix="section")
+        if form.validate() and _commit(form, lambda: quality_report.change_section(
+                request_session(), g.municipality.id, year, key, translated_data(form, "title"), int(form.level.data),
+                form.shows.data), {"title": "title__en"}) is not REFUSED:
+            flash(_("The section was saved."), "success")
+            return redirect(url_for("sweden.quality_report_page", year=year) + "#quality-sections")
+        status = 400
+    else:
+        form = QualitySectionForm(formdata=None, prefix="section", data={
+            "level": str(section["level"]), "shows": section["shows"],
+            **{f"title__{k}": v for k, v in section["title"].items()}})
+        status = 200
+    return render_template("sweden/quality_section.html", year=year, section=section, form=form), status
+
+
+@blueprint.post("/quality-report/<int:year>/sections/<key>/move")
+def quality_section_move(municipality: str, year: int, key: str):
+    year = _quality_year(year)
+    _section_or_404(year, key)
+    if (refused := _refuse_locked(year)) is not None:
+        return refused
+    quality_report.move_section(request_session(), g.municipality.id, year, key,
+                                -1 if request.form.get("direction") == "up" else 1)
+    request_session().commit()
+    flash(_("The section was moved."), "success")
+    return redirect(url_for("sweden.quality_report_page", year=year) + f"#section-{key}")
+
+
+@blueprint.route("/quality-report/<int:year>/sections/<key>/remove", methods=["GET", "POST"])
+def quality_section_remove(municipality: str, year: int, key: str):
+    """Remove a section: GET asks on a page of its own, saying how many texts go with it; POST removes the
+    section and its rows of the plan (one revision of the plan)."""
+    from core.sdk.plans import PlanError, replace_sections
+    from core.sdk.web import context as web_context
+
+    require_editor()
+    year = _quality_year(year)
+    section = _section_or_404(year, key)
+    rows = [row for row in _quality_rows(year) if row.get("section") == key]
+    if request.method == "GET":
+        return render_template("sweden/confirm_quality_section_remove.html", year=year, section=section,
+                               rows=len(rows))
+    if (refused := _refuse_locked(year)) is not None:
+        return refused
+    context = web_context("sweden")
+    plan = _quality_plan(year)
+    try:
+        quality_report.remove_section(context.session, g.municipality.id, year, key)
+        if plan is not None and rows:
+            kept = [row for row in _quality_rows(year) if row.get("section") != key]
+            replace_sections(context.session, context.registry, plan, {quality_report.SECTION: {"rows": kept}},
+                             _signed_in(), "quality-section-removed")
+        context.session.commit()
+    except PlanError as error:
+        context.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("sweden.quality_report_page", year=year))
+    flash(_("The section was removed with its texts."), "success")
+    return redirect(url_for("sweden.quality_report_page", year=year) + "#quality-sections")
+
+
+def _signed_in() -> Any:
+    """The signed-in user, whom the plan's revision names (core's audit trail's actor)."""
+    from core.sdk.audit import actor
+
+    user = actor()
+    return user if hasattr(user, "id") else None
+
+
+@blueprint.post("/quality-report/<int:year>/cover")
+def quality_cover(municipality: str, year: int):
+    year = _quality_year(year)
+    if (refused := _refuse_locked(year)) is not None:
+        return refused
+    form = CoverForm(prefix="cover")
+    people = [{"name": form[f"person{slot}_name"].data or "", "role": translated_data(form, f"person{slot}_role")}
+              for slot in range(1, RESPONSIBLE_SLOTS + 1)]
+    if form.validate() and _commit(form, lambda: quality_report.set_cover(
+            request_session(), g.municipality.id, year, translated_data(form, "organisation"), form.report_date.data,
+            people), {"responsible": "person1_name"}) is not REFUSED:
+        flash(_("The cover was saved."), "success")
+        return redirect(url_for("sweden.quality_report_page", year=year))
+    return _quality_page(year, cover_form=form, status=400)

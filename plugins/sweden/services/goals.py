@@ -29,10 +29,43 @@ def _percent(value: Any, field: str) -> Decimal:
     return result
 
 
+KINDS = ("percent", "count", "yes_no", "text")
+COUNT_MAX = Decimal(99999)  # what the value columns keep (NUMERIC(7, 2))
+
+
+def target_error(kind: str, target: Any) -> Any:
+    """Why ``target`` cannot be the target of a goal of ``kind`` (a translatable message), or None."""
+    if kind not in KINDS:
+        return _l("Choose the kind of goal.")
+    if kind in ("yes_no", "text"):
+        return None if target in (None, "") else _l("A yes/no goal or a goal described in words has no numeric "
+                                                    "target: leave the target empty.")
+    if target in (None, ""):
+        return _l("Give the target in percent.") if kind == "percent" else _l("Give the count to reach.")
+    try:
+        _measure(kind, target, "target")
+    except SwedenValidationError as error:
+        return error.message
+    return None
+
+
+def _measure(kind: str, value: Any, field: str) -> Decimal:
+    """A result or target of a goal of ``kind``: a percentage from 0 to 100, or a count from 0 to 99,999."""
+    if kind != "count":
+        return _percent(value, field)
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise SwedenValidationError(field, _l("'%(value)s' is not a number."), value=value) from None
+    if not Decimal(0) <= result <= COUNT_MAX:
+        raise SwedenValidationError(field, _l("A count must be between 0 and 99,999, not %(value)s."), value=value)
+    return result
+
+
 def add_goal(session: Session, municipality_id: int, year: int, title: dict[str, str], target: Any,
-             position: int = 0) -> QualityGoal:
-    goal = QualityGoal(municipality_id=municipality_id, year=year, title=title, target=_percent(target, "target"),
-                       position=position)
+             position: int = 0, kind: str = "percent") -> QualityGoal:
+    goal = QualityGoal(municipality_id=municipality_id, year=year, title=title, kind=kind,
+                       target=None if target is None else _measure(kind, target, "target"), position=position)
     session.add(goal)
     session.flush()
     return goal
@@ -47,16 +80,22 @@ def add_indicator(session: Session, goal: QualityGoal, scope: dict[str, str] | N
 
 
 def set_value(session: Session, indicator: GoalIndicator, year: int, value: Any = None, national: Any = None,
-              source: str = "manual") -> GoalValue:
-    """Record (or replace) the indicator's result for ``year``; None leaves a figure unknown."""
+              source: str = "manual", outcome: bool | None = None,
+              comment: dict[str, str] | None = None) -> GoalValue:
+    """Record (or replace) the indicator's result for ``year``; None leaves a figure (or the outcome, the
+    comment) as it was."""
     row = next((v for v in indicator.values if v.year == year), None)
     if row is None:
-        row = GoalValue(year=year, source=source)
+        row = GoalValue(year=year, source=source, comment={})
         indicator.values.append(row)
     if value is not None:
-        row.value = _percent(value, "value")
+        row.value = _measure(indicator.goal.kind if indicator.goal else "percent", value, "value")
     if national is not None:
         row.national_value = _percent(national, "national_value")
+    if outcome is not None:
+        row.outcome = outcome
+    if comment is not None:
+        row.comment = comment
     row.source = source
     session.flush()
     return row
@@ -65,15 +104,17 @@ def set_value(session: Session, indicator: GoalIndicator, year: int, value: Any 
 KOLADA_KPI = re.compile(r"^[A-Z]\d{5}$")
 
 
-def check_goal(title: dict[str, str], target: Any, kolada_kpi: str | None) -> tuple[dict[str, str], Decimal,
-                                                                                    str | None]:
-    """The goal's title (in at least one language), target and KPI, cleaned; else the field's message."""
+def check_goal(title: dict[str, str], target: Any, kolada_kpi: str | None,
+               kind: str = "percent") -> tuple[dict[str, str], Decimal | None, str | None]:
+    """The goal's title (in at least one language), target (for its kind) and KPI, cleaned; else the field's
+    message."""
     title = {locale: text.strip() for locale, text in title.items() if text and text.strip()}
     if not title:
         raise SwedenValidationError("title", _l("Give the goal a title in at least one language."))
-    if target is None:
-        raise SwedenValidationError("target", _l("Give the target in percent."))
-    return title, _percent(target, "target"), _check_kpi(kolada_kpi)
+    message = target_error(kind, target)
+    if message is not None:
+        raise SwedenValidationError("kind" if kind not in KINDS else "target", message)
+    return title, None if target in (None, "") else _measure(kind, target, "target"), _check_kpi(kolada_kpi)
 
 
 def _check_kpi(kolada_kpi: str | None) -> str | None:
@@ -100,22 +141,24 @@ def create_indicator(session: Session, goal: QualityGoal, scope: dict[str, str],
 
 
 def create_goal(session: Session, municipality_id: int, year: int, title: dict[str, str], target: Any,
-                kolada_kpi: str | None = None) -> QualityGoal:
+                kolada_kpi: str | None = None, kind: str = "percent") -> QualityGoal:
     """A goal measured as a whole by one indicator, placed after the year's other goals."""
-    title, target, kolada_kpi = check_goal(title, target, kolada_kpi)
+    title, target, kolada_kpi = check_goal(title, target, kolada_kpi, kind)
     count = len(session.scalars(select(QualityGoal.id).where(QualityGoal.municipality_id == municipality_id,
                                                              QualityGoal.year == year)).all())
-    goal = add_goal(session, municipality_id, year, title, target, count)
+    goal = add_goal(session, municipality_id, year, title, target, count, kind)
     add_indicator(session, goal, None, kolada_kpi)
     record(session, municipality_id, "goal-added", f"goal:{goal.id}", year=year, **goal_facts(goal))
     return goal
 
 
 def update_goal(session: Session, goal: QualityGoal, title: dict[str, str], target: Any,
-                kolada_kpi: str | None = None) -> QualityGoal:
-    """Change the title, target and the KPI of the goal's first indicator (the goal as a whole)."""
+                kolada_kpi: str | None = None, kind: str | None = None) -> QualityGoal:
+    """Change the title, kind, target and the KPI of the goal's first indicator (the goal as a whole)."""
     before = goal_facts(goal)
-    goal.title, goal.target, kpi = check_goal(title, target, kolada_kpi)
+    kind = kind or goal.kind
+    goal.title, goal.target, kpi = check_goal(title, target, kolada_kpi, kind)
+    goal.kind = kind
     if goal.indicators:
         goal.indicators[0].kolada_kpi = kpi
     else:
@@ -133,14 +176,23 @@ def remove_goal(session: Session, goal: QualityGoal) -> None:
     session.flush()
 
 
-def record_value(session: Session, indicator: GoalIndicator, year: int, value: Any, national: Any) -> GoalValue:
-    """A result and national figure typed by hand: at least one of them, each 0 to 100."""
-    if value is None and national is None:
-        raise SwedenValidationError("value", _l("Give the result, the national figure or both."))
-    row = set_value(session, indicator, year, value, national, source="manual")
+def record_value(session: Session, indicator: GoalIndicator, year: int, value: Any, national: Any,
+                 outcome: bool | None = None, comment: dict[str, str] | None = None) -> GoalValue:
+    """A result typed by hand: a figure (a percentage or a count, as the goal's kind), the national figure,
+    a yes/no answer or judgement, a text; at least one of them. A yes/no goal's result is its answer."""
+    comment = {k: v.strip() for k, v in (comment or {}).items() if v and v.strip()}
+    kind = indicator.goal.kind
+    if value is None and national is None and outcome is None and not comment:
+        raise SwedenValidationError("value", _l("Give the result, the national figure, whether it was attained "
+                                                "or the result in words."))
+    if kind in ("yes_no", "text") and value is not None:
+        raise SwedenValidationError("value", _l("A yes/no goal or a goal described in words has no figure: say "
+                                                "whether it was attained, and the result in words."))
+    row = set_value(session, indicator, year, value, national, source="manual", outcome=outcome,
+                    comment=comment or None)
     record(session, indicator.goal.municipality_id, "goal-value-recorded", f"goal:{indicator.goal_id}",
            goal=indicator.goal.title, scope=indicator.scope, year=year, value=percent(row.value),
-           national_value=percent(row.national_value))
+           national_value=percent(row.national_value), outcome=row.outcome, comment=row.comment or {})
     return row
 
 
@@ -151,15 +203,26 @@ class Attainment:
     year: int
     value: Decimal | None
     national_value: Decimal | None
+    outcome: bool | None = None  # the yes/no answer, or the planner's judgement
+    comment: dict[str, str] | None = None
+    # Earlier years' results beside this one: (year, value, national value, outcome), the latest first.
+    history: tuple[tuple[int, Decimal | None, Decimal | None, bool | None], ...] = ()
 
     @property
     def attained(self) -> bool | None:
-        return None if self.value is None else self.value >= self.goal.target
+        """A judgement recorded wins; else the figure against a numeric target; else unknown."""
+        if self.outcome is not None:
+            return self.outcome
+        if self.value is None or self.goal.target is None or self.goal.kind not in ("percent", "count"):
+            return None
+        return self.value >= self.goal.target
 
     @property
     def gap(self) -> Decimal | None:
-        """Percentage points above (positive) or below (negative) the target."""
-        return None if self.value is None else self.value - self.goal.target
+        """Percentage points (or the count) above (positive) or below (negative) the target."""
+        if self.value is None or self.goal.target is None:
+            return None
+        return self.value - self.goal.target
 
 
 def attainment(session: Session, municipality_id: int, year: int) -> list[Attainment]:
@@ -168,14 +231,65 @@ def attainment(session: Session, municipality_id: int, year: int) -> list[Attain
         .order_by(QualityGoal.position, QualityGoal.id)
         .options(selectinload(QualityGoal.indicators).selectinload(GoalIndicator.values))
     )
-    return [row for goal in goals for row in goal_attainment(goal, year)]
+    earlier = earlier_indicators(session, municipality_id, year)
+    return [row for goal in goals for row in goal_attainment(goal, year, earlier)]
 
 
-def goal_attainment(goal: QualityGoal, year: int) -> list[Attainment]:
-    """A goal's rows of the attainment table: one per indicator, with its result of ``year``."""
+HISTORY_YEARS = 2  # earlier years the report and the goals page show beside the year's result
+
+
+def earlier_indicators(session: Session, municipality_id: int, year: int,
+                       years: int = HISTORY_YEARS) -> list[GoalIndicator]:
+    """The indicators of the goals of the ``years`` years before ``year`` (their results are its history)."""
+    return list(session.scalars(
+        select(GoalIndicator).join(QualityGoal)
+        .where(QualityGoal.municipality_id == municipality_id, QualityGoal.year.between(year - years, year - 1))
+        .options(selectinload(GoalIndicator.values), selectinload(GoalIndicator.goal))
+    ))
+
+
+def _same_measure(indicator: GoalIndicator, other: GoalIndicator) -> bool:
+    """Whether an earlier year's indicator measures what ``indicator`` does: the same Kolada KPI, else the same
+    goal title and part in a language both give."""
+    if indicator.kolada_kpi and other.kolada_kpi:
+        return indicator.kolada_kpi == other.kolada_kpi
+
+    def same(a: dict[str, str] | None, b: dict[str, str] | None) -> bool:
+        a, b = a or {}, b or {}
+        shared = set(a) & set(b)
+        return (not a and not b) or (bool(shared) and all(a[k].strip() == b[k].strip() for k in shared))
+
+    return same(indicator.goal.title, other.goal.title) and same(indicator.scope, other.scope)
+
+
+def earlier_values(indicator: GoalIndicator, year: int, earlier: list[GoalIndicator],
+                   years: int = HISTORY_YEARS) -> list[GoalValue]:
+    """The results of the years before ``year``: stored with the indicator itself (Kolada imports and hand-typed
+    figures), else with the same measure of that year's goals; the latest first."""
+    found: dict[int, GoalValue] = {}
+    for source in [indicator, *(i for i in earlier if i.id != indicator.id and _same_measure(indicator, i))]:
+        for value in source.values:
+            if year - years <= value.year < year and value.year not in found and (
+                    value.value is not None or value.national_value is not None or value.outcome is not None):
+                found[value.year] = value
+    return [found[y] for y in sorted(found, reverse=True)]
+
+
+def history(indicator: GoalIndicator, year: int, earlier: list[GoalIndicator],
+            years: int = HISTORY_YEARS) -> tuple[tuple[int, Decimal | None, Decimal | None, bool | None], ...]:
+    """:func:`earlier_values` as (year, result, national figure, outcome)."""
+    return tuple((v.year, v.value, v.national_value, v.outcome) for v in earlier_values(indicator, year, earlier,
+                                                                                        years))
+
+
+def goal_attainment(goal: QualityGoal, year: int, earlier: list[GoalIndicator] | None = None) -> list[Attainment]:
+    """A goal's rows of the attainment table: one per indicator, with its result of ``year`` and the earlier
+    years' (``earlier``: the indicators of those years' goals)."""
     rows = []
     for indicator in goal.indicators:
         value = next((v for v in indicator.values if v.year == year), None)
         rows.append(Attainment(goal, indicator, year, value.value if value else None,
-                               value.national_value if value else None))
+                               value.national_value if value else None, value.outcome if value else None,
+                               dict(value.comment or {}) if value else None,
+                               history(indicator, year, earlier or [])))
     return rows

@@ -128,7 +128,8 @@ def test_goals_their_parts_results_and_removal(demo_app, demo_client):
         "year": "2018", "title__sv": "90 % nöjda med maten & <kaffet>", "target": "90", "kolada_kpi": "u23471"})
     goal_id = int(re.search(r"/goals/(\d+)$", answer.headers["Location"]).group(1))
     assert _one(demo_app, "goal-added", planner) == {
-        "year": 2018, "title": {"sv": "90 % nöjda med maten & <kaffet>"}, "target": "90.00", "kolada_kpi": "U23471"}
+        "year": 2018, "title": {"sv": "90 % nöjda med maten & <kaffet>"}, "kind": "percent", "target": "90.00",
+        "kolada_kpi": "U23471"}
     assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}", data={
         "title__sv": "90 % nöjda med maten & <kaffet>", "target": "88", "kolada_kpi": "U23471"}).status_code == 302
     assert _one(demo_app, "goal-changed", planner)["changes"] == [{"field": "target", "old": "90.00", "new": "88.00"}]

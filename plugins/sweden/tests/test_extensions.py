@@ -105,9 +105,19 @@ def test_export_import_into_an_empty_database_gives_the_same_json_and_reports(
         assert get_session().scalar(select(func.count()).select_from(Answer)) == 0  # only the cells travel
     block = first["extensions"]["sweden"]
     if kind == "quality-report":
-        assert [len(g["indicators"]) for g in block["quality_goals"]] == [1, 3, 1]
+        # Seed 002's eight goals: the LSS goal with its three parts; every kind of goal.
+        assert [len(g["indicators"]) for g in block["quality_goals"]] == [1, 3, 4, 1, 1, 1, 1, 1]
+        assert [g["kind"] for g in block["quality_goals"]] == ["percent"] * 3 + ["text", "percent", "percent",
+                                                                                "yes_no", "count"]
+        # 2016's result (of 2016's goal) travels with 2017's, which the report prints beside it.
         assert block["quality_goals"][0]["indicators"][0]["values"] == [
-            {"year": 2017, "value": "78.33", "national_value": None, "source": "manual"}]
+            {"year": 2016, "value": "70", "national_value": None, "source": "manual", "outcome": None,
+             "comment": {}},
+            {"year": 2017, "value": "78.33", "national_value": None, "source": "manual", "outcome": None,
+             "comment": {}}]
+        assert block["quality_goals"][3]["indicators"][0]["values"][0]["outcome"] is False  # Modiga idéer
+        report = block["quality_report"]
+        assert report["report_date"] == "2018-02-13" and len(report["sections"]) == 35
         sarah = block["lex_sarah_reports"]
         assert len(sarah) == 18 and sum(r["reported_to_ivo"] for r in sarah) == 5
         assert "78,33 %" in texts["quality-report", "sv"].replace("\u00a0", " ")

@@ -22,21 +22,30 @@ def _findings(session, registry, slug: str, year: int, kind: str, change=None):
 def test_quality_report_sections_need_result_and_analysis(demo_app, demo_session):
     registry = demo_app.extensions["socialplan.registry"]
     with demo_app.test_request_context():
-        assert _findings(demo_session, registry, "eskilstuna", 2017, "quality-report") == []
+        plain = _findings(demo_session, registry, "eskilstuna", 2017, "quality-report")
+        plan = find_plan(demo_session, municipality_by_slug(demo_session, "eskilstuna"), 2017, "quality-report")
+        rows = document_of(demo_session, registry, plan)["sections"]["quality-work"]["rows"]
+        # Seed 002 itself gives five reported rows no Analys: the rule says so of exactly those.
+        assert {rows[int(f.field.split("/")[1])]["section"] for f in plain} == {
+            "management-system", "process-development", "guidelines", "user-involvement", "welfare-technology"}
+        assert {f.rule for f in plain} == {"se.quality-analysis"}
+        index = next(i for i, row in enumerate(rows) if row["section"] == "goal-attainment")
 
         def drop(document):
-            row = document["sections"]["goal-attainment"]["rows"][0]
-            row["analysis"] = {"sv": "  "}
-            row.pop("result")
-            document["sections"]["complaints-lex-sarah"]["rows"] = []
+            rows = document["sections"]["quality-work"]["rows"]
+            rows[index]["analysis"] = {"sv": "  "}
+            rows[index].pop("result")
+            rows[index]["improvements"] = {"sv": "Mer."}
+            rows[:] = [row for row in rows if row["section"] != "lex-sarah"]
+            rows.append({"section": "gone", "result": {"sv": "R"}, "analysis": {"sv": "A"}})
 
         findings = _findings(demo_session, registry, "eskilstuna", 2017, "quality-report", drop)
-    by_rule = {f.rule: f for f in findings}
-    assert set(by_rule) == {"se.quality-result", "se.quality-analysis", "se.quality-lex-sarah"}
-    assert by_rule["se.quality-result"].field == "goal-attainment/0/result"
-    assert by_rule["se.quality-analysis"].field == "goal-attainment/0/analysis"
-    assert "Måluppfyllelse" in by_rule["se.quality-result"].message
-    assert "18 lex Sarah reports" in by_rule["se.quality-lex-sarah"].message
+    by_field = {f.field: f for f in findings}
+    assert by_field[f"quality-work/{index}/result"].rule == "se.quality-result"  # the row's missing Resultat
+    assert by_field[f"quality-work/{index}/analysis"].rule == "se.quality-analysis"
+    assert "Måluppfyllelse" in by_field[f"quality-work/{index}/result"].message
+    assert any(f.rule == "se.quality-section" for f in findings)  # a row naming no section of the list
+    assert "18 lex Sarah reports" in next(f for f in findings if f.rule == "se.quality-lex-sarah").message
     assert all(f.severity == "warning" for f in findings)
 
 

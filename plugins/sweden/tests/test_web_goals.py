@@ -61,7 +61,9 @@ def test_bad_goal_input_is_refused_beside_the_field(demo_app, demo_client):
     sign_in(demo_client, "planner@eskilstuna.demo")
     goals, values = _count(demo_app, QualityGoal), _count(demo_app, GoalValue)
     for data, field, message in [
-        ({"target": "120", "title__sv": "Mål"}, "target", "A percentage must be between 0 and 100."),
+        ({"target": "120", "title__sv": "Mål"}, "target", "A percentage must be between 0 and 100"),
+        ({"kind": "count", "title__sv": "Mål"}, "target", "Give the count to reach."),
+        ({"kind": "yes_no", "target": "3", "title__sv": "Mål"}, "target", "has no numeric target"),
         ({"target": "abc", "title__sv": "Mål"}, "target", "cannot be read as a number: write it like 1,486.50"),
         ({"target": "80"}, "title__en", "Give the goal a title in at least one language."),
         ({"target": "80", "title__sv": "Mål", "kolada_kpi": "X1"}, "kolada_kpi", "A Kolada KPI is a letter"),
@@ -76,9 +78,9 @@ def test_bad_goal_input_is_refused_beside_the_field(demo_app, demo_client):
     html = demo_client.get("/m/eskilstuna/sweden/goals?year=2017").get_data(as_text=True)
     goal_id = int(re.search(r"/goals/(\d+)\"", html).group(1))
     for data, field, message in [
-        ({"result-value": "101"}, "result-value", "A percentage must be between 0 and 100."),
-        ({"result-value": "-3"}, "result-value", "A percentage must be between 0 and 100."),
-        ({}, "result-value", "Give the result, the national figure or both."),
+        ({"result-value": "101"}, "result-value", "A percentage must be between 0 and 100"),
+        ({"result-value": "-3"}, "result-value", "A result is a number from 0 to 99,999"),
+        ({}, "result-value", "Give the result, the national figure, whether it was attained or the result in words."),
     ]:
         with demo_app.app_context():
             from core.sdk.testing import get_session

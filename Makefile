@@ -8,7 +8,7 @@ PYBABEL := $(BIN)/pybabel
 CATALOGS := translations:messages:. plugins/romania/translations:romania:plugins/romania plugins/sweden/translations:sweden:plugins/sweden
 LOCALES := en sv ro
 
-.PHONY: install demo serve test lint bench translations-extract translations-update translations-compile clean
+.PHONY: install demo serve test lint schema bench translations-extract translations-update translations-compile clean
 
 $(INSTALLED): setup.cfg setup.py pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,12 @@ test: install
 	bash .ci/debian-packages
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports  # plugins import only core.sdk (.importlinter)
+	$(BIN)/python -m core.plan_schema --check  # the committed plan schema is the one core/rows.py generates
 	$(BIN)/pytest
+
+# The plan JSON schema (core/schemas/plan-v1.schema.json) from the row specs of core/rows.py.
+schema: install
+	$(BIN)/python -m core.plan_schema
 
 lint: install
 	$(BIN)/ruff check .

@@ -177,6 +177,43 @@ def _column_for(key: str, label: Any, kind: str, locales: Sequence[str], row_typ
     return [TableColumn(key, str(label), kind)]
 
 
+def row_key(row_type: RowType, key: str) -> str:
+    """Where the value of a section's column ``key`` is in a row: a plugin's own fact of a service lives in its
+    ``extra`` ('floor_space' -> 'extra.floor_space'); every other key is the row's own. A table export and the
+    editor's section table both read a column's value through it (and :func:`budget_source`)."""
+    if row_type is RowType.SERVICE and key not in _field_kinds(RowType.SERVICE) \
+            and not key.startswith("extra.") and not budget_source(row_type, key):
+        return f"extra.{key}"
+    return key
+
+
+def budget_source(row_type: RowType, key: str) -> str:
+    """The funding source a service section's column ``budget_<source>`` names ('budget_local' -> 'local'), or ''."""
+    return key.removeprefix("budget_") if row_type is RowType.SERVICE and key.startswith("budget_") else ""
+
+
+def source_amount(row: dict[str, Any], source: str, year: int, scale: int = 1, currency: str = "") -> Decimal | None:
+    """What a service row budgets from ``source`` in ``year``, in units of ``scale`` (1: lei, not thousand lei);
+    given ``currency``, lines in another currency are left out as the totals leave them out. None: no line."""
+    amounts = [
+        amount * int(line.get("scale") or 1) / scale
+        for line in row.get("budget") or []
+        if line.get("source") == source and int(line.get("year") or year) == year
+        and (not currency or (line.get("currency") or currency) == currency)
+        and (amount := document_decimal(line.get("amount"))) is not None
+    ]
+    return _plain(sum(amounts, Decimal(0))) if amounts else None
+
+
+def column_value(row: dict[str, Any], key: str, row_type: RowType, year: int, currency: str) -> Any:
+    """The value a section's column ``key`` shows for ``row`` (the plan's ``year`` and ``currency``): a source's
+    amount in the plan's year for ``budget_<source>``, a plugin's fact from ``extra``, else the row's field."""
+    source = budget_source(row_type, key)
+    if source:
+        return source_amount(row, source, year, currency=currency)
+    return value_at(row, row_key(row_type, key))
+
+
 def table_columns(spec: SectionSpec, rows: list[dict[str, Any]], locales: Sequence[str], plan_year: int,
                   currency: str, sources: list[Any]) -> list[TableColumn]:
     """Every column of the section's table, labelled in the current locale."""
@@ -185,10 +222,9 @@ def table_columns(spec: SectionSpec, rows: list[dict[str, Any]], locales: Sequen
     service = spec.row_type is RowType.SERVICE
 
     def add(key: str, label: Any, kind: str) -> None:
-        if service and (key == "budget" or key.startswith("budget_")):
+        if service and (key == "budget" or budget_source(spec.row_type, key)):
             return  # the amount columns per year and funding source hold the budget
-        if service and key not in _field_kinds(RowType.SERVICE) and not key.startswith("extra."):
-            key = f"extra.{key}"  # a plugin's own fact of a service lives in 'extra'
+        key = row_key(spec.row_type, key)
         if key in seen:
             return
         seen.add(key)
@@ -274,13 +310,7 @@ def _plain(number: Decimal) -> Decimal:
 
 def _cell_out(row: dict[str, Any], column: TableColumn, default_locale: str) -> Any:
     if column.kind == "amount":
-        amounts = [
-            amount * int(line.get("scale") or 1) / column.scale
-            for line in row.get("budget") or []
-            if line.get("source") == column.source and int(line.get("year") or column.year) == column.year
-            and (amount := document_decimal(line.get("amount"))) is not None
-        ]
-        return _plain(sum(amounts, Decimal(0))) if amounts else None
+        return source_amount(row, column.source, column.year, column.scale)
     if column.kind == "amount_note":
         notes = [(line.get("note") or {}).get(column.locale) for line in row.get("budget") or []
                  if line.get("source") == column.source and int(line.get("year") or column.year) == column.year]
@@ -761,7 +791,22 @@ def replace_rows(session, registry: Registry, plan, section: str, rows: list[dic
 
 
 __all__ = [
-    "CellError", "ImportResult", "TableColumn", "TableImportError", "period_from_text",
-    "period_to_text", "replace_rows", "rows_from_cells", "rows_from_xlsx", "section_to_table", "table_columns",
-    "table_sections", "to_csv", "to_xlsx",
+    "CellError",
+    "ImportResult",
+    "TableColumn",
+    "TableImportError",
+    "budget_source",
+    "column_value",
+    "period_from_text",
+    "period_to_text",
+    "replace_rows",
+    "row_key",
+    "rows_from_cells",
+    "rows_from_xlsx",
+    "section_to_table",
+    "source_amount",
+    "table_columns",
+    "table_sections",
+    "to_csv",
+    "to_xlsx",
 ]

@@ -129,6 +129,7 @@ def _register_template_globals(app: Flask) -> None:
     # Globals rather than a context processor: imported macros see globals, not the context.
     from core.facts import fact_label
     from core.interchange import value_at
+    from core.services.tables import column_value
     from core.web.forms import layout_of
     from core.web.helpers import (
         SEVERITY_LABELS,
@@ -150,7 +151,8 @@ def _register_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(
         translated=translated, tr=tr, tr_cell=tr_cell, fallback_note=fallback_note,
         layout_of=layout_of, status_label=status_label, format_cell=format_cell,
-        field_anchor=field_anchor, value_at=value_at, columns_of=columns_of, row_budget_total=row_budget_total,
+        field_anchor=field_anchor, value_at=value_at, column_value=column_value, columns_of=columns_of,
+        row_budget_total=row_budget_total,
         format_datetime=format_datetime, severity_label=lambda severity: str(SEVERITY_LABELS.get(severity, severity)),
         describe_action=describe_action, fact_label=fact_label, format_fact=format_fact,
         plugin_label=plugin_label, country_name=country_name, translation_order=translation_order,

@@ -361,17 +361,22 @@ class Group:
 
 
 def _outline(document: dict[str, Any], plan_kind: PlanKind) -> list[Group]:
+    from core.web.comparison import SectionReader
     from core.web.helpers import budget_totals, columns_of
 
     registry = get_registry()
     sources = registry.funding_sources(plan_kind.jurisdiction)
     currency = document["municipality"]["currency"]
+    year = document["year"]
     groups: list[Group] = []
     for spec in publication.public_sections(plan_kind):
         content = document["sections"].get(spec.key) or {"rows": [], "text": {}, "footnote": {},
                                                          "not_applicable": False}
         rows = content.get("rows") or []
+        # A chosen code (a level 'strategic', a status 'existing') in the words the section's forms offer it in.
+        choices = SectionReader(registry, plan_kind, spec, year, currency).choices if rows else {}
         shown = {"spec": spec, "content": content, "columns": columns_of(spec), "anchor": f"section-{spec.key}",
+                 "choices": choices,
                  "totals": budget_totals(rows, sources, currency) if spec.row_type is RowType.SERVICE else None}
         if groups and groups[-1].chapter is spec.chapter:
             groups[-1].sections.append(shown)

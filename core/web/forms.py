@@ -1,7 +1,9 @@
 """WTForms forms of the web application, and core's generic row forms per row type.
 
 A plugin may give its own row form for a section (hook ``socialplan_section_form``); otherwise the
-editor uses :func:`generic_row_form` here. Every generic form class carries a ``layout``: the groups
+editor uses :func:`generic_row_form` here, built from the row type's spec (:mod:`core.rows`): one field
+per field of the spec, with its range, decimals and choices, and converters that read and write the
+same fields of the document row. Every generic form class carries a ``layout``: the groups
 of fields the editor shows, one group per key of the row dict, so that a rule finding about
 ``<section>/<row>/<key>`` lands beside the right group. Translatable content gets one field per
 locale (``name__en``, ``name__sv``, ``name__ro``).
@@ -78,8 +80,9 @@ from core.limits import (
     budget_years,
 )
 from core.models import Role
+from core.periods import PERMANENT_LABEL, RECURRENCE_LABELS
 from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec
-from core.rows import ObjectiveLevel, ServiceStatus
+from core.rows import ROW_SPECS, RowField, RowSpec
 from core.text import clean_text
 
 
@@ -319,10 +322,7 @@ def translated_form_data(value: Any, key: str) -> dict[str, str]:
 
 # --- generic row forms per row type --------------------------------------------------------------
 
-STATUS_CHOICES = [(ServiceStatus.EXISTING.value, _l("Existing")), (ServiceStatus.PROPOSED.value, _l("Proposed"))]
 SCALE_CHOICES = [("1", _l("units")), ("1000", _l("thousands")), ("1000000", _l("millions"))]
-LEVEL_CHOICES = [(ObjectiveLevel.STRATEGIC.value, _l("Strategic")),
-                 (ObjectiveLevel.OPERATIONAL.value, _l("Operational"))]
 PERIOD_KINDS = [
     ("", _l("(no period)")),
     ("range", _l("From a date to a date")),
@@ -331,8 +331,9 @@ PERIOD_KINDS = [
     ("half-year", _l("A half-year")),
     ("recurrence", _l("Recurring")),
     ("dates", _l("Dates described in words")),
+    ("permanent", PERMANENT_LABEL),
 ]
-RECURRENCES = [("monthly", _l("Monthly")), ("half-yearly", _l("Half-yearly")), ("yearly", _l("Yearly"))]
+RECURRENCES = list(RECURRENCE_LABELS.items())
 BUDGET_SLOTS = 3  # empty budget lines offered below the existing ones; no JavaScript needed to add more
 
 
@@ -359,36 +360,32 @@ def _budget_line_form(sources: list[FundingSource], plan_year: int, currency: st
     return BudgetLineForm
 
 
-def _service_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
-    attrs: dict[str, Any] = {}
-    layout = Layout()
-    _add(attrs, layout, "code", StringField(_l("Service code"), [Optional(), Length(max=40)],
-                                            render_kw={"list": "nomenclature-codes"}), _l("Service code"))
-    _add_translated(attrs, layout, "name", _l("Name"))
-    _add_translated(attrs, layout, "unit", _l("Unit"))
-    _add_translated(attrs, layout, "beneficiary_category", _l("Beneficiary category"))
-    _add(attrs, layout, "capacity", LocaleDecimalField(_l("Capacity"), [Optional(), Within(0, COUNT_MAX)], places=2),
-         _l("Capacity"))
-    _add_translated(attrs, layout, "capacity_unit", _l("Capacity unit"))
-    _add(attrs, layout, "occupancy", LocaleDecimalField(_l("Occupancy rate (%)"),
-                                                        [Optional(), Within(0, OCCUPANCY_MAX)], places=2),
-         _l("Occupancy rate (%)"))
-    _add(attrs, layout, "status", SelectField(_l("Status"), choices=choices(STATUS_CHOICES)), _l("Status"))
-    attrs["budget"] = FieldList(FormField(_budget_line_form(ctx.funding_sources, ctx.year, ctx.currency)),
-                                min_entries=BUDGET_SLOTS)
-    layout.groups.append(Group("budget", _l("Budget"), ["budget"], "budget"))
-    attrs["layout"] = layout
-    return type("ServiceRowForm", (Form,), attrs)
+def _field_of(row_field: RowField, ctx: FormContext) -> Field:
+    """The form field that edits one field of a row spec (core.rows), with its range and its decimals."""
+    kind, label = row_field.kind, row_field.label
+    need = [InputRequired(message=_l("This field is required."))] if row_field.required else [Optional()]
+    ranged = need + ([Within(row_field.low, row_field.high)] if row_field.high is not None else [])
+    if kind == "decimal":
+        return LocaleDecimalField(label, ranged, places=row_field.places)
+    if kind == "integer":
+        return LocaleIntegerField(label, ranged)
+    if kind == "money":
+        return LocaleAmountField(label, ranged, currency=ctx.currency)
+    if kind == "enum":
+        return SelectField(label, choices=choices((choice.code, choice.label) for choice in row_field.choices))
+    if kind == "bool":
+        return BooleanField(label)
+    if kind == "date":
+        return DateField(label, need)
+    render_kw = {"list": row_field.datalist} if row_field.datalist else None
+    return StringField(label, [*need, Length(max=row_field.max_length or 4000)], render_kw=render_kw)
 
 
-def _campaign_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
-    attrs: dict[str, Any] = {}
-    layout = Layout()
-    _add_translated(attrs, layout, "title", _l("Title"))
-    _add_translated(attrs, layout, "objectives", _l("Objectives"), long=True)
-    period_kind = SelectField(_l("Period"), choices=choices(PERIOD_KINDS), default="")
-    _add(attrs, layout, "period_kind", period_kind, _l("Period"))
-    layout.groups[-1].key = "period"
+def _add_period(attrs: dict[str, Any], layout: Layout, row_field: RowField) -> None:
+    """A campaign's period: its kind, then the inputs of each kind; one group, keyed by the field."""
+    _add(attrs, layout, "period_kind", SelectField(row_field.label, choices=choices(PERIOD_KINDS), default=""),
+         row_field.label)
+    layout.groups[-1].key = row_field.name
     attrs["period_start"] = DateField(_l("Start date"), [Optional()])
     attrs["period_end"] = DateField(_l("End date"), [Optional()])
     attrs["period_month"] = SelectField(_l("Month"), choices=choices(_month_choices()), default="")
@@ -399,11 +396,40 @@ def _campaign_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
     layout.groups[-1].fields += ["period_start", "period_end", "period_month", "period_months", "period_half",
                                  "period_every"]
     _add_translated(attrs, layout, "period_text", _l("Dates in words"))
-    _add_translated(attrs, layout, "responsible", _l("Responsible"))
-    _add_translated(attrs, layout, "target_group", _l("Target group"))
-    attrs["layout"] = layout
     attrs["validate_period_kind"] = _validate_period
-    return type("CampaignRowForm", (Form,), attrs)
+
+
+def _add_budget(attrs: dict[str, Any], layout: Layout, row_field: RowField, ctx: FormContext) -> None:
+    attrs[row_field.name] = FieldList(FormField(_budget_line_form(ctx.funding_sources, ctx.year, ctx.currency)),
+                                      min_entries=BUDGET_SLOTS)
+    layout.groups.append(Group(row_field.name, row_field.label, [row_field.name], "budget"))
+
+
+def _validate_training_budget(form: Form, budget_field: Field) -> None:
+    if form.budgeted.data and budget_field.data is None:
+        raise ValidationError(_("Enter the budget, or untick 'Budgeted' and explain in the note."))
+
+
+# Checks of a row type's form that look at more than one field.
+ROW_CHECKS: dict[RowType, dict[str, Any]] = {RowType.TRAINING: {"validate_budget": _validate_training_budget}}
+
+
+def spec_form(row_spec: RowSpec, ctx: FormContext) -> type[Form]:
+    """The generic form of a row type: one group per field of its spec that the form edits, in the form's order."""
+    attrs: dict[str, Any] = {}
+    layout = Layout()
+    for row_field in row_spec.form_fields:
+        if row_field.kind == "translated":
+            _add_translated(attrs, layout, row_field.name, row_field.label, long=row_field.long)
+        elif row_field.kind == "period":
+            _add_period(attrs, layout, row_field)
+        elif row_field.kind == "budget":
+            _add_budget(attrs, layout, row_field, ctx)
+        else:
+            _add(attrs, layout, row_field.name, _field_of(row_field, ctx), row_field.label)
+    attrs["layout"] = layout
+    attrs.update(ROW_CHECKS.get(row_spec.row_type, {}))
+    return type(f"{row_spec.row_type.value.title()}RowForm", (Form,), attrs)
 
 
 def _validate_period(form: Form, kind_field: Field) -> None:
@@ -432,39 +458,6 @@ def months_from_text(text: str | None) -> list[int]:
     except ValueError:
         return []
     return months if months and all(1 <= m <= 12 for m in months) else []
-
-
-def _training_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
-    attrs: dict[str, Any] = {}
-    layout = Layout()
-    _add(attrs, layout, "kind", StringField(_l("Kind of training"), [Optional(), Length(max=60)]),
-         _l("Kind of training"))
-    _add_translated(attrs, layout, "department", _l("Department or unit"))
-    _add(attrs, layout, "persons", LocaleIntegerField(_l("Number of persons"), [Optional(), Within(0, COUNT_MAX)]),
-         _l("Number of persons"))
-    _add(attrs, layout, "budgeted", BooleanField(_l("Budgeted")), _l("Budgeted"))
-    _add(attrs, layout, "budget", LocaleAmountField(_l("Budget"), [Optional(), Within(0, AMOUNT_MAX)],
-                                                    currency=ctx.currency), _l("Budget"))
-    _add_translated(attrs, layout, "note", _l("Note"))
-    attrs["layout"] = layout
-
-    def validate_budget(form: Form, budget_field: Field) -> None:
-        if form.budgeted.data and budget_field.data is None:
-            raise ValidationError(_("Enter the budget, or untick 'Budgeted' and explain in the note."))
-
-    attrs["validate_budget"] = validate_budget
-    return type("TrainingRowForm", (Form,), attrs)
-
-
-def _objective_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
-    attrs: dict[str, Any] = {}
-    layout = Layout()
-    _add(attrs, layout, "level", SelectField(_l("Level"), choices=choices(LEVEL_CHOICES)), _l("Level"))
-    _add_translated(attrs, layout, "text", _l("Objective"), long=True)
-    _add_translated(attrs, layout, "reference", _l("Legal or strategy reference"))
-    _add_translated(attrs, layout, "group", _l("Group"))
-    attrs["layout"] = layout
-    return type("ObjectiveRowForm", (Form,), attrs)
 
 
 def _column_field(column: Column, currency: str) -> Field:
@@ -504,13 +497,16 @@ class FormContext:
     currency: str
 
 
-FORM_BUILDERS = {
-    RowType.SERVICE: _service_form,
-    RowType.CAMPAIGN: _campaign_form,
-    RowType.TRAINING: _training_form,
-    RowType.OBJECTIVE: _objective_form,
-    RowType.ENTRY: _entry_form,
-}
+# Row types with a generic form: those with a spec (core.rows), and a plugin's entry rows (by their columns).
+def _builder(row_spec: RowSpec) -> Any:
+    def build(_spec: SectionSpec, ctx: FormContext) -> type[Form]:
+        return spec_form(row_spec, ctx)
+
+    return build
+
+
+FORM_BUILDERS = {row_type: _builder(row_spec) for row_type, row_spec in ROW_SPECS.items()} | {
+    RowType.ENTRY: _entry_form}
 
 
 def generic_row_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
@@ -519,41 +515,50 @@ def generic_row_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
 
 # --- generic row <-> form data --------------------------------------------------------------------
 
-TRANSLATED_KEYS = {
-    RowType.SERVICE: ("name", "unit", "beneficiary_category", "capacity_unit"),
-    RowType.CAMPAIGN: ("title", "objectives", "responsible", "target_group"),
-    RowType.TRAINING: ("department", "note"),
-    RowType.OBJECTIVE: ("text", "reference", "group"),
-}
+def _form_fields(spec: SectionSpec) -> tuple[RowField, ...]:
+    """The spec fields a section's generic form edits: its translatable ones first, as the form data lists them."""
+    row_spec = ROW_SPECS.get(spec.row_type)
+    fields = row_spec.form_fields if row_spec else ()
+    return tuple(sorted(fields, key=lambda row_field: row_field.kind != "translated"))
+
+
+def _value_in(row_field: RowField, value: Any) -> dict[str, Any]:
+    """The form data of one field's document value."""
+    key, kind = row_field.name, row_field.kind
+    if kind == "translated":
+        return translated_form_data(value, key)
+    if kind == "period":
+        return _period_form_data(value or {})
+    if kind == "budget":
+        return {key: [{"source": line.get("source", ""), "amount": document_decimal(line.get("amount")),
+                       "scale": str(line.get("scale") or 1), "year": line.get("year")} for line in value or []]}
+    if kind in ("decimal", "money"):
+        return {key: document_decimal(value)}
+    if kind == "bool":
+        return {key: bool(value)}
+    if kind == "enum":
+        return {key: value or row_field.default}
+    if kind == "date":
+        with contextlib.suppress(TypeError, ValueError):
+            return {key: dt.date.fromisoformat(value)}
+        return {key: None}
+    if kind == "text":
+        return {key: "" if value is None else value}
+    return {key: value}
 
 
 def row_to_form_data(spec: SectionSpec, row: dict[str, Any]) -> dict[str, Any]:
     """The generic form's data for an existing row of the plan document."""
     data: dict[str, Any] = {}
-    translated_keys = TRANSLATED_KEYS.get(spec.row_type, ())
     if spec.row_type is RowType.ENTRY:
-        translated_keys = tuple(c.key for c in spec.columns if c.kind == "translated")
-    for key in translated_keys:
-        data.update(translated_form_data(row.get(key), key))
-    if spec.row_type is RowType.SERVICE:
-        data.update(code=row.get("code", ""), capacity=document_decimal(row.get("capacity")),
-                    occupancy=document_decimal(row.get("occupancy")), status=row.get("status") or "existing")
-        data["budget"] = [
-            {"source": line.get("source", ""), "amount": document_decimal(line.get("amount")),
-             "scale": str(line.get("scale") or 1), "year": line.get("year")}
-            for line in row.get("budget") or []
-        ]
-    elif spec.row_type is RowType.CAMPAIGN:
-        data.update(_period_form_data(row.get("period") or {}))
-    elif spec.row_type is RowType.TRAINING:
-        data.update(kind=row.get("kind", ""), persons=row.get("persons"), budgeted=bool(row.get("budgeted")),
-                    budget=document_decimal(row.get("budget")))
-    elif spec.row_type is RowType.OBJECTIVE:
-        data.update(level=row.get("level") or "strategic")
-    elif spec.row_type is RowType.ENTRY:
-        for column in spec.columns:
-            if column.kind != "translated":
+        for column in sorted(spec.columns, key=lambda column: column.kind != "translated"):
+            if column.kind == "translated":
+                data.update(translated_form_data(row.get(column.key), column.key))
+            else:
                 data[column.key] = _entry_value_in(column, row.get(column.key))
+        return data
+    for row_field in _form_fields(spec):
+        data.update(_value_in(row_field, row.get(row_field.name, "" if row_field.kind == "text" else None)))
     return data
 
 
@@ -614,35 +619,52 @@ def _period_from_form(form: Form) -> dict[str, Any]:
         return {"kind": kind, "every": form.period_every.data}
     if kind == "dates":
         return {"kind": kind, "text": translated_data(form, "period_text")}
+    if kind == "permanent":
+        return {"kind": kind}
     return {}
+
+
+def _value_out(row_field: RowField, form: Form, old_row: dict[str, Any], ctx: FormContext) -> Any:
+    """The document value of one field from a validated generic form."""
+    kind = row_field.kind
+    if kind == "period":
+        return _period_from_form(form)
+    if kind == "budget":
+        return _budget_from_form(form, old_row.get(row_field.name) or [], ctx)
+    value = form[row_field.name].data
+    if kind in ("decimal", "money"):
+        return decimal_to_json(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "date":
+        return value.isoformat() if value else None
+    if kind == "text":
+        return (value or "").strip()
+    return value
 
 
 def form_to_row(spec: SectionSpec, form: Form, old_row: dict[str, Any], ctx: FormContext) -> dict[str, Any]:
     """The row dict of a validated generic form; keys the form does not edit keep their old values."""
     row = dict(old_row)
-    translated_keys = TRANSLATED_KEYS.get(spec.row_type, ())
-    if spec.row_type is RowType.ENTRY:
-        translated_keys = tuple(c.key for c in spec.columns if c.kind == "translated")
-    for key in translated_keys:
-        value = translated_data(form, key)
-        if value or old_row.get(key) is not None:  # an absent value stays absent, not {}
-            row[key] = value
-    if spec.row_type is RowType.SERVICE:
-        row.update(code=form.code.data.strip(), capacity=decimal_to_json(form.capacity.data),
-                   occupancy=decimal_to_json(form.occupancy.data), status=form.status.data)
-        row["budget"] = _budget_from_form(form, old_row.get("budget") or [], ctx)
-    elif spec.row_type is RowType.CAMPAIGN:
-        row["period"] = _period_from_form(form)
-    elif spec.row_type is RowType.TRAINING:
-        row.update(kind=form.kind.data.strip(), persons=form.persons.data, budgeted=bool(form.budgeted.data),
-                   budget=decimal_to_json(form.budget.data))
-    elif spec.row_type is RowType.OBJECTIVE:
-        row["level"] = form.level.data
-    elif spec.row_type is RowType.ENTRY:
-        for column in spec.columns:
-            if column.kind != "translated":
+    if spec.row_type is RowType.ENTRY:  # translatable columns first, as the row has always listed them
+        for column in sorted(spec.columns, key=lambda column: column.kind != "translated"):
+            if column.kind == "translated":
+                _translated_out(row, form, column.key, old_row)
+            else:
                 row[column.key] = _entry_value_out(column, form[column.key].data, old_row.get(column.key))
+        return row
+    for row_field in _form_fields(spec):
+        if row_field.kind == "translated":
+            _translated_out(row, form, row_field.name, old_row)
+        else:
+            row[row_field.name] = _value_out(row_field, form, old_row, ctx)
     return row
+
+
+def _translated_out(row: dict[str, Any], form: Form, key: str, old_row: dict[str, Any]) -> None:
+    value = translated_data(form, key)
+    if value or old_row.get(key) is not None:  # an absent value stays absent, not {}
+        row[key] = value
 
 
 def _budget_from_form(form: Form, old_lines: list[dict[str, Any]], ctx: FormContext) -> list[dict[str, Any]]:

@@ -160,11 +160,11 @@ def test_the_demo_comes_back_exactly(demo_app, empty_deployment, tmp_path):
     assert before["rows"]["user_account"] == 9 and len(after["users"]) == 9
     assert len(after["revisions"]) == 7
     assert after["rows"]["se_followup"] == 11
-    assert after["rows"]["se_answer"] == 642
+    assert after["rows"]["se_answer"] == 1080  # Stockholm 642, Huddinge 438
     assert_same_deployment(before, after, archive, again)
     manifest = json.loads(members(archive)["manifest.json"])
     assert manifest["personal_data"] is True and "sweden.se_answer" in manifest["personal_data_in"]
-    assert manifest["counts"]["sweden.se_answer"] == 642
+    assert manifest["counts"]["sweden.se_answer"] == 1080
 
 
 def _swedish_world(session, registry) -> None:
@@ -448,7 +448,7 @@ def test_a_restore_without_secrets_says_who_must_set_a_password(demo_archive, em
     result = run(empty_env, "restore", str(demo_archive))
     assert result.returncode == 0, result.stderr
     assert "9 accounts have no password" in result.stdout and "planner@stockholm.demo" in result.stdout
-    assert _counts(empty_env) == (4, 9, 642)
+    assert _counts(empty_env) == (4, 9, 1080)
     signed_in = run(empty_env, "user", "password", "--email", "planner@stockholm.demo", stdin=f"{PASSWORD}\n")
     assert signed_in.returncode == 0, signed_in.stderr
     engine = create_engine(f"sqlite:///{empty_env['SOCIALPLAN_INSTANCE_PATH']}/socialplan.sqlite")
@@ -565,7 +565,7 @@ def test_an_address_longer_than_its_column_is_refused_on_sqlite_as_on_postgresql
 def test_a_restore_into_a_database_that_holds_data_is_refused(demo_archive, tmp_path, sqlite_demo_template):
     env = _instance(tmp_path, "busy", sqlite_demo_template)
     assert_one_sentence_error(run(env, "restore", str(demo_archive)), "not empty")
-    assert _counts(env) == (4, 9, 642)
+    assert _counts(env) == (4, 9, 1080)
 
 
 def test_a_missing_archive_is_one_sentence(empty_env, tmp_path):
@@ -605,6 +605,6 @@ def test_an_archive_is_read_back_the_same_member_by_member(demo_archive):
     assert {name: hashlib.sha256(data).hexdigest() for name, data in content.items()} == \
         {name: listed["sha256"] for name, listed in manifest["members"].items()}
     answers = sum(len(data.splitlines()) - 1 for name, data in content.items() if name.endswith("/se_answer.jsonl"))
-    assert answers == manifest["counts"]["sweden.se_answer"] == 642
+    assert answers == manifest["counts"]["sweden.se_answer"] == 1080
     head = json.loads(io.BytesIO(content["core/user_account.jsonl"]).readline())
     assert "password_hash" not in head["columns"] and "email" in head["columns"]

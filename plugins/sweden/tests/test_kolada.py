@@ -130,10 +130,10 @@ def test_the_quality_report_pdf_says_missing_and_shows_women_and_men(demo_sessio
     kolada.import_kolada(demo_session, municipality.id, V2)
     kolada.import_kolada(demo_session, municipality.id, V3)
     plan = create_plan(demo_session, get_registry(), municipality, 2024, "quality-report", None)
-    sv = pdf_text(render_report(demo_session, plan, "quality-report", "sv"), plain_spaces=True)
+    sv, en = (" ".join(pdf_text(render_report(demo_session, plan, "quality-report", locale), plain_spaces=True)
+                       .split()) for locale in ("sv", "en"))  # cells wrap: words joined again
     assert "Kvinna" in sv and "Man" in sv and "Saknas" in sv  # the seed's headings; Kolada's reason
-    assert "91 %" in sv and "90 %" not in sv  # v3's women's figure; v2's result (90) is gone, not shown
-    en = pdf_text(render_report(demo_session, plan, "quality-report", "en"), plain_spaces=True)
+    assert re.search(r"91 ?%", sv) and not re.search(r"\b90 ?%", sv)  # v3's women's figure; v2's 90 is gone
     assert "Women" in en and "Men" in en and "Missing (Saknas)" in en
 
 

@@ -71,10 +71,10 @@ def test_template_roles(demo_app, demo_client):
     html = demo_client.get(f"/m/stockholm/sweden/templates/{city}").get_data(as_text=True)
     assert 'id="template-questions"' in html and 'id="question-form"' not in html
     assert demo_client.post(f"/m/stockholm/sweden/templates/{city}/questions", data=QUESTION).status_code == 403
-    sign_in(demo_client, "planner@huddinge.demo")
-    assert demo_client.get(f"/m/huddinge/sweden/templates/{city}").status_code == 404
-    assert demo_client.post(f"/m/huddinge/sweden/templates/{city}/questions", data=QUESTION).status_code == 404
-    # Huddinge has no template yet: a planner makes the city-wide one from the standard template.
-    assert 'id="template-create"' in demo_client.get("/m/huddinge/sweden/templates").get_data(as_text=True)
-    assert demo_client.post("/m/huddinge/sweden/templates").status_code == 302
-    assert demo_client.get("/m/huddinge/sweden/templates").status_code == 302
+    sign_in(demo_client, "planner@eskilstuna.demo")
+    assert demo_client.get(f"/m/eskilstuna/sweden/templates/{city}").status_code == 404
+    assert demo_client.post(f"/m/eskilstuna/sweden/templates/{city}/questions", data=QUESTION).status_code == 404
+    # Eskilstuna has no template yet: a planner makes the city-wide one from the standard template.
+    assert 'id="template-create"' in demo_client.get("/m/eskilstuna/sweden/templates").get_data(as_text=True)
+    assert demo_client.post("/m/eskilstuna/sweden/templates").status_code == 302
+    assert demo_client.get("/m/eskilstuna/sweden/templates").status_code == 302

@@ -244,7 +244,9 @@ def table_columns(spec: SectionSpec, rows: list[dict[str, Any]], locales: Sequen
         label = _field_kinds(RowType.CAMPAIGN)["period"][0]
         used = {locale for row in rows for locale, text in ((row.get("period") or {}).get("text") or {}).items()
                 if text and (row.get("period") or {}).get("kind") == "dates"}
-        columns += [period_text_column(label, locale) for locale in locales[1:] if locale in used]
+        # every language a named date is written in, even one no other text of the table uses
+        others = [*locales[1:], *sorted(used - set(locales))]
+        columns += [period_text_column(label, locale) for locale in others if locale in used]
     if service:
         pairs, scale = _budget_layout(rows, plan_year, sources)
         names = {source.code: source.name for source in sources}
@@ -664,14 +666,17 @@ def _store(row: dict[str, Any], column: TableColumn, value: Any, ctx: _ImportCon
         target[last] = value
 
 
+# The value of each kind of field in a row where nothing is filled in (core.rows); a new object for each row.
+EMPTY_VALUES: dict[str, Any] = {"translated": dict, "period": dict, "object": dict, "budget": list, "text": str,
+                                "bool": bool}
+
+
 def _empty_row(row_type: RowType) -> dict[str, Any]:
-    """A row as the document holds it when nothing is filled in: the shape export gives back."""
-    row: dict[str, Any] = {key: {} for key in _translated_keys(row_type)}
-    if row_type is RowType.SERVICE:
-        row.update(code="", capacity=None, occupancy=None, status="existing", extra={}, budget=[])
-    elif row_type is RowType.CAMPAIGN:
-        row["period"] = {}
-    return row
+    """A row as the document holds it when nothing is filled in: the shape export gives back (translatable
+    fields first, as a table lists them)."""
+    spec = ROW_SPECS[row_type]
+    fields = sorted(spec.fields, key=lambda f: f.kind != "translated")
+    return {f.name: f.default if f.kind == "enum" else EMPTY_VALUES.get(f.kind, lambda: None)() for f in fields}
 
 
 def _row_from_cells(cells: Sequence[Any], columns: list[TableColumn | None], number: int,

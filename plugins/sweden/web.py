@@ -113,11 +113,12 @@ def _labels() -> dict[str, Any]:
 
 @blueprint.context_processor
 def _kolada_figures() -> dict[str, Any]:
-    """``kolada_figures(year, goal=None)``: the year's Kolada figures (of one goal), for the goal pages."""
+    """``kolada_figures(year, goal=None)``: the year's Kolada figures for women and men (of one goal), for the
+    goal pages; an indicator with totals only has them in the goals' own table."""
 
     def figures(year: int, goal: QualityGoal | None = None) -> list[kolada.FigureRow]:
         rows = kolada.figure_rows(request_session(), g.municipality.id, year)
-        return [r for r in rows if goal is None or r.indicator.goal_id == goal.id]
+        return [r for r in rows if r.by_sex and (goal is None or r.indicator.goal_id == goal.id)]
 
     def missing_result(indicator_id: int, year: int, national: bool = False) -> str | None:
         return kolada.missing_result(request_session(), indicator_id, year, national)

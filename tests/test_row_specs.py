@@ -45,3 +45,88 @@ def test_the_models_have_a_column_per_stored_field():
     assert ROW_MODELS[RowType.SERVICE][0].__table__.c.unit_name.nullable is False
     assert ROW_MODELS[RowType.TRAINING][0].__table__.c.persons.nullable is True
     assert SERVICE.field("unit").column == "unit_name" and TRAINING.field("budget").kind == "money"
+
+
+# The walk of core.rows' docstring, run in a fresh interpreter: one field added to the training rows' spec (before
+# anything reads it), the database created from the models (in a deployment: the field's migration), the schema
+# regenerated; the script prints what each place then does with the field.
+ADD_A_FIELD = r'''
+import json, sys
+from werkzeug.datastructures import MultiDict
+import core.rows as rows
+from core.plugin_api import RowType, SectionSpec
+
+rows.TRAINING = rows.ROW_SPECS[RowType.TRAINING] = rows.TRAINING.with_field(
+    rows.RowField("hours", "integer", "Hours of training", "Hours", low=0, high=500, default_column=True),
+    after="persons")
+
+from core import interchange, plan_schema
+from core.app import create_app
+from core.db import Base, get_session
+from core.models import AnnualPlan, Municipality, TrainingRow
+from core.services import tables
+from core.web import forms, helpers
+
+app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "DATABASE_URL": "sqlite:///" + sys.argv[1],
+                  "WTF_CSRF_ENABLED": False})
+plan_schema.main(["--out", sys.argv[2]])
+interchange.SCHEMA_PATH = plan_schema.Path(sys.argv[2])
+out = {"column": str(TrainingRow.__table__.c.hours.type)}
+with app.test_request_context():
+    Base.metadata.create_all(app.extensions["socialplan.engine"])
+    session = get_session()
+    plan = AnnualPlan(municipality=Municipality(slug="x", name={"en": "X"}, country="RO", default_locale="en",
+                                                currency="RON"), year=2026, kind="k")
+    session.add(plan)
+    session.flush()
+    spec = SectionSpec("training", "Training", RowType.TRAINING)
+    interchange.replace_section(session, plan, spec, {"rows": [{"kind": "First aid", "persons": 3, "hours": "12"}]})
+    session.expire_all()
+    row = interchange.section_rows(session, plan, RowType.TRAINING, "training")[0]
+    out["export"] = {key: row[key] for key in ("kind", "persons", "hours")}
+    try:
+        interchange.replace_section(session, plan, spec, {"rows": [{"hours": 501}]})
+    except interchange.DocumentError as error:
+        out["import_refuses"] = error.path
+    out["schema"] = interchange.row_validator(RowType.TRAINING).schema["properties"]["hours"]
+    out["schema_refuses"] = [e.message for e in interchange.row_validator(RowType.TRAINING).iter_errors({"hours": 501})]
+    ctx = forms.FormContext([], 2026, "RON")
+    form_class = forms.generic_row_form(spec, ctx)
+    out["form_groups"] = [group.key for group in form_class(formdata=None).layout.groups]
+    out["form_data"] = forms.row_to_form_data(spec, row)["hours"]
+    form = form_class(MultiDict({"kind": "First aid", "persons": "3", "hours": "40"}))
+    out["form_valid"] = form.validate()
+    out["form_row"] = forms.form_to_row(spec, form, row, ctx)["hours"]
+    out["form_refuses"] = form_class(MultiDict({"hours": "600"})).validate()
+    columns = tables.table_columns(spec, [row], ["en"], 2026, "RON", [])
+    header = [column.label for column in columns]
+    out["csv"] = tables.to_csv(header, [[tables._cell_out(row, c, "en") for c in columns]]).decode("utf-8-sig")
+    out["default_columns"] = [column.key for column in helpers.columns_of(spec)]
+print(json.dumps(out))
+'''
+
+
+def test_a_field_added_to_a_spec_is_in_the_export_the_schema_the_form_and_the_table(tmp_path):
+    # One change (a RowField in core.rows) gives the model its column, and export, import, the schema, the form and
+    # its converters, the table export and the default columns the field, each with its range.
+    import os
+    import subprocess
+    import sys
+
+    assert "hours" not in [f.name for f in TRAINING.fields]  # the field is the script's, not the product's
+    env = {**os.environ, "SOCIALPLAN_INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", ADD_A_FIELD, str(tmp_path / "db.sqlite"),
+                             str(tmp_path / "schema.json")], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.splitlines()[-1])
+    assert out["column"] == "INTEGER"
+    assert out["export"] == {"kind": "First aid", "persons": 3, "hours": 12}
+    assert out["import_refuses"] == "$.rows[0].hours"
+    assert out["schema"] == {"type": ["integer", "null"], "minimum": 0, "maximum": 500}
+    assert out["schema_refuses"] == ["501 is greater than the maximum of 500"]
+    assert out["form_groups"] == ["kind", "department", "persons", "hours", "budgeted", "budget", "note"]
+    assert out["form_data"] == 12 and out["form_valid"] is True and out["form_row"] == 40
+    assert out["form_refuses"] is False
+    assert out["csv"].splitlines()[0].split(",")[:4] == ["Kind of training", "Department (en)", "Persons", "Hours"]
+    assert out["csv"].splitlines()[1].split(",")[:4] == ["First aid", "", "3", "12"]
+    assert out["default_columns"] == ["kind", "department", "persons", "hours", "budget"]

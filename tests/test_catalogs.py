@@ -20,17 +20,17 @@ KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "ngett
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 
 
-def _extracted(source: Path, skip: tuple[str, ...]) -> set[str]:
+def _extracted(source: Path, skip: tuple[str, ...]) -> set[tuple[str, str | None]]:
     def wanted(path: str) -> bool:
         relative = Path(path).resolve().relative_to(source).as_posix() if Path(path).is_absolute() else path
         return not any(relative == s or relative.startswith(s + "/") for s in skip)
 
     messages = set()
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
+    for filename, _lineno, message, _comments, context in extract_from_dir(
         str(source), METHODS, keywords=KEYWORDS, callback=None
     ):
         if wanted(filename):
-            messages.add(message if isinstance(message, str) else message[0])
+            messages.add((message if isinstance(message, str) else message[0], context))  # pgettext's context too
     return messages
 
 
@@ -45,7 +45,8 @@ def _catalog(folder: Path, domain: str, locale: str):
 @pytest.mark.parametrize(("folder", "domain", "source", "skip"), CATALOGS, ids=[c[1] for c in CATALOGS])
 def test_catalog_translates_every_message(folder, domain, source, skip, locale):
     catalog = _catalog(folder, domain, locale)
-    missing = sorted(m for m in _extracted(source, skip) if not (catalog.get(m) and catalog.get(m).string))
+    missing = sorted(m for m, ctx in _extracted(source, skip)
+                     if not (catalog.get(m, context=ctx) and catalog.get(m, context=ctx).string))
     fuzzy = sorted(str(m.id) for m in catalog if m.id and m.fuzzy)
     assert not missing, f"{len(missing)} {locale} messages untranslated in {domain}: {missing[:10]}"
     assert not fuzzy, f"fuzzy {locale} messages in {domain}: {fuzzy[:10]}"

@@ -44,10 +44,12 @@ from core.i18n import (
     check_amount,
     current_locale,
     decimal_from_cell,
+    locale_display_name,
     parse_decimal,
     parse_money,
 )
 from core.interchange import decimal_to_json, document_decimal, normalise_code, row_validator, value_at
+from core.periods import RECURRENCES, period_text
 from core.plugin_api import PlanKind, RowType, SectionSpec
 from core.plugin_manager import Registry
 from core.rows import ROW_SPECS, SERVICE
@@ -169,11 +171,17 @@ def _budget_layout(rows: list[dict[str, Any]], plan_year: int, sources: list[Any
     return sorted(pairs, key=lambda p: (p[0], order.get(p[1], len(order)), p[1])), scale
 
 
+def _all_translated(rows: list[dict[str, Any]], key: str) -> bool:
+    """Whether every value of ``key`` the rows hold is a text per language ({'ro': ...})."""
+    values = [value for row in rows if (value := value_at(row, key)) not in (None, "", {})]
+    return bool(values) and all(isinstance(v, dict) and set(v) <= set(LOCALES) for v in values)
+
+
 def _column_for(key: str, label: Any, kind: str, locales: Sequence[str], row_type: RowType) -> list[TableColumn]:
     standard = _field_kinds(row_type).get(key)
     kind = standard[1] if standard else kind  # the document fixes the type of its own fields
     if kind == "translated":
-        return [TableColumn(key, f"{label} ({locale})", "translated", locale) for locale in locales]
+        return [TableColumn(key, language_label(label, locale), "translated", locale) for locale in locales]
     return [TableColumn(key, str(label), kind)]
 
 
@@ -228,6 +236,8 @@ def table_columns(spec: SectionSpec, rows: list[dict[str, Any]], locales: Sequen
         if key in seen:
             return
         seen.add(key)
+        if key.startswith("extra.") and _all_translated(rows, key):
+            kind = "translated"  # a plugin's own text in several languages: one column per language, as a name's
         columns.extend(_column_for(key, label, kind, locales, spec.row_type))
 
     for column in spec.columns:
@@ -239,7 +249,7 @@ def table_columns(spec: SectionSpec, rows: list[dict[str, Any]], locales: Sequen
             add(key, key, "json")
     else:
         for key in sorted({key for row in rows for key in (row.get("extra") or {})}):
-            add(f"extra.{key}", f"extra.{key}", "json")
+            add(f"extra.{key}", key.replace("_", " ").capitalize(), "json")  # a fact no column of the section names
     if spec.row_type is RowType.CAMPAIGN:
         label = _field_kinds(RowType.CAMPAIGN)["period"][0]
         used = {locale for row in rows for locale, text in ((row.get("period") or {}).get("text") or {}).items()
@@ -262,13 +272,19 @@ def table_columns(spec: SectionSpec, rows: list[dict[str, Any]], locales: Sequen
     return columns
 
 
+def language_label(label: Any, locale: str) -> str:
+    """'Name (Română)': a heading of one language's text names the language in its own words, not its code."""
+    return f"{label} ({locale_display_name(locale)})"
+
+
 def period_text_column(label: Any, locale: str) -> TableColumn:
     """Named dates in another language than the municipality's (the Period column holds its own)."""
-    return TableColumn("period.text", f"{label} ({locale})", "period_text", locale)
+    return TableColumn("period.text", language_label(label, locale), "period_text", locale)
 
 
 def note_column(source_name: Any, year: int, source: str, locale: str) -> TableColumn:
-    label = _("%(source)s %(year)s: note (%(locale)s)", source=str(source_name), year=year, locale=locale)
+    label = _("%(source)s %(year)s: note (%(locale)s)", source=str(source_name), year=year,
+              locale=locale_display_name(locale))
     return TableColumn("budget", label, "amount_note", locale, year, source)
 
 
@@ -278,9 +294,9 @@ def note_column(source_name: Any, year: int, source: str, locale: str) -> TableC
 def period_to_text(period: dict[str, Any] | None, default_locale: str = "") -> str:
     """A campaign's period in a notation that reads the same in every language.
 
-    ``2021-06-01/2021-06-30`` (a range, ISO 8601), ``6`` or ``2021-06`` (a month), ``7, 8`` (months),
-    ``H1`` / ``H2`` (a half-year), ``monthly`` ``quarterly`` ``half-yearly`` ``yearly`` (a recurrence);
-    anything else is named dates, kept as text.
+    ``2021-06-01/2021-06-30`` (a range, ISO 8601), ``6`` or ``2021-06`` (a month), ``7, 8`` (months); a
+    half-year, a recurrence and a permanent period in the reader's words ('Semestrul I 2022', 'Quarterly',
+    'Löpande', as :func:`core.periods.period_text` says them); anything else is named dates, kept as text.
     """
     if not period:
         return ""
@@ -297,10 +313,8 @@ def period_to_text(period: dict[str, Any] | None, default_locale: str = "") -> s
         return month(period["month"])
     if kind == "months":
         return ", ".join(month(m) for m in period.get("months") or [])
-    if kind == "half-year":
-        return f"H{int(period['half'])}"
-    if kind == "recurrence":
-        return str(period.get("every", ""))
+    if kind in ("half-year", "recurrence", "permanent"):
+        return period_text(period)  # in words, read back in any language (period_from_text)
     text = period.get("text") or {}
     return text.get(default_locale) or next((v for v in text.values() if v), "")
 
@@ -340,6 +354,8 @@ def _cell_out(row: dict[str, Any], column: TableColumn, default_locale: str) -> 
             return dt.date.fromisoformat(str(value))
         except ValueError:
             return str(value)
+    if isinstance(value, dict) and "kind" in value:
+        return period_text(value) or None  # a plugin's period (a meeting's frequency), in words
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return value
@@ -462,16 +478,33 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: s
 MONTH = re.compile(r"^(?:(\d{4})-)?(\d{1,2})$")
 
 
+def _period_words() -> dict[str, dict[str, Any]]:
+    """Every language's words for a recurrence, a half-year and a permanent period, casefolded, to the period."""
+    words: dict[str, dict[str, Any]] = {}
+    for locale in LOCALES:
+        with force_locale(locale):
+            halves = [{"kind": "half-year", "half": 1}, {"kind": "half-year", "half": 2}]
+            for period in [{"kind": "recurrence", "every": every} for every in RECURRENCES] + halves \
+                    + [{"kind": "permanent"}]:
+                words.setdefault(period_text(period).casefold(), period)
+    return words
+
+
 def period_from_text(text: str, default_locale: str) -> dict[str, Any]:
     """The inverse of :func:`period_to_text`; raises ValueError for a malformed date or month."""
     text = text.strip()
     if not text:
         return {}
     lowered = text.lower()
-    if lowered in ("monthly", "quarterly", "half-yearly", "yearly"):
+    if lowered in RECURRENCES:  # the notation of earlier exports
         return {"kind": "recurrence", "every": lowered}
     if lowered in ("h1", "h2"):
         return {"kind": "half-year", "half": int(lowered[1])}
+    words, year = _period_words(), re.match(r"^(.*?)\s+(\d{4})$", text)
+    if " ".join(text.split()).casefold() in words:
+        return dict(words[" ".join(text.split()).casefold()])
+    if year and words.get(" ".join(year.group(1).split()).casefold(), {}).get("kind") == "half-year":
+        return {**words[" ".join(year.group(1).split()).casefold()], "year": int(year.group(2))}
     if re.match(r"^\d{4}-\d{2}-\d{2}(/\d{4}-\d{2}-\d{2})?$", text):
         start, _sep, end = text.partition("/")
         end = end or start
@@ -537,6 +570,13 @@ def _candidate_columns(document: dict[str, Any], plan_kind: PlanKind, spec: Sect
     return found
 
 
+def _with_language_name(heading: str) -> str:
+    """'Name (ro)', as earlier exports wrote a language, -> 'Name (Română)'."""
+    found = re.fullmatch(r"(.*)\((\w\w)\)\s*", heading)
+    return f"{found.group(1)}({locale_display_name(found.group(2))})" if found and found.group(2) in LOCALES \
+        else heading
+
+
 def _match_header(header: Sequence[Any], ctx: _ImportContext) -> tuple[list[TableColumn | None], list[CellError]]:
     columns: list[TableColumn | None] = []
     errors: list[CellError] = []
@@ -546,7 +586,7 @@ def _match_header(header: Sequence[Any], ctx: _ImportContext) -> tuple[list[Tabl
         if cell in (None, ""):
             columns.append(None)
             continue
-        column = ctx.by_label.get(_normal(cell))
+        column = ctx.by_label.get(_normal(cell)) or ctx.by_label.get(_normal(_with_language_name(str(cell))))
         if column is None and str(cell).startswith("extra.") and ctx.spec.row_type is not RowType.ENTRY:
             column = TableColumn(str(cell).strip(), str(cell).strip(), "json")
         if column is None:
@@ -645,9 +685,13 @@ def _store(row: dict[str, Any], column: TableColumn, value: Any, ctx: _ImportCon
             raise ValueError(_("A period in another language must be named dates, like the Period column."))
         row["period"] = {"kind": "dates", "text": {**(period.get("text") or {}), column.locale: str(value)}}
         return
+    target = row
+    *parents, last = column.key.split(".")
+    for part in parents:
+        target = target.setdefault(part, {})
     if column.kind == "translated":
         if value is not None:
-            row.setdefault(column.key, {})[column.locale] = str(value)
+            target.setdefault(last, {})[column.locale] = str(value)
         return
     if column.kind == "amount":
         if value is not None:
@@ -658,10 +702,6 @@ def _store(row: dict[str, Any], column: TableColumn, value: Any, ctx: _ImportCon
         return
     if isinstance(value, Decimal):
         value = decimal_to_json(value)
-    target = row
-    *parents, last = column.key.split(".")
-    for part in parents:
-        target = target.setdefault(part, {})
     if value is not None:
         target[last] = value
 

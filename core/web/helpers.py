@@ -28,6 +28,7 @@ from core.i18n import (
 )
 from core.interchange import document_decimal
 from core.models import AnnualPlan
+from core.periods import period_text
 from core.plugin_api import Column, Finding, FundingSource, PlanKind, RowType, SectionSpec, Severity
 from core.plugin_manager import Registry
 from core.rows import default_columns
@@ -232,29 +233,8 @@ def shown_facts(document: dict[str, Any], plan_kind: PlanKind) -> list[tuple[str
 
 
 def period_label(period: dict[str, Any]) -> str:
-    """A campaign's period in words: '1 Jun 2021 – 30 Jun 2021', 'June', 'First half of the year'."""
-    kind = period.get("kind")
-    months = Locale.parse(current_locale()).months["stand-alone"]["wide"]
-    try:
-        if kind == "range":
-            start, end = dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
-            return f"{format_date(start)} – {format_date(end)}"
-        if kind == "month":
-            return months[int(period["month"])].capitalize()
-        if kind == "months":
-            return ", ".join(months[int(m)].capitalize() for m in period.get("months") or [])
-        if kind == "half-year":
-            return _("First half of the year") if int(period["half"]) == 1 else _("Second half of the year")
-        if kind == "recurrence":
-            every = period.get("every")
-            return {"monthly": _("Monthly"), "half-yearly": _("Half-yearly"), "yearly": _("Yearly")}.get(every, every)
-        if kind == "dates":
-            from core.i18n import translated
-
-            return translated(period.get("text") or {})
-    except (KeyError, ValueError, TypeError):
-        pass
-    return ""
+    """A campaign's period in words, as the reports say it: 'Quarterly', '1–30 June 2021', 'June', 'Permanent'."""
+    return period_text(period)
 
 
 # --- budget totals --------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ from core.sdk.forms import (
 )
 from plugins.romania.i18n import _, _l
 from plugins.romania.nomenclature import load_nomenclature
-from plugins.romania.periods import RECURRENCE_LABELS
+from plugins.romania.periods import PERMANENT_LABEL, RECURRENCE_LABELS
 from plugins.romania.plan_kind import (
     CAMPAIGN_SECTIONS,
     FREQUENCIES,
@@ -75,6 +75,7 @@ PERIOD_CHOICES = choices([
     ("months", _l("Several months")),
     ("range", _l("From one date to another")),
     ("dates", _l("Dates described in words (e.g. a named day)")),
+    ("permanent", PERMANENT_LABEL),
 ])
 RECURRENCE_CHOICES = choices([("", ""), *RECURRENCE_LABELS.items()])
 HALF_YEAR_CHOICES = choices([("", ""), ("1", _l("First half of the year")), ("2", _l("Second half of the year"))])
@@ -364,10 +365,12 @@ def _period_of(form: Form, key: str) -> dict[str, Any]:
         period = {"kind": "month", "month": months[0]} if len(months) == 1 else {"kind": "months", "months": months}
     elif kind == "dates":
         period = {"kind": kind, "text": translated_data(form, f"{key}_text")}
+    elif kind == "permanent":
+        period = {"kind": kind}
     elif kind == "range":
         period = {"kind": kind, "start": form[f"{key}_start"].data.isoformat(),
                   "end": form[f"{key}_end"].data.isoformat()}
-    if period and year and kind not in ("recurrence", "range"):
+    if period and year and kind not in ("recurrence", "range", "permanent"):
         period["year"] = year
     return period
 

@@ -5,13 +5,18 @@ and of the own plan (Târgu Frumos 2022), exported to XLSX and CSV in en, sv and
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
 
 import pytest
+from flask_babel import force_locale
+from openpyxl import load_workbook
 
 from core.sdk.plans import import_plan
 from core.sdk.testing import DEMO_ADMIN, DEMO_PASSWORD, get_registry, get_session, login
+from plugins.romania.plan_kind import FREQUENCIES
 from plugins.romania.tests.helpers import demo_plan
 from plugins.romania.tests.own_plan import SLUG, YEAR, own_document
 
@@ -87,3 +92,74 @@ def test_the_editor_shows_ibs_building_floor_space_staff_and_justification(admin
     shown = dict(zip(header, row, strict=False))
     assert shown["Golvyta (m²)"] == "240" and shown["Kommunens budget"] == "120 000,50 RON"
     assert shown["Personal som behövs"] == "6" and "PNRR & buget local" in shown["Motivering"]
+
+
+# Codes and keys no reader should meet: a whole cell or heading equal to one of CODES, or any text holding one of
+# MARKERS (a language code in brackets, a developer's key).
+CODES = {"strategic", "operational", "existing", "proposed", "monthly", "quarterly", "half-yearly", "yearly",
+         "permanent", "H1", "H2",
+         "published", "updated", "recurrence", "half-year", "range", "dates", "romania"}
+MARKERS = ("extra.", "(ro)", "(en)", "(sv)", "budget_", "code_as_written", )
+
+
+def _raw(text: str, words: set[str] = frozenset()) -> str:
+    """The code or key ``text`` is or holds, or '' (``words``: the language's own words that spell like a code,
+    English 'published')."""
+    text = str(text).strip()
+    if text in CODES and text not in words:
+        return text
+    return next((marker for marker in MARKERS if marker in text), "")
+
+
+def _table_sections(app) -> list[str]:
+    with app.app_context():
+        kind = get_registry().plan_kind("action-plan")
+        return [spec.key for spec in kind.sections if spec.row_type != "text"]
+
+
+def _download(client, which: str, section: str, fmt: str) -> list[list[str]]:
+    slug, year, _plan_id = client.plans[which]
+    response = client.get(f"/m/{slug}/plans/{year}/action-plan/tables/{section}.{fmt}")
+    assert response.status_code == 200, (which, section, fmt)
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    return [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_exported_table_says_words_not_codes(demo_app, admin, lang):
+    _in(admin, lang)
+    with demo_app.test_request_context(), force_locale(lang):
+        words = {str(word) for word in FREQUENCIES.values()}  # English 'published', 'yearly' are words
+    found = []
+    for which in ("demo", "own"):
+        for section in _table_sections(demo_app):
+            for fmt in ("xlsx", "csv"):
+                table = _download(admin, which, section, fmt)
+                assert table and table[0], (which, section, fmt)  # at least the heading row
+                found += [(which, section, fmt, cell) for row in table for cell in row if _raw(cell, words)]
+    assert found == []
+
+
+def test_exported_words_read_back_as_the_codes_they_name(demo_app, admin):
+    """The words a table says (a training kind, a level, a period) are read back by an upload as their codes."""
+    slug, year, _plan_id = admin.plans["own"]
+    for lang in LANGS:
+        _in(admin, lang)
+        for section in ("awareness-campaigns", "promotion-campaigns"):
+            xlsx = admin.get(f"/m/{slug}/plans/{year}/action-plan/tables/{section}.xlsx").data
+            response = admin.post(f"/m/{slug}/plans/{year}/action-plan/tables/{section}/import",
+                                  data={"file": (io.BytesIO(xlsx), "table.xlsx")}, content_type="multipart/form-data")
+            assert response.status_code == 302, (lang, section, response.text[:2000])
+    with demo_app.app_context():
+        from core.sdk.plans import document_of, find_plan
+        from core.sdk.testing import municipality_by_slug
+
+        session = get_session()
+        plan = find_plan(session, municipality_by_slug(session, slug), year, "action-plan")
+        doc = document_of(session, get_registry(), plan)
+    expected = own_document()["sections"]
+    for section in ("awareness-campaigns", "promotion-campaigns"):
+        assert [row["period"] for row in doc["sections"][section]["rows"]] == \
+            [row["period"] for row in expected[section]["rows"]], section

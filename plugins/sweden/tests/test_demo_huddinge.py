@@ -64,3 +64,7 @@ def test_the_results_page_shows_results_to_the_planner(demo_app, demo_client, lo
     text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True))))
     assert page.status_code == 200 and "Solgårdens äldreboende (egen regi)" in text
     assert re.search(r"\d+ ?%", text)  # shares shown, not an empty report
+    html = page.get_data(as_text=True)
+    for code in ("HU-KV", "HU-EB2"):  # 3 and 4 respondents: every row of theirs hidden, answers and share
+        rows = re.findall(rf'<tr id="result-[\w-]+-{code}">(.*?)</tr>', html, re.S)
+        assert rows and all(re.findall(r"<td>([^<]*)</td>", row)[1:] == ["–", "–"] for row in rows), code

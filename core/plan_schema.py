@@ -18,6 +18,7 @@ from typing import Any
 
 from core.i18n import LOCALES
 from core.limits import COUNT_MAX, OCCUPANCY_MAX, YEAR_MAX, YEAR_MIN
+from core.periods import PERIOD_KINDS, RECURRENCES
 from core.resources import resource_path
 from core.rows import ROW_SPECS, RowField, RowSpec
 
@@ -167,14 +168,14 @@ def _period() -> dict[str, Any]:
     month = {"type": "integer", "minimum": 1, "maximum": 12}
     return {
         "type": "object",
-        "description": "When a campaign runs: a date range, a month, several months, a half-year, a recurrence or "
-                       "named dates.",
+        "description": "When a campaign runs: a date range, a month, several months, a half-year, a recurrence, "
+                       "all year (permanent) or named dates.",
         "required": ["kind"],
         "properties": {
-            "kind": {"enum": ["range", "month", "months", "half-year", "recurrence", "dates"]},
+            "kind": {"enum": list(PERIOD_KINDS)},
             "start": _ref("date"), "end": _ref("date"), "year": _ref("year"), "month": month,
             "months": {"type": "array", "items": month, "maxItems": 12}, "half": {"enum": [1, 2]},
-            "every": {"enum": ["monthly", "quarterly", "half-yearly", "yearly"]}, "text": TRANSLATED,
+            "every": {"enum": list(RECURRENCES)}, "text": TRANSLATED,
         },
         "allOf": [{"if": {"properties": {"kind": {"const": "range"}}, "required": ["kind"]},
                    "then": {"required": ["start", "end"]}}],

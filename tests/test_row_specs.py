@@ -127,6 +127,6 @@ def test_a_field_added_to_a_spec_is_in_the_export_the_schema_the_form_and_the_ta
     assert out["form_groups"] == ["kind", "department", "persons", "hours", "budgeted", "budget", "note"]
     assert out["form_data"] == 12 and out["form_valid"] is True and out["form_row"] == 40
     assert out["form_refuses"] is False
-    assert out["csv"].splitlines()[0].split(",")[:4] == ["Kind of training", "Department (en)", "Persons", "Hours"]
+    assert out["csv"].splitlines()[0].split(",")[:4] == ["Kind of training", "Department (English)", "Persons", "Hours"]
     assert out["csv"].splitlines()[1].split(",")[:4] == ["First aid", "", "3", "12"]
     assert out["default_columns"] == ["kind", "department", "persons", "hours", "budget"]

@@ -163,3 +163,20 @@ def test_exported_words_read_back_as_the_codes_they_name(demo_app, admin):
     for section in ("awareness-campaigns", "promotion-campaigns"):
         assert [row["period"] for row in doc["sections"][section]["rows"]] == \
             [row["period"] for row in expected[section]["rows"]], section
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("ro", ["Semestrul I 2022", "Lunar", "Trimestrial", "Anual", "Permanent"]),
+    ("en", ["First half of the year 2022", "Monthly", "Quarterly", "Yearly", "Permanent"]),
+    ("sv", ["Första halvåret 2022", "Varje månad", "Kvartalsvis", "Varje år", "Löpande"]),
+])
+def test_the_editor_says_each_period_as_the_report_does_and_permanent_is_a_period(demo_app, admin, lang, words):
+    with demo_app.app_context():  # the own plan's last campaign runs all year
+        session = get_session()
+        doc = own_document()
+        doc["sections"]["awareness-campaigns"]["rows"][4]["period"] = {"kind": "permanent"}
+        import_plan(session, get_registry(), doc, None)
+        session.commit()
+    _in(admin, lang)
+    periods = [row[3] for row in _rows(admin, "own", "awareness-campaigns")]
+    assert periods == words  # the same words the PDF prints; no 'quarterly', no ISO dates

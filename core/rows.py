@@ -74,7 +74,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class RowField:
-    """One field of a row type."""
+    """One field of a row type: its key in a document row, its kind (text, translated, decimal, integer, money,
+    enum, bool, date, period, object or budget), its labels, its limits and where it shows."""
 
     name: str  # its key in a row of the plan document
     kind: str  # one of KINDS
@@ -117,10 +118,12 @@ class RowField:
 
     @property
     def header(self) -> Any:
+        """Its heading in a table export and as a default column."""
         return self.heading if self.heading is not None else self.label
 
     @property
     def codes(self) -> tuple[str, ...]:
+        """An enum's codes, in order."""
         return tuple(choice.code for choice in self.choices)
 
     def check_constraint(self) -> str:
@@ -137,6 +140,7 @@ class RowSpec:
     form_order: tuple[str, ...] = ()  # the form's order of fields, when not the document's
 
     def field(self, name: str) -> RowField:
+        """The field of that name (StopIteration when there is none)."""
         return next(f for f in self.fields if f.name == name)
 
     @property
@@ -146,12 +150,14 @@ class RowSpec:
 
     @property
     def form_fields(self) -> tuple[RowField, ...]:
+        """The fields the generic row form edits, in its order."""
         fields = [f for f in self.fields if f.in_form]
         if self.form_order:
             fields.sort(key=lambda f: self.form_order.index(f.name))
         return tuple(fields)
 
     def of_kind(self, *kinds: str) -> tuple[str, ...]:
+        """The names of its fields of these kinds."""
         return tuple(f.name for f in self.fields if f.kind in kinds)
 
     def with_field(self, new: RowField, after: str | None = None) -> RowSpec:

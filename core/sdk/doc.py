@@ -15,10 +15,24 @@ from types import ModuleType
 import core.sdk
 from core import hookspecs
 from core.resources import CHECKOUT
-from core.sdk import audit, backup, cli, demo, documents, forms, models, plans, providers, reports, testing, web
+from core.sdk import (
+    audit,
+    backup,
+    cli,
+    demo,
+    documents,
+    forms,
+    models,
+    plans,
+    providers,
+    reports,
+    rows,
+    testing,
+    web,
+)
 
-MODULES: tuple[ModuleType, ...] = (core.sdk, forms, reports, documents, plans, web, cli, models, providers, audit,
-                                   backup, demo, testing)
+MODULES: tuple[ModuleType, ...] = (core.sdk, forms, reports, documents, plans, web, cli, models, rows, providers,
+                                   audit, backup, demo, testing)
 EXAMPLE = CHECKOUT / "docs" / "example-plugin"  # the page is generated in a checkout; docs/ is not packaged
 EXAMPLE_FILES = ("pyproject.toml", "socialplan_example/__init__.py", "socialplan_example/templates/example/index.html",
                  "socialplan_example/translations/sv/LC_MESSAGES/example.po")

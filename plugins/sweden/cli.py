@@ -93,8 +93,7 @@ def import_answers_command(file: Path, municipality: str, year: int, template_id
 @sweden.command("import-kolada")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--municipality", required=True, help="The municipality's slug.")
-@click.option("--lang", type=click.Choice(LOCALES), default="en", show_default=True,
-              help="The language of the message.")
+@click.option("--lang", default="en", show_default=True, help="The language of the message: en, sv or ro.")
 @with_appcontext
 @database_errors
 def import_kolada_command(file: Path, municipality: str, lang: str) -> None:
@@ -102,6 +101,8 @@ def import_kolada_command(file: Path, municipality: str, lang: str) -> None:
     from plugins.sweden.services.kolada import import_kolada, import_message
 
     session = command_session()
+    if lang not in LOCALES:
+        raise CLIError(f"There is no catalog for language '{lang}'; choose one of {', '.join(LOCALES)}.")
     target = _municipality(municipality)
     if not file.is_file():
         raise CLIError(f"There is no file {file}.")

@@ -228,3 +228,6 @@ def test_cli_refuses_a_malformed_file_in_one_sentence(cli_huddinge, tmp_path):
                            ("sv", "Filen är inte ett datadokument från Kolada (API v2 eller v3).")):
         done = run_cli(cli_huddinge, "sweden", "import-kolada", str(bad), "--municipality", "huddinge", "--lang", lang)
         assert done.returncode == 1 and done.stderr.strip() == f"Error: {bad}: {sentence}"  # no traceback
+    wrong = run_cli(cli_huddinge, "sweden", "import-kolada", str(bad), "--municipality", "huddinge", "--lang", "de")
+    assert wrong.returncode == 1 and wrong.stderr.strip() == (
+        "Error: There is no catalog for language 'de'; choose one of en, sv, ro.")

@@ -38,6 +38,7 @@ from core.i18n import (
 )
 from core.interchange import DocumentError, decimal_from_json, decimal_to_json, document_decimal
 from core.limits import COUNT_MAX, DB_INTEGER_MAX
+from core.periods import PERMANENT_LABEL, RECURRENCE_LABELS, period_text
 from core.plugin_api import (
     Column,
     DashboardPanel,
@@ -83,6 +84,8 @@ DOCS = {
     "COUNT_MAX": 'the largest count (people, places) a form or an import accepts',
     "LOCALES": "the languages socialplan speaks: ('en', 'sv', 'ro')",
     "SDK_VERSION": "the SDK's version, \"<major>.<minor>\" (see the deprecation rule)",
+    "PERMANENT_LABEL": "a form's word for a period that lasts all year ('Permanent', 'Löpande')",
+    "RECURRENCE_LABELS": "a form's words for each recurrence a period allows ('monthly' -> 'Lunar' ...)",
     "Column": "a column of a section's table",
     "DashboardPanel": "a panel on a municipality's dashboard",
     "DocumentError": 'a plan document refused, with the JSON path of the problem',
@@ -117,6 +120,7 @@ DOCS = {
     "format_percent": "a percentage in the reader's language",
     "hookimpl": 'the marker of a hook implementation',
     "parse_integer": "a whole number typed in the user's language",
+    "period_text": "a campaign's or a meeting's period in words, the way every page, export and report says it",
     "require_sdk": None,
     "translated": "a translatable value ({'sv': ..., 'en': ...}) in the current language",
     "translations_for": "a plugin's own gettext functions (its i18n.py makes them)",
@@ -126,6 +130,8 @@ __all__ = [
     "COUNT_MAX",
     "DB_INTEGER_MAX",
     "LOCALES",
+    "PERMANENT_LABEL",
+    "RECURRENCE_LABELS",
     "SDK_VERSION",
     "Column",
     "DashboardPanel",
@@ -161,6 +167,7 @@ __all__ = [
     "format_percent",
     "hookimpl",
     "parse_integer",
+    "period_text",
     "require_sdk",
     "translated",
     "translations_for",

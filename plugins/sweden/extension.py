@@ -19,7 +19,9 @@ its providers and its units (identified by their code; districts are the units' 
   described in words) with their indicators and yearly values (the result, the national figure,
   the yes/no answer or judgement, the result in words and where it came from), the lex Sarah
   reports of the year, and ``quality_report``: the cover's facts (administration, date, persons
-  responsible) and the year's own list of sections, which the ``quality-work`` rows name by key.
+  responsible) and the year's own list of sections, which the ``quality-work`` rows name by key; a
+  default section (services.quality_report.DEFAULT_SECTIONS) whose title was never typed has no
+  ``title``: it reads in the reader's language from the plugin's catalog.
 
 Import replaces what the block names: data of the plan's year (follow-ups, cases, answer cells,
 goals, lex Sarah reports) is replaced as a whole; municipality-wide data (settings, providers by
@@ -261,7 +263,8 @@ def _quality_report(session: Session, municipality_id: int, year: int) -> dict[s
     cover = quality_report.cover_of(session, municipality_id, year)
     return {"organisation": cover["organisation"], "report_date": _iso(cover["report_date"]),
             "responsible": cover["responsible"],
-            "sections": quality_report.sections_for(session, municipality_id, year)}
+            "sections": [{k: v for k, v in section.items() if k != "title" or v}  # a default's title: none
+                         for section in quality_report.stored_sections(session, municipality_id, year)]}
 
 
 def _lex_sarah(session: Session, municipality_id: int, year: int, codes: dict[int, str]) -> list[dict[str, Any]]:
@@ -582,10 +585,11 @@ def _read_quality_report(value: Any, path: str) -> dict[str, Any]:
         if key in keys:
             raise DocumentError(f"{where}.key", f"'{key}' is given twice")
         keys.add(key)
-        title = _translated(section.get("title"), f"{where}.title")
-        if not any(text.strip() for text in title.values()):
-            raise DocumentError(f"{where}.title", "a title in at least one language is required")
-        sections.append({"key": key, "title": title,
+        title = _translated(section.get("title"), f"{where}.title") if section.get("title") is not None else {}
+        if not any(text.strip() for text in title.values()) and key not in quality_report.DEFAULT_TITLES:
+            raise DocumentError(f"{where}.title", "a title in at least one language is required (only a default "
+                                "section may leave it out)")
+        sections.append({"key": key, "title": title if any(text.strip() for text in title.values()) else None,
                          "level": _choice(section.get("level", 1), f"{where}.level", quality_report.LEVELS),
                          "shows": _choice(section.get("shows", ""), f"{where}.shows", tuple(quality_report.SHOWS))})
     return {"organisation": _translated(data.get("organisation"), f"{path}.organisation"),

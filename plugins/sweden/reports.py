@@ -305,7 +305,8 @@ def quality_report_data(context: ReportContext) -> dict[str, Any]:
     sarah_rows = [[str(lex_sarah.AREAS[r.area]), str(r.reports), str(r.women) if r.women else "",
                    str(r.men) if r.men else ""] for r in sarah.rows]
     block = ((context.document.get("extensions") or {}).get("sweden") or {}).get("quality_report") or {}
-    sections = block.get("sections") or quality_report.sections_for(session, municipality_id, year)
+    sections = (quality_report.resolved(block["sections"]) if block.get("sections")
+                else quality_report.sections_for(session, municipality_id, year))
     cover = quality_report.cover_of(session, municipality_id, year)
     if block:  # the document's (a revision's) cover, as it was kept
         cover = {"organisation": block.get("organisation") or {}, "responsible": block.get("responsible") or [],

@@ -29,11 +29,12 @@ def _rows(document: dict[str, Any], key: str) -> list[dict[str, Any]]:
 
 def quality_report(document: dict[str, Any], context: ValidationContext) -> list[Finding]:
     from core.sdk import translated
-    from plugins.sweden.services.quality_report import SECTION, sections_for
+    from plugins.sweden.services.quality_report import SECTION, resolved, sections_for
 
     block = (document.get("extensions") or {}).get("sweden") or {}
-    sections = (block.get("quality_report") or {}).get("sections") or sections_for(
-        context.session, context.plan.municipality_id, context.plan.year)
+    kept = (block.get("quality_report") or {}).get("sections")
+    sections = resolved(kept) if kept else sections_for(context.session, context.plan.municipality_id,
+                                                        context.plan.year)
     titles = {s["key"]: translated(s["title"], context.locale) for s in sections}
     findings = []
     lex_sarah_rows = 0
@@ -42,9 +43,11 @@ def quality_report(document: dict[str, Any], context: ValidationContext) -> list
         title = titles.get(key)
         name = _topic(row.get("topic")) or str(index + 1)
         if title is None:
+            # A document naming a section the list lacks is refused on import (its rows would print under
+            # "Other texts"); in the editor, a row whose section was removed is a warning to choose another.
             findings.append(Finding(Severity.WARNING, _(
                 "Row %(row)s belongs to no section of the report's list: choose its section.", row=index + 1),
-                f"{SECTION}/{index}/section", "se.quality-section"))
+                f"{SECTION}/{index}/section", "se.quality-section", blocks_import=True))
             title = str(key or "")
         if any(s["key"] == key and s.get("shows") == "lex_sarah" for s in sections):
             lex_sarah_rows += 1

@@ -1005,17 +1005,34 @@ def quality_section_add(municipality: str, year: int):
     return _quality_page(year, section_form=form, status=400)
 
 
+class _SectionGone(Exception):
+    """A form about a section that was removed after the form was opened."""
+
+
 def _section_or_404(year: int, key: str) -> dict[str, Any]:
+    """The section; a POST about one removed since (another tab, someone else) is told so, not a 404."""
     section = quality_report.section_of(quality_report.sections_for(request_session(), g.municipality.id, year), key)
     if section is None:
+        if request.method == "POST":
+            raise _SectionGone()
         abort(404)
     return section
+
+
+@blueprint.errorhandler(_SectionGone)
+def _section_gone_elsewhere(error: _SectionGone):
+    year = request.view_args.get("year") if request.view_args else None
+    flash(_("This section was removed from the report after you opened the page: nothing was changed."), "error")
+    return redirect(url_for("sweden.quality_report_page", year=year) + "#quality-sections")
 
 
 @blueprint.route("/quality-report/<int:year>/sections/<key>", methods=["GET", "POST"])
 def quality_section_edit(municipality: str, year: int, key: str):
     require_editor()
     year = _quality_year(year)
+    if request.method == "POST" and quality_report.section_of(
+            quality_report.stored_sections(request_session(), g.municipality.id, year), key) is None:
+        return _section_gone(year)
     section = _section_or_404(year, key)
     if request.method == "POST":
         if (refused := _refuse_locked(year)) is not None:
@@ -1033,6 +1050,16 @@ def quality_section_edit(municipality: str, year: int, key: str):
             **{f"title__{k}": v for k, v in section["title"].items()}})
         status = 200
     return render_template("sweden/quality_section.html", year=year, section=section, form=form), status
+
+
+def _section_gone(year: int):
+    """A rename of a section removed since the form was opened (in another tab, by someone else): refused
+    with a sentence, the title as typed kept in the form that adds it back as a new section."""
+    form = QualitySectionForm(prefix="section")
+    form.validate()
+    form.title__en.errors = [_("This section was removed from the report after you opened it, so it was not "
+                               "renamed. What you typed is below: add it as a new section if it should stay.")]
+    return _quality_page(year, section_form=form, status=409)
 
 
 @blueprint.post("/quality-report/<int:year>/sections/<key>/move")

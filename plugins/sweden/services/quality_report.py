@@ -16,9 +16,11 @@ import datetime as dt
 import re
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.sdk import LOCALES
 from plugins.sweden.audit import record
 from plugins.sweden.i18n import _l
 from plugins.sweden.models import QualityReport
@@ -31,40 +33,56 @@ MAX_SECTIONS = 100
 TITLE_MAX = 300
 
 
-def _s(key: str, sv: str, en: str, ro: str, level: int = 1, shows: str = "") -> dict[str, Any]:
-    return {"key": key, "title": {"sv": sv, "en": en, "ro": ro}, "level": level, "shows": shows}
+def _s(key: str, title: Any, level: int = 1, shows: str = "") -> dict[str, Any]:
+    DEFAULT_TITLES[key] = title
+    return {"key": key, "title": None, "level": level, "shows": shows}
 
+
+# A default section keeps no title of its own ("title": None): its title is the sweden catalog's, in the
+# reader's language, so an English or Romanian report of a municipality using the defaults reads in that
+# language. A title a planner types is kept as typed.
+DEFAULT_TITLES: dict[str, Any] = {}
 
 # SOSFS 2011:9's parts of a management system and seed 002's headings. The first nine keys are those
 # the plan kind's fixed sections had (migration sweden_0007 moved their rows under them).
 DEFAULT_SECTIONS: tuple[dict[str, Any], ...] = (
-    _s("quality-goals", "Kvalitetsmål och strategier", "Quality goals and strategies",
-       "Obiective și strategii de calitate"),
-    _s("legislation", "Lagstiftning, riktlinjer och styrande dokument", "Legislation, guidelines and governing "
-       "documents", "Legislație, ghiduri și documente de reglementare"),
-    _s("key-events", "Urval av årets viktigaste kvalitetshändelser och resultat", "The year's most important "
-       "quality events and results", "Cele mai importante evenimente și rezultate de calitate ale anului"),
-    _s("management-system", "Ledningssystem", "Management system", "Sistemul de management"),
-    _s("improvement-work", "Systematiskt förbättringsarbete och hantering av resultat/analys",
-       "Systematic improvement work and handling of results", "Îmbunătățire sistematică și analiza rezultatelor"),
-    _s("goal-attainment", "Måluppfyllelse", "Goal attainment", "Îndeplinirea obiectivelor", 2, "goals"),
-    _s("values", "Värdegrund och bemötande", "Values and the way users are met", "Valori și modul de tratare a "
-       "beneficiarilor"),
-    _s("user-involvement", "Brukarinvolvering/delaktighet", "User involvement", "Implicarea beneficiarilor"),
-    _s("cooperation", "Samverkan", "Cooperation", "Cooperare"),
-    _s("risk-prevention", "Riskförebyggande arbete, riskanalyser och riskbedömningar", "Risk prevention, risk "
-       "analyses and risk assessments", "Prevenirea riscurilor, analize și evaluări de risc"),
-    _s("follow-up", "Uppföljning/kontroll/utvärdering", "Follow-up, control and evaluation",
-       "Monitorizare, control și evaluare"),
-    _s("complaints-lex-sarah", "Klagomål och synpunkter, avvikelser och lex Sarah", "Complaints, deviations and "
-       "lex Sarah", "Reclamații, abateri și lex Sarah", 1, "lex_sarah"),
-    _s("social-documentation", "Social dokumentation", "Social documentation", "Documentația socială"),
-    _s("equality", "Jämställdhet och jämlikhet", "Gender equality and equity", "Egalitate de gen și echitate"),
-    _s("welfare-technology", "Välfärdsteknik/digitalisering/eHälsa", "Welfare technology, digitalisation and "
-       "eHealth", "Tehnologie pentru bunăstare, digitalizare și e-sănătate"),
-    _s("information-security", "Informationssäkerhet", "Information security", "Securitatea informației"),
-    _s("environment", "Miljö", "Environment", "Mediu"),
+    _s("quality-goals", _l("Quality goals and strategies")),
+    _s("legislation", _l("Legislation, guidelines and governing documents")),
+    _s("key-events", _l("The year's most important quality events and results")),
+    _s("management-system", _l("Management system")),
+    _s("improvement-work", _l("Systematic improvement work and handling of results")),
+    _s("goal-attainment", _l("Goal attainment"), 2, "goals"),
+    _s("values", _l("Values and the way users are met")),
+    _s("user-involvement", _l("User involvement")),
+    _s("cooperation", _l("Cooperation")),
+    _s("risk-prevention", _l("Risk prevention, risk analyses and risk assessments")),
+    _s("follow-up", _l("Follow-up, control and evaluation")),
+    _s("complaints-lex-sarah", _l("Complaints, deviations and lex Sarah"), 1, "lex_sarah"),
+    _s("social-documentation", _l("Social documentation")),
+    _s("equality", _l("Gender equality and equity")),
+    _s("welfare-technology", _l("Welfare technology, digitalisation and eHealth")),
+    _s("information-security", _l("Information security")),
+    _s("environment", _l("Environment")),
 )
+
+
+def default_title(key: str) -> dict[str, str] | None:
+    """The default section ``key``'s title in every language, from the sweden catalog; None for other keys."""
+    message = DEFAULT_TITLES.get(key)
+    if message is None:
+        return None
+    titles = {}
+    for locale in LOCALES:
+        with force_locale(locale):
+            titles[locale] = str(message)
+    return titles
+
+
+def resolved(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``sections`` (as stored or as a document gives them) with each default title filled in from the
+    catalog, in every language: what pages, reports and checks read."""
+    return [{**section, "title": section.get("title") or default_title(section["key"]) or {"en": section["key"]}}
+            for section in sections]
 
 
 def stored(session: Session, municipality_id: int, year: int) -> QualityReport | None:
@@ -78,13 +96,19 @@ def _latest_before(session: Session, municipality_id: int, year: int) -> Quality
         QualityReport.sections.is_not(None)).order_by(QualityReport.year.desc()).limit(1))
 
 
-def sections_for(session: Session, municipality_id: int, year: int) -> list[dict[str, Any]]:
-    """The year's sections: its own list, else the latest earlier year's, else the defaults (never written here)."""
+def stored_sections(session: Session, municipality_id: int, year: int) -> list[dict[str, Any]]:
+    """The year's sections as kept: its own list, else the latest earlier year's, else the defaults (never
+    written here); a default section's title is None (see :func:`resolved`)."""
     report = stored(session, municipality_id, year)
     if report is None or report.sections is None:
         report = _latest_before(session, municipality_id, year)
     return copy.deepcopy(report.sections if report is not None and report.sections is not None
                          else list(DEFAULT_SECTIONS))
+
+
+def sections_for(session: Session, municipality_id: int, year: int) -> list[dict[str, Any]]:
+    """The year's sections, each with its title in every language it has (see :func:`resolved`)."""
+    return resolved(stored_sections(session, municipality_id, year))
 
 
 def _own(session: Session, municipality_id: int, year: int) -> QualityReport:
@@ -94,16 +118,23 @@ def _own(session: Session, municipality_id: int, year: int) -> QualityReport:
         report = QualityReport(municipality_id=municipality_id, year=year, organisation={}, responsible=[])
         session.add(report)
     if report.sections is None:
-        report.sections = sections_for(session, municipality_id, year)
+        report.sections = stored_sections(session, municipality_id, year)
     return report
 
 
-def _clean_title(title: dict[str, str]) -> dict[str, str]:
-    title = {locale: text.strip() for locale, text in title.items() if text and text.strip()}
+def _clean_title(title: dict[str, str], others: list[dict[str, Any]]) -> dict[str, str]:
+    """The title as typed (trimmed), refused when empty, too long or another section's title in a language."""
+    title = {locale: " ".join(text.split()) for locale, text in title.items() if text and text.strip()}
     if not title:
         raise SwedenValidationError("title", _l("Give the section a title in at least one language."))
     if any(len(text) > TITLE_MAX for text in title.values()):
         raise SwedenValidationError("title", _l("A section's title has at most %(n)s characters."), n=TITLE_MAX)
+    # Two sections of one title would be two headings the reader cannot tell apart, and texts filed under
+    # the wrong one: a title is the report's once, in every language.
+    for other in resolved(others):
+        if any(text.casefold() == (other["title"].get(locale) or "").casefold() for locale, text in title.items()):
+            raise SwedenValidationError("title", _l("The report already has a section “%(section)s”: give this "
+                                                    "one another title."), section=next(iter(title.values())))
     return title
 
 
@@ -136,9 +167,9 @@ def _find(sections: list[dict[str, Any]], key: str) -> int:
 def add_section(session: Session, municipality_id: int, year: int, title: dict[str, str], level: int = 1,
                 shows: str = "") -> dict[str, Any]:
     """A new section at the end of the year's list."""
-    title = _clean_title(title)
     level, shows = _check(level, shows)
     report = _own(session, municipality_id, year)
+    title = _clean_title(title, report.sections)
     if len(report.sections) >= MAX_SECTIONS:
         raise SwedenValidationError("title", _l("A report has at most %(n)s sections."), n=MAX_SECTIONS)
     section = {"key": _new_key(title, {s["key"] for s in report.sections}), "title": title, "level": level,
@@ -152,21 +183,24 @@ def add_section(session: Session, municipality_id: int, year: int, title: dict[s
 
 def change_section(session: Session, municipality_id: int, year: int, key: str, title: dict[str, str],
                    level: int, shows: str) -> dict[str, Any]:
-    """Rename a section, or change its level or what it shows; its key (which its rows name) stays."""
-    title = _clean_title(title)
+    """Rename a section, or change its level or what it shows; its key (which its rows name) stays. A default
+    section saved with its default title unchanged keeps following the catalog."""
     level, shows = _check(level, shows)
     report = _own(session, municipality_id, year)
     sections = copy.deepcopy(report.sections)
     index = _find(sections, key)
-    before = {"title": sections[index]["title"], "level": sections[index]["level"], "shows": sections[index]["shows"]}
-    sections[index].update(title=title, level=level, shows=shows)
+    title = _clean_title(title, sections[:index] + sections[index + 1:])
+    before = {"title": resolved([sections[index]])[0]["title"], "level": sections[index]["level"],
+              "shows": sections[index]["shows"]}
+    own = None if title == default_title(key) else title
+    sections[index].update(title=own, level=level, shows=shows)
     report.sections = sections
     session.flush()
     from plugins.sweden.audit import record_changes
 
     record_changes(session, municipality_id, "quality-section-changed", f"quality-report:{year}", before,
                    {"title": title, "level": level, "shows": shows}, year=year, section=title)
-    return sections[index]
+    return resolved([sections[index]])[0]
 
 
 def move_section(session: Session, municipality_id: int, year: int, key: str, offset: int) -> None:
@@ -181,7 +215,7 @@ def move_section(session: Session, municipality_id: int, year: int, key: str, of
     report.sections = sections
     session.flush()
     record(session, municipality_id, "quality-section-moved", f"quality-report:{year}", year=year,
-           section=sections[target]["title"], position=target + 1)
+           section=resolved([sections[target]])[0]["title"], position=target + 1)
 
 
 def remove_section(session: Session, municipality_id: int, year: int, key: str) -> dict[str, Any]:
@@ -191,6 +225,7 @@ def remove_section(session: Session, municipality_id: int, year: int, key: str) 
     removed = sections.pop(_find(sections, key))
     report.sections = sections
     session.flush()
+    removed = resolved([removed])[0]
     record(session, municipality_id, "quality-section-removed", f"quality-report:{year}", year=year,
            section=removed["title"])
     return removed

@@ -186,9 +186,10 @@ def new(municipality: str):
     return render_template("plans/new.html", form=form), status
 
 
-def _attach_error(form: Form, error: Exception) -> None:
+def _attach_error(form: Form, error: Exception, spec: SectionSpec | None = None) -> None:
+    """``error`` beside its field; a conflict's changes below the summary (a row's, of section ``spec``)."""
     attach_error(form, getattr(error, "field", ""), _error_message(error))
-    for line in _conflict_lines(error):
+    for line in _conflict_lines(error, spec):
         form.form_errors.append(line)
 
 
@@ -204,17 +205,25 @@ def _base_revision(plan: AnnualPlan, error: Exception | None) -> int:
     return error.revision if isinstance(error, plan_service.ConflictError) else plan.revision
 
 
-def _conflict_lines(error: Exception) -> list[str]:
-    """What another person changed, for a save it refused: who and when, then each field, old and new."""
+def _conflict_lines(error: Exception, spec: SectionSpec | None = None) -> list[str]:
+    """What another person changed, for a save it refused: who and when, then each field, old and new. A row's
+    fields (of section ``spec``) are named and their values written as the revision comparison does (the form's
+    labels, numbers and amounts the reader's way), not by their keys in the document."""
     if not isinstance(error, plan_service.ConflictError):
         return []
     plan_kind = get_registry().plan_kind(g.plan.kind) if "plan" in g else None
     lines = []
     if error.by:
         lines.append(_("Changed by %(user)s at %(time)s.", user=error.by, time=format_datetime(error.at)))
-    for cell in (readable_cell(cell, plan_kind) for cell in error.changes):
-        lines.append(_("%(field)s: “%(old)s” became “%(new)s”.", field=document_field_label(cell.key, plan_kind),
-                       old="" if cell.old is None else cell.old, new="" if cell.new is None else cell.new))
+    if spec is not None and plan_kind is not None:
+        reader = SectionReader(get_registry(), plan_kind, spec, g.plan.year, g.plan.municipality.currency)
+        named = ((reader.label(c.key), reader.value(c.key, c.old), reader.value(c.key, c.new)) for c in error.changes)
+    else:
+        named = ((document_field_label(c.key, plan_kind), c.old, c.new)
+                 for c in (readable_cell(cell, plan_kind) for cell in error.changes))
+    for field, old, new in named:
+        lines.append(_("%(field)s: “%(old)s” became “%(new)s”.", field=field, old="" if old is None else old,
+                       new="" if new is None else new))
     return lines
 
 
@@ -525,7 +534,7 @@ def edit_row(municipality: str, plan_id: int, section: str, index: int):
         if error is None:
             flash(_("The row was saved."), "success")
             return redirect(_plan_url(plan, "plans.section", section=spec.key))
-        _attach_error(form, error)
+        _attach_error(form, error, spec)
     ensure_budget_slots(form)
     removed = isinstance(error, plan_service.ConflictError) and old_row is None
     return _row_page(plan, plan_kind, spec, form, index, 422 if request.method == "POST" else 200,

@@ -6,10 +6,12 @@ Imported by the tests as ``browser_helpers`` (pytest puts this folder on sys.pat
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import sqlite3
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,25 @@ class LiveServer:
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@contextmanager
+def served_app(server: LiveServer) -> Iterator[tuple[Any, Any]]:
+    """(session, registry) of an app of this process on the served database, in a request context, to write
+    what a test needs through the services (commit it); the session is closed and the engine let go after, so
+    the server sees the file as it was left."""
+    from core.app import create_app
+    from core.db import get_session
+
+    os.environ["SOCIALPLAN_INSTANCE_PATH"] = str(server.database.parent)
+    app = create_app({"TESTING": True, "SECRET_KEY": "browser-tests-secret-key-0123456789",
+                      "DATABASE_URL": f"sqlite:///{server.database}"})
+    try:
+        with app.test_request_context():
+            yield get_session(), app.extensions["socialplan.registry"]
+            get_session().close()
+    finally:
+        app.extensions["socialplan.engine"].dispose()
 
 
 # --- the UI helper ----------------------------------------------------------------------------------------

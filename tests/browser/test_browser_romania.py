@@ -4,6 +4,10 @@ The three tests are one story and run in this order on the shared server: the pl
 submits Piatra Neamț's 2027 plan (flow 1), an administrator records the county's opinion and the
 council's decision (flow 2), a council member downloads the approved plan in Romanian and English
 (flow 3). A later flow is skipped, saying why, when an earlier one did not get the plan there.
+
+The last test is a story of its own, on a town no other browser test reads: our own plan of Târgu Frumos (2022,
+plugins/romania/tests/own_plan.py: names with quotes, '&', '<' and diacritics), imported through the services,
+one row edited in Romanian with numbers typed the Romanian way, and a second browser's stale form refused.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ import io
 import re
 
 import pytest
-from browser_helpers import html_lang, text_of, unlabelled_controls
+from browser_helpers import html_lang, served_app, text_of, unlabelled_controls
 from pypdf import PdfReader
+
+from plugins.romania.tests.own_plan import CANTEEN, DAY_CENTRE, SLUG, TOWN, own_document
 
 pytestmark = pytest.mark.browser
 
@@ -241,3 +247,74 @@ def test_flow3_council_viewer_downloads_the_plan_in_romanian_and_english(ui):
     for heading in ("Annual action plan", "Chapter I", "Estimated budget by funding source"):
         assert heading in english, heading
     assert "Capitolul I" not in english
+
+
+# --- our own plan, edited in Romanian -----------------------------------------------------------------------
+
+OWN_PLANNER = "planificator@targu-frumos.browser.example"
+OWN_PASSWORD = "frumos-in-the-browser-2026"
+CONFLICT_RO = "Altcineva a salvat o modificare aici în timp ce editați."
+
+
+@pytest.fixture(scope="module")
+def own_plan(live_server) -> str:
+    """Târgu Frumos and its 2022 plan imported into the served database, with a planner who reads Romanian;
+    the path of the plan's first section of services."""
+    from core.sdk.plans import import_plan
+    from core.sdk.testing import create_municipality, create_user, municipality_by_slug, set_plugin_enabled
+
+    with served_app(live_server) as (session, registry):
+        if municipality_by_slug(session, SLUG) is None:
+            document = own_document()
+            town = create_municipality(session, SLUG, document["municipality"]["name"], "RO", "ro", "RON")
+            set_plugin_enabled(session, registry, town, "romania", True)
+            create_user(session, OWN_PLANNER, OWN_PASSWORD, "planner", town, "ro")
+            import_plan(session, registry, document, None)
+            session.commit()
+    plan_id = live_server.plan_id(SLUG, 2022, "action-plan")
+    return f"/m/{SLUG}/plans/{plan_id}/sections/existing-services"
+
+
+def _row_form(ui, section: str):
+    """A planner's own browser on the form of the section's first row (the day centre)."""
+    page = ui.sign_in(OWN_PLANNER, OWN_PASSWORD)
+    page.goto(ui.server(f"{section}/rows/0"))
+    assert html_lang(page) == "ro"
+    assert page.locator("#unit__ro").input_value() == DAY_CENTRE  # quotes, & and < arrive as they were written
+    return page
+
+
+def test_our_own_plan_is_edited_the_romanian_way_and_a_stale_form_keeps_what_was_typed(ui, own_plan):
+    first, second = _row_form(ui, own_plan), _row_form(ui, own_plan)  # two people open the same row
+    assert TOWN in text_of(first.locator("body"))  # the town's name, with its quotes, & and <, as written
+
+    # Numbers typed the Romanian way: a dot between thousands, a comma before the decimals.
+    first.locator("#capacity").fill("1.486")
+    first.locator("#budget_local").fill("3.318.102,18")  # in thousand lei, as the plan states I.A
+    _submit(first)
+    assert first.url.endswith("/sections/existing-services"), text_of(first.locator("main"))
+    row = text_of(first.locator("table.rows tbody tr").first)
+    # read back as 1486 places and 3,318,102.18 thousand lei, shown in lei the Romanian way and summed exactly
+    # with the state's 45 thousand
+    assert "1.486" in row and "3.318.102.180,00 lei" in row and "3.318.147.180,00 lei" in row, row
+    assert DAY_CENTRE in row and CANTEEN in text_of(first.locator("table.rows tbody"))  # the other row stays
+
+    # The second browser still holds the form of the revision before: its save is refused, its text kept.
+    typed = "Centrul de zi „ÂNCUȚA & ȚICĂ” <Bătrâni>, program prelungit"
+    second.locator("#unit__ro").fill(typed)
+    second.locator("#capacity").fill("1.500")
+    _submit(second)
+    assert "/rows/0" in second.url, "a save from a stale form must not go through"
+    assert CONFLICT_RO in text_of(second.locator("main")), text_of(second.locator("main"))
+    changes = text_of(second.locator("#error-summary"))
+    # what the other person changed, named by the form's labels, the numbers the Romanian way
+    assert "Capacitate: „25” a devenit „1.486”" in changes and "3.318.102,18" in changes, changes
+    assert "budget[" not in changes and "Capacity" not in changes, changes
+    assert second.locator("#unit__ro").input_value() == typed  # what was typed is kept
+    assert second.locator("#capacity").input_value() == "1.500"
+    ui.screenshot(second, "own-plan-ro-conflict")
+    first.reload()
+    assert "1.486" in text_of(first.locator("table.rows tbody tr").first)  # the first save stands
+    assert typed not in text_of(first.locator("table.rows tbody"))
+    first.goto(ui.server(f"{own_plan}/rows/0"))
+    assert first.locator("#budget_local").input_value() == "3.318.102,18"  # the form gives it back as typed

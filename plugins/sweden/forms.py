@@ -327,7 +327,8 @@ class QualitySectionForm(FlaskForm):
                             render_kw={"lang": "sv"})
     title__ro = StringField(LocaleLabel(_l("Section title"), "ro"), [Optional(), Length(max=300)],
                             render_kw={"lang": "ro"})
-    level = SelectField(_l("Level"), choices=[("1", _l("Section")), ("2", _l("Sub-section of the one before"))],
+    level = SelectField(_l("Level"), choices=choices([("1", _l("Section")),
+                                                     ("2", _l("Sub-section of the one before"))]),
                         default="1")
     shows = SelectField(_l("Shows besides its texts"), default="")
 
@@ -434,4 +435,4 @@ def _section_choices(current: str | None) -> list[tuple[str, str]]:
              for s in sections_for(session, plan.municipality_id, plan.year)]
     if current and current not in {key for key, _label in pairs}:
         pairs.append((current, current))
-    return [("", ""), *pairs]
+    return choices([("", ""), *pairs])

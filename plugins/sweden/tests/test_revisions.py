@@ -120,3 +120,53 @@ def test_the_migration_takes_answer_cells_out_of_revisions_kept_before(app, sess
     assert _revision(session, plan, 1).document["extensions"]["sweden"] == {PART: clean_digest}
     assert revision_snapshot(session, _revision(session, plan, 1))["extensions"]["sweden"] == block
     assert _revision(session, plan, 2).document["extensions"]["sweden"] == block
+
+
+def test_a_revision_kept_before_sweden_0007_restores_with_its_quality_texts(app, session, client):
+    """A quality report's revision kept when its texts were nine fixed sections: migration sweden_0008 gives it
+    the one quality-work section, so restoring it brings every text back under its section."""
+    from alembic import command
+
+    from core.sdk.plans import create_plan
+    from core.sdk.testing import alembic_config, create_municipality, create_user, set_plugin_enabled, upgrade
+
+    registry = app.extensions["socialplan.registry"]
+    town = create_municipality(session, "gammalstad", {"sv": "Gammalstad \"Å\" & <Ö>"}, "SE", "sv", "SEK")
+    set_plugin_enabled(session, registry, town, "sweden", True)
+    plan = create_plan(session, registry, town, 2016, "quality-report", None)
+    kept = revision_snapshot(session, _revision(session, plan, 1))
+    old_sections = {key: value for key, value in kept["sections"].items() if key != "quality-work"}
+    old_sections["quality-goals"] = {"rows": [{"uid": "a" * 32, "purpose": {"sv": "Syftet 2016"},
+                                               "result": {"sv": "86 % nöjda"}}],
+                                     "text": {}, "footnote": {}, "not_applicable": False}
+    old_sections["equality"] = {"rows": [{"uid": "b" * 32, "analysis": {"sv": "Kvinna & man lika"}}],
+                                "text": {}, "footnote": {}, "not_applicable": False}
+    session.add(PlanRevision(plan_id=plan.id, number=2, action="edit",
+                             document={**_revision(session, plan, 1).document, "sections": old_sections}))
+    plan.revision = 2
+    session.commit()
+    session.close()
+    with app.app_context():
+        command.downgrade(alembic_config(), "sweden_0007")
+        upgrade()
+    session.expire_all()
+    moved = _revision(session, plan, 2).document["sections"]
+    assert "quality-goals" not in moved and "equality" not in moved  # the old keys are gone from the snapshot
+    assert [row["section"] for row in moved["quality-work"]["rows"]] == ["quality-goals", "equality"]
+    plan = find_plan(session, town, 2016, "quality-report")
+    session.add(PlanRevision(plan_id=plan.id, number=3, action="edit", document=_revision(session, plan, 1).document))
+    plan.revision = 3
+    create_user(session, "planner@gammalstad.test", DEMO_PASSWORD, "planner", town)
+    session.commit()
+    login(client, "planner@gammalstad.test", DEMO_PASSWORD)
+    page = client.get(f"/m/gammalstad/plans/{plan.id}/revisions/2/restore")
+    assert page.status_code == 200
+    answer = client.post(f"/m/gammalstad/plans/{plan.id}/revisions/2/restore", data={"_base_revision": "3"})
+    assert answer.status_code == 302  # restored, as the planner's confirmation page does it
+    session.expire_all()
+    rows = document_of(session, registry, find_plan(session, town, 2016, "quality-report"))["sections"][
+        "quality-work"]["rows"]
+    # every text of the old revision is back, under the section it had
+    assert [(r["section"], r.get("purpose"), r.get("result"), r.get("analysis")) for r in rows] == [
+        ("quality-goals", {"sv": "Syftet 2016"}, {"sv": "86 % nöjda"}, None),
+        ("equality", None, None, {"sv": "Kvinna & man lika"})]

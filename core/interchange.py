@@ -237,8 +237,11 @@ def _budget_in(plan: AnnualPlan, lines: Any, path: str) -> list[BudgetLine]:
 
 
 def _value_in(field: RowField, plan: AnnualPlan, value: Any, path: str) -> Any:
-    """A document row's value of ``field`` as its column keeps it; DocumentError when it cannot be."""
+    """A document row's value of ``field`` as its column keeps it; DocumentError when it cannot be (a required
+    field without a value too: rows saved without the schema's check, by forms and the API, are held to it)."""
     kind = field.kind
+    if field.required and (value in (None, "", {}) or (kind == "translated" and not _translated(value, path))):
+        raise DocumentError(path, "a value is required")
     if kind == "translated":
         return _translated(value, path)
     if kind == "decimal":

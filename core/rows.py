@@ -239,7 +239,8 @@ def default_columns(row_type: RowType) -> tuple[Column, ...]:
 
 
 def _column(field: RowField) -> Any:
-    """The mapped column that keeps ``field``: not null with an empty default, but numbers and dates."""
+    """The mapped column that keeps ``field``: not null with an empty default, but numbers and dates, which are
+    null when the field is optional and left empty."""
     name = field.column
     if field.kind in ("translated", "period", "object"):
         return mapped_column(name, JSON, default=dict, nullable=False)
@@ -249,11 +250,12 @@ def _column(field: RowField) -> Any:
         return mapped_column(name, String(20), default=field.default, nullable=False)
     if field.kind == "bool":
         return mapped_column(name, Boolean, default=False, nullable=False)
+    optional = not field.required
     if field.kind in ("decimal", "money"):
-        return mapped_column(name, Numeric(18, 2), nullable=True)
+        return mapped_column(name, Numeric(18, 2), nullable=optional)
     if field.kind == "integer":
-        return mapped_column(name, Integer, nullable=True)
-    return mapped_column(name, Date, nullable=True)  # date
+        return mapped_column(name, Integer, nullable=optional)
+    return mapped_column(name, Date, nullable=optional)  # date
 
 
 def row_columns(spec: RowSpec) -> type:

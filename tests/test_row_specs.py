@@ -130,3 +130,30 @@ def test_a_field_added_to_a_spec_is_in_the_export_the_schema_the_form_and_the_ta
     assert out["csv"].splitlines()[0].split(",")[:4] == ["Kind of training", "Department (English)", "Persons", "Hours"]
     assert out["csv"].splitlines()[1].split(",")[:4] == ["First aid", "", "3", "12"]
     assert out["default_columns"] == ["kind", "department", "persons", "hours", "budget"]
+
+
+def test_a_required_field_is_required_by_the_schema_the_import_the_form_and_the_column(app):
+    # A field marked required is in the schema's "required", refused empty by import, asked for by the form,
+    # and NOT NULL in the database; an optional one of the same kind is none of these.
+    from werkzeug.datastructures import MultiDict
+
+    from core.interchange import DocumentError, _value_in
+    from core.rows import RowField, _column
+    from core.web import forms
+
+    required = RowField("hours", "integer", "Hours", low=0, high=500, required=True)
+    spec = TRAINING.with_field(required)
+    assert plan_schema.row_schema(spec)["required"] == ["hours"]
+    assert "required" not in plan_schema.row_schema(TRAINING)
+    for empty in (None, ""):
+        try:
+            _value_in(required, None, empty, "$.rows[0].hours")
+        except DocumentError as error:
+            assert error.path == "$.rows[0].hours"
+        else:
+            raise AssertionError("an empty required field was accepted")
+    assert _value_in(required, None, "7", "$.rows[0].hours") == 7
+    assert _column(required).column.nullable is False and _column(TRAINING.field("persons")).column.nullable is True
+    with app.test_request_context():
+        form = forms.spec_form(spec, forms.FormContext([], 2026, "RON"))(MultiDict({"kind": "First aid"}))
+        assert form.validate() is False and form.hours.errors

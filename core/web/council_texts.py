@@ -23,6 +23,7 @@ from core.plugin_api import PlanKind
 from core.plugin_manager import get_registry
 from core.services import council_documents as service
 from core.web import tenancy
+from core.web.helpers import locale_order
 
 bp = Blueprint("council_texts", __name__, url_prefix="/admin")
 bp.before_request(tenancy.require_admin)
@@ -57,7 +58,7 @@ def _forms(municipality, posted: dict[str, str] | None) -> list[DocumentForm]:
             for text in spec.texts:
                 own = stored.get(service.override_key(plan_kind.code, spec.code, text.key)) or {}
                 fields = []
-                for locale in LOCALES:
+                for locale in locale_order():  # the reader's language, the municipality's, then the rest
                     with force_locale(locale):
                         default = str(text.default) if text.default is not None else ""
                     name = f"{plan_kind.code}--{service.field_name(spec.code, text.key, locale)}"

@@ -18,6 +18,7 @@ from plugins.romania.i18n import _, _l
 DATA = Path(__file__).resolve().parent / "data" / "uat.json"
 COUNTRY = "RO"
 # The types of a UAT (Legea nr. 2/1968, OUG nr. 57/2019) in the reader's language.
+REGISTER_NAME = "SIRUTA, Institutul Național de Statistică (INS)"
 KINDS = {"municipiu": _l("municipiu (city)"), "oraș": _l("oraș (town)"), "comună": _l("comună (rural commune)")}
 _WEIGHTS = (7, 5, 3, 2, 1)  # INS: 1, 2, 3, 5, 7 counted from the digit before the check digit leftwards
 
@@ -45,8 +46,10 @@ class UatRegister(MunicipalityRegister):
     def __init__(self, data: dict[str, Any]) -> None:
         entries = [ReferenceMunicipality(unit["siruta"], unit["name"], unit["county"], KINDS[unit["type"]])
                    for unit in data["units"]]
+        # The page cites the register by its name, the same in every language; how the file was made from it
+        # (data["source"], in English, for developers) is no reader's business.
         super().__init__(COUNTRY, entries, code_label=_l("SIRUTA code"), region_label=_l("County"),
-                         source=data["source"])
+                         source=REGISTER_NAME)
         self.data = data
         self.units = {unit["siruta"]: unit for unit in data["units"]}
 

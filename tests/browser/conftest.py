@@ -11,6 +11,7 @@ a test that switches a demo account's language switches it back.
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import signal
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import UI, LiveServer
+from browser_helpers import UI, LiveServer, served_app
 
 # Debian's chromium; SOCIALPLAN_CHROMIUM names another build of it.
 CHROMIUM = Path(os.environ.get("SOCIALPLAN_CHROMIUM", "/usr/bin/chromium"))
@@ -104,6 +105,57 @@ def live_server(chromium_path, sqlite_demo_template, tmp_path_factory) -> Iterat
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def published(live_server) -> dict[str, int]:
+    """Two published municipalities of the browser tests' own, written into the served SQLite database by an app
+    of this process (the public pages and the page walk read them; no test changes them): "comuna-publica"
+    (Romanian: a copy of Piatra Neamț's plan, adopted) and "publikommun" (its Swedish follow-up plan adopted).
+    Their adopted revision numbers by language ("ro", "sv"). Piatra Neamț and the demo's Swedish municipalities
+    are left as they are."""
+    from core.models import AnnualPlan
+    from core.services.accounts import create_municipality, municipality_by_slug, set_plugin_enabled
+    from core.services.plans import create_plan, document_of, find_plan, import_document, set_section_text, take_step
+    from core.services.publication import set_publication
+
+    with served_app(live_server) as (session, registry):
+        if municipality_by_slug(session, "comuna-publica") is None:
+            town = create_municipality(session, "comuna-publica", {"ro": "Comuna „Publică” & <Deal>"}, "RO", "ro",
+                                       "RON")
+            set_plugin_enabled(session, registry, town, "romania", True)
+            source = find_plan(session, municipality_by_slug(session, "piatra-neamt"), 2021, "action-plan")
+            document = copy.deepcopy(document_of(session, registry, source))
+            document.update(year=2022, status="draft", facts={}, council_decision={"reference": None, "date": None})
+            document["municipality"]["slug"] = town.slug
+            for section in document["sections"].values():
+                for row in section["rows"]:
+                    row.pop("uid", None)
+                    for line in row["budget"] if isinstance(row.get("budget"), list) else ():
+                        line["year"] = 2022
+            plan = import_document(session, registry, document, None)
+            for step, data in (("start-consultation", {"consultation_start": "2022-01-10",
+                                                       "consultation_end": "2022-02-10"}),
+                               ("request-county-opinion", {"contributions_received": "3"}),
+                               ("approve", {"county_opinion_ref": "CJ 12/2022", "county_opinion_date": "2022-02-20",
+                                            "council_decision_ref": "HCL 5/2022",
+                                            "council_decision_date": "2022-03-15"})):
+                take_step(session, registry, plan, step, data, None)
+            set_publication(session, town, published=True, licence="CC-BY-4.0", publisher="Primăria „Publică”")
+            sweden = create_municipality(session, "publikommun", {"sv": "Publiks kommun"}, "SE", "sv", "SEK")
+            set_plugin_enabled(session, registry, sweden, "sweden", True)
+            followup = create_plan(session, registry, sweden, 2026, "followup-plan", None)
+            set_section_text(session, registry, followup, "introduction", None,
+                             text={"sv": "Uppföljningen av äldreomsorgen 2026: vad, hur och av vem."})
+            take_step(session, registry, followup, "submit", {}, None)
+            take_step(session, registry, followup, "approve",
+                      {"council_decision_ref": "Dnr ÄN 2026/14", "council_decision_date": "2026-02-18"}, None)
+            set_publication(session, sweden, published=True, licence="CC0-1.0", publisher="Äldreförvaltningen")
+            session.commit()
+        numbers = {slug: session.get(AnnualPlan, plan_id).adopted_revision for slug, plan_id in (
+            ("ro", find_plan(session, municipality_by_slug(session, "comuna-publica"), 2022, "action-plan").id),
+            ("sv", find_plan(session, municipality_by_slug(session, "publikommun"), 2026, "followup-plan").id))}
+    return numbers
 
 
 @pytest.fixture(scope="session")

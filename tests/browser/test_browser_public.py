@@ -1,15 +1,12 @@
 """The public pages in a real browser (issue 15): axe-core finds no WCAG 2.1 A/AA violation on any of them in sv,
 ro and en; they work with the keyboard alone (a visible focus on every link, in order) and at 200 % zoom.
 
-Adds to the served database, through the services, a municipality of its own ("comuna-publica", Romanian: a copy
-of Piatra Neamț's plan, adopted) and a Swedish one ("publikommun", its follow-up plan adopted), both published;
-no other test reads them. Piatra Neamț and the demo's Swedish municipalities are left as they are.
+Reads the two published municipalities of the ``published`` fixture (conftest.py): "comuna-publica" (Romanian: a
+copy of Piatra Neamț's plan, adopted) and "publikommun" (its Swedish follow-up plan adopted).
 """
 
 from __future__ import annotations
 
-import copy
-import os
 from pathlib import Path
 
 import pytest
@@ -23,61 +20,6 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"  # vendored: never a CD
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ROMANIAN = "/public/comuna-publica/2022/action-plan/"
 SWEDISH = "/public/publikommun/2026/followup-plan/"
-
-
-@pytest.fixture(scope="module")
-def published(live_server):
-    """The two municipalities, written into the served SQLite database by an app of this process."""
-    from core.app import create_app
-    from core.db import get_session
-    from core.models import AnnualPlan
-    from core.services.accounts import create_municipality, municipality_by_slug, set_plugin_enabled
-    from core.services.plans import create_plan, document_of, find_plan, import_document, set_section_text, take_step
-    from core.services.publication import set_publication
-
-    os.environ["SOCIALPLAN_INSTANCE_PATH"] = str(live_server.database.parent)
-    app = create_app({"TESTING": True, "SECRET_KEY": "browser-tests-secret-key-0123456789",
-                      "DATABASE_URL": f"sqlite:///{live_server.database}"})
-    with app.test_request_context():
-        session, registry = get_session(), app.extensions["socialplan.registry"]
-        if municipality_by_slug(session, "comuna-publica") is None:
-            town = create_municipality(session, "comuna-publica", {"ro": "Comuna „Publică” & <Deal>"}, "RO", "ro",
-                                       "RON")
-            set_plugin_enabled(session, registry, town, "romania", True)
-            source = find_plan(session, municipality_by_slug(session, "piatra-neamt"), 2021, "action-plan")
-            document = copy.deepcopy(document_of(session, registry, source))
-            document.update(year=2022, status="draft", facts={}, council_decision={"reference": None, "date": None})
-            document["municipality"]["slug"] = town.slug
-            for section in document["sections"].values():
-                for row in section["rows"]:
-                    row.pop("uid", None)
-                    for line in row["budget"] if isinstance(row.get("budget"), list) else ():
-                        line["year"] = 2022
-            plan = import_document(session, registry, document, None)
-            for step, data in (("start-consultation", {"consultation_start": "2022-01-10",
-                                                       "consultation_end": "2022-02-10"}),
-                               ("request-county-opinion", {"contributions_received": "3"}),
-                               ("approve", {"county_opinion_ref": "CJ 12/2022", "county_opinion_date": "2022-02-20",
-                                            "council_decision_ref": "HCL 5/2022",
-                                            "council_decision_date": "2022-03-15"})):
-                take_step(session, registry, plan, step, data, None)
-            set_publication(session, town, published=True, licence="CC-BY-4.0", publisher="Primăria „Publică”")
-            sweden = create_municipality(session, "publikommun", {"sv": "Publiks kommun"}, "SE", "sv", "SEK")
-            set_plugin_enabled(session, registry, sweden, "sweden", True)
-            followup = create_plan(session, registry, sweden, 2026, "followup-plan", None)
-            set_section_text(session, registry, followup, "introduction", None,
-                             text={"sv": "Uppföljningen av äldreomsorgen 2026: vad, hur och av vem."})
-            take_step(session, registry, followup, "submit", {}, None)
-            take_step(session, registry, followup, "approve",
-                      {"council_decision_ref": "Dnr ÄN 2026/14", "council_decision_date": "2026-02-18"}, None)
-            set_publication(session, sweden, published=True, licence="CC0-1.0", publisher="Äldreförvaltningen")
-            session.commit()
-        numbers = {slug: session.get(AnnualPlan, plan_id).adopted_revision for slug, plan_id in (
-            ("ro", find_plan(session, municipality_by_slug(session, "comuna-publica"), 2022, "action-plan").id),
-            ("sv", find_plan(session, municipality_by_slug(session, "publikommun"), 2026, "followup-plan").id))}
-        get_session().close()
-    app.extensions["socialplan.engine"].dispose()
-    return numbers
 
 
 def _pages(published) -> list[str]:

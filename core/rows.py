@@ -235,6 +235,24 @@ def default_columns(row_type: RowType) -> tuple[Column, ...]:
     return tuple(Column(f.name, f.header, f.shown_as) for f in spec.fields if f.default_column)
 
 
+# A plugin's entry column (core.plugin_api.Column) by its kind: the field it is, with the range of its kind.
+ENTRY_FIELDS: dict[str, dict[str, Any]] = {
+    "int": {"kind": "integer", "low": 0, "high": COUNT_MAX},  # an entry's whole numbers are counts
+    "money": {"kind": "money", "low": 0, "high": AMOUNT_MAX},
+    "percent": {"kind": "decimal", "low": 0, "high": OCCUPANCY_MAX},
+    "decimal": {"kind": "decimal"},
+    "date": {"kind": "date"},
+    "bool": {"kind": "bool"},
+    "translated": {"kind": "translated"},
+}
+
+
+def entry_field(column: Column) -> RowField:
+    """A column of a plugin's entry section as a row field (text when its kind is none of the above), so that
+    its form field is built as a spec's field is."""
+    return RowField(column.key, label=column.label, **ENTRY_FIELDS.get(column.kind, {"kind": "text"}))
+
+
 # --- the model mapping --------------------------------------------------------------------------
 
 
@@ -266,5 +284,5 @@ def row_columns(spec: RowSpec) -> type:
 
 __all__ = [
     "CAMPAIGN", "OBJECTIVE", "ROW_SPECS", "SERVICE", "TRAINING", "Choice", "ObjectiveLevel", "RowField", "RowSpec",
-    "ServiceStatus", "default_columns", "row_columns", "spec_of",
+    "ServiceStatus", "default_columns", "entry_field", "row_columns", "spec_of",
 ]

@@ -72,9 +72,7 @@ from core.interchange import decimal_to_json, document_decimal
 from core.limits import (
     AMOUNT_LIMIT,
     AMOUNT_MAX,
-    COUNT_MAX,
     DB_INTEGER_MAX,
-    OCCUPANCY_MAX,
     YEAR_MAX,
     YEAR_MIN,
     budget_years,
@@ -82,7 +80,7 @@ from core.limits import (
 from core.models import Role
 from core.periods import PERMANENT_LABEL, RECURRENCE_LABELS
 from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec
-from core.rows import ROW_SPECS, RowField, RowSpec
+from core.rows import ROW_SPECS, RowField, RowSpec, entry_field
 from core.text import clean_text
 
 
@@ -460,22 +458,6 @@ def months_from_text(text: str | None) -> list[int]:
     return months if months and all(1 <= m <= 12 for m in months) else []
 
 
-def _column_field(column: Column, currency: str) -> Field:
-    if column.kind == "int":  # an entry's whole numbers are counts: persons, beneficiaries, staff
-        return LocaleIntegerField(column.label, [Optional(), Within(0, COUNT_MAX)])
-    if column.kind == "money":
-        return LocaleAmountField(column.label, [Optional(), Within(0, AMOUNT_MAX)], currency=currency)
-    if column.kind == "percent":
-        return LocaleDecimalField(column.label, [Optional(), Within(0, OCCUPANCY_MAX)])
-    if column.kind == "decimal":
-        return LocaleDecimalField(column.label, [Optional()])
-    if column.kind == "date":
-        return DateField(column.label, [Optional()])
-    if column.kind == "bool":
-        return BooleanField(column.label)
-    return StringField(column.label, [Optional(), Length(max=4000)])
-
-
 def _entry_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
     attrs: dict[str, Any] = {}
     layout = Layout()
@@ -483,7 +465,7 @@ def _entry_form(spec: SectionSpec, ctx: FormContext) -> type[Form]:
         if column.kind == "translated":
             _add_translated(attrs, layout, column.key, column.label)
         else:
-            _add(attrs, layout, column.key, _column_field(column, ctx.currency), column.label)
+            _add(attrs, layout, column.key, _field_of(entry_field(column), ctx), column.label)
     attrs["layout"] = layout
     return type("EntryRowForm", (Form,), attrs)
 

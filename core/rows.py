@@ -23,8 +23,11 @@ count, say:
 
 1. add ``RowField("hours", "integer", _l("Hours"), low=0, high=COUNT_MAX)`` to :data:`TRAINING` (with
    ``default_column=True`` if the section's table shows it when the section names no columns);
-2. ``alembic revision`` adding the ``training_row.hours`` column (``INTEGER NULL``), then
-   ``python -m core.plan_schema`` to regenerate the committed schema.
+2. its migration: an Alembic revision in core/migrations/versions adding ``training_row.hours``
+   (``INTEGER NULL``; tests/test_migrations.py fails until the migrations and the models agree).
+
+Then ``make schema`` (``python -m core.plan_schema``) regenerates the committed schema, and a new label,
+being a new msgid, gets its sv and ro entries in core's catalogs (tests/test_catalogs.py says which).
 
 Export, import, schema, the form, its converters and the table export then carry the field;
 tests/test_row_specs.py walks exactly this with an added field.

@@ -88,3 +88,12 @@ def test_the_example_command(example):
     assert result.exit_code == 0 and result.output == "Åtgärd: ș ț & <b>\n", result.output
     missing = runner.invoke(args=["example", "notes", "--municipality", "exampleby", "--year", "2030"])
     assert missing.exit_code == 1 and "has no example plan for 2030" in missing.output
+
+
+def test_the_world_has_two_tenants_with_plans(world):
+    from core.sdk.testing import AnnualPlan
+
+    with world.db() as session:
+        assert session.get(AnnualPlan, world.beta_approved).status == "approved"
+        assert session.get(AnnualPlan, world.alpha_draft).revision == 4  # create, two services, a campaign
+        assert session.get(AnnualPlan, world.beta_draft).municipality.slug == "beta"

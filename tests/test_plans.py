@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
+from world import KIND, PLUGIN
+from world import plan_document as kitchen_document
 
 from core.interchange import DocumentError, check_schema
 from core.models import AnnualPlan, BudgetLine, PlanRevision, Service
@@ -26,21 +28,20 @@ from core.services.plans import (
     update_row,
 )
 from core.testing import without_uids
-from tests.fixtures.kitchen import KitchenPlugin, kitchen_document
 
 
 @pytest.fixture
-def kitchen(make_app, database_url):
+def kitchen(jurisdiction_app, jurisdiction, database_url):
+    """The test jurisdiction's demo town (Example Town) alone: no other plugin's plans."""
     from core.db import get_session
 
-    app = make_app(database_url, extra_plugins=[("kitchen", KitchenPlugin())])
+    app = jurisdiction_app(database_url)
     with app.app_context():
         session = get_session()
         registry = app.extensions["socialplan.registry"]
-        KitchenPlugin().socialplan_demo_data(session)  # only Kitchen Town: no other plugin's plans
+        jurisdiction.socialplan_demo_data(session, registry.context(PLUGIN, session))
         session.commit()
         yield SimpleNamespace(app=app, session=session, registry=registry)
-    app.extensions["socialplan.engine"].dispose()
 
 
 def _import(kitchen, document):
@@ -70,7 +71,8 @@ def test_money_is_stored_as_decimal_not_float(kitchen):
     assert all(isinstance(a, Decimal) for a in amounts)
 
 
-def test_export_import_into_an_empty_database_gives_the_same_document(kitchen, make_app, tmp_path, sqlite_template):
+def test_export_import_into_an_empty_database_gives_the_same_document(kitchen, jurisdiction_app, jurisdiction, tmp_path,
+                                                                     sqlite_template):
     import shutil
 
     from core.db import get_session
@@ -78,10 +80,10 @@ def test_export_import_into_an_empty_database_gives_the_same_document(kitchen, m
     first = document_of(kitchen.session, kitchen.registry, _import(kitchen, kitchen_document()))
     empty = tmp_path / "empty.sqlite"
     shutil.copyfile(sqlite_template, empty)
-    other = make_app(f"sqlite:///{empty}", extra_plugins=[("kitchen", KitchenPlugin())])
+    other = jurisdiction_app(f"sqlite:///{empty}")
     with other.app_context():
         session, registry = get_session(), other.extensions["socialplan.registry"]
-        KitchenPlugin().socialplan_demo_data(session)
+        jurisdiction.socialplan_demo_data(session, registry.context(PLUGIN, session))
         plan = import_plan(session, registry, copy.deepcopy(first), None)
         session.commit()
         assert document_of(session, registry, plan) == first
@@ -90,8 +92,8 @@ def test_export_import_into_an_empty_database_gives_the_same_document(kitchen, m
 @pytest.mark.parametrize(
     ("mutate", "path", "reason"),
     [
-        (lambda d: d["sections"]["services"]["rows"][0].update(code="K-99"), "$.sections.services.rows[0].code",
-         "'K-99'"),
+        (lambda d: d["sections"]["services"]["rows"][0].update(code="XX-99"), "$.sections.services.rows[0].code",
+         "'XX-99'"),
         (lambda d: d["sections"]["services"]["rows"][0]["budget"][1].update(amount="-5"),
          "$.sections.services.rows[0].budget[1].amount", "negative"),
         (lambda d: d["sections"]["services"]["rows"][0].update(occupancy="lots"),
@@ -124,8 +126,8 @@ def test_import_creates_a_municipality_the_database_does_not_know(kitchen):
     document["municipality"].update(slug="atlantis", name={"en": "Atlantis"})
     plan = _import(kitchen, document)
     atlantis = municipality_by_slug(kitchen.session, "atlantis")
-    assert plan.municipality_id == atlantis.id and atlantis.enabled_plugins == {"kitchen"}
-    assert (atlantis.country, atlantis.default_locale, atlantis.currency) == ("KT", "ro", "RON")
+    assert plan.municipality_id == atlantis.id and atlantis.enabled_plugins == {PLUGIN}
+    assert (atlantis.country, atlantis.default_locale, atlantis.currency) == ("XX", "ro", "RON")
 
 
 def test_import_refusal_leaves_an_empty_database_empty(kitchen):
@@ -173,7 +175,7 @@ def test_workflow_records_facts_and_approved_plan_is_read_only(kitchen):
     from core.services.accounts import create_user
 
     plan = _import(kitchen, kitchen_document())
-    planner = create_user(kitchen.session, "p@kitchentown.test", "a long password", "planner",
+    planner = create_user(kitchen.session, "p@exampletown.test", "a long password", "planner",
                           plan.municipality)
     take_step(kitchen.session, kitchen.registry, plan, "submit", {}, planner)
     with pytest.raises(PlanError, match="administrator"):
@@ -208,7 +210,7 @@ def test_submit_is_blocked_by_errors(kitchen):
 def test_new_plan_from_last_years_copies_services_campaigns_and_training(kitchen):
     _import(kitchen, kitchen_document(2021))
     town = kitchen.session.scalar(select(AnnualPlan)).municipality
-    plan = copy_from_previous_year(kitchen.session, kitchen.registry, town, 2022, "kitchen-plan", None)
+    plan = copy_from_previous_year(kitchen.session, kitchen.registry, town, 2022, KIND, None)
     document = document_of(kitchen.session, kitchen.registry, plan)
     old = kitchen_document(2021)["sections"]
     assert without_uids(document["sections"]["campaigns"])["rows"] == old["campaigns"]["rows"]
@@ -216,4 +218,4 @@ def test_new_plan_from_last_years_copies_services_campaigns_and_training(kitchen
     assert [line["year"] for line in document["sections"]["services"]["rows"][0]["budget"]] == [2022, 2022]
     assert document["sections"]["meetings"]["rows"] == []
     with pytest.raises(PlanError):
-        copy_from_previous_year(kitchen.session, kitchen.registry, town, 2022, "kitchen-plan", None)
+        copy_from_previous_year(kitchen.session, kitchen.registry, town, 2022, KIND, None)

@@ -1,125 +1,39 @@
-"""The plugin seam: every hook is exercised, and a plugin defined here extends a plan with a
-section, a rule and a report kind without any change to core. The plugin imports only core.sdk."""
+"""The plugin seam: every hook is exercised on the suite's test jurisdiction (the SDK page's example
+plugin, docs/example-plugin, which imports only core.sdk), loaded beside the built-in plugins as a
+third-party package is. It extends core with a plan kind, a row form, rules, a report kind, pages, a
+panel, demo data, an audit action, a command and a catalog without any change to core."""
 
 from __future__ import annotations
 
 import inspect
 import sys
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
 from flask import g, render_template
 from werkzeug.exceptions import NotFound
-from wtforms import Form, StringField
+from world import KIND, PLUGIN, REPORT
 
 from core import hookspecs
 from core.plugin_manager import PluginConflict, create_plugin_manager
-from core.sdk import (
-    Column,
-    DashboardPanel,
-    Finding,
-    FundingSource,
-    Jurisdiction,
-    Nomenclature,
-    NomenclatureEntry,
-    PlanKind,
-    ReportKind,
-    RowType,
-    SectionFormSpec,
-    SectionSpec,
-    Severity,
-    WorkflowStep,
-    hookimpl,
-)
-from core.sdk.web import plugin_blueprint
+from core.sdk import DocumentError, hookimpl
 
-TEMPLATES = Path(__file__).parent / "fixtures" / "seam_templates"
-CATALOGS = Path(__file__).parent / "fixtures" / "seam_translations"
+KEEPER = "keeper"
 
 
-class NoteForm(Form):
-    note = StringField("Note")
-
-
-def _render_minutes(context) -> bytes:
-    from core.sdk.reports import ReportBuilder
-
-    builder = ReportBuilder(title="Minutes", municipality_name=context.municipality.slug, locale=context.locale)
-    builder.heading("Minutes of the seam")
-    rows = [[row["note"]] for row in context.document["sections"]["notes"]["rows"]]
-    builder.table(header=[["Note"]], rows=rows, col_widths=[1.0], wrap={0})
-    return builder.build()
-
-
-seam_blueprint = plugin_blueprint("seam", __name__)  # /m/<municipality>/seam/...
-
-
-# No checks of its own: core signs in, loads g.municipality, 404s where the plugin is off, 403s a viewer's POST.
-@seam_blueprint.route("/hello", methods=["GET", "POST"])
-def seam_hello(municipality: str):
-    return "hello from the seam" if g.municipality.slug == municipality else "wrong municipality"
-
-
-class SeamPlugin:
-    """A complete, minimal jurisdiction that lives only in this test module."""
+class DataKeeper:
+    """The hooks about a plugin's own data: the test jurisdiction keeps none (its rows are core's), so this
+    one-off plugin answers them, for plans of the test jurisdiction's kind, and records what it was handed."""
 
     def __init__(self) -> None:
         self.imported: list[tuple[int, dict]] = []  # what the import hook was handed, per plan id
         self.restored: list[tuple[str, dict, set[str]]] = []  # what the restore hook was handed
-        self.panel_contexts: list = []  # the PluginContext each dashboard call got
-
-    @hookimpl
-    def socialplan_jurisdictions(self):
-        return [Jurisdiction("zz", "Seamland", ("ZZ",), "EUR", "en")]
-
-    @hookimpl
-    def socialplan_nomenclature(self, jurisdiction):
-        if jurisdiction == "zz":
-            return Nomenclature([NomenclatureEntry("ZZ-1", "Seam service")], version="1", source="this test")
-        return None
-
-    @hookimpl
-    def socialplan_funding_sources(self, jurisdiction):
-        return [FundingSource("seam-fund", "Seam fund")] if jurisdiction == "zz" else None
-
-    @hookimpl
-    def socialplan_plan_kinds(self):
-        return [
-            PlanKind(
-                code="seam-plan",
-                name="Seam plan",
-                jurisdiction="zz",
-                sections=(
-                    SectionSpec("notes", "Notes", RowType.ENTRY, (Column("note", "Note"),), required=True),
-                ),
-                workflow=(
-                    WorkflowStep("submit", "Submit", "draft", "submitted", blocks_on_errors=True),
-                    WorkflowStep("approve", "Approve", "submitted", "approved",
-                                 ("council_decision_ref", "council_decision_date")),
-                ),
-            )
-        ]
-
-    @hookimpl
-    def socialplan_section_form(self, plan_kind, section):
-        if (plan_kind, section) == ("seam-plan", "notes"):
-            return SectionFormSpec(NoteForm, to_row=lambda form: {"note": form.note.data})
-        return None
-
-    @hookimpl
-    def socialplan_validate_plan(self, document, context):
-        if document["kind"] != "seam-plan":
-            return []
-        return [
-            Finding(Severity.WARNING, "A note shouts.", f"notes/{index}/note", "seam.shouting")
-            for index, row in enumerate(document["sections"]["notes"]["rows"])
-            if row.get("note", "").isupper()
-        ]
 
     @hookimpl
     def socialplan_export_plan_extension(self, plan, context):
-        if plan.kind != "seam-plan":
+        if plan.kind != KIND:
             return None
         from core.sdk.plans import section_content
 
@@ -127,105 +41,72 @@ class SeamPlugin:
 
     @hookimpl
     def socialplan_import_plan_extension(self, plan, session, data):
-        from core.sdk import DocumentError
-
         if not isinstance(data.get("note_count"), int):
-            raise DocumentError("$.extensions.seam.note_count", "a whole number is expected")
+            raise DocumentError(f"$.extensions.{KEEPER}.note_count", "a whole number is expected")
         self.imported.append((plan.id, data))
 
     @hookimpl
     def socialplan_backup_municipality(self, session, municipality, id_map):
-        if "seam" not in municipality.enabled_plugins:
+        if KEEPER not in municipality.enabled_plugins:
             return None
-        return {"greeting": f"hello from {municipality.slug} & <co>", "municipality": id_map["municipality"][
-            municipality.id]}
+        return {"greeting": f"hello from {municipality.slug} & <co>",
+                "municipality": id_map["municipality"][municipality.id]}
 
     @hookimpl
     def socialplan_restore_municipality(self, session, municipality, data, id_map):
         from core.sdk.backup import BackupError
 
         if id_map["municipality"].get(data["municipality"]) != municipality.id:
-            raise BackupError("The seam's data names another municipality.")
+            raise BackupError("The keeper's data names another municipality.")
         self.restored.append((municipality.slug, data, set(id_map)))
-
-    @hookimpl
-    def socialplan_report_kinds(self):
-        return [ReportKind("seam-minutes", "Minutes", "seam-plan", _render_minutes)]
-
-    @hookimpl
-    def socialplan_blueprints(self):
-        return [seam_blueprint]
-
-    @hookimpl
-    def socialplan_template_dirs(self):
-        return [TEMPLATES]
-
-    @hookimpl
-    def socialplan_translation_dirs(self):
-        return [(CATALOGS, "seam")]
 
     @hookimpl
     def socialplan_migration_dirs(self):
         return []
 
-    @hookimpl
-    def socialplan_dashboard_panels(self, municipality, context):
-        self.panel_contexts.append(context)
-        return [DashboardPanel(context.gettext("Seam panel"), "seam/seam_panel.html", {"slug": municipality.slug})]
 
-    @hookimpl
-    def socialplan_cli_commands(self):
-        import click
+@contextmanager
+def hook_calls(pm, hook_name: str) -> Iterator[list[dict]]:
+    """The keyword arguments of every call of ``hook_name`` meanwhile, as pluggy's monitoring sees them."""
+    seen: list[dict] = []
 
-        @click.command("seam-hello")
-        def seam_hello_command():
-            click.echo("hello from the seam")
+    def before(name, implementations, kwargs):
+        if name == hook_name:
+            seen.append(dict(kwargs))
 
-        return [seam_hello_command]
-
-    @hookimpl
-    def socialplan_demo_data(self, session, context):
-        from core.sdk.demo import ensure_municipality
-
-        ensure_municipality(session, context.registry, "seamtown", {"en": "Seamtown"}, "ZZ", "en", "EUR", ("seam",))
-        return ["seamtown"]
-
-    @hookimpl
-    def socialplan_audit_actions(self):
-        from core.sdk.audit import AuditAction
-
-        return [AuditAction("seam.greeted", "Seam greeted", {"whom": "Whom"})]
+    undo = pm.add_hookcall_monitoring(before, lambda *args: None)
+    try:
+        yield seen
+    finally:
+        undo()
 
 
 @pytest.fixture
-def seam_app(make_app, database_url):
-    app = make_app(database_url, extra_plugins=[("seam", SeamPlugin())])
-    app.extensions["seam"] = app.extensions["socialplan.pm"].get_plugin("seam")
-    yield app
-    app.extensions["socialplan.engine"].dispose()
+def seam_app(jurisdiction_app, database_url):
+    app = jurisdiction_app(database_url, extra_plugins=[(KEEPER, DataKeeper())])
+    app.extensions[KEEPER] = app.extensions["socialplan.pm"].get_plugin(KEEPER)
+    return app
 
 
 @pytest.fixture
-def seam(seam_app):
-    """An app context with Seamtown loaded through the demo hook, and its registry."""
-    from core.db import get_session
-    from core.demo import load_demo
+def seam(seam_app, jurisdiction):
+    """An app context with Example Town loaded through the demo hook (the keeper on too), and its registry."""
+    from core.sdk.testing import get_session, load_demo, municipality_by_slug, set_plugin_enabled
 
     with seam_app.app_context():
         session = get_session()
-        load_demo(session, seam_app.extensions["socialplan.registry"])
-        from core.services.accounts import municipality_by_slug
+        registry = seam_app.extensions["socialplan.registry"]
+        load_demo(session, registry)
+        town = municipality_by_slug(session, "exampletown")
+        set_plugin_enabled(session, registry, town, KEEPER, True)
+        session.commit()
+        yield SimpleNamespace(app=seam_app, session=session, registry=registry, town=town, module=jurisdiction)
 
-        yield SimpleNamespace(
-            app=seam_app, session=session, registry=seam_app.extensions["socialplan.registry"],
-            town=municipality_by_slug(session, "seamtown"),
-        )
 
+def _plan_with_notes(seam, *notes: str, year: int = 2026):
+    from core.sdk.plans import add_row, create_plan
 
-def _plan_with_notes(seam, *notes: str):
-    from core.services.plans import add_row, create_plan
-
-    plan = create_plan(seam.session, seam.registry, seam.town, 2026, "seam-plan", None)
+    plan = create_plan(seam.session, seam.registry, seam.town, year, KIND, None)
     for note in notes:
         add_row(seam.session, seam.registry, plan, "notes", {"note": note}, None)
     seam.session.commit()
@@ -254,96 +135,98 @@ def test_hook_council_documents(seam):
                                                    municipality=None))
     assert [d.code for d in answers["romania"]] == ["draft-decision", "specialist-report", "annex"]
     assert answers.get("sweden") == []
+    assert answers.get(PLUGIN) is None  # the test jurisdiction has none: core offers none for its plans
+
+
+def test_hook_municipality_register(seam):
+    # First result: Romania's register answers for RO; no plugin has one for the test jurisdiction's XX.
+    register = seam.registry.pm.hook.socialplan_municipality_register(country="RO")
+    assert register.country == "RO" and register.search("Piatra", limit=5)
+    assert seam.registry.pm.hook.socialplan_municipality_register(country="XX") is None
 
 
 def test_hook_jurisdictions(seam):
-    plugin, jurisdiction = seam.registry.jurisdictions["zz"]
-    assert plugin == "seam" and jurisdiction.currency == "EUR"
+    plugin, jurisdiction = seam.registry.jurisdictions["xx"]
+    assert plugin == PLUGIN and jurisdiction.currency == "EUR"
 
 
 def test_hook_nomenclature(seam):
-    nomenclature = seam.registry.nomenclature("zz")
-    assert nomenclature.lookup(" zz-1 ").name == "Seam service"
-    assert nomenclature.lookup("ZZ-2") is None
+    nomenclature = seam.registry.nomenclature("xx")
+    assert nomenclature.lookup(" xx-1 ").name == "Day centre"
+    assert nomenclature.lookup("XX-3") is None
     assert seam.registry.nomenclature("nowhere") is None
 
 
 def test_hook_funding_sources(seam):
-    assert [s.code for s in seam.registry.funding_sources("zz")] == ["seam-fund"]
+    assert [s.code for s in seam.registry.funding_sources("xx")] == ["local", "state", "other"]
     assert seam.registry.funding_sources("nowhere") == []
 
 
 def test_hook_plan_kinds(seam):
-    assert seam.registry.plugin_of_plan_kind("seam-plan") == "seam"
-    assert [k.code for k in seam.registry.plan_kinds_for({"seam"})] == ["seam-plan"]
-    assert "seam-plan" not in [k.code for k in seam.registry.plan_kinds_for(set())]
+    assert seam.registry.plugin_of_plan_kind(KIND) == PLUGIN
+    assert [k.code for k in seam.registry.plan_kinds_for({PLUGIN})] == [KIND]
+    assert KIND not in [k.code for k in seam.registry.plan_kinds_for(set())]
 
 
 def test_hook_section_form(seam):
-    spec = seam.registry.pm.hook.socialplan_section_form(plan_kind="seam-plan", section="notes")
-    form = spec.form_class(data={"note": "hello"})
+    spec = seam.registry.pm.hook.socialplan_section_form(plan_kind=KIND, section="notes")
+    form = spec.form_class(data={"note": " hello "})
     assert spec.to_row(form) == {"note": "hello"}
 
 
 def test_hook_validate_plan(seam):
-    from core.services.plans import document_of
-    from core.services.validation import validate_document
+    from core.sdk.plans import document_of, validate_document
 
-    plan = _plan_with_notes(seam, "quiet", "LOUD")
-    findings = validate_document(seam.registry, plan, seam.registry.plan_kind("seam-plan"),
+    plan = _plan_with_notes(seam, "quiet", "  ")
+    findings = validate_document(seam.registry, plan, seam.registry.plan_kind(KIND),
                                  document_of(seam.session, seam.registry, plan))
-    assert [(f.rule, f.field) for f in findings] == [("seam.shouting", "notes/1/note")]
+    # the plugin's own rule (core's finds the empty required services besides, see the next test)
+    assert [(f.rule, f.field) for f in findings if f.rule.startswith("example.")] == [
+        ("example.empty-note", "notes/1/note")]
 
 
 def test_required_section_is_an_error_and_blocks_submission(seam):
-    from core.services.plans import PlanError, create_plan, document_of, take_step
-    from core.services.validation import errors, validate_document
+    from core.sdk.plans import PlanError, create_plan, document_of, errors, take_step, validate_document
 
-    plan = create_plan(seam.session, seam.registry, seam.town, 2027, "seam-plan", None)
-    findings = validate_document(seam.registry, plan, seam.registry.plan_kind("seam-plan"),
+    plan = create_plan(seam.session, seam.registry, seam.town, 2027, KIND, None)
+    findings = validate_document(seam.registry, plan, seam.registry.plan_kind(KIND),
                                  document_of(seam.session, seam.registry, plan))
-    assert [f.field for f in errors(findings)] == ["notes"]
+    assert [f.field for f in errors(findings)] == ["services"]
     with pytest.raises(PlanError):
         take_step(seam.session, seam.registry, plan, "submit", {}, None, blocking_errors=len(errors(findings)))
     assert plan.status == "draft"
 
 
 def test_hook_report_kinds(seam):
-    from pypdf import PdfReader
-
-    from core.reports import render_report
+    from core.sdk.testing import pdf_text, render_report
 
     plan = _plan_with_notes(seam, "Seam <b>note</b> & more")
-    pdf = render_report(seam.session, plan, "seam-minutes", "en")
-    import io
-
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Minutes of the seam" in text
+    text = pdf_text(render_report(seam.session, plan, REPORT, "en"))
+    assert "Example plan 2026" in text
     assert "Seam <b>note</b> & more" in text
 
 
 def test_hook_export_plan_extension(seam):
-    from core.services.plans import document_of, revision_snapshot
+    from core.sdk.plans import document_of
+    from core.sdk.testing import revision_snapshot
 
     plan = _plan_with_notes(seam, "one", "two")
-    assert document_of(seam.session, seam.registry, plan)["extensions"] == {"seam": {"note_count": 2}}
-    assert revision_snapshot(seam.session, plan.revisions[-1])["extensions"]["seam"] == {"note_count": 2}
-    assert revision_snapshot(seam.session, plan.revisions[-2])["extensions"]["seam"] == {"note_count": 1}
+    assert document_of(seam.session, seam.registry, plan)["extensions"] == {KEEPER: {"note_count": 2}}
+    assert revision_snapshot(seam.session, plan.revisions[-1])["extensions"][KEEPER] == {"note_count": 2}
+    assert revision_snapshot(seam.session, plan.revisions[-2])["extensions"][KEEPER] == {"note_count": 1}
 
 
 def test_hook_import_plan_extension(seam):
-    from core.interchange import DocumentError
-    from core.services.imports import import_plan
-    from core.services.plans import document_of
+    from core.sdk.plans import document_of, import_plan
 
     document = document_of(seam.session, seam.registry, _plan_with_notes(seam, "one"))
-    plugin = seam.app.extensions["seam"]
+    keeper = seam.app.extensions[KEEPER]
     plan = import_plan(seam.session, seam.registry, document, None)
-    assert plugin.imported == [(plan.id, {"note_count": 1})]
-    document["extensions"]["seam"]["note_count"] = "many"
+    assert keeper.imported == [(plan.id, {"note_count": 1})]
+    document["extensions"][KEEPER]["note_count"] = "many"
     with pytest.raises(DocumentError) as refused:
         import_plan(seam.session, seam.registry, document, None)
-    assert refused.value.path == "$.extensions.seam.note_count"
+    assert refused.value.path == f"$.extensions.{KEEPER}.note_count"
 
 
 def test_hook_backup_municipality(seam, tmp_path):
@@ -355,31 +238,28 @@ def test_hook_backup_municipality(seam, tmp_path):
     write_backup(seam.session, seam.registry, tmp_path / "seam.zip")
     with zipfile.ZipFile(tmp_path / "seam.zip") as archive:
         names = archive.namelist()
-        data = json.loads(archive.read("plugins/seam/seamtown.json"))
-    assert data["greeting"] == "hello from seamtown & <co>"
+        data = json.loads(archive.read(f"plugins/{KEEPER}/exampletown.json"))
+    assert data["greeting"] == "hello from exampletown & <co>"
     assert isinstance(data["municipality"], int)  # core's reference of the row, as id_map gave it
-    assert not [name for name in names if name.startswith("plugins/seam/") and "seamtown" not in name]
+    assert not [name for name in names if name.startswith(f"plugins/{KEEPER}/") and "exampletown" not in name]
 
 
-def test_hook_restore_municipality(seam, tmp_path, make_app, sqlite_template):
+def test_hook_restore_municipality(seam, tmp_path, jurisdiction_app, sqlite_template):
     import shutil
 
-    from core.db import get_session
-    from core.services.backup import write_backup
+    from core.sdk.testing import get_session
+    from core.services.backup import restore_backup, write_backup
 
     write_backup(seam.session, seam.registry, tmp_path / "seam.zip")
     shutil.copyfile(sqlite_template, tmp_path / "empty.sqlite")
-    target = make_app(f"sqlite:///{tmp_path / 'empty.sqlite'}", extra_plugins=[("seam", SeamPlugin())])
-    plugin = target.extensions["socialplan.pm"].get_plugin("seam")
+    target = jurisdiction_app(f"sqlite:///{tmp_path / 'empty.sqlite'}", extra_plugins=[(KEEPER, DataKeeper())])
+    keeper = target.extensions["socialplan.pm"].get_plugin(KEEPER)
     with target.app_context():
-        from core.services.backup import restore_backup
-
         restore_backup(get_session(), target.extensions["socialplan.registry"], tmp_path / "seam.zip")
         get_session().rollback()
-    target.extensions["socialplan.engine"].dispose()
-    assert [(slug, data["greeting"]) for slug, data, _ in plugin.restored] == [
-        ("seamtown", "hello from seamtown & <co>")]
-    assert {"municipality", "user_account", "provider"} <= plugin.restored[0][2]
+    assert [(slug, data["greeting"]) for slug, data, _ in keeper.restored] == [
+        ("exampletown", "hello from exampletown & <co>")]
+    assert {"municipality", "user_account", "provider"} <= keeper.restored[0][2]
 
 
 def _seam_user(seam, email: str, role: str, municipality) -> str:
@@ -395,46 +275,67 @@ def test_hook_blueprints(seam):
 
     client = seam.app.test_client()
     # Core wraps the plugin's view, which checks nothing itself: signed out, it is the sign-in page.
-    assert "/login" in client.get("/m/seamtown/seam/hello").headers["Location"]
+    assert "/login" in client.get("/m/exampletown/example/").headers["Location"]
     login(client, DEMO_ADMIN, DEMO_PASSWORD)
-    assert client.get("/m/seamtown/seam/hello").data == b"hello from the seam"
-    assert client.get("/m/nowhere/seam/hello").status_code == 404
+    assert "<h1>Example plan</h1>" in client.get("/m/exampletown/example/").text
+    assert client.get("/m/nowhere/example/").status_code == 404
 
 
 def test_plugin_pages_follow_core_roles_and_tenancy(seam):
     from core.sdk.testing import create_municipality, login
 
-    viewer = _seam_user(seam, "o'brien&<co>@seamtown.example", "viewer", seam.town)
+    _plan_with_notes(seam)
+    note = {"year": "2026", "note": "Möte & <nämnd>"}
+    viewer = _seam_user(seam, "o'brien&<co>@exampletown.example", "viewer", seam.town)
     client = seam.app.test_client()
     login(client, viewer, "seam-password-1")
-    assert client.get("/m/seamtown/seam/hello").status_code == 200
-    assert client.post("/m/seamtown/seam/hello").status_code == 403  # a council viewer never changes
-    planner = _seam_user(seam, "planner@seamtown.example", "planner", seam.town)
+    assert client.get("/m/exampletown/example/").status_code == 200
+    assert client.post("/m/exampletown/example/notes", data=note).status_code == 403  # a council viewer never changes
+    planner = _seam_user(seam, "planner@exampletown.example", "planner", seam.town)
     login(client, planner, "seam-password-1")
-    assert client.post("/m/seamtown/seam/hello").data == b"hello from the seam"
-    other = create_municipality(seam.session, "ostra-by", {"en": "Östra By & <Co>"}, "ZZ", "en", "EUR")
+    assert client.post("/m/exampletown/example/notes", data=note).status_code == 302
+    assert "2026: 1 notes" in client.get("/m/exampletown/example/").text
+    other = create_municipality(seam.session, "ostra-by", {"en": "Östra By & <Co>"}, "XX", "en", "EUR")
     seam.session.commit()
-    assert client.get(f"/m/{other.slug}/seam/hello").status_code == 404  # another tenant's: not revealed
+    assert client.get(f"/m/{other.slug}/example/").status_code == 404  # another tenant's: not revealed
+
+
+def test_a_plugin_page_refuses_bad_input_beside_the_form_and_saves_nothing(seam):
+    from core.sdk.testing import DEMO_ADMIN, DEMO_PASSWORD, login
+
+    _plan_with_notes(seam)
+    client = seam.app.test_client()
+    login(client, DEMO_ADMIN, DEMO_PASSWORD)
+    for data, message in (({"year": "2026", "note": " "}, "Write a note."),
+                          ({"year": "1999", "note": "x"}, "There is no example plan for that year."),
+                          ({"year": "twenty", "note": "x"}, "There is no example plan for that year.")):
+        response = client.post("/m/exampletown/example/notes", data=data)
+        assert response.status_code == 422 and message in response.text, data
+    assert "2026: 0 notes" in client.get("/m/exampletown/example/").text
 
 
 def test_disabled_plugin_pages_answer_404(seam):
     from core.sdk.testing import DEMO_ADMIN, DEMO_PASSWORD, login, set_plugin_enabled
 
-    set_plugin_enabled(seam.session, seam.registry, seam.town, "seam", False)
+    set_plugin_enabled(seam.session, seam.registry, seam.town, PLUGIN, False)
     seam.session.commit()
     client = seam.app.test_client()
     login(client, DEMO_ADMIN, DEMO_PASSWORD)
-    assert client.get("/m/seamtown/seam/hello").status_code == 404
+    assert client.get("/m/exampletown/example/").status_code == 404
+
+
+PANEL = {"count": 2, "year": 2026}
 
 
 def test_hook_template_dirs(seam):
     from jinja2 import TemplateNotFound
 
-    template = seam.app.jinja_env.get_template("seam/seam_panel.html")
-    assert "seam panel for x" in template.render(slug="x")
+    with seam.app.test_request_context("/"):
+        template = seam.app.jinja_env.get_template("example/panel.html")
+        assert "2 notes in the example plan of 2026" in template.render(context=PANEL)
     # Only under the plugin's own name: a plugin's folder never stands in for a core template.
     with pytest.raises(TemplateNotFound):
-        seam.app.jinja_env.get_template("seam_panel.html")
+        seam.app.jinja_env.get_template("panel.html")
 
 
 def test_plugin_templates_answer_404_where_the_plugin_is_off(seam):
@@ -442,18 +343,19 @@ def test_plugin_templates_answer_404_where_the_plugin_is_off(seam):
 
     with seam.app.test_request_context("/"):
         g.municipality = seam.town
-        assert "seam panel for seamtown" in render_template("seam/seam_panel.html", slug="seamtown")
-        set_plugin_enabled(seam.session, seam.registry, seam.town, "seam", False)
+        assert "2 notes in the example plan of 2026" in render_template("example/panel.html", context=PANEL)
+        set_plugin_enabled(seam.session, seam.registry, seam.town, PLUGIN, False)
         with pytest.raises(NotFound):
-            render_template("seam/seam_panel.html", slug="seamtown")  # cached by name, still refused
+            render_template("example/panel.html", context=PANEL)  # cached by name, still refused
 
 
 def test_hook_translation_dirs(seam):
     from core.i18n import plugin_domain
 
     with seam.app.app_context():
-        domain = plugin_domain("seam")
-    assert domain.translation_directories == [str(CATALOGS.resolve())] and domain.domain == ["seam"]
+        domain = plugin_domain(PLUGIN)
+    assert domain.translation_directories == [str(seam.module.HERE / "translations")]
+    assert domain.domain == [PLUGIN]
     # Core's Babel reads core's catalog alone: the plugin's is a domain of its own.
     assert seam.app.config["BABEL_DOMAIN"] == "messages"
 
@@ -463,52 +365,57 @@ def test_hook_migration_dirs(seam):
 
     dirs = plugin_migration_dirs(seam.registry.pm)
     assert all(path.is_dir() for path in dirs)
-    assert not any("seam" in str(path) for path in dirs)
+    assert not any(name in str(path) for path in dirs for name in (PLUGIN, KEEPER))  # neither has tables
 
 
 def test_hook_dashboard_panels(seam):
-    panels = seam.registry.collect_enabled("socialplan_dashboard_panels", {"seam"}, municipality=seam.town,
-                                           session=seam.session)
-    assert [p.context["slug"] for p in panels if p.title == "Seam panel"] == ["seamtown"]
-    context = seam.app.extensions["seam"].panel_contexts[-1]  # the hook's own context, no globals needed
+    import datetime as dt
+
+    _plan_with_notes(seam, "one", "two", year=dt.date.today().year)
+    with hook_calls(seam.registry.pm, "socialplan_dashboard_panels") as calls:
+        panels = seam.registry.collect_enabled("socialplan_dashboard_panels", {PLUGIN}, municipality=seam.town,
+                                               session=seam.session)
+    assert [p.context["count"] for p in panels if p.title == "Example notes"] == [2]
+    context = calls[-1]["context"]  # the hook's own context, no globals needed
     assert (context.plugin, context.session, context.municipality, context.registry) == (
-        "seam", seam.session, seam.town, seam.registry)
+        PLUGIN, seam.session, seam.town, seam.registry)
     assert not [p for p in seam.registry.collect_enabled("socialplan_dashboard_panels", set(),
                                                          municipality=seam.town, session=seam.session)
-                if p.title == "Seam panel"]
+                if p.title == "Example notes"]
 
 
-def test_hook_cli_commands():
-    pm = create_plugin_manager([("seam", SeamPlugin())])
+def test_hook_cli_commands(jurisdiction):
+    pm = create_plugin_manager([(PLUGIN, jurisdiction)])
     commands = [c.name for batch in pm.hook.socialplan_cli_commands() for c in batch]
-    assert "seam-hello" in commands
+    assert PLUGIN in commands
 
 
 def test_hook_demo_data(seam):
-    from core.demo import load_demo
-    from core.models import Municipality
+    from core.sdk.testing import Municipality, load_demo
 
     before = seam.session.query(Municipality).count()
     load_demo(seam.session, seam.registry)
     assert seam.session.query(Municipality).count() == before
-    assert seam.town.enabled_plugins == {"seam"}
+    assert seam.town.enabled_plugins == {PLUGIN, KEEPER}  # the demo's, and the keeper the fixture switched on
 
 
 def test_hook_audit_actions(seam):
     from core.services import audit
 
-    event = audit.record(seam.session, user=audit.CLI, municipality=seam.town, action="seam.greeted",
-                         detail={"whom": "Åsa & <co>"})
-    assert audit.describe(event, audit.actions(seam.registry)) == audit.Description("Seam greeted",
-                                                                                    ("Whom: Åsa & <co>",))
+    event = audit.record(seam.session, user=audit.CLI, municipality=seam.town, action="example.note-added",
+                         detail={"year": 2026, "note": "Åsa & <co>"})
+    assert audit.describe(event, audit.actions(seam.registry)) == audit.Description(
+        "Note added", ("Year: 2026", "Note: Åsa & <co>"))
     assert audit.describe(event, audit.actions()).label == "Other change"  # core alone does not know the code
 
 
-def test_two_plugins_claiming_one_plan_kind_are_refused(make_app, database_url):
+def test_two_plugins_claiming_one_plan_kind_are_refused(jurisdiction_app, jurisdiction, database_url):
     class Copycat:
+        """A second plugin that claims the test jurisdiction's plan kind: the conflict needs two plugins."""
+
         @hookimpl
         def socialplan_plan_kinds(self):
-            return SeamPlugin().socialplan_plan_kinds()
+            return jurisdiction.socialplan_plan_kinds()
 
-    with pytest.raises(PluginConflict, match="seam-plan"):
-        make_app(database_url, extra_plugins=[("seam", SeamPlugin()), ("copycat", Copycat())])
+    with pytest.raises(PluginConflict, match=KIND):
+        jurisdiction_app(database_url, extra_plugins=[("copycat", Copycat())])

@@ -42,13 +42,12 @@ def test_budget_line_amount_and_header_and_text_changes():
     assert [c.key for c in section.other if c.changed] == ["text.en"]
 
 
-def test_revision_actions_read_in_the_readers_language(app):
+def test_revision_actions_read_in_the_readers_language(jurisdiction_app, jurisdiction, database_url):
     from flask_babel import force_locale
 
     from core.web.helpers import describe_action
-    from tests.fixtures.kitchen import KitchenPlugin
 
-    kind = KitchenPlugin().socialplan_plan_kinds()[0]
+    app, kind = jurisdiction_app(database_url), jurisdiction.PLAN_KIND  # its section titles are the plugin's
     with app.test_request_context(), force_locale("en"):
         assert describe_action("row-added meetings 2", kind) == "Row 2 added to Meetings"
         assert describe_action("step approve", kind) == "Workflow step: Approve"

@@ -26,6 +26,7 @@ DRAFT_YEAR, APPROVED_YEAR = 2026, 2025
 NAMES = {"alpha": {"en": "Alpha", "ro": "Alfa"}, "beta": {"en": "Beta"}}
 TOKEN_OWNERS = {"admin": "admin@example.org", "planner": "planner@alpha.org", "viewer": "viewer@alpha.org",
                 "other": "planner@beta.org"}
+EXAMPLE_TOWN = {"en": "Example Town", "ro": "Orașul Exemplu", "sv": "Exempelstad"}  # the plugin's demo town
 DECISION = {"council_decision_ref": "HCL 12/2025", "council_decision_date": "2025-03-01"}
 
 # The generic service form's fields for one row, as a browser sends them.
@@ -34,10 +35,11 @@ SERVICE_ROW = {"code": "XX-1", "name__en": "Day centre", "capacity": "20", "occu
                "budget-0-year": str(DRAFT_YEAR)}
 
 
-def service(name: str, *, code: str = "XX-1", capacity: str = "20", occupancy: str | None = "80",
-            local: str | None = "1000.50", state: str | None = None, year: int = DRAFT_YEAR,
+def service(name: str, *, code: str = "XX-1", capacity: str = "20", occupancy: str | None = None,
+            local: str | None = None, state: str | None = None, year: int = DRAFT_YEAR,
             ro: str | None = None, **extra: Any) -> dict:
-    """A service row as the plan document writes it; ``extra`` holds the plugin's own facts."""
+    """A service row as the plan document writes it (a budget line per amount given); ``extra`` holds the
+    plugin's own facts."""
     budget = [{"year": year, "source": source, "amount": amount, "currency": "RON", "scale": 1, "note": {}}
               for source, amount in (("local", local), ("state", state)) if amount is not None]
     return {"code": code, "unit": {}, "name": {"en": name, **({"ro": ro} if ro else {})}, "description": {},
@@ -133,18 +135,70 @@ def _fill(world: World, session) -> None:
         create_user(session, f"viewer@{slug}.org", PASSWORD, "viewer", town, "en")
         draft = create_plan(session, registry, town, DRAFT_YEAR, KIND, planner)
         add_row(session, registry, draft, "services",
-                service("Day centre", ro="Centrul de zi „Speranța” – Piatra-Neamț", capacity="25.5",
+                service("Day centre", ro="Centrul de zi „Speranța” – Piatra-Neamț", capacity="25.5", occupancy="80",
                         local="1486.50", state="300", floor_space="120.5", staff_total=3), planner)
         add_row(session, registry, draft, "services",
-                service("Home care", code="XX-2", capacity="40", occupancy=None, local="250"), planner)
+                service("Home care", code="XX-2", capacity="40", local="250"), planner)
         if slug == "alpha":
             add_row(session, registry, draft, "campaigns",
                     campaign("Awareness week", {"kind": "range", "start": "2026-06-01", "end": "2026-06-07"}),
                     planner)
         approved = create_plan(session, registry, town, APPROVED_YEAR, KIND, planner)
         add_row(session, registry, approved, "services",
-                service("Old centre", local="1000", year=APPROVED_YEAR), planner)
+                service("Day centre", occupancy="80", local="1000", year=APPROVED_YEAR), planner)
         take_step(session, registry, approved, "submit", {}, planner)
         take_step(session, registry, approved, "approve", DECISION, admin)
         world.plan_ids.update({f"{slug}-draft": draft.id, f"{slug}-approved": approved.id})
     session.commit()
+
+
+def plan_document(year: int = 2021) -> dict:
+    """A whole plan document of the test jurisdiction's plan kind for Example Town (its demo municipality),
+    with every row type filled, as an import reads it."""
+    return {
+        "format": "socialplan.plan",
+        "version": 1,
+        "municipality": {"slug": "exampletown", "name": EXAMPLE_TOWN, "country": "XX", "default_locale": "ro",
+                         "currency": "RON"},
+        "year": year,
+        "kind": KIND,
+        "status": "draft",
+        "title": {"ro": f"Planul anual {year}", "en": f"Annual plan {year}"},
+        "council_decision": {"reference": None, "date": None},
+        "facts": {},
+        "sections": {
+            "objectives": {"not_applicable": False, "text": {}, "footnote": {}, "rows": [
+                {"level": "strategic", "text": {"ro": "Implicare activă a comunității"}, "reference": {"ro": "HCL 273"},
+                 "group": {}},
+                {"level": "operational", "text": {"ro": "Dezvoltarea de parteneriate"}, "reference": {}, "group": {}},
+            ]},
+            "services": {"not_applicable": False, "text": {}, "footnote": {"ro": "* estimare"}, "rows": [
+                {"code": "XX-1", "unit": {"ro": "Centrul Social Pietricica"}, "name": {"ro": "Servicii în centru"},
+                 "description": {}, "beneficiary_category": {"ro": "Vârstnici cu risc"}, "capacity": "102",
+                 "capacity_unit": {"ro": "persoane"}, "occupancy": "100", "status": "existing", "extra": {},
+                 "budget": [
+                     {"year": year, "source": "local", "amount": "1486", "currency": "RON", "scale": 1000, "note": {}},
+                     {"year": year, "source": "other", "amount": "66361.82", "currency": "RON", "scale": 1,
+                      "note": {}},
+                 ]},
+            ]},
+            "campaigns": {"not_applicable": False, "text": {}, "footnote": {}, "rows": [
+                {"title": {"ro": "Campanie <b>&</b> \"ghilimele\""}, "objectives": {"ro": "Informare"},
+                 "period": {"kind": "recurrence", "every": "monthly"}, "responsible": {"ro": "Serviciul"},
+                 "target_group": {}},
+            ]},
+            "training": {"not_applicable": False, "text": {}, "footnote": {}, "rows": [
+                {"kind": "further-training", "department": {"ro": "Serviciul de Asistență Socială"}, "persons": 9,
+                 "budgeted": False, "budget": None, "note": {"ro": "nu sunt prevăzute alocări"}},
+                {"kind": "peer-review", "department": {"ro": "Teme"}, "persons": 10, "budgeted": True,
+                 "budget": "10000", "note": {}},
+            ]},
+            "meetings": {"not_applicable": False, "text": {}, "footnote": {}, "rows": [
+                {"participants": "DAS, DGASPC", "frequency": "monthly"},
+            ]},
+            "intro": {"not_applicable": True, "text": {"ro": "Nu este cazul (Legea 34/1998)."}, "footnote": {},
+                      "rows": []},
+            "notes": {"not_applicable": False, "text": {}, "footnote": {},
+                      "rows": [{"note": "Raport „anual” & <anexe>"}]},
+        },
+    }

@@ -240,8 +240,7 @@ def socialplan_dashboard_panels(municipality, context) -> list[DashboardPanel]:
 
 @hookimpl
 def socialplan_audit_actions() -> list[AuditAction]:
-    return [AuditAction("example.note-added", _l("Note added"), {"year": _l("Year"), "note": _l("Note")},
-                        {"year": "number"})]
+    return [AuditAction("example.note-added", _l("Note added"), {"year": _l("Year"), "note": _l("Note")})]
 
 
 # --- demo data: socialplan demo load ----------------------------------------------------------------
@@ -249,8 +248,8 @@ def socialplan_audit_actions() -> list[AuditAction]:
 
 @hookimpl
 def socialplan_demo_data(session, context) -> list[str]:
-    town = ensure_municipality(session, context.registry, "exampletown", {"en": "Example Town", "sv": "Exempelstad"},
-                               "XX", "en", "EUR", ("example",))
+    name = {"en": "Example Town", "ro": "Orașul Exemplu", "sv": "Exempelstad"}
+    town = ensure_municipality(session, context.registry, "exampletown", name, "XX", "ro", "RON", ("example",))
     ensure_user(session, "planner@exampletown.demo", "planner", town)
     return ["exampletown"]
 

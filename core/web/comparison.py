@@ -10,6 +10,7 @@ the PDF prints it, a date in the locale's format).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,7 +141,8 @@ def period_words(period: dict[str, Any]) -> str:
 class SectionReader:
     """Labels and values of one section's rows, from its forms, its columns and core's row fields."""
 
-    def __init__(self, registry: Registry, plan_kind: PlanKind, spec: SectionSpec, year: int, currency: str) -> None:
+    def __init__(self, registry: Registry, plan_kind: PlanKind, spec: SectionSpec, year: int, currency: str,
+                 rows: Sequence[dict[str, Any]] = ()) -> None:
         sources = registry.funding_sources(plan_kind.jurisdiction)
         self.spec, self.currency = spec, currency
         self.sources = {source.code: source.name for source in sources}
@@ -151,6 +153,11 @@ class SectionReader:
                 self.labels.setdefault(group.key, group.label)
             for form_field in form:
                 self._add_choices(form_field)
+        if spec.row_type is RowType.TRAINING and "kind" not in self.choices:
+            # Unless a form offers kinds, a section holds one kind of training (its key, or the code a document
+            # gave its ``rows``): the reader sees the section's title, and a table reads it back as the code.
+            kinds = [spec.key, *sorted({str(row["kind"]) for row in rows if row.get("kind")} - {spec.key})]
+            self.choices["kind"] = dict.fromkeys(kinds, spec.title)
         fields = ROW_FIELDS.get(spec.row_type, ())
         self.kinds = {key: kind for key, _label, kind in fields}
         self.kinds.update({column.key: column.kind for column in columns_of(spec)})

@@ -374,7 +374,7 @@ def _outline(document: dict[str, Any], plan_kind: PlanKind) -> list[Group]:
                                                          "not_applicable": False}
         rows = content.get("rows") or []
         # A chosen code (a level 'strategic', a status 'existing') in the words the section's forms offer it in.
-        choices = SectionReader(registry, plan_kind, spec, year, currency).choices if rows else {}
+        choices = SectionReader(registry, plan_kind, spec, year, currency, rows).choices if rows else {}
         shown = {"spec": spec, "content": content, "columns": columns_of(spec), "anchor": f"section-{spec.key}",
                  "choices": choices,
                  "totals": budget_totals(rows, sources, currency) if spec.row_type is RowType.SERVICE else None}

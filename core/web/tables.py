@@ -30,11 +30,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 
 
-def _choices(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec) -> dict:
-    """The section's chosen codes and their words, as its forms offer them: a table says the words."""
+def _choices(plan: AnnualPlan, plan_kind: PlanKind, spec: SectionSpec, document: dict) -> dict:
+    """The section's chosen codes and their words, as its forms offer them (and its rows of ``document`` use):
+    a table says the words."""
     from core.web.comparison import SectionReader
 
-    return SectionReader(get_registry(), plan_kind, spec, plan.year, plan.municipality.currency).choices
+    rows = document["sections"][spec.key]["rows"]
+    return SectionReader(get_registry(), plan_kind, spec, plan.year, plan.municipality.currency, rows).choices
 
 
 def _spec(plan_kind: PlanKind, section: str) -> SectionSpec:
@@ -70,8 +72,9 @@ def index(municipality: str, year: int, kind: str):
 def download(municipality: str, year: int, kind: str, section: str, fmt: str):
     plan, plan_kind = load_plan_by_key(municipality, year, kind)
     spec = _spec(plan_kind, section)
-    header, rows = tables.section_to_table(_shown_document(plan), plan_kind, spec.key, get_registry(),
-                                           _choices(plan, plan_kind, spec))
+    document = _shown_document(plan)
+    header, rows = tables.section_to_table(document, plan_kind, spec.key, get_registry(),
+                                           _choices(plan, plan_kind, spec, document))
     if fmt == "csv":
         body, mimetype = tables.to_csv(header, rows), CSV
     else:
@@ -95,8 +98,9 @@ def upload(municipality: str, year: int, kind: str, section: str):
                      status=400)
     session, registry = get_session(), get_registry()
     try:
-        result = tables.rows_from_xlsx(upload_file.read(), document_of(session, registry, plan), plan_kind,
-                                       spec.key, registry, choices=_choices(plan, plan_kind, spec))
+        document = document_of(session, registry, plan)
+        result = tables.rows_from_xlsx(upload_file.read(), document, plan_kind, spec.key, registry,
+                                       choices=_choices(plan, plan_kind, spec, document))
     except tables.TableImportError as error:
         return _page(plan, plan_kind, failed=spec.key, message=str(error), status=400)
     if not result.ok:

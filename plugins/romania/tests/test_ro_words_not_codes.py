@@ -98,7 +98,10 @@ def test_the_editor_shows_ibs_building_floor_space_staff_and_justification(admin
 # MARKERS (a language code in brackets, a developer's key).
 CODES = {"strategic", "operational", "existing", "proposed", "monthly", "quarterly", "half-yearly", "yearly",
          "permanent", "H1", "H2",
-         "published", "updated", "recurrence", "half-year", "range", "dates", "romania"}
+         "published", "updated", "recurrence", "half-year", "range", "dates", "romania",
+         # a training row's kind is its section's key
+         "training-courses", "qualification-courses", "personal-assistants", "centre-training",
+         "volunteer-training", "peer-review", "national-programmes", "supervision"}
 MARKERS = ("extra.", "(ro)", "(en)", "(sv)", "budget_", "code_as_written", )
 
 
@@ -163,6 +166,15 @@ def test_exported_words_read_back_as_the_codes_they_name(demo_app, admin):
     for section in ("awareness-campaigns", "promotion-campaigns"):
         assert [row["period"] for row in doc["sections"][section]["rows"]] == \
             [row["period"] for row in expected[section]["rows"]], section
+
+
+def test_a_training_kind_reads_as_its_sections_title(demo_app, admin):
+    """A training row's kind (the demo's 'volunteers', a new row's section key) is said as the section's title."""
+    for lang, title in (("ro", "Sesiuni de instruire pentru voluntari"), ("en", "Training sessions for volunteers")):
+        _in(admin, lang)
+        table = _download(admin, "demo", "volunteer-training", "csv")
+        kind = table[0].index({"ro": "Tip de formare", "en": "Kind of training"}[lang])
+        assert {row[kind] for row in table[1:]} == {title}, lang
 
 
 @pytest.mark.parametrize(("lang", "words"), [

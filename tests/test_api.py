@@ -7,21 +7,20 @@ import io
 import re
 
 import pytest
-from integration_plugin import PLAN_KIND, IntegrationPlugin, build_world, service
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from world import KIND as PLAN_KIND
+from world import PASSWORD, service
 
 DRAFT = f"/api/v1/municipalities/alpha/plans/2026/{PLAN_KIND}"
 APPROVED = f"/api/v1/municipalities/alpha/plans/2025/{PLAN_KIND}"
 OTHER = f"/api/v1/municipalities/beta/plans/2026/{PLAN_KIND}"
-ROWS = DRAFT + "/sections/existing-services/rows"
+ROWS = DRAFT + "/sections/services/rows"
 
 
 @pytest.fixture
-def world(make_app, database_url):
-    app = make_app(database_url, extra_plugins=[("integration", IntegrationPlugin())], WTF_CSRF_ENABLED=True)
-    yield build_world(app)
-    app.extensions["socialplan.engine"].dispose()
+def world(make_world):
+    return make_world(WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture
@@ -58,22 +57,23 @@ def test_invalid_token_is_401(client, header):
 def test_a_deactivated_users_token_is_refused(world, client):
     from core.models import User
 
+    headers = world.headers("planner")  # issued while the account is active
     with world.db() as session:
-        session.scalar(select(User).where(User.email == "planner@example.org")).active = False
+        session.scalar(select(User).where(User.email == "planner@alpha.org")).active = False
         session.commit()
-    assert client.get(DRAFT, headers=world.headers("planner")).status_code == 401
+    assert client.get(DRAFT, headers=headers).status_code == 401
 
 
 def test_a_signed_in_browser_session_does_not_authenticate_the_api(world, client):
     from core.testing import login
 
-    login(client, "planner@example.org", "password-1234")
+    login(client, "planner@alpha.org", PASSWORD)
     assert client.get(DRAFT).status_code == 401
 
 
 def test_me(world, client):
     assert client.get("/api/v1/me", headers=world.headers("viewer")).get_json() == {
-        "email": "viewer@example.org", "role": "viewer", "municipality": "alpha"}
+        "email": "viewer@alpha.org", "role": "viewer", "municipality": "alpha"}
 
 
 # --- permissions -------------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def test_plan_lists_per_role(world, client):
     assert years("planner") == (200, [2026, 2025])
     assert years("viewer") == (200, [2025])
     assert years("other") == (404, None)
-    assert years("admin", "beta") == (200, [2026])
+    assert years("admin", "beta") == (200, [2026, 2025])
     listed = client.get("/api/v1/municipalities", headers=world.headers("planner")).get_json()
     assert [m["slug"] for m in listed] == ["alpha"]
     assert len(client.get("/api/v1/municipalities", headers=world.headers("admin")).get_json()) == 2
@@ -112,29 +112,29 @@ def test_plan_lists_per_role(world, client):
 def test_the_document_and_a_section(world, client):
     document = client.get(DRAFT, headers=world.headers("planner")).get_json()
     assert document["format"] == "socialplan.plan" and document["year"] == 2026
-    rows = document["sections"]["existing-services"]["rows"]
+    rows = document["sections"]["services"]["rows"]
     assert rows[0]["budget"][0]["amount"] == "1486.5"
     section = client.get(DRAFT + "/sections/campaigns", headers=world.headers("planner")).get_json()
     assert section["row_type"] == "campaign" and section["read_only"] is False
     assert section["rows"][0]["period"] == {"kind": "range", "start": "2026-06-01", "end": "2026-06-07"}
     assert client.get(DRAFT + "/sections/nope", headers=world.headers("planner")).status_code == 404
-    assert client.get(ROWS + "/1", headers=world.headers("planner")).get_json()["code"] == "ZT-2"
+    assert client.get(ROWS + "/1", headers=world.headers("planner")).get_json()["code"] == "XX-2"
     assert client.get(ROWS + "/7", headers=world.headers("planner")).status_code == 404
 
 
 @pytest.mark.parametrize("who, url, status", [
-    ("viewer", APPROVED.replace("2025", "2025") + "/sections/existing-services/rows", 403),
+    ("viewer", APPROVED.replace("2025", "2025") + "/sections/services/rows", 403),
     ("viewer", ROWS, 404),  # a viewer does not even see a draft
     ("other", ROWS, 404),
-    ("planner", APPROVED + "/sections/existing-services/rows", 409),
-    ("admin", APPROVED + "/sections/existing-services/rows", 409),
+    ("planner", APPROVED + "/sections/services/rows", 409),
+    ("admin", APPROVED + "/sections/services/rows", 409),
 ])
 def test_writing_is_refused_per_role_and_status(world, client, who, url, status):
-    before = _revisions(world, "approved") + _revisions(world, "draft")
-    response = client.post(url, json=service("ZT-1", "X", "1"), headers=world.headers(who))
+    before = _revisions(world, "alpha-approved") + _revisions(world, "alpha-draft")
+    response = client.post(url, json=service("X", capacity="1"), headers=world.headers(who))
     assert response.status_code == status
     assert "error" in response.get_json()
-    assert _revisions(world, "approved") + _revisions(world, "draft") == before
+    assert _revisions(world, "alpha-approved") + _revisions(world, "alpha-draft") == before
 
 
 # --- rows --------------------------------------------------------------------------------------
@@ -142,35 +142,36 @@ def test_writing_is_refused_per_role_and_status(world, client, who, url, status)
 
 def test_add_update_delete_rows_keep_revisions(world, client):
     headers = world.headers("planner")
-    start = _revisions(world, "draft")[-1][0]
+    start = _revisions(world, "alpha-draft")[-1][0]
 
-    added = client.post(ROWS, json=service("ZT-2", "Meals on wheels", "12", "99.99"), headers=headers)
+    meals = service("Meals on wheels", code="XX-2", capacity="12", local="99.99")
+    added = client.post(ROWS, json=meals, headers=headers)
     assert added.status_code == 201, added.get_json()
     body = added.get_json()
     assert body["index"] == 2 and body["revision"] == start + 1
     assert body["row"]["budget"][0]["amount"] == "99.99"
-    assert added.headers["Location"].endswith("/sections/existing-services/rows/2")
+    assert added.headers["Location"].endswith("/sections/services/rows/2")
 
-    first = client.post(ROWS + "?position=0", json=service("ZT-1", "First", "1"), headers=headers)
+    first = client.post(ROWS + "?position=0", json=service("First", capacity="1"), headers=headers)
     assert first.status_code == 201 and first.get_json()["index"] == 0
 
-    row = service("ZT-1", "Overfull", "10")
+    row = service("Overfull", capacity="10")
     row["occupancy"] = "140"
     updated = client.put(ROWS + "/0", json=row, headers=headers)
     assert updated.status_code == 200
     assert updated.get_json()["row"]["occupancy"] == "140"
-    assert [f["field"] for f in updated.get_json()["findings"]] == ["existing-services/0/occupancy"]
+    assert [f["field"] for f in updated.get_json()["findings"]] == ["services/0/occupancy"]
 
     deleted = client.delete(ROWS + "/0", headers=headers)
     assert deleted.status_code == 200
     assert deleted.get_json() == {"deleted": 0, "uid": updated.get_json()["row"]["uid"], "revision": start + 4}
 
-    revisions = _revisions(world, "draft")
+    revisions = _revisions(world, "alpha-draft")
     assert [action for _n, action in revisions[-4:]] == [
-        "row-added existing-services 3", "row-added existing-services 1", "row-edited existing-services 1",
-        "row-removed existing-services 1"]
-    codes = [r["code"] for r in client.get(DRAFT, headers=headers).get_json()["sections"]["existing-services"]["rows"]]
-    assert codes == ["ZT-1", "ZT-2", "ZT-2"]
+        "row-added services 3", "row-added services 1", "row-edited services 1",
+        "row-removed services 1"]
+    codes = [r["code"] for r in client.get(DRAFT, headers=headers).get_json()["sections"]["services"]["rows"]]
+    assert codes == ["XX-1", "XX-2", "XX-2"]
 
 
 @pytest.mark.parametrize("row, field", [
@@ -181,11 +182,11 @@ def test_add_update_delete_rows_keep_revisions(world, client):
     ({"budget": [{"source": "local", "amount": "5,5"}]}, "budget/0/amount"),
 ])
 def test_a_row_of_the_wrong_shape_is_400_with_its_field(world, client, row, field):
-    before = _revisions(world, "draft")
+    before = _revisions(world, "alpha-draft")
     response = client.post(ROWS, json=row, headers=world.headers("planner"))
     assert response.status_code == 400
     assert response.get_json()["field"] == field
-    assert _revisions(world, "draft") == before
+    assert _revisions(world, "alpha-draft") == before
 
 
 def test_bad_requests(world, client):
@@ -203,7 +204,7 @@ def test_the_api_needs_no_csrf_token(world, client):
     """The app runs with CSRF protection on (see the fixture); a token-authenticated POST passes."""
     assert world.app.config["WTF_CSRF_ENABLED"] is True
     assert client.post("/login", data={"email": "x", "password": "y"}).status_code == 400  # the web is protected
-    assert client.post(ROWS, json=service("ZT-1", "Z", "1"), headers=world.headers("planner")).status_code == 201
+    assert client.post(ROWS, json=service("Z", capacity="1"), headers=world.headers("planner")).status_code == 201
 
 
 # --- findings and reports ----------------------------------------------------------------------
@@ -211,28 +212,28 @@ def test_the_api_needs_no_csrf_token(world, client):
 
 def test_findings(world, client):
     headers = world.headers("planner")
-    row = service("ZT-1", "Overfull", "10")
+    row = service("Overfull", capacity="10")
     row["occupancy"] = "140"
     client.put(ROWS + "/1", json=row, headers=headers)
     body = client.get(DRAFT + "/findings", headers=headers).get_json()
     assert body["counts"]["error"] == 1
     assert body["findings"][0] | {"message": ""} == {"severity": "error", "message": "",
-                                                     "field": "existing-services/1/occupancy",
-                                                     "rule": "zt.occupancy", "blocks_import": False}
+                                                     "field": "services/1/occupancy",
+                                                     "rule": "example.occupancy", "blocks_import": False}
     assert client.get(DRAFT + "/findings?lang=xx", headers=headers).status_code == 400
 
 
 def test_reports_as_pdf(world, client):
     listed = client.get(APPROVED + "/reports", headers=world.headers("viewer")).get_json()
-    assert [r["code"] for r in listed] == ["test-report"]
-    for lang in ("ro", "en"):
-        response = client.get(APPROVED + f"/reports/test-report?lang={lang}", headers=world.headers("viewer"))
+    assert [r["code"] for r in listed] == ["example-report"]
+    for lang, heading in (("ro", "Plan exemplu 2025"), ("en", "Example plan 2025")):
+        response = client.get(APPROVED + f"/reports/example-report?lang={lang}", headers=world.headers("viewer"))
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
-        assert f"Test report 2025 ({lang})" in text and "ZT-1" in text
+        assert heading in text and "XX-1" in text  # in the language asked for
     assert client.get(APPROVED + "/reports/nope", headers=world.headers("viewer")).status_code == 404
-    assert client.get(DRAFT + "/reports/test-report", headers=world.headers("viewer")).status_code == 404
-    assert client.get(OTHER + "/reports/test-report", headers=world.headers("planner")).status_code == 404
+    assert client.get(DRAFT + "/reports/example-report", headers=world.headers("viewer")).status_code == 404
+    assert client.get(OTHER + "/reports/example-report", headers=world.headers("planner")).status_code == 404
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -261,17 +262,17 @@ def test_import_creates_a_plan(world, client):
 
 
 @pytest.mark.parametrize("change, path", [
-    (lambda d: d["sections"]["existing-services"]["rows"][1].update(code="NOPE-9"),
-     "$.sections.existing-services.rows[1].code"),
-    (lambda d: d["sections"]["existing-services"]["rows"][0]["budget"][0].update(amount="-5"),
-     "$.sections.existing-services.rows[0].budget[0].amount"),
+    (lambda d: d["sections"]["services"]["rows"][1].update(code="NOPE-9"),
+     "$.sections.services.rows[1].code"),
+    (lambda d: d["sections"]["services"]["rows"][0]["budget"][0].update(amount="-5"),
+     "$.sections.services.rows[0].budget[0].amount"),
     (lambda d: d.update(year="2026"), "$.year"),
     (lambda d: d["sections"]["campaigns"]["rows"][0].update(period={"kind": "fortnight"}),
      "$.sections.campaigns.rows[0].period"),
 ])
 def test_a_refused_import_is_422_with_path_and_writes_nothing(world, client, change, path):
     document = _document(client, world)
-    document["sections"]["existing-services"]["rows"][0]["name"] = {"en": "Changed"}
+    document["sections"]["services"]["rows"][0]["name"] = {"en": "Changed"}
     change(document)
     before = _table_counts(world)
     response = client.post("/api/v1/plans/import", json=document, headers=world.headers("admin"))
@@ -279,8 +280,8 @@ def test_a_refused_import_is_422_with_path_and_writes_nothing(world, client, cha
     body = response.get_json()
     assert body["path"] == path and body["reason"]
     assert _table_counts(world) == before
-    assert _document(client, world)["sections"]["existing-services"]["rows"][0]["name"] == {
-        "en": "Centrul de zi „Speranța” – Piatra-Neamț"}
+    assert _document(client, world)["sections"]["services"]["rows"][0]["name"] == {
+        "en": "Day centre", "ro": "Centrul de zi „Speranța” – Piatra-Neamț"}
 
 
 def test_import_permissions(world, client):

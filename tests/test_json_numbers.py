@@ -6,23 +6,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from integration_plugin import PLAN_KIND, IntegrationPlugin, build_world
+from world import KIND as PLAN_KIND
 
 from core.text import load_json
 
-ROWS = f"/api/v1/municipalities/alpha/plans/2026/{PLAN_KIND}/sections/existing-services/rows"
-
-
-@pytest.fixture
-def world(make_app, database_url):
-    app = make_app(database_url, extra_plugins=[("integration", IntegrationPlugin())])
-    yield build_world(app)
-    app.extensions["socialplan.engine"].dispose()
+ROWS = f"/api/v1/municipalities/alpha/plans/2026/{PLAN_KIND}/sections/services/rows"
 
 
 def _row(amount) -> dict:
-    return {"code": "ZT-1", "name": {"en": "Centre"}, "capacity": 20.5, "status": "existing",
-            "budget": [{"year": 2026, "source": "local", "amount": amount, "currency": "EUR", "scale": 1}]}
+    return {"code": "XX-1", "name": {"en": "Centre"}, "capacity": 20.5, "status": "existing",
+            "budget": [{"year": 2026, "source": "local", "amount": amount, "currency": "RON", "scale": 1}]}
 
 
 def _post(world, row: dict, lang: str):

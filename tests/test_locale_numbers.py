@@ -233,14 +233,9 @@ def test_a_capacity_with_more_decimals_than_its_column_keeps_is_refused_not_roun
 
 
 @pytest.fixture
-def table_world(make_app, database_url):
-    from integration_plugin import IntegrationPlugin, build_world
-
-    app = make_app(database_url, extra_plugins=[("integration", IntegrationPlugin())])
-    world = build_world(app)
-    with app.app_context():
+def table_world(world):
+    with world.app.app_context():
         yield world
-    app.extensions["socialplan.engine"].dispose()
 
 
 def _workbook(header: list, *rows: list) -> bytes:
@@ -253,39 +248,39 @@ def _workbook(header: list, *rows: list) -> bytes:
 
 
 def _import(world, locale: str, *rows: list):
-    from integration_plugin import PLAN_KIND
+    from world import KIND
 
     from core.services import tables
 
-    data = _workbook(["Code", "Name (en)", "Capacity", "Local budget 2026 (EUR)"], *rows)
-    return tables.rows_from_xlsx(data, world.document("draft"), world.registry.plan_kind(PLAN_KIND),
-                                 "existing-services", world.registry, locale)
+    data = _workbook(["Code", "Name (en)", "Capacity", "Local budget 2026 (RON)"], *rows)
+    return tables.rows_from_xlsx(data, world.document("alpha-draft"), world.registry.plan_kind(KIND),
+                                 "services", world.registry, locale)
 
 
 def test_text_cells_are_read_the_way_the_importing_person_writes_numbers(table_world):
-    romanian = _import(table_world, "ro", ["ZT-1", "Centrul „Speranța” & <Casa>", "1.486", "1.486,5"])
+    romanian = _import(table_world, "ro", ["XX-1", "Centrul „Speranța” & <Casa>", "1.486", "1.486,5"])
     assert romanian.errors == []
     assert (romanian.rows[0]["capacity"], romanian.rows[0]["budget"][0]["amount"]) == ("1486", "1486.5")
-    english = _import(table_world, "en", ["ZT-1", "Day centre", "1,486", "1,486 €"])
+    english = _import(table_world, "en", ["XX-1", "Day centre", "1,486", f"RON{NBSP}1,486"])  # as pages print it
     assert english.errors == []
     assert (english.rows[0]["capacity"], english.rows[0]["budget"][0]["amount"]) == ("1486", "1486")
 
 
 def test_numeric_cells_are_numbers_in_every_locale(table_world):
     for locale in LOCALES:
-        result = _import(table_world, locale, ["ZT-1", "Day centre", 1.5, 1486])
+        result = _import(table_world, locale, ["XX-1", "Day centre", 1.5, 1486])
         assert result.errors == [], locale
         assert (result.rows[0]["capacity"], result.rows[0]["budget"][0]["amount"]) == ("1.5", "1486")
 
 
 def test_a_text_cell_in_the_other_notation_or_too_precise_is_refused_by_cell(table_world):
-    result = _import(table_world, "ro", ["ZT-1", "A", "12.5", "10"], ["ZT-2", "B", "3", "1,486"],
-                     ["ZT-1", "C", "4", 1.486])
+    result = _import(table_world, "ro", ["XX-1", "A", "12.5", "10"], ["XX-2", "B", "3", "1,486"],
+                     ["XX-1", "C", "4", 1.486])
     assert result.rows == []
     errors = {(e.row, e.column.split(" ")[0]): e.message for e in result.errors}
     assert set(errors) == {(2, "C"), (3, "D"), (4, "D")}
     assert errors[(2, "C")] == "'12.5' cannot be read as a number: write it like 1.486,50 or 1486,50."
-    assert errors[(3, "D")] == errors[(4, "D")] == "An amount in EUR has at most 2 decimals."
+    assert errors[(3, "D")] == errors[(4, "D")] == "An amount in RON has at most 2 decimals."
 
 
 # --- the Romanian editor ---------------------------------------------------------------------------

@@ -13,42 +13,25 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from public_world import BASE_URL, DRAFT_MARK, PRIVATE_MARK, build_public_world, copy_database
 from sqlalchemy import select
+from world import KIND, PLUGIN
 
 from core.app import create_app
-from core.hookspecs import hookimpl
 from core.i18n import LOCALES
-from core.plugin_api import Jurisdiction, PlanKind, RowType, SectionSpec, WorkflowStep
 from core.testing import TEST_SECRET, pdf_text
 
 START = ["/public/", "/public/accessibility", "/public/catalogue.json", "/public/feed.atom"]
 INTERNAL_MARK = "internal-note-only-7b3a"
 
 
-class InternalPlugin:
-    """A plan kind with an internal section: its text must never be public."""
-
-    @hookimpl
-    def socialplan_jurisdictions(self):
-        return [Jurisdiction("zp", "Publicland", ("ZP",), "EUR", "en")]
-
-    @hookimpl
-    def socialplan_plan_kinds(self):
-        return [PlanKind(code="open-plan", name="Open plan", jurisdiction="zp", sections=(
-            SectionSpec("summary", "Summary", RowType.TEXT),
-            SectionSpec("internal-notes", "Internal notes", RowType.TEXT, public=False),
-        ), workflow=(WorkflowStep("approve", "Approve", "draft", "approved",
-                                  ("council_decision_ref", "council_decision_date")),))]
-
-
 @pytest.fixture(scope="module")
-def world(sqlite_demo_template, tmp_path_factory):
+def world(sqlite_demo_template, tmp_path_factory, jurisdiction):
     import os
 
     folder = tmp_path_factory.mktemp("public-privacy")
     os.environ["SOCIALPLAN_INSTANCE_PATH"] = str(folder)
     app = create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET, "WTF_CSRF_ENABLED": False,
                       "DATABASE_URL": copy_database(sqlite_demo_template, folder), "PUBLIC_BASE_URL": BASE_URL},
-                     extra_plugins=[("internal", InternalPlugin())])
+                     extra_plugins=[(PLUGIN, jurisdiction)])
     world = build_public_world(app)
     with world.db() as session:
         _internal_plan(world, session)
@@ -62,11 +45,12 @@ def _internal_plan(world, session) -> None:
     from core.services.plans import create_plan, set_section_text, take_step
     from core.services.publication import set_publication
 
-    town = create_municipality(session, "publicville", {"en": "Publicville"}, "ZP", "en", "EUR")
-    set_plugin_enabled(session, world.registry, town, "internal", True)
-    plan = create_plan(session, world.registry, town, 2026, "open-plan", None)
-    set_section_text(session, world.registry, plan, "summary", None, text={"en": "What everybody may read."})
-    set_section_text(session, world.registry, plan, "internal-notes", None, text={"en": INTERNAL_MARK})
+    town = create_municipality(session, "publicville", {"en": "Publicville"}, "XX", "en", "EUR")
+    set_plugin_enabled(session, world.registry, town, PLUGIN, True)
+    plan = create_plan(session, world.registry, town, 2026, KIND, None)
+    set_section_text(session, world.registry, plan, "intro", None, text={"en": "What everybody may read."})
+    set_section_text(session, world.registry, plan, "notes", None, text={"en": INTERNAL_MARK})  # not public
+    take_step(session, world.registry, plan, "submit", {}, None)
     take_step(session, world.registry, plan, "approve",
               {"council_decision_ref": "Decision 1/2026", "council_decision_date": "2026-01-15"}, None)
     set_publication(session, town, published=True, licence="CC-BY-4.0", publisher="Publicville")
@@ -152,8 +136,8 @@ def test_an_anonymous_walk_of_every_public_address_finds_nothing_private(world):
             "application/atom+xml"} <= kinds
     pages = [path for path in seen if re.search(r"/r\d+/(\?lang=\w+)?$", path)]
     assert len(pages) >= 5 * len(LOCALES)  # Piatra Neamț twice, Sânmartin, Stockholm, Publicville
-    assert any("publicville/2026/open-plan/r" in path for path in pages)
-    html = client.get("/public/publicville/2026/open-plan/?lang=en").get_data(as_text=True)
+    assert any("publicville/2026/example-plan/r" in path for path in pages)
+    html = client.get("/public/publicville/2026/example-plan/?lang=en").get_data(as_text=True)
     assert "What everybody may read." in html and "Internal notes" not in html  # the public section is shown
 
 
@@ -168,9 +152,12 @@ def test_the_public_document_holds_only_public_sections_and_no_plugin_data(world
     assert set(document) == {"format", "version", "municipality", "year", "kind", "status", "title",
                              "council_decision", "facts", "sections"}
     assert document["status"] == "approved" and document["council_decision"]["reference"] == "Dnr SN 2026/9"
-    latest = client.get("/public/publicville/2026/open-plan/").get_data(as_text=True)
-    number = re.search(r'href="/public/publicville/2026/open-plan/r(\d+)/plan.json"', latest).group(1)
-    internal = client.get(f"/public/publicville/2026/open-plan/r{number}/plan.json").get_json()
-    assert list(internal["sections"]) == ["summary"]  # the internal section is not in the document
-    package = client.get(f"/public/publicville/2026/open-plan/r{number}/data/datapackage.json").get_json()
-    assert [r["name"] for r in package["resources"]] == ["plan-document"]  # and no table of it
+    latest = client.get("/public/publicville/2026/example-plan/").get_data(as_text=True)
+    number = re.search(r'href="/public/publicville/2026/example-plan/r(\d+)/plan.json"', latest).group(1)
+    internal = client.get(f"/public/publicville/2026/example-plan/r{number}/plan.json").get_json()
+    # every section but the internal one (the notes)
+    assert list(internal["sections"]) == ["intro", "objectives", "services", "campaigns", "training", "meetings"]
+    package = client.get(f"/public/publicville/2026/example-plan/r{number}/data/datapackage.json").get_json()
+    # a table of each public table section, and none of the internal one
+    assert sorted(r["name"] for r in package["resources"]) == ["campaigns", "meetings", "objectives", "plan-document",
+                                                               "services", "training"]

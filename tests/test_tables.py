@@ -9,20 +9,14 @@ from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
-from integration_plugin import PLAN_KIND, IntegrationPlugin, build_world, campaign, service
 from openpyxl import Workbook, load_workbook
+from world import KIND as PLAN_KIND
+from world import PASSWORD, campaign, service
 
 from core.services import tables
 from core.testing import without_uids
 
 PAGE = f"/m/alpha/plans/2026/{PLAN_KIND}/tables"
-
-
-@pytest.fixture
-def world(make_app, database_url):
-    app = make_app(database_url, extra_plugins=[("integration", IntegrationPlugin())])
-    yield build_world(app)
-    app.extensions["socialplan.engine"].dispose()
 
 
 @pytest.fixture
@@ -32,7 +26,7 @@ def unit(world):
         yield world
 
 
-def _document(world, plan="draft"):
+def _document(world, plan="alpha-draft"):
     return world.document(plan)
 
 
@@ -49,29 +43,30 @@ def _revision_count(world) -> int:
 
 def _set_rows(world, section, rows):
     with world.db() as session:
-        tables.replace_rows(session, world.registry, world.plan(session, "draft"), section, rows, None)
+        tables.replace_rows(session, world.registry, world.plan(session, "alpha-draft"), section, rows, None)
         session.commit()
 
 
 def test_service_table_header_and_typed_values(unit):
     world = unit
-    header, rows = tables.section_to_table(_document(world), _kind(world), "existing-services", world.registry)
-    assert header[:7] == ["Code", "Name (en)", "Capacity", "Occupancy (%)", "Floor space (m²)", "Staff", "Unit (en)"]
+    header, rows = tables.section_to_table(_document(world), _kind(world), "services", world.registry)
+    assert header[:8] == ["Code", "Name (Română)", "Name (English)", "Capacity", "Occupancy (%)", "Floor space (m²)",
+                          "Staff", "Unit (Română)"]  # the municipality's language first
     assert "Local budget" not in header
-    assert header[-2:] == ["Local budget 2026 (EUR)", "State budget 2026 (EUR)"]
+    assert header[-3:] == ["Local budget 2026 (RON)", "State budget 2026 (RON)", "Other 2026 (RON)"]
     first = dict(zip(header, rows[0], strict=True))
-    assert first["Code"] == "ZT-1"
+    assert first["Code"] == "XX-1"
     assert first["Capacity"] == Decimal("25.5") and first["Floor space (m²)"] == Decimal("120.5")
-    assert first["Local budget 2026 (EUR)"] == Decimal("1486.5")
-    assert first["State budget 2026 (EUR)"] == Decimal("300")
+    assert first["Local budget 2026 (RON)"] == Decimal("1486.5")
+    assert first["State budget 2026 (RON)"] == Decimal("300")
     assert first["Status"] == "Existing" and first["Staff"] == 3  # in words, and read back (below)
-    assert dict(zip(header, rows[1], strict=True))["State budget 2026 (EUR)"] is None
+    assert dict(zip(header, rows[1], strict=True))["State budget 2026 (RON)"] is None
 
 
 def test_every_section_with_rows_has_a_table(unit):
     world = unit
     keys = [spec.key for spec in tables.table_sections(_kind(world))]
-    assert keys == ["existing-services", "campaigns", "training"]
+    assert keys == ["objectives", "services", "campaigns", "training", "meetings", "notes"]
     header, rows = tables.section_to_table(_document(world), _kind(world), "training", world.registry)
     assert "Persons" in header and rows == []
     with pytest.raises(KeyError):
@@ -80,27 +75,28 @@ def test_every_section_with_rows_has_a_table(unit):
 
 def test_csv_is_utf8_with_bom_and_point_decimals(unit):
     world = unit
-    header, rows = tables.section_to_table(_document(world), _kind(world), "existing-services", world.registry)
+    header, rows = tables.section_to_table(_document(world), _kind(world), "services", world.registry)
     rows[1][1] = "=HYPERLINK(\"http://example.org\")"
     data = tables.to_csv(header, rows)
     assert data.startswith(b"\xef\xbb\xbf")
     read = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert read[0] == header
     first = dict(zip(read[0], read[1], strict=True))
-    assert first["Name (en)"] == "Centrul de zi „Speranța” – Piatra-Neamț"
-    assert first["Capacity"] == "25.5" and first["Local budget 2026 (EUR)"] == "1486.5"
+    assert first["Name (Română)"] == "Centrul de zi „Speranța” – Piatra-Neamț"
+    assert first["Name (English)"] == "Day centre"
+    assert first["Capacity"] == "25.5" and first["Local budget 2026 (RON)"] == "1486.5"
     assert read[2][1].startswith("'=")  # never a formula in a spreadsheet
 
 
 def test_xlsx_cells_are_numbers_and_text_is_never_a_formula(unit):
     world = unit
-    header, rows = tables.section_to_table(_document(world), _kind(world), "existing-services", world.registry)
+    header, rows = tables.section_to_table(_document(world), _kind(world), "services", world.registry)
     rows[1][1] = "=1+1"
-    sheet = load_workbook(io.BytesIO(tables.to_xlsx(header, rows, "existing-services"))).active
+    sheet = load_workbook(io.BytesIO(tables.to_xlsx(header, rows, "services"))).active
     assert [c.value for c in sheet[1]] == header and sheet[1][0].font.bold
     capacity = sheet.cell(row=2, column=header.index("Capacity") + 1)
     assert capacity.data_type == "n" and capacity.value == 25.5 and capacity.number_format == "#,##0.00"
-    amount = sheet.cell(row=2, column=header.index("State budget 2026 (EUR)") + 1)
+    amount = sheet.cell(row=2, column=header.index("State budget 2026 (RON)") + 1)
     assert amount.data_type == "n" and amount.value == 300
     assert sheet.cell(row=3, column=2).data_type == "s" and sheet.cell(row=3, column=2).value == "=1+1"
 
@@ -118,7 +114,7 @@ PERIODS = [
 ]
 
 
-@pytest.mark.parametrize("section", ["existing-services", "campaigns"])
+@pytest.mark.parametrize("section", ["services", "campaigns"])
 def test_xlsx_round_trip_gives_the_same_rows(unit, section):
     world = unit
     if section == "campaigns":
@@ -126,7 +122,7 @@ def test_xlsx_round_trip_gives_the_same_rows(unit, section):
         rows[0]["target_group"] = {"en": "Older people", "ro": "Persoane vârstnice", "sv": "Äldre"}
         _set_rows(world, section, rows)
     else:
-        extra = service("ZT-2", "Scaled", "3", "12.5", year=2027)
+        extra = service("Scaled", code="XX-2", capacity="3", local="12.5", year=2027)
         extra["budget"][0]["scale"] = 1
         extra["name"]["ro"] = "Îngrijire la domiciliu"
         extra["budget"][0]["note"] = {"en": "EU project", "ro": "POCU"}
@@ -134,8 +130,8 @@ def test_xlsx_round_trip_gives_the_same_rows(unit, section):
         _set_rows(world, section, _document(world)["sections"][section]["rows"] + [extra])
     document = _document(world)
     header, rows = tables.section_to_table(document, _kind(world), section, world.registry)
-    assert ("Period (ro)" in header) == (section == "campaigns")
-    assert ("Local budget 2027: note (ro)" in header) == (section == "existing-services")
+    assert ("Period (English)" in header) == (section == "campaigns")  # the dates in a language not the municipality's
+    assert ("Local budget 2027: note (Română)" in header) == (section == "services")
     result = tables.rows_from_xlsx(tables.to_xlsx(header, rows), document, _kind(world), section, world.registry)
     assert result.errors == []
     assert result.rows == without_uids(document["sections"][section])["rows"]  # a sheet carries no uids
@@ -147,15 +143,15 @@ def test_xlsx_round_trip_gives_the_same_rows(unit, section):
 
 def test_thousands_keep_their_scale(unit):
     world = unit
-    row = service("ZT-1", "In thousands", "1", "66.36")
+    row = service("In thousands", capacity="1", local="66.36")
     row["budget"][0]["scale"] = 1000
-    _set_rows(world, "existing-services", [row])
+    _set_rows(world, "services", [row])
     document = _document(world)
-    header, rows = tables.section_to_table(document, _kind(world), "existing-services", world.registry)
-    assert "Local budget 2026 (thousand EUR)" in header
-    result = tables.rows_from_xlsx(tables.to_xlsx(header, rows), document, _kind(world), "existing-services",
+    header, rows = tables.section_to_table(document, _kind(world), "services", world.registry)
+    assert "Local budget 2026 (thousand RON)" in header
+    result = tables.rows_from_xlsx(tables.to_xlsx(header, rows), document, _kind(world), "services",
                                    world.registry)
-    assert result.rows == without_uids(document["sections"]["existing-services"])["rows"]
+    assert result.rows == without_uids(document["sections"]["services"])["rows"]
 
 
 def test_headers_are_recognised_in_another_language(unit):
@@ -182,9 +178,9 @@ def _workbook(header, *rows) -> bytes:
 def test_typed_text_numbers_are_read_the_way_the_importer_writes_them(unit, locale, capacity, amount):
     world = unit
     document = _document(world)
-    data = _workbook(["Code", "Name (en)", "Capacity", "Local budget 2026 (EUR)"],
-                     ["ZT-1", "A", capacity, amount], ["zt-2", "B", 12, 99.99])
-    result = tables.rows_from_xlsx(data, document, _kind(world), "existing-services", world.registry, locale)
+    data = _workbook(["Code", "Name (en)", "Capacity", "Local budget 2026 (RON)"],
+                     ["XX-1", "A", capacity, amount], ["xx-2", "B", 12, 99.99])
+    result = tables.rows_from_xlsx(data, document, _kind(world), "services", world.registry, locale)
     assert result.errors == []
     assert [(r["capacity"], r["budget"][0]["amount"]) for r in result.rows] == [("1486.5", "1234.5"),
                                                                                  ("12", "99.99")]
@@ -194,37 +190,37 @@ def test_bad_rows_are_reported_by_row_and_column(unit):
     world = unit
     document = _document(world)
     data = _workbook(
-        ["Code", "Name (en)", "Capacity", "Status", "Local budget 2026 (EUR)"],
-        ["ZT-1", "Fine", "10", "existing", "5"],
+        ["Code", "Name (en)", "Capacity", "Status", "Local budget 2026 (RON)"],
+        ["XX-1", "Fine", "10", "existing", "5"],
         [None, None, None, None, None],
-        ["ZT-9", "Unknown code", "ten", "closed", "-3"],
-        ["ZT-2", "Too precise", "1", "proposed", "1.005"],
+        ["XX-9", "Unknown code", "ten", "closed", "-3"],
+        ["XX-2", "Too precise", "1", "proposed", "1.005"],
     )
-    result = tables.rows_from_xlsx(data, document, _kind(world), "existing-services", world.registry)
+    result = tables.rows_from_xlsx(data, document, _kind(world), "services", world.registry)
     assert result.rows == []
     found = {(e.row, e.column.split(" ")[0]) for e in result.errors}
     assert found == {(4, "A"), (4, "C"), (4, "D"), (4, "E"), (5, "E")}
     messages = " ".join(e.message for e in result.errors)
     assert "'ten' cannot be read as a number: write it like 1,486.50 or 1486.50." in messages
-    assert "negative" in messages and "An amount in EUR has at most 2 decimals." in messages
-    assert "'ZT-9' is not a code of the nomenclature." in messages
+    assert "negative" in messages and "An amount in RON has at most 2 decimals." in messages
+    assert "'XX-9' is not a code of the nomenclature." in messages
     nameless = _workbook(["Code", "Name (en)", "Capacity"], [None, None, "4"])
-    errors = tables.rows_from_xlsx(nameless, document, _kind(world), "existing-services", world.registry).errors
+    errors = tables.rows_from_xlsx(nameless, document, _kind(world), "services", world.registry).errors
     assert [(e.row, e.column, e.message) for e in errors] == [(2, "", "A service needs a code or a name.")]
 
 
 def test_unknown_and_repeated_columns_are_refused(unit):
     world = unit
     document = _document(world)
-    data = _workbook(["Code", "Colour", "Code"], ["ZT-1", "red", "ZT-1"])
-    errors = tables.rows_from_xlsx(data, document, _kind(world), "existing-services", world.registry).errors
+    data = _workbook(["Code", "Colour", "Code"], ["XX-1", "red", "XX-1"])
+    errors = tables.rows_from_xlsx(data, document, _kind(world), "services", world.registry).errors
     assert [(e.row, e.column) for e in errors] == [(1, "B"), (1, "C")]
 
 
 def test_a_file_that_is_not_a_workbook(unit):
     world = unit
     with pytest.raises(tables.TableImportError):
-        tables.rows_from_xlsx(b"code,name\n", _document(world), _kind(world), "existing-services", world.registry)
+        tables.rows_from_xlsx(b"code,name\n", _document(world), _kind(world), "services", world.registry)
     with pytest.raises(tables.TableImportError):
         tables.rows_from_xlsx(_workbook(["Code"]), _document(world), _kind(world), "training", world.registry)
 
@@ -236,66 +232,66 @@ def _client(world, email):
     from core.testing import login
 
     client = world.app.test_client()
-    assert login(client, email, "password-1234").status_code == 200
+    assert login(client, email, PASSWORD).status_code == 200
     return client
 
 
 def test_web_download_and_upload_round_trip(world):
-    client = _client(world, "planner@example.org")
+    client = _client(world, "planner@alpha.org")
     page = client.get(PAGE + "/")
     assert page.status_code == 200
-    assert b"existing-services.xlsx" in page.data and b'name="file"' in page.data
+    assert b"services.xlsx" in page.data and b'name="file"' in page.data
     csv_response = client.get(PAGE + "/campaigns.csv")
     assert csv_response.mimetype == "text/csv" and csv_response.data.startswith(b"\xef\xbb\xbf")
-    assert "alpha-2026-test-plan-campaigns.csv" in csv_response.headers["Content-Disposition"]
-    xlsx = client.get(PAGE + "/existing-services.xlsx").data
-    before_rows = _document(world)["sections"]["existing-services"]["rows"]
+    assert "alpha-2026-example-plan-campaigns.csv" in csv_response.headers["Content-Disposition"]
+    xlsx = client.get(PAGE + "/services.xlsx").data
+    before_rows = _document(world)["sections"]["services"]["rows"]
     before = _revision_count(world)
-    response = client.post(PAGE + "/existing-services/import", data={"file": (io.BytesIO(xlsx), "services.xlsx")},
+    response = client.post(PAGE + "/services/import", data={"file": (io.BytesIO(xlsx), "services.xlsx")},
                            content_type="multipart/form-data")
     assert response.status_code == 302
-    assert _document(world)["sections"]["existing-services"]["rows"] == before_rows
+    assert _document(world)["sections"]["services"]["rows"] == before_rows
     assert _revision_count(world) == before + 1
 
 
 def test_web_upload_with_a_bad_row_saves_nothing_and_lists_the_row(world):
-    client = _client(world, "planner@example.org")
-    workbook = load_workbook(io.BytesIO(client.get(PAGE + "/existing-services.xlsx").data))
+    client = _client(world, "planner@alpha.org")
+    workbook = load_workbook(io.BytesIO(client.get(PAGE + "/services.xlsx").data))
     header = [c.value for c in workbook.active[1]]
-    workbook.active.cell(row=2, column=header.index("Name (en)") + 1, value="Renamed")
+    workbook.active.cell(row=2, column=header.index("Name (English)") + 1, value="Renamed")
     workbook.active.cell(row=3, column=header.index("Capacity") + 1, value="lots")
     buffer = io.BytesIO()
     workbook.save(buffer)
-    before_rows, before = _document(world)["sections"]["existing-services"]["rows"], _revision_count(world)
-    response = client.post(PAGE + "/existing-services/import",
+    before_rows, before = _document(world)["sections"]["services"]["rows"], _revision_count(world)
+    response = client.post(PAGE + "/services/import",
                            data={"file": (io.BytesIO(buffer.getvalue()), "services.xlsx")},
                            content_type="multipart/form-data")
     assert response.status_code == 400
     text = response.get_data(as_text=True)
-    assert "No row was saved" in text and "Row 3" in text and "C (Capacity)" in text
+    assert "No row was saved" in text and "Row 3" in text and "D (Capacity)" in text
     assert "&#39;lots&#39; cannot be read as a number" in text
-    assert _document(world)["sections"]["existing-services"]["rows"] == before_rows
+    assert _document(world)["sections"]["services"]["rows"] == before_rows
     assert _revision_count(world) == before
-    not_a_workbook = client.post(PAGE + "/existing-services/import", data={"file": (io.BytesIO(b"x"), "a.xlsx")},
+    not_a_workbook = client.post(PAGE + "/services/import", data={"file": (io.BytesIO(b"x"), "a.xlsx")},
                                  content_type="multipart/form-data")
     assert not_a_workbook.status_code == 400 and "not an Excel workbook" in not_a_workbook.get_data(as_text=True)
 
 
 def test_web_tables_follow_the_roles(world):
-    viewer = _client(world, "viewer@example.org")
+    viewer = _client(world, "viewer@alpha.org")
     approved = PAGE.replace("2026", "2025")
-    assert viewer.get(approved + "/existing-services.xlsx").status_code == 200
+    assert viewer.get(approved + "/services.xlsx").status_code == 200
     assert b'name="file"' not in viewer.get(approved + "/").data
     assert viewer.get(PAGE + "/").status_code == 404  # a draft
-    xlsx = viewer.get(approved + "/existing-services.xlsx").data
-    assert viewer.post(approved + "/existing-services/import", data={"file": (io.BytesIO(xlsx), "a.xlsx")},
+    xlsx = viewer.get(approved + "/services.xlsx").data
+    assert viewer.post(approved + "/services/import", data={"file": (io.BytesIO(xlsx), "a.xlsx")},
                        content_type="multipart/form-data").status_code == 403
-    planner = _client(world, "planner@example.org")
-    assert planner.post(approved + "/existing-services/import", data={"file": (io.BytesIO(xlsx), "a.xlsx")},
+    planner = _client(world, "planner@alpha.org")
+    assert planner.post(approved + "/services/import", data={"file": (io.BytesIO(xlsx), "a.xlsx")},
                         content_type="multipart/form-data").status_code == 409
-    other = _client(world, "other@example.org")
+    other = _client(world, "planner@beta.org")
     assert other.get(PAGE + "/").status_code == 404
-    assert other.get(PAGE + "/existing-services.csv").status_code == 404
+    assert other.get(PAGE + "/services.csv").status_code == 404
     assert planner.get(PAGE + "/training.xlsx").status_code == 200
     assert planner.post(PAGE + "/training/import").status_code == 404
     assert planner.get(PAGE + "/intro.csv").status_code == 404

@@ -10,8 +10,9 @@ from __future__ import annotations
 import copy
 
 import pytest
-from integration_plugin import PLAN_KIND, IntegrationPlugin, build_world
 from sqlalchemy import select
+from world import KIND as PLAN_KIND
+from world import PASSWORD
 
 from core.interchange import DocumentError
 from core.models import AnnualPlan, PlanStep
@@ -19,19 +20,11 @@ from core.services.imports import import_plan
 from core.services.plans import AdoptedPlanError, PlanError, document_of, reopen, take_step
 from core.testing import login, pdf_text
 
-PASSWORD = "password-1234"
 APPROVED = f"/api/v1/municipalities/alpha/plans/2025/{PLAN_KIND}"
 
 
-@pytest.fixture
-def world(make_app, database_url):
-    app = make_app(database_url, extra_plugins=[("integration", IntegrationPlugin())])
-    yield build_world(app)
-    app.extensions["socialplan.engine"].dispose()
-
-
 def _base(world) -> str:
-    return f"/m/alpha/plans/{world.plan_ids['approved']}"
+    return f"/m/alpha/plans/{world.plan_ids['alpha-approved']}"
 
 
 def _reopen_as_admin(world, reason: str = "Budget rectification of 14 June") -> None:
@@ -43,17 +36,17 @@ def _reopen_as_admin(world, reason: str = "Budget rectification of 14 June") -> 
 
 def _rename_first_service(world, name: str) -> None:
     planner = world.app.test_client()
-    login(planner, "planner@example.org", PASSWORD)
-    page = planner.get(f"{_base(world)}/sections/existing-services/rows/0")
+    login(planner, "planner@alpha.org", PASSWORD)
+    page = planner.get(f"{_base(world)}/sections/services/rows/0")
     assert page.status_code == 200
-    response = planner.post(f"{_base(world)}/sections/existing-services/rows/0",
-                            data={"code": "ZT-1", "name__en": name, "capacity": "20", "status": "existing"})
+    response = planner.post(f"{_base(world)}/sections/services/rows/0",
+                            data={"code": "XX-1", "name__en": name, "capacity": "20", "status": "existing"})
     assert response.status_code == 302, response.text
 
 
 def test_reopening_asks_why_and_a_confirmation_and_is_an_administrators_step(world):
     planner = world.app.test_client()
-    login(planner, "planner@example.org", PASSWORD)
+    login(planner, "planner@alpha.org", PASSWORD)
     assert planner.get(f"{_base(world)}/reopen").status_code == 403
     assert planner.post(f"{_base(world)}/reopen", data={"reason": "x", "confirm": "y"}).status_code == 403
     assert "/reopen" not in planner.get(f"{_base(world)}/").text  # no button offered to a planner
@@ -67,11 +60,11 @@ def test_reopening_asks_why_and_a_confirmation_and_is_an_administrators_step(wor
     unconfirmed = admin.post(f"{_base(world)}/reopen", data={"reason": "Rectification"})
     assert unconfirmed.status_code == 422 and "Confirm that you mean" in unconfirmed.text
     with world.db() as session:
-        assert world.plan(session, "approved").status == "approved"  # refused twice: nothing changed
+        assert world.plan(session, "alpha-approved").status == "approved"  # refused twice: nothing changed
 
     _reopen_as_admin(world, "Rectificare bugetară & „HCL 77” <urgent>")
     with world.db() as session:
-        plan = world.plan(session, "approved")
+        plan = world.plan(session, "alpha-approved")
         assert plan.status == "draft" and plan.adopted_revision == 4 and plan.revision == 5
         assert plan.council_decision_ref is None  # the decision belongs to the adopted revision
         step = session.scalars(select(PlanStep).where(PlanStep.plan_id == plan.id, PlanStep.step == "reopen")).one()
@@ -83,70 +76,70 @@ def test_viewers_keep_reading_the_adopted_revision_while_a_new_one_is_drafted(wo
     _rename_first_service(world, "Centrul „Nou” & <redenumit>")
 
     viewer = world.app.test_client()
-    login(viewer, "viewer@example.org", PASSWORD)
+    login(viewer, "viewer@alpha.org", PASSWORD)
     dashboard = viewer.get("/m/alpha/")
-    assert f"/plans/{world.plan_ids['approved']}/" in dashboard.text  # not "no plan"
+    assert f"/plans/{world.plan_ids['alpha-approved']}/" in dashboard.text  # not "no plan"
     overview = viewer.get(f"{_base(world)}/")
     assert overview.status_code == 200 and "HCL 12/2025" in overview.text
-    section = viewer.get(f"{_base(world)}/sections/existing-services").text
+    section = viewer.get(f"{_base(world)}/sections/services").text
     assert "Day centre" in section and "redenumit" not in section
-    pdf = viewer.get(f"{_base(world)}/reports/test-report/en.pdf")
+    pdf = viewer.get(f"{_base(world)}/reports/example-report/en.pdf")
     assert pdf.status_code == 200 and "adopted" in pdf.headers["Content-Disposition"]
-    table = viewer.get(f"/m/alpha/plans/2025/{PLAN_KIND}/tables/existing-services.csv")
+    table = viewer.get(f"/m/alpha/plans/2025/{PLAN_KIND}/tables/services.csv")
     assert table.status_code == 200 and "Day centre" in table.text and "redenumit" not in table.text
     # The viewer cannot ask for the working revision either.
-    assert "redenumit" not in viewer.get(f"{_base(world)}/sections/existing-services?revision=6").text
+    assert "redenumit" not in viewer.get(f"{_base(world)}/sections/services?revision=6").text
 
     api = world.app.test_client().get(APPROVED, headers=world.headers("viewer"))
     assert api.status_code == 200
     document = api.get_json()
     assert document["status"] == "approved" and document["council_decision"]["reference"] == "HCL 12/2025"
-    assert document["sections"]["existing-services"]["rows"][0]["name"] == {"en": "Day centre"}
+    assert document["sections"]["services"]["rows"][0]["name"] == {"en": "Day centre"}
 
 
 def test_planners_see_both_revisions_clearly_labelled(world):
     _reopen_as_admin(world)
     _rename_first_service(world, "Renamed centre")
     planner = world.app.test_client()
-    login(planner, "planner@example.org", PASSWORD)
+    login(planner, "planner@alpha.org", PASSWORD)
     working = planner.get(f"{_base(world)}/").text
     assert "working revision 6, a draft" in working and "revision=adopted" in working
     assert "HCL 12/2025" not in working  # a draft never shows the decision as its own
     adopted = planner.get(f"{_base(world)}/?revision=adopted").text
     assert "You are reading revision 4, the one the council adopted" in adopted and "HCL 12/2025" in adopted
-    section = planner.get(f"{_base(world)}/sections/existing-services?revision=adopted").text
+    section = planner.get(f"{_base(world)}/sections/services?revision=adopted").text
     assert "Day centre" in section and "Renamed centre" not in section
-    assert "Renamed centre" in planner.get(f"{_base(world)}/sections/existing-services").text
+    assert "Renamed centre" in planner.get(f"{_base(world)}/sections/services").text
 
 
 def test_every_page_of_a_report_says_which_revision_it_prints(world):
     _reopen_as_admin(world)
     planner = world.app.test_client()
-    login(planner, "planner@example.org", PASSWORD)
-    draft = pdf_text(planner.get(f"{_base(world)}/reports/test-report/en.pdf").data, plain_spaces=True)
+    login(planner, "planner@alpha.org", PASSWORD)
+    draft = pdf_text(planner.get(f"{_base(world)}/reports/example-report/en.pdf").data, plain_spaces=True)
     assert "Working revision 5, not adopted" in draft and "Adopted version" not in draft
-    adopted = planner.get(f"{_base(world)}/reports/test-report/en.pdf?revision=adopted")
+    adopted = planner.get(f"{_base(world)}/reports/example-report/en.pdf?revision=adopted")
     text = pdf_text(adopted.data, plain_spaces=True)
     assert "Adopted version (revision 4), decision HCL 12/2025" in text
 
 
 def test_an_import_never_replaces_the_adopted_revision(world):
     with world.db() as session:
-        plan = world.plan(session, "approved")
+        plan = world.plan(session, "alpha-approved")
         document = document_of(session, world.registry, plan)
         changed = copy.deepcopy(document)
-        changed["sections"]["existing-services"]["rows"][0]["name"] = {"en": "Imported over the adopted plan"}
+        changed["sections"]["services"]["rows"][0]["name"] = {"en": "Imported over the adopted plan"}
         with pytest.raises(AdoptedPlanError):
             import_plan(session, world.registry, changed, None)
         session.rollback()
-        plan = world.plan(session, "approved")
+        plan = world.plan(session, "alpha-approved")
         assert plan.status == "approved" and plan.council_decision_ref == "HCL 12/2025"
 
         added = import_plan(session, world.registry, changed, None, as_new_revision=True)
         session.commit()
         assert added.status == "draft" and added.adopted_revision == 4 and added.council_decision_ref is None
         adopted = world.app.test_client().get(APPROVED + "?revision=adopted", headers=world.headers("planner"))
-        assert adopted.get_json()["sections"]["existing-services"]["rows"][0]["name"] == {"en": "Day centre"}
+        assert adopted.get_json()["sections"]["services"]["rows"][0]["name"] == {"en": "Day centre"}
 
 
 def test_the_api_import_refuses_to_replace_an_adopted_plan_unless_asked(world):
@@ -162,7 +155,7 @@ def test_the_api_import_refuses_to_replace_an_adopted_plan_unless_asked(world):
 
 def test_an_imported_status_needs_the_facts_of_its_steps(world):
     with world.db() as session:
-        document = document_of(session, world.registry, world.plan(session, "draft"))
+        document = document_of(session, world.registry, world.plan(session, "alpha-draft"))
         approved = {**document, "status": "approved", "council_decision": {"reference": None, "date": None}}
         with pytest.raises(DocumentError) as refused:
             import_plan(session, world.registry, approved, None)
@@ -183,12 +176,12 @@ def test_a_planner_cannot_write_a_council_decision_through_an_import(world):
     assert response.status_code == 422
     assert response.get_json()["path"] == "$.council_decision.reference"
     with world.db() as session:
-        assert world.plan(session, "draft").council_decision_ref is None
+        assert world.plan(session, "alpha-draft").council_decision_ref is None
 
 
 def test_an_approved_import_by_an_administrator_is_the_adopted_revision(world):
     with world.db() as session:
-        document = document_of(session, world.registry, world.plan(session, "draft"))
+        document = document_of(session, world.registry, world.plan(session, "alpha-draft"))
     document = {**document, "year": 2031, "status": "approved",
                 "council_decision": {"reference": "HCL 5/2031", "date": "2031-02-27"}}
     response = world.app.test_client().post("/api/v1/plans/import", json=document, headers=world.headers("admin"))
@@ -202,8 +195,8 @@ def test_reopen_in_the_service_refuses_a_planner_and_an_empty_reason(world):
     from core.models import User
 
     with world.db() as session:
-        plan = world.plan(session, "approved")
-        planner = session.scalars(select(User).where(User.email == "planner@example.org")).one()
+        plan = world.plan(session, "alpha-approved")
+        planner = session.scalars(select(User).where(User.email == "planner@alpha.org")).one()
         with pytest.raises(PlanError):
             reopen(session, world.registry, plan, planner, "A reason")
         admin = session.scalars(select(User).where(User.email == "admin@example.org")).one()

@@ -315,10 +315,10 @@ def gamma(jurisdiction_app, database_url) -> Iterator[Gamma]:
         create_user(session, VIEWER, PASSWORD, "viewer", municipality, "en")
         create_user(session, NO_LOCALE, PASSWORD, "planner", municipality, None)
         draft = plans.create_plan(session, registry, municipality, 2026, WEB_KIND, None)
-        plans.add_row(session, registry, draft, "services", service(ROW_A), None)
-        plans.add_row(session, registry, draft, "services", service(ROW_B, amount="250"), None)
+        plans.add_row(session, registry, draft, "services", service(ROW_A, occupancy="80", local="1000.50"), None)
+        plans.add_row(session, registry, draft, "services", service(ROW_B, occupancy="80", local="250"), None)
         approved = plans.create_plan(session, registry, municipality, 2025, WEB_KIND, None)
-        plans.add_row(session, registry, approved, "services", service(ROW_A), None)
+        plans.add_row(session, registry, approved, "services", service(ROW_A, occupancy="80", local="1000.50"), None)
         plans.take_step(session, registry, approved, "submit", {}, None)
         plans.take_step(session, registry, approved, "approve",
                         {"council_decision_ref": "HCL 7 & <8>", "council_decision_date": "2025-02-03"}, None)

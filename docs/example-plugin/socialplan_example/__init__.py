@@ -72,7 +72,8 @@ PLAN_KIND = PlanKind(
         SectionSpec("campaigns", _l("Campaigns"), RowType.CAMPAIGN),
         SectionSpec("training", _l("Training"), RowType.TRAINING),
         SectionSpec("meetings", _l("Meetings"), RowType.ENTRY, MEETING_COLUMNS),
-        SectionSpec("notes", _l("Notes"), RowType.ENTRY, (Column("note", _l("Note")),)),
+        # the planners' working notes: public=False keeps them off the public pages and open data
+        SectionSpec("notes", _l("Notes"), RowType.ENTRY, (Column("note", _l("Note")),), public=False),
     ),
     workflow=(WorkflowStep("submit", _l("Submit"), "draft", "submitted", blocks_on_errors=True),
               WorkflowStep("approve", _l("Approve"), "submitted", "approved",

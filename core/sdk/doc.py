@@ -35,6 +35,7 @@ MODULES: tuple[ModuleType, ...] = (core.sdk, forms, reports, documents, plans, w
                                    audit, backup, demo, testing)
 EXAMPLE = CHECKOUT / "docs" / "example-plugin"  # the page is generated in a checkout; docs/ is not packaged
 EXAMPLE_FILES = ("pyproject.toml", "socialplan_example/__init__.py", "socialplan_example/templates/example/index.html",
+                 "socialplan_example/templates/example/panel.html",
                  "socialplan_example/translations/sv/LC_MESSAGES/example.po")
 BANNER = re.compile(r"^# --- (.+?) -+$")
 
@@ -120,10 +121,12 @@ def page() -> str:
         f"# The socialplan plugin SDK, version {core.sdk.SDK_VERSION}\n",
         "<!-- Made by `python -m core.sdk.doc > docs/plugin-sdk.md` from the SDK's docstrings: edit those. -->\n",
         inspect.getdoc(core.sdk) + "\n",
-        "## A complete minimal plugin\n",
-        "The package in `docs/example-plugin/` (tested by `tests/test_example_plugin.py`) has a plan kind with "
-        "one section, a rule, a report kind, a page, a command and a catalog. Install it beside socialplan and "
-        "switch it on:\n",
+        "## A complete plugin\n",
+        "The package in `docs/example-plugin/` has a plan kind with a section of every row type, funding "
+        "sources, a nomenclature, a row form, rules, a report kind, pages, a dashboard panel, demo data, an audit "
+        "action, a command and a catalog. It is also the jurisdiction socialplan's own tests run on "
+        "(`tests/conftest.py`, `tests/world.py`, `tests/test_example_plugin.py`). Install it beside socialplan "
+        "and switch it on:\n",
         "```sh\npip install ./docs/example-plugin\n"
         "pybabel compile -D example -d docs/example-plugin/socialplan_example/translations   # its catalogs\n"
         "socialplan plugins enable example --municipality SLUG\nsocialplan example notes --municipality SLUG "

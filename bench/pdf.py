@@ -24,6 +24,8 @@ import resource
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -88,6 +90,13 @@ class _Recorder:
     def build(self) -> bytes:
         return b""
 
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """What the plugin keeps on one page (a table and its chart): the bare document keeps it so too."""
+        self.calls.append(("together_begin", (), {}))
+        yield
+        self.calls.append(("together_end", (), {}))
+
 
 def record_content(session, plan) -> list[tuple[str, tuple, dict]]:
     """The plugin's calls to the report builder for ``plan`` (its tables, paragraphs, headings)."""
@@ -116,6 +125,7 @@ def bare_pdf(calls: list[tuple[str, tuple, dict]]) -> bytes:
     from reportlab.platypus import (
         BaseDocTemplate,
         Frame,
+        KeepTogether,
         NextPageTemplate,
         PageBreak,
         PageTemplate,
@@ -150,8 +160,14 @@ def bare_pdf(calls: list[tuple[str, tuple, dict]]) -> bytes:
             story.extend([NextPageTemplate(to), PageBreak()])
             orientation = to
 
+    kept: list[int] = []  # where each together() block began in the story
     for name, args, kwargs in calls[1:]:
-        if name == "cover":
+        if name == "together_begin":
+            kept.append(len(story))
+        elif name == "together_end":
+            start = kept.pop()
+            story[start:] = [KeepTogether(story[start:])]
+        elif name == "cover":
             title, lines = args[0], kwargs.get("lines", args[1] if len(args) > 1 else [])
             story.extend(Paragraph(escape(t), heading) for t in [title, *lines, kwargs.get("status") or "",
                                                                   kwargs.get("decision") or ""] if t)

@@ -500,7 +500,8 @@ tiny = translations_for("tiny")  # as a plugin module does at import time, befor
 
 class TinyPlugin:
     """A plugin with a template, a catalog whose Swedish collides with core's, and a plan kind whose
-    section of objectives shows core's default columns."""
+    section of objectives shows core's default columns. A one-off, not the test jurisdiction: its catalog
+    collides with core's on purpose, which a real plugin's must not."""
 
     def __init__(self, folder: Path, domain: str = "tiny") -> None:
         self.folder, self.domain = folder, domain

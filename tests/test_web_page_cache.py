@@ -184,7 +184,8 @@ def test_admins_pages_and_swedish_pages_are_not_kept(demo_app, demo_client):
 
 
 class QueryingRules:
-    """A plugin whose rule reads the database: the number of accounts."""
+    """A plugin whose rule reads the database: the number of accounts. A one-off beside the test jurisdiction:
+    the test needs a second plugin switched on, whose findings the cache must never keep."""
 
     @hookimpl
     def socialplan_validate_plan(self, document, context):
@@ -263,7 +264,8 @@ NOTE = "Notă: verificat de „notes” & <co>"
 
 
 class NotesPlugin:
-    """A plugin whose rule writes a note on every test plan, from the document alone."""
+    """A plugin whose rule writes a note on every test plan, from the document alone. A one-off beside the test
+    jurisdiction: the test switches a second plugin on and off and sees the page change."""
 
     @hookimpl
     def socialplan_validate_plan(self, document, context):

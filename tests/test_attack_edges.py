@@ -19,6 +19,7 @@ import pytest
 from attack_corpus import UNCLEAN
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from world import sign_in
 
 from core import limits
 from core.db import get_session
@@ -195,22 +196,17 @@ NUMBERS_BEYOND = [
 ]
 
 
-def test_the_generic_service_form_refuses_numbers_beyond_their_range(make_app, database_url):
-    from integration_plugin import IntegrationPlugin, build_world
-
-    app = make_app(database_url, extra_plugins=[("integration", IntegrationPlugin())])
-    world = build_world(app)
-    client = app.test_client()
-    assert login(client, "planner@example.org", "password-1234").status_code == 200
-    url = f"/m/alpha/plans/{world.plan_ids['draft']}/sections/existing-services/rows/new"
+def test_the_generic_service_form_refuses_numbers_beyond_their_range(world):
+    client = world.app.test_client()
+    assert sign_in(client, "planner@alpha.org").status_code == 200  # the world's password
+    url = f"/m/alpha/plans/{world.plan_ids['alpha-draft']}/sections/services/rows/new"
     for field, typed, message in NUMBERS_BEYOND:
-        data = {"code": "ZT-1", "name__en": "Centre", "status": "existing", "budget-0-source": "local",
+        data = {"code": "XX-1", "name__en": "Centre", "status": "existing", "budget-0-source": "local",
                 "budget-0-amount": "10", "budget-0-scale": "1", field: typed}
         response = client.post(url, data=data)
         assert response.status_code == 422, field
         page = response.get_data(as_text=True)
         assert f'id="{field}-error"' in page and message in page, (field, typed)
-    app.extensions["socialplan.engine"].dispose()
 
 
 def test_a_number_field_without_a_range_still_refuses_what_no_column_keeps(app):

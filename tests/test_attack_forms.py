@@ -17,10 +17,9 @@ from urllib.parse import urlencode
 
 import pytest
 from attack_corpus import HOSTILE, PASSWORD, PLANNER, SLUG, UNCLEAN, form_of, make_town
-from integration_plugin import PLAN_KIND as TEST_KIND
-from integration_plugin import IntegrationPlugin
-from integration_plugin import build_world as build_test_world
 from sqlalchemy import select
+from world import KIND as TEST_KIND
+from world import sign_in
 
 from core.db import get_session
 from core.models import AnnualPlan, Municipality
@@ -228,21 +227,14 @@ def test_every_swedish_row_form_survives_the_corpus(demo_app, town):
     attack.report(f"sweden {town} {kind}")
 
 
-@pytest.fixture
-def test_world(make_app, database_url):
-    app = make_app(database_url, extra_plugins=[("integration", IntegrationPlugin())])
-    yield build_test_world(app)
-    app.extensions["socialplan.engine"].dispose()
-
-
-def test_every_generic_row_form_of_core_survives_the_corpus(test_world):
+def test_every_generic_row_form_of_core_survives_the_corpus(world):
     """Core's own forms (services with budget lines, campaigns with periods, training), which a plugin gets
     when it gives no form of its own."""
-    app = test_world.app
+    app = world.app
     client = app.test_client()
-    assert login(client, "planner@example.org", "password-1234").status_code == 200
-    attack = Attack(app, client, "alpha", test_world.plan_ids["draft"])
+    assert sign_in(client, "planner@alpha.org").status_code == 200  # the world's password
+    attack = Attack(app, client, "alpha", world.plan_ids["alpha-draft"])
     sections = _rows_sections(app, TEST_KIND)
     attack.row_forms(sections)
-    attack.pages_still_render(sections, ["test-report"], f"2026/{TEST_KIND}")
+    attack.pages_still_render(sections, ["example-report"], f"2026/{TEST_KIND}")
     attack.report("core")

@@ -140,10 +140,10 @@ def test_a_spreadsheet_cell_is_cleaned_on_import(demo_app):
         plan_kind = registry.plan_kind("action-plan")
         with force_locale("en"):
             header, _rows = section_to_table(document, plan_kind, "awareness-campaigns", registry)
-        title = header[0]  # 'Campaign (ro)': the campaign's title in the municipality's language
+        title = header[0]  # 'Campaign (Română)': the campaign's title in the municipality's language
         result = rows_from_cells([title], [["Campanie\x00 de\x0b informare"]], document, plan_kind,
                                  "awareness-campaigns", registry, "ro")
-    assert title.endswith("(ro)")
+    assert title.endswith("(Română)")
     assert result.ok, result.errors
     assert result.rows[0]["title"] == {"ro": "Campanie de informare"}
 

@@ -239,7 +239,9 @@ def test_the_settings_page_saves_and_refuses_beside_the_field(world):
     page = client.get(url)
     # Each language's field shows the template's wording in that language beside it.
     assert page.status_code == 200
-    assert "Template: DECIDES:" in page.get_data(as_text=True) and "Template: HOTĂRĂȘTE:" in page.get_data(as_text=True)
+    shown = page.get_data(as_text=True)
+    assert 'Template: <span lang="en">DECIDES:</span>' in shown
+    assert 'Template: <span lang="ro">HOTĂRĂȘTE:</span>' in shown
     field = "action-plan--draft-decision--article_2--ro"
     refused = client.post(url, data={field: "Primarul %(nimeni)s"})
     assert refused.status_code == 422 and "%(nimeni)s" in refused.get_data(as_text=True)

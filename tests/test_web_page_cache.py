@@ -394,7 +394,8 @@ TEMPLATE_INPUTS: dict[str, tuple[str, ...]] = {
     "current_locale": ("locale",), "LOCALES": (), "locale_display_name": (),  # each language named in itself
     "tr": ("locale", "municipality.default_locale"), "translated": ("locale",), "severity_label": ("locale",),
     "format_cell": ("locale",), "format_decimal": ("locale",), "format_money": ("locale",),
-    "format_percent": ("locale",), "value_at": (), "columns_of": (), "row_budget_total": (), "field_anchor": (),
+    "format_percent": ("locale",), "value_at": (), "column_value": (), "columns_of": (), "row_budget_total": (),
+    "field_anchor": (),
     "layout_of": (), "tr_cell": ("locale", "municipality.default_locale"), "fallback_note": ("locale",),
     "translation_order": ("locale", "municipality.default_locale"),
     "workflow_hint": ("plan.status", "plan.kind", "locale"), "steps": (),  # the overview's steps: not on a section

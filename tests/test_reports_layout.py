@@ -55,6 +55,29 @@ def test_a_word_wider_than_its_column_is_hyphenated_by_its_language(app, locale,
     assert all(stringWidth(line, font, CELL_FONT_SIZE) <= width - 2 * CELL_PADDING for line in lines)
 
 
+def test_a_pasted_ten_thousand_character_word_is_cut_with_few_measurements(app, monkeypatch):
+    """A 'word' no language has (a pasted address, 10,000 characters) is cut where the column ends, each line found
+    by a binary search: the cell costs a few dozen measurements a line, not the square of its length (the attack
+    corpus's long values took a form test past ten minutes)."""
+    import core.reports.engine as engine
+
+    width, word = 60.0, "ăîșțâ" * 2000
+    measured = []
+
+    def counting(text, font, size):
+        measured.append(len(text))
+        return stringWidth(text, font, size)
+
+    monkeypatch.setattr(engine, "stringWidth", counting)
+    maker = engine._CellMaker(engine.styles("ro"), [width], frozenset({0}), frozenset(), engine._hyphenator("ro"))
+    lines = maker.body([word], bold=False)[0].split("\n")
+    # nothing lost (its last few dozen characters, short enough for a word, may hyphenate)
+    assert "".join(line.removesuffix("-") for line in lines[:-1]) + lines[-1] == word
+    font = engine.styles("ro")["cell"].fontName
+    assert all(stringWidth(line, font, engine.CELL_FONT_SIZE) <= width - 2 * engine.CELL_PADDING for line in lines)
+    assert len(measured) <= 40 * len(lines), (len(measured), len(lines))
+
+
 def test_every_language_has_a_hyphenation_dictionary():
     from core.reports.engine import hyphenation_language
 

@@ -716,10 +716,27 @@ def _heading_widths(widths: list[float], header: Sequence[Sequence[Any]], spans:
     return [max(n, w - s * share) for n, w, s in zip(need, widths, slack, strict=True)]
 
 
+# Longer "words" are not hyphenated: pyphen's points and their widths would cost the square of the length.
+LONGEST_HYPHENATED = 64
+
+
+def _fitting_prefix(text: str, font: str, width: float) -> int:
+    """The length of the longest prefix of ``text`` (at least 1) that fits ``width``: a binary search, since a
+    prefix is never narrower than a shorter one (a pasted 10,000-character word must not cost its square)."""
+    low, high = 1, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle], font, CELL_FONT_SIZE) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def _hyphenated(word: str, font: str, width: float, hyphenator: Any) -> tuple[str, str] | None:
     """``word`` cut at its language's last hyphenation point whose first part, with a hyphen, fits ``width``."""
-    if hyphenator is None:
-        return None
+    if hyphenator is None or len(word) > LONGEST_HYPHENATED:
+        return None  # no language's word is this long (a pasted address, a code): it is cut where the width ends
     for first, rest in hyphenator.iterate(word):
         if stringWidth(first + "-", font, CELL_FONT_SIZE) <= width:
             return first + "-", rest
@@ -792,9 +809,7 @@ class _CellMaker:
             while stringWidth(line, font, CELL_FONT_SIZE) > width and len(line) > 1:  # a word wider than the column
                 parts = _hyphenated(line, font, width, self.hyphenator)
                 if parts is None:  # no hyphenation point fits (a code, an address): cut where the width ends
-                    cut = len(line) - 1
-                    while cut > 1 and stringWidth(line[:cut], font, CELL_FONT_SIZE) > width:
-                        cut -= 1
+                    cut = min(_fitting_prefix(line, font, width), len(line) - 1)
                     parts = line[:cut], line[cut:]
                 lines.append(parts[0])
                 line = parts[1]

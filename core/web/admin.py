@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
@@ -174,6 +177,25 @@ def _municipality_page(form: Form, register, matches: list, municipality: Munici
                            register_countries=", ".join(country_name(r.country) for r in registers)), status
 
 
+def _save_municipality(form: Form, register, valid: bool,
+                       save: Callable[[Session, str | None, str | None], None]) -> bool:
+    """``save(session, official_code, region)`` once the form is ``valid`` and its code is one of ``register``
+    (the register is asked even when the form is not, so that every error shows at once), and committed.
+    False when nothing was saved: a service's refusal is rolled back and said beside its field."""
+    known, entry = _register_entry(form, register)
+    if not (valid and known):
+        return False
+    session = get_session()
+    try:
+        save(session, entry.code if entry else None, entry.region if entry else None)
+    except AccountError as error:
+        session.rollback()
+        _attach(form, error)
+        return False
+    session.commit()
+    return True
+
+
 @bp.route("/municipalities/new", methods=["GET", "POST"])
 def new_municipality():
     form = _with_register(municipality_form())(request.form if request.method == "POST" else None,
@@ -185,23 +207,15 @@ def new_municipality():
         _fill_name_from(form, register.find(form.official_code.data or "") if register else None,
                         form.default_locale.data)
         return _municipality_page(form, register, matches, None, 200)
-    if request.method == "POST":
-        valid = _validate_municipality(form)
-        known, entry = _register_entry(form, register)
-        if valid and known:
-            session = get_session()
-            try:
-                created = create_municipality(session, form.slug.data.strip(), translated_data(form, "name"),
-                                              form.country.data.strip(), form.default_locale.data,
-                                              form.currency.data.strip(), entry.code if entry else None,
-                                              entry.region if entry else None)
-            except AccountError as error:
-                session.rollback()
-                _attach(form, error)
-            else:
-                session.commit()
-                flash(_("The municipality was created. Now enable its plugins."), "success")
-                return redirect(url_for("admin.plugins", municipality=created.slug))
+    slug = (form.slug.data or "").strip()  # the new municipality's short name, as created
+
+    def create(session: Session, code: str | None, region: str | None) -> None:
+        create_municipality(session, slug, translated_data(form, "name"), form.country.data.strip(),
+                            form.default_locale.data, form.currency.data.strip(), code, region)
+
+    if request.method == "POST" and _save_municipality(form, register, _validate_municipality(form), create):
+        flash(_("The municipality was created. Now enable its plugins."), "success")
+        return redirect(url_for("admin.plugins", municipality=slug))
     return _municipality_page(form, register, matches, None, 422 if request.method == "POST" else 200)
 
 
@@ -221,22 +235,14 @@ def edit_municipality(municipality: str):
     matches = _prepare_register(form, register)
     if _choosing(form):
         return _municipality_page(form, register, matches, m, 200)
-    if request.method == "POST":
-        valid = form.validate()
-        known, entry = _register_entry(form, register)
-        if valid and known:
-            session = get_session()
-            try:
-                update_municipality(session, m, translated_data(form, "name"), form.default_locale.data,
-                                    form.currency.data.strip(), entry.code if entry else None,
-                                    entry.region if entry else None)
-            except AccountError as error:
-                session.rollback()
-                _attach(form, error)
-            else:
-                session.commit()
-                flash(_("The municipality %(name)s was saved.", name=m.slug), "success")
-                return redirect(url_for("admin.municipalities"))
+
+    def update(session: Session, code: str | None, region: str | None) -> None:
+        update_municipality(session, m, translated_data(form, "name"), form.default_locale.data,
+                            form.currency.data.strip(), code, region)
+
+    if request.method == "POST" and _save_municipality(form, register, form.validate(), update):
+        flash(_("The municipality %(name)s was saved.", name=m.slug), "success")
+        return redirect(url_for("admin.municipalities"))
     return _municipality_page(form, register, matches, m, 422 if request.method == "POST" else 200)
 
 

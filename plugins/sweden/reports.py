@@ -51,7 +51,8 @@ def _builder(context: ReportContext, title: str) -> ReportBuilder:
                          revision_status=context.revision_status())
 
 
-def _cover(report: ReportBuilder, context: ReportContext, title: str) -> None:
+def _cover(report: ReportBuilder, context: ReportContext, title: str, lines: list[str] | None = None) -> None:
+    """The cover: the title, ``lines`` (else the municipality and year), the status and the council's decision."""
     document = context.document
     decision, recorded = None, document.get("council_decision") or {}
     if recorded.get("reference") and context.adopted:
@@ -59,8 +60,9 @@ def _cover(report: ReportBuilder, context: ReportContext, title: str) -> None:
         decision = _("Decision %(reference)s of %(date)s", reference=recorded["reference"],
                      date=format_date(date, context.locale))
     status = str(STATUS_LABELS.get(document["status"], document["status"])) if document.get("status") else None
-    report.cover(title, [_tr(context, context.municipality.name), str(context.plan.year)], status=status,
-                 decision=decision)
+    if lines is None:
+        lines = [_tr(context, context.municipality.name), str(context.plan.year)]
+    report.cover(title, lines, status=status, decision=decision)
 
 
 def _section(context: ReportContext, key: str) -> dict[str, Any]:
@@ -333,14 +335,7 @@ def _quality_cover(report: ReportBuilder, context: ReportContext, title: str, co
         for person in cover["responsible"]:
             role = _tr(context, person.get("role"))
             lines.append(f"{person['name']}, {role}" if role else person["name"])
-    document = context.document
-    decision, recorded = None, document.get("council_decision") or {}
-    if recorded.get("reference") and context.adopted:
-        date = dt.date.fromisoformat(recorded["date"]) if recorded.get("date") else None
-        decision = _("Decision %(reference)s of %(date)s", reference=recorded["reference"],
-                     date=format_date(date, context.locale))
-    status = str(STATUS_LABELS.get(document["status"], document["status"])) if document.get("status") else None
-    report.cover(title, lines, status=status, decision=decision)
+    _cover(report, context, title, lines)
 
 
 def _text(report: ReportBuilder, text: str, label: str | None = None) -> None:

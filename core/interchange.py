@@ -36,7 +36,7 @@ from core.models import (
 )
 from core.plan_schema import SCHEMA_FILE, row_definition
 from core.plugin_api import PlanKind, RowType
-from core.rows import ROW_SPECS, RowField, RowSpec
+from core.rows import BUDGET_LINE, ROW_SPECS, RowField, RowSpec
 
 FORMAT = "socialplan.plan"
 # The key of a row's stable identity in a document's section rows (see core.models._PlanRow.uid).
@@ -167,24 +167,11 @@ def _value_out(field: RowField, value: Any) -> Any:
     return value
 
 
-def _budget_out(service: Service) -> list[dict[str, Any]]:
-    return [
-        {
-            "year": line.year,
-            "source": line.funding_source,
-            "amount": decimal_to_json(line.amount),
-            "currency": line.currency,
-            "scale": line.scale,
-            "note": line.note or {},
-        }
-        for line in service.budget_lines
-    ]
-
-
 def spec_row(spec: RowSpec, row: Any) -> dict[str, Any]:
-    """A stored row as the document holds it: every field of its row type's spec (core.rows), in order."""
-    return {field.name: _budget_out(row) if field.kind == "budget" else _value_out(field, getattr(row, field.column))
-            for field in spec.fields}
+    """A stored row as the document holds it: every field of its row type's spec (core.rows), in order; a service's
+    budget lines each as a row of BUDGET_LINE."""
+    return {field.name: [spec_row(BUDGET_LINE, line) for line in row.budget_lines] if field.kind == "budget"
+            else _value_out(field, getattr(row, field.column)) for field in spec.fields}
 
 
 def _entry_row(row: SectionEntry) -> dict[str, Any]:
@@ -209,36 +196,39 @@ def _translated(value: Any, path: str) -> dict[str, str]:
 
 
 def _budget_in(plan: AnnualPlan, lines: Any, path: str) -> list[BudgetLine]:
-    """A service's budget lines; each within the years a budget of the plan's year may be for."""
+    """A service's budget lines, each a row of BUDGET_LINE in its own currency (the municipality's by default)."""
     built = []
     for index, line in enumerate(lines or []):
-        line_path = f"{path}[{index}]"
-        currency = line.get("currency") or plan.municipality.currency
-        amount = amount_from_json(line.get("amount"), f"{line_path}.amount", currency)
-        if amount is None:
-            raise DocumentError(f"{line_path}.amount", "an amount is required")
-        first, last = budget_years(plan.year)
-        year = whole_from_json(line.get("year"), f"{line_path}.year", YEAR_MIN, YEAR_MAX) or plan.year
-        if not first <= year <= last:
-            raise DocumentError(f"{line_path}.year", f"a budget of a {plan.year} plan is for {first} to {last}, "
-                                                     f"not {year}")
-        built.append(
-            BudgetLine(
-                position=index,
-                year=year,
-                funding_source=line["source"],
-                amount=amount,
-                currency=currency,
-                scale=whole_from_json(line.get("scale"), f"{line_path}.scale", 1, 1_000_000) or 1,
-                note=_translated(line.get("note"), f"{line_path}.note"),
-            )
-        )
+        line = line if isinstance(line, dict) else {}
+        currency = _value_in(BUDGET_LINE.field("currency"), plan, line.get("currency"), f"{path}[{index}].currency")
+        built.append(BudgetLine(position=index, **{
+            field.column: _value_in(field, plan, line.get(field.name), f"{path}[{index}].{field.name}", currency)
+            for field in BUDGET_LINE.stored}))
     return built
 
 
-def _value_in(field: RowField, plan: AnnualPlan, value: Any, path: str) -> Any:
+def _budget_year(plan: AnnualPlan, value: Any, path: str) -> int:
+    """A budget line's year: the plan's when left out, within the years a budget of the plan's year may be for."""
+    first, last = budget_years(plan.year)
+    year = whole_from_json(value, path, YEAR_MIN, YEAR_MAX) or plan.year
+    if not first <= year <= last:
+        raise DocumentError(path, f"a budget of a {plan.year} plan is for {first} to {last}, not {year}")
+    return year
+
+
+def _currency(plan: AnnualPlan, value: Any, path: str) -> str:
+    """An ISO 4217 code as written ('RON'), or the municipality's currency when left out."""
+    if value in (None, ""):
+        return plan.municipality.currency
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+        raise DocumentError(path, "a currency is its three-letter ISO 4217 code, e.g. RON")
+    return value
+
+
+def _value_in(field: RowField, plan: AnnualPlan, value: Any, path: str, currency: str = "") -> Any:
     """A document row's value of ``field`` as its column keeps it; DocumentError when it cannot be (a required
-    field without a value too: rows saved without the schema's check, by forms and the API, are held to it)."""
+    field without a value too: rows saved without the schema's check, by forms and the API, are held to it).
+    Amounts are in ``currency``, the municipality's unless a budget line says otherwise."""
     kind = field.kind
     if field.required and (value in (None, "", {}) or (kind == "translated" and not _translated(value, path))):
         raise DocumentError(path, "a value is required")
@@ -247,7 +237,11 @@ def _value_in(field: RowField, plan: AnnualPlan, value: Any, path: str) -> Any:
     if kind == "decimal":
         return decimal_from_json(value, path, field.places)
     if kind == "money":
-        return amount_from_json(value, path, plan.municipality.currency)
+        return amount_from_json(value, path, currency or plan.municipality.currency)
+    if kind == "budget_year":
+        return _budget_year(plan, value, path)
+    if kind == "currency":
+        return _currency(plan, value, path)
     if kind == "integer":
         return whole_from_json(value, path, int(field.low or 0), int(field.high if field.high is not None else
                                                                       COUNT_MAX))
@@ -263,8 +257,16 @@ def _value_in(field: RowField, plan: AnnualPlan, value: Any, path: str) -> Any:
         except (TypeError, ValueError):
             raise DocumentError(path, "a date is written as YYYY-MM-DD") from None
     if kind == "enum":
-        return value or field.default
-    return value or ""  # text
+        if value in (None, ""):
+            return field.default
+        if field.numbered and isinstance(value, str) and value.isdigit():
+            value = int(value)  # a scale written as text: '1000'
+        if value not in field.codes:
+            raise DocumentError(path, f"{str(value)[:40]} is not one of {', '.join(map(str, field.codes))}")
+        return value
+    if kind == "source" and not isinstance(value, str):
+        raise DocumentError(path, "a funding source is its code, e.g. local")
+    return value or ""  # text, source
 
 
 def _period(value: Any, path: str) -> dict[str, Any]:

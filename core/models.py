@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -28,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base
-from core.rows import CAMPAIGN, OBJECTIVE, SERVICE, TRAINING, row_columns
+from core.rows import BUDGET_LINE, CAMPAIGN, OBJECTIVE, SERVICE, TRAINING, row_columns
 
 Translated = dict[str, str]
 
@@ -277,20 +276,15 @@ class Service(_PlanRow, row_columns(SERVICE), Base):
     )
 
 
-class BudgetLine(Base):
-    """An amount for one service, year and funding source; totals are computed, never stored."""
+class BudgetLine(row_columns(BUDGET_LINE), Base):
+    """An amount for one service, year and funding source: the fields of :data:`core.rows.BUDGET_LINE` (year,
+    funding_source, amount, currency, scale: 1000 = thousand lei, note); totals are computed, never stored."""
 
     __tablename__ = "budget_line"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    year: Mapped[int]
-    funding_source: Mapped[str] = mapped_column(String(40))
-    amount: Mapped[Decimal]
-    currency: Mapped[str] = mapped_column(String(3))
-    scale: Mapped[int] = mapped_column(default=1)  # 1 = lei, 1000 = thousand lei
-    note: Mapped[Translated] = mapped_column(JSON, default=dict)
 
     service: Mapped[Service] = relationship(back_populates="budget_lines")
 

@@ -20,7 +20,7 @@ from core.i18n import LOCALES
 from core.limits import COUNT_MAX, OCCUPANCY_MAX, YEAR_MAX, YEAR_MIN
 from core.periods import PERIOD_KINDS, RECURRENCES
 from core.resources import resource_path
-from core.rows import ROW_SPECS, RowField, RowSpec
+from core.rows import BUDGET_LINE, ROW_SPECS, RowField, RowSpec
 
 SCHEMA_FILE = resource_path("schemas") / "plan-v1.schema.json"
 # Below 10^16 in absolute value: a NUMERIC(18, 2) column.
@@ -87,13 +87,19 @@ def field_schema(field: RowField) -> dict[str, Any]:
         return {"anyOf": [_ref("period"), {"type": "object", "maxProperties": 0}]}
     if kind == "object":
         return {"type": "object"}
-    return {"type": "array", "items": _ref("budget_line"), "maxItems": 1000}  # budget
+    if kind == "source":
+        return {"type": "string", "minLength": 1, "maxLength": field.max_length or 40}
+    if kind == "budget_year":
+        return _ref("year")
+    if kind == "currency":
+        return {"type": "string", "pattern": "^[A-Z]{3}$"}
+    return {"type": "array", "items": _ref(row_definition(BUDGET_LINE)), "maxItems": 1000}  # budget
 
 
 def row_schema(spec: RowSpec) -> dict[str, Any]:
     """The definition of a row of ``spec``'s row type."""
-    schema: dict[str, Any] = {"type": "object",
-                              "description": f"A row of a section whose row type is '{spec.row_type.value}'.",
+    description = spec.description or f"A row of a section whose row type is '{spec.key}'."
+    schema: dict[str, Any] = {"type": "object", "description": description,
                               "properties": {field.name: field_schema(field) for field in spec.fields}}
     required = [field.name for field in spec.fields if field.required]
     if required:
@@ -102,8 +108,9 @@ def row_schema(spec: RowSpec) -> dict[str, Any]:
 
 
 def row_definition(spec: RowSpec) -> str:
-    """The name of a row type's definition in the schema's $defs: 'service_row'."""
-    return f"{spec.row_type.value}_row"
+    """The name of a row type's definition in the schema's $defs: 'service_row'; a part's is its name,
+    'budget_line'."""
+    return spec.name or f"{spec.key}_row"
 
 
 def _numbers() -> dict[str, Any]:
@@ -152,15 +159,6 @@ def _section() -> dict[str, Any]:
         "properties": {"not_applicable": {"type": "boolean"}, "text": TRANSLATED, "footnote": TRANSLATED,
                        "rows": {"type": "array", "items": {"type": "object", "properties": {"uid": uid}},
                                 "maxItems": 10000}},
-    }
-
-
-def _budget_line() -> dict[str, Any]:
-    return {
-        "type": "object", "required": ["source", "amount"],
-        "properties": {"year": _ref("year"), "source": {"type": "string", "minLength": 1, "maxLength": 40},
-                       "amount": _ref("amount"), "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-                       "scale": {"enum": [1, 1000, 1000000]}, "note": TRANSLATED},
     }
 
 
@@ -229,7 +227,8 @@ def _header() -> dict[str, Any]:
 
 def plan_schema() -> dict[str, Any]:
     """The whole schema of a plan document, version 1."""
-    defs = {**_values(), **_numbers(), "section": _section(), "budget_line": _budget_line(), "period": _period()}
+    defs = {**_values(), **_numbers(), "section": _section(), row_definition(BUDGET_LINE): row_schema(BUDGET_LINE),
+            "period": _period()}
     defs.update({row_definition(spec): row_schema(spec) for spec in ROW_SPECS.values()})
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

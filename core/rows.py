@@ -1,4 +1,5 @@
-"""One declarative spec per row type: the fields of a service, a campaign, a training row and an objective.
+"""One declarative spec per row type: the fields of a service (and of its budget lines), a campaign, a training
+row and an objective.
 
 Each :class:`RowSpec` lists its row type's fields in document order. Every place that spells out a
 row type reads it from here:
@@ -14,9 +15,12 @@ row type reads it from here:
 
 Kinds of field: ``text`` (``max_length``), ``translated`` (one text per locale), ``decimal``
 (``places``, ``low``..``high``), ``integer`` (``low``..``high``), ``money`` (the plan's currency, its
-decimals), ``enum`` (``choices``, ``default``), ``bool``, ``date``, ``period`` (a campaign's period),
-``object`` (free facts such as a service's ``extra``) and ``budget`` (a service's budget lines, kept in
-their own table). Limits come from :mod:`core.limits`; labels are lazy gettext strings of core's catalog.
+decimals), ``enum`` (``choices``, ``default``; codes are strings or whole numbers), ``bool``, ``date``,
+``period`` (a campaign's period), ``object`` (free facts such as a service's ``extra``) and ``budget`` (a
+service's budget lines: rows of :data:`BUDGET_LINE`, kept in their own table). A budget line adds three:
+``source`` (a funding source of the plan's jurisdiction), ``budget_year`` (a year a budget of the plan's year
+may be for, the plan's year when left out) and ``currency`` (an ISO 4217 code, the municipality's when left
+out). Limits come from :mod:`core.limits`; labels are lazy gettext strings of core's catalog.
 
 Adding a field to a row type is one change plus its migration. To give training rows a ``hours``
 count, say:
@@ -48,9 +52,11 @@ from sqlalchemy.orm import mapped_column
 from core.limits import AMOUNT_MAX, COUNT_MAX, OCCUPANCY_MAX
 from core.plugin_api import Column, RowType
 
-KINDS = ("text", "translated", "decimal", "integer", "money", "enum", "bool", "date", "period", "object", "budget")
+KINDS = ("text", "translated", "decimal", "integer", "money", "enum", "bool", "date", "period", "object", "budget",
+         "source", "budget_year", "currency")
 # How each kind shows in a table (core.plugin_api.Column.kind), unless the field says otherwise.
-COLUMN_KINDS = {"integer": "int", "enum": "text", "object": "json"}
+COLUMN_KINDS = {"integer": "int", "enum": "text", "object": "json", "source": "text", "budget_year": "int",
+                "currency": "text"}
 # Kinds whose value is kept elsewhere than in a column of the row's own table.
 NOT_COLUMNS = ("budget",)
 # The decimals of a Numeric(18, 2) column: capacities, occupancy rates, amounts.
@@ -78,7 +84,8 @@ class Choice:
 @dataclass(frozen=True)
 class RowField:
     """One field of a row type: its key in a document row, its kind (text, translated, decimal, integer, money,
-    enum, bool, date, period, object or budget), its labels, its limits and where it shows."""
+    enum, bool, date, period, object, budget; a budget line's source, budget_year and currency), its labels, its
+    limits and where it shows."""
 
     name: str  # its key in a row of the plan document
     kind: str  # one of KINDS
@@ -129,6 +136,11 @@ class RowField:
         """An enum's codes, in order."""
         return tuple(choice.code for choice in self.choices)
 
+    @property
+    def numbered(self) -> bool:
+        """An enum whose codes are whole numbers (a budget line's scale)."""
+        return bool(self.choices) and all(isinstance(code, int) for code in self.codes)
+
     def check_constraint(self) -> str:
         """The database's check of an enum column: 'status in ('existing', 'proposed')'."""
         return f"{self.column} in ({', '.join(repr(code) for code in self.codes)})"
@@ -136,11 +148,19 @@ class RowField:
 
 @dataclass(frozen=True)
 class RowSpec:
-    """The fields of one row type, in the order its document rows (and tables) hold them."""
+    """The fields of one row type, in the order its document rows (and tables) hold them. A part of another row
+    (a service's budget lines) has no row type of its own but a name."""
 
-    row_type: RowType
+    row_type: RowType | None
     fields: tuple[RowField, ...]
     form_order: tuple[str, ...] = ()  # the form's order of fields, when not the document's
+    name: str = ""  # a part's name ('budget_line'): its schema definition and its model's mixin
+    description: str = ""  # the schema's description of such a row, when not its row type's
+
+    @property
+    def key(self) -> str:
+        """Its name, or its row type's: 'service', 'budget_line'."""
+        return self.name or (self.row_type.value if self.row_type else "")
 
     def field(self, name: str) -> RowField:
         """The field of that name (StopIteration when there is none)."""
@@ -175,6 +195,20 @@ SERVICE_STATUS = (Choice(ServiceStatus.EXISTING.value, _l("Existing")),
                   Choice(ServiceStatus.PROPOSED.value, _l("Proposed")))
 OBJECTIVE_LEVEL = (Choice(ObjectiveLevel.STRATEGIC.value, _l("Strategic")),
                    Choice(ObjectiveLevel.OPERATIONAL.value, _l("Operational")))
+
+BUDGET_SCALES = (Choice(1, _l("units")), Choice(1000, _l("thousands")), Choice(1000000, _l("millions")))
+
+# One amount of a service's budget: the plan document's "budget" list, the table budget_line.
+BUDGET_LINE = RowSpec(None, (
+    RowField("year", "budget_year", _l("Year")),
+    RowField("source", "source", _l("Funding source"), attribute="funding_source", required=True, max_length=40),
+    RowField("amount", "money", _l("Amount"), required=True, low=0, high=AMOUNT_MAX),
+    RowField("currency", "currency", _l("Currency"), in_form=False),
+    RowField("scale", "enum", _l("Unit"), choices=BUDGET_SCALES, default=1),
+    RowField("note", "translated", _l("Note"), in_form=False),
+), form_order=("source", "amount", "scale", "year"), name="budget_line",
+    description="One amount of a service's budget: its year (the plan's when left out), funding source, amount, "
+                "currency (the municipality's when left out), scale (1000: thousands) and note.")
 
 SERVICE = RowSpec(RowType.SERVICE, (
     RowField("code", "text", _l("Service code"), _l("Code"), max_length=40, default_column=True,
@@ -265,10 +299,14 @@ def _column(field: RowField) -> Any:
     name = field.column
     if field.kind in ("translated", "period", "object"):
         return mapped_column(name, JSON, default=dict, nullable=False)
-    if field.kind == "text":
+    if field.kind in ("text", "source"):
         return mapped_column(name, String(field.max_length or 4000), default="", nullable=False)
+    if field.kind == "currency":
+        return mapped_column(name, String(3), nullable=False)
+    if field.kind == "budget_year":  # the plan's year when a document leaves it out
+        return mapped_column(name, Integer, nullable=False)
     if field.kind == "enum":
-        return mapped_column(name, String(20), default=field.default, nullable=False)
+        return mapped_column(name, Integer if field.numbered else String(20), default=field.default, nullable=False)
     if field.kind == "bool":
         return mapped_column(name, Boolean, default=False, nullable=False)
     optional = not field.required
@@ -281,11 +319,12 @@ def _column(field: RowField) -> Any:
 
 def row_columns(spec: RowSpec) -> type:
     """A declarative mixin holding one mapped column per stored field of ``spec`` (see core.models)."""
-    name = re.sub(r"\W", "", spec.row_type.value.title()) + "Columns"
+    name = re.sub(r"\W", "", spec.key.title()) + "Columns"
     return type(name, (), {field.column: _column(field) for field in spec.stored})
 
 
 __all__ = [
-    "CAMPAIGN", "OBJECTIVE", "ROW_SPECS", "SERVICE", "TRAINING", "Choice", "ObjectiveLevel", "RowField", "RowSpec",
-    "ServiceStatus", "default_columns", "entry_field", "row_columns", "spec_of",
+    "BUDGET_LINE", "BUDGET_SCALES", "CAMPAIGN", "OBJECTIVE", "ROW_SPECS", "SERVICE", "TRAINING", "Choice",
+    "ObjectiveLevel", "RowField", "RowSpec", "ServiceStatus", "default_columns", "entry_field", "row_columns",
+    "spec_of",
 ]

@@ -4,11 +4,14 @@ the one they generate, and every place that reads a row type follows them."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
-from core import plan_schema
+import pytest
+
+from core import interchange, plan_schema
 from core.interchange import ROW_MODELS, SCHEMA_PATH
 from core.plugin_api import RowType
-from core.rows import ROW_SPECS, SERVICE, TRAINING
+from core.rows import BUDGET_LINE, ROW_SPECS, SERVICE, TRAINING
 
 
 def test_the_committed_schema_is_the_generated_one():
@@ -157,3 +160,112 @@ def test_a_required_field_is_required_by_the_schema_the_import_the_form_and_the_
     with app.test_request_context():
         form = forms.spec_form(spec, forms.FormContext([], 2026, "RON"))(MultiDict({"kind": "First aid"}))
         assert form.validate() is False and form.hours.errors
+
+
+# --- a service's budget lines: a spec of their own (core.rows.BUDGET_LINE) ---------------------------------------
+
+@pytest.fixture
+def town(jurisdiction_app, jurisdiction, database_url):
+    """The test jurisdiction's demo town alone, its plan imported from tests/world.py."""
+    from world import PLUGIN
+    from world import plan_document as town_document
+
+    from core.db import get_session
+    from core.services.imports import import_plan
+
+    app = jurisdiction_app(database_url)
+    with app.test_request_context():
+        session = get_session()
+        registry = app.extensions["socialplan.registry"]
+        jurisdiction.socialplan_demo_data(session, registry.context(PLUGIN, session))
+        plan = import_plan(session, registry, town_document(), None)
+        session.commit()
+        spec = next(s for s in registry.plan_kind(plan.kind).sections if s.key == "services")
+        yield SimpleNamespace(session=session, registry=registry, plan=plan, spec=spec, document=town_document())
+
+
+def test_budget_lines_are_columns_schema_and_document_of_their_spec(town):
+    # The budget_line table, the schema's definition and an exported line all hold BUDGET_LINE's fields, in order.
+    from core.models import BudgetLine
+
+    stored = {f.column for f in BUDGET_LINE.stored}
+    assert set(BudgetLine.__table__.columns.keys()) - {"id", "service_id", "position"} == stored
+    assert BudgetLine.__table__.c.scale.type.python_type is int  # a numbered enum is an INTEGER column
+    definition = json.loads(plan_schema.schema_text())["$defs"]["budget_line"]
+    assert list(definition["properties"]) == [f.name for f in BUDGET_LINE.fields]
+    assert definition["required"] == ["source", "amount"]
+    assert definition["properties"]["scale"] == {"enum": [1, 1000, 1000000]}
+    row = interchange.section_rows(town.session, town.plan, RowType.SERVICE, "services")[0]
+    assert [list(line) for line in row["budget"]] == [[f.name for f in BUDGET_LINE.fields]] * 2
+    assert row["budget"][0] == {"year": town.plan.year, "source": "local", "amount": "1486", "currency": "RON",
+                                "scale": 1000, "note": {}}
+
+
+@pytest.mark.parametrize(("line", "path", "words"), [
+    ({"source": "local", "amount": "10", "scale": 500}, "scale", "is not one of 1, 1000, 1000000"),
+    ({"source": "local", "amount": "10", "currency": "ron"}, "currency", "ISO 4217"),
+    ({"source": "local", "amount": "10", "year": 1800}, "year", "out of range"),
+    ({"source": "local", "amount": "10", "year": 2099}, "year", "a budget of a"),
+    ({"amount": "10"}, "source", "a value is required"),
+    ({"source": "local"}, "amount", "a value is required"),
+    ({"source": "local", "amount": "10.555"}, "amount", "more decimals than RON has"),
+    ({"source": 7, "amount": "10"}, "source", "a funding source is its code"),
+])
+def test_a_budget_line_beyond_its_spec_is_refused_where_it_is(town, line, path, words):
+    # Rows saved without the schema's check (forms, the API) meet the spec's own reader: the line's field is named.
+    row = {**town.document["sections"]["services"]["rows"][0], "budget": [line]}
+    with pytest.raises(interchange.DocumentError) as refused:
+        interchange.replace_section(town.session, town.plan, town.spec, {"rows": [row]})
+    assert refused.value.path == f"$.rows[0].budget[0].{path}" and words in str(refused.value)
+    town.session.rollback()
+    # Nothing was half-written: the plan's service keeps its two lines.
+    kept = interchange.section_rows(town.session, town.plan, RowType.SERVICE, "services")[0]["budget"]
+    assert [line["amount"] for line in kept] == ["1486", "66361.82"]
+
+
+def test_a_scale_written_as_text_and_a_line_without_year_or_currency_read_as_the_plan_says(town):
+    row = {**town.document["sections"]["services"]["rows"][0],
+           "budget": [{"source": "local", "amount": "7", "scale": "1000"}]}
+    interchange.replace_section(town.session, town.plan, town.spec, {"rows": [row]})
+    line = interchange.section_rows(town.session, town.plan, RowType.SERVICE, "services")[0]["budget"][0]
+    assert line == {"year": town.plan.year, "source": "local", "amount": "7",
+                    "currency": town.plan.municipality.currency, "scale": 1000, "note": {}}
+
+
+def test_the_budget_form_is_built_from_the_spec_and_keeps_what_it_does_not_edit(town):
+    # The form's line inputs are BUDGET_LINE's form fields in order, headed by their labels in the page's language;
+    # a line's currency and note, which the form does not edit, come back as they were.
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+
+    from core.web import forms
+
+    row = interchange.section_rows(town.session, town.plan, RowType.SERVICE, "services")[0]
+    row["budget"][1]["note"] = {"ro": "donație & „sponsorizare”"}
+    ctx = forms.FormContext(town.registry.funding_sources("xx"), town.plan.year, "RON")
+    form_class = forms.generic_row_form(town.spec, ctx)
+    data = forms.row_to_form_data(town.spec, row)
+    form = form_class(data=data)
+    forms.ensure_budget_slots(form)
+    line = form.budget.entries[0].form
+    assert [sub.short_name for sub in line] == ["source", "amount", "scale", "year"] == list(BUDGET_LINE.form_order)
+    with force_locale("sv"):
+        assert [str(sub.label.text) for sub in line] == ["Finansieringskälla", "Belopp", "Enhet", "År"]
+    posted = MultiDict({key: value for key, value in _posted(form).items()})
+    posted["budget-0-amount"] = "1500"
+    edited = form_class(posted)
+    assert edited.validate(), edited.errors
+    lines = forms.form_to_row(town.spec, edited, row, ctx)["budget"]
+    assert lines[0]["amount"] == "1500" and lines[0]["scale"] == 1000
+    assert lines[1] == row["budget"][1]  # untouched: its note and currency kept
+
+
+def _posted(form) -> dict[str, str]:
+    """What a browser posts back for ``form`` as it was rendered (text of every input)."""
+    posted = {}
+    for field in form:
+        for sub in getattr(field, "entries", None) or [field]:
+            for leaf in getattr(sub, "form", None) or [sub]:
+                value = leaf._value() if hasattr(leaf, "_value") else leaf.data
+                posted[leaf.name] = "" if value is None else str(value)
+    return posted

@@ -62,7 +62,7 @@ from core.plugin_context import PluginContext
 from core.plugin_manager import Registry
 from core.text import clean_value
 
-SDK_VERSION = "1.2"
+SDK_VERSION = "1.3"
 """The SDK's version, ``"<major>.<minor>"`` (see the deprecation rule above)."""
 
 

@@ -1,4 +1,5 @@
-"""Core's row types as declarative specs: the fields of a service, a campaign, a training row and an objective.
+"""Core's row types as declarative specs: the fields of a service (and of its budget lines), a campaign, a training
+row and an objective.
 
 Each :class:`RowSpec` lists its row type's fields in the plan document's order, each with its kind, its range,
 its choices and labels (core's catalog). A plugin's own form of a core row type (hook
@@ -9,6 +10,8 @@ its choices and labels (core's catalog). A plugin's own form of a core row type 
 from __future__ import annotations
 
 from core.rows import (
+    BUDGET_LINE,
+    BUDGET_SCALES,
     CAMPAIGN,
     OBJECTIVE,
     ROW_SPECS,
@@ -25,6 +28,9 @@ from core.rows import (
 
 # One line per name for docs/plugin-sdk.md (None: the object's own docstring says it).
 DOCS = {
+    "BUDGET_LINE": "the fields of one line of a service's budget (year, funding source, amount, currency, scale, "
+                   "note); since 1.3",
+    "BUDGET_SCALES": "the scales a budget line's amount may be written in: units, thousands, millions; since 1.3",
     "CAMPAIGN": "the fields of a campaign row (title, objectives, period, responsible, target group)",
     "OBJECTIVE": "the fields of an objective row (level, text, reference, group)",
     "ROW_SPECS": "the spec of each core row type that has one, by RowType (a plugin's entry rows have none)",
@@ -40,6 +46,8 @@ DOCS = {
 }
 
 __all__ = [
+    "BUDGET_LINE",
+    "BUDGET_SCALES",
     "CAMPAIGN",
     "OBJECTIVE",
     "ROW_SPECS",

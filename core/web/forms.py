@@ -71,7 +71,6 @@ from core.i18n import (
 from core.interchange import decimal_to_json, document_decimal
 from core.limits import (
     AMOUNT_LIMIT,
-    AMOUNT_MAX,
     DB_INTEGER_MAX,
     YEAR_MAX,
     YEAR_MIN,
@@ -80,7 +79,7 @@ from core.limits import (
 from core.models import Role
 from core.periods import PERMANENT_LABEL, RECURRENCE_LABELS
 from core.plugin_api import Column, FundingSource, PlanKind, RowType, SectionSpec
-from core.rows import ROW_SPECS, RowField, RowSpec, entry_field
+from core.rows import BUDGET_LINE, ROW_SPECS, RowField, RowSpec, entry_field
 from core.text import clean_text
 
 
@@ -320,7 +319,6 @@ def translated_form_data(value: Any, key: str) -> dict[str, str]:
 
 # --- generic row forms per row type --------------------------------------------------------------
 
-SCALE_CHOICES = [("1", _l("units")), ("1000", _l("thousands")), ("1000000", _l("millions"))]
 PERIOD_KINDS = [
     ("", _l("(no period)")),
     ("range", _l("From a date to a date")),
@@ -340,22 +338,34 @@ def _month_choices() -> list[tuple[str, str]]:
     return [("", "")] + [(str(number), names[number].capitalize()) for number in range(1, 13)]
 
 
-def _budget_line_form(sources: list[FundingSource], plan_year: int, currency: str) -> type[Form]:
-    class BudgetLineForm(Form):
-        source = SelectField(_l("Funding source"), [Optional()],
-                             choices=choices([("", ""), *((s.code, str(s.name)) for s in sources)]))
-        # No Optional(): it would skip validate_amount.
-        amount = LocaleAmountField(_l("Amount"), [Within(0, AMOUNT_MAX)], currency=currency)
-        scale = SelectField(_l("Unit"), choices=choices(SCALE_CHOICES), default="1")
-        year = IntegerField(_l("Year"), [Optional(), Within(*budget_years(plan_year), years=True)], default=plan_year)
+def _line_field(line_field: RowField, ctx: FormContext) -> Field:
+    """The input of one field of a budget line (core.rows.BUDGET_LINE); a line left empty is no line, so none is
+    required here: the line's check asks for what a filled-in line lacks."""
+    label = line_field.label
+    if line_field.kind == "source":
+        return SelectField(label, [Optional()],
+                           choices=choices([("", ""), *((s.code, str(s.name)) for s in ctx.funding_sources)]))
+    if line_field.kind == "money":  # no Optional(): it would skip the line's check (validate_amount)
+        return LocaleAmountField(label, [Within(line_field.low, line_field.high)], currency=ctx.currency)
+    if line_field.kind == "budget_year":
+        return IntegerField(label, [Optional(), Within(*budget_years(ctx.year), years=True)], default=ctx.year)
+    if line_field.kind == "enum":
+        return SelectField(label, choices=choices((str(c.code), c.label) for c in line_field.choices),
+                           default=str(line_field.default))
+    return _field_of(line_field, ctx)
 
-        def validate_amount(self, amount_field: Field) -> None:
-            if self.source.data and amount_field.data is None:
-                raise ValidationError(_("Enter the amount for this funding source."))
-            if amount_field.data is not None and not self.source.data:
-                raise ValidationError(_("Choose the funding source of this amount."))
 
-    return BudgetLineForm
+def _validate_line_amount(form: Form, amount_field: Field) -> None:
+    if form.source.data and amount_field.data is None:
+        raise ValidationError(_("Enter the amount for this funding source."))
+    if amount_field.data is not None and not form.source.data:
+        raise ValidationError(_("Choose the funding source of this amount."))
+
+
+def _budget_line_form(ctx: FormContext) -> type[Form]:
+    """The inputs of one budget line, in BUDGET_LINE's form order."""
+    attrs: dict[str, Any] = {f.name: _line_field(f, ctx) for f in BUDGET_LINE.form_fields}
+    return type("BudgetLineForm", (Form,), {**attrs, "validate_amount": _validate_line_amount})
 
 
 def _field_of(row_field: RowField, ctx: FormContext) -> Field:
@@ -398,8 +408,7 @@ def _add_period(attrs: dict[str, Any], layout: Layout, row_field: RowField) -> N
 
 
 def _add_budget(attrs: dict[str, Any], layout: Layout, row_field: RowField, ctx: FormContext) -> None:
-    attrs[row_field.name] = FieldList(FormField(_budget_line_form(ctx.funding_sources, ctx.year, ctx.currency)),
-                                      min_entries=BUDGET_SLOTS)
+    attrs[row_field.name] = FieldList(FormField(_budget_line_form(ctx)), min_entries=BUDGET_SLOTS)
     layout.groups.append(Group(row_field.name, row_field.label, [row_field.name], "budget"))
 
 
@@ -512,21 +521,28 @@ def _value_in(row_field: RowField, value: Any) -> dict[str, Any]:
     if kind == "period":
         return _period_form_data(value or {})
     if kind == "budget":
-        return {key: [{"source": line.get("source", ""), "amount": document_decimal(line.get("amount")),
-                       "scale": str(line.get("scale") or 1), "year": line.get("year")} for line in value or []]}
+        return {key: [_line_data(line) for line in value or [] if isinstance(line, dict)]}
     if kind in ("decimal", "money"):
         return {key: document_decimal(value)}
     if kind == "bool":
         return {key: bool(value)}
     if kind == "enum":
-        return {key: value or row_field.default}
+        return {key: str(value or row_field.default) if row_field.numbered else value or row_field.default}
     if kind == "date":
         with contextlib.suppress(TypeError, ValueError):
             return {key: dt.date.fromisoformat(value)}
         return {key: None}
-    if kind == "text":
+    if kind in ("text", "source"):
         return {key: "" if value is None else value}
     return {key: value}
+
+
+def _line_data(line: dict[str, Any]) -> dict[str, Any]:
+    """The form data of one budget line: each field the form edits (BUDGET_LINE)."""
+    data: dict[str, Any] = {}
+    for line_field in BUDGET_LINE.form_fields:
+        data.update(_value_in(line_field, line.get(line_field.name)))
+    return data
 
 
 def row_to_form_data(spec: SectionSpec, row: dict[str, Any]) -> dict[str, Any]:
@@ -620,8 +636,10 @@ def _value_out(row_field: RowField, form: Form, old_row: dict[str, Any], ctx: Fo
         return bool(value)
     if kind == "date":
         return value.isoformat() if value else None
-    if kind == "text":
+    if kind in ("text", "source"):
         return (value or "").strip()
+    if kind == "enum" and row_field.numbered:
+        return int(value or row_field.default)
     return value
 
 
@@ -650,15 +668,21 @@ def _translated_out(row: dict[str, Any], form: Form, key: str, old_row: dict[str
 
 
 def _budget_from_form(form: Form, old_lines: list[dict[str, Any]], ctx: FormContext) -> list[dict[str, Any]]:
+    """The budget lines of a validated form, each in BUDGET_LINE's order; what the form does not edit (currency,
+    note) is the old line's in the same place, or the plan's."""
     lines = []
     for entry in form.budget.entries:
         sub = entry.form
         if not sub.source.data or sub.amount.data is None:
             continue
         old = old_lines[len(lines)] if len(lines) < len(old_lines) else {}
-        lines.append({**old, "year": sub.year.data or ctx.year, "source": sub.source.data,
-                      "amount": decimal_to_json(sub.amount.data), "currency": old.get("currency") or ctx.currency,
-                      "scale": int(sub.scale.data or 1), "note": old.get("note") or {}})
+        edited = {f.name: _value_out(f, sub, old, ctx) for f in BUDGET_LINE.form_fields}
+        defaults = {"year": ctx.year, "currency": ctx.currency, "note": {}}
+        line = {}
+        for f in BUDGET_LINE.fields:
+            value = edited[f.name] if f.name in edited else old.get(f.name)
+            line[f.name] = defaults.get(f.name) if value in (None, "") else value
+        lines.append(line)
     return lines
 
 

@@ -53,6 +53,7 @@ from core.sdk.forms import (
     translated_data,
     translated_form_data,
 )
+from core.sdk.rows import SERVICE, ServiceStatus
 from plugins.romania.i18n import _, _l
 from plugins.romania.nomenclature import load_nomenclature
 from plugins.romania.periods import PERMANENT_LABEL, RECURRENCE_LABELS
@@ -156,12 +157,13 @@ def _service_form(proposed: bool) -> type[Form]:
         b.translated("name", _l("Proposed social service"))
     else:
         b.translated("unit", _l("Centre or unit"))
-    b.field("code", StringField(_l("Service code"), [Length(max=40)], render_kw={"list": "nomenclature-codes"}),
+    code, capacity = SERVICE.field("code"), SERVICE.field("capacity")  # core's limits of a service's fields
+    b.field("code", StringField(_l("Service code"), [Length(max=code.max_length)], render_kw={"list": code.datalist}),
             _l("Service code"))
     if not proposed:
         b.translated("description", _l("Social service"), long=True)
-    b.field("capacity", LocaleDecimalField(_l("Capacity"), [Optional(), Within(0, COUNT_MAX)], places=2),
-            _l("Capacity"))
+    b.field("capacity", LocaleDecimalField(_l("Capacity"), [Optional(), Within(capacity.low, capacity.high)],
+                                           places=capacity.places), _l("Capacity"))
     b.translated("capacity_unit", _l("Capacity unit"))
     b.translated("beneficiary_category", _l("Beneficiary category"))
     if proposed:
@@ -277,7 +279,7 @@ def _service_to_row(proposed: bool):
         old = _original(form)
         row = dict(old)
         row.update(code=form.code.data, capacity=decimal_to_json(form.capacity.data),
-                   status="proposed" if proposed else "existing")
+                   status=(ServiceStatus.PROPOSED if proposed else ServiceStatus.EXISTING).value)
         for key in ("name", "unit", "description", "capacity_unit", "beneficiary_category"):
             if f"{key}__{LOCALES[0]}" in form:
                 row[key] = translated_data(form, key)

@@ -12,7 +12,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 from babel.messages.mofile import write_mo
@@ -72,3 +72,18 @@ def web_app(world):
 @pytest.fixture
 def web_client(web_app):
     return web_app.test_client()
+
+
+@pytest.fixture
+def kitchen(jurisdiction_app, jurisdiction, database_url):
+    """The test jurisdiction's demo town (Example Town) alone, no other plugin's plans: its app, session and
+    registry, inside an app context."""
+    from core.db import get_session
+
+    app = jurisdiction_app(database_url)
+    with app.app_context():
+        session = get_session()
+        registry = app.extensions["socialplan.registry"]
+        jurisdiction.socialplan_demo_data(session, registry.context(PLUGIN, session))
+        session.commit()
+        yield SimpleNamespace(app=app, session=session, registry=registry)

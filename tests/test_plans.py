@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -28,20 +27,6 @@ from core.services.plans import (
     update_row,
 )
 from core.testing import without_uids
-
-
-@pytest.fixture
-def kitchen(jurisdiction_app, jurisdiction, database_url):
-    """The test jurisdiction's demo town (Example Town) alone: no other plugin's plans."""
-    from core.db import get_session
-
-    app = jurisdiction_app(database_url)
-    with app.app_context():
-        session = get_session()
-        registry = app.extensions["socialplan.registry"]
-        jurisdiction.socialplan_demo_data(session, registry.context(PLUGIN, session))
-        session.commit()
-        yield SimpleNamespace(app=app, session=session, registry=registry)
 
 
 def _import(kitchen, document):

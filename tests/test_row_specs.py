@@ -165,23 +165,16 @@ def test_a_required_field_is_required_by_the_schema_the_import_the_form_and_the_
 # --- a service's budget lines: a spec of their own (core.rows.BUDGET_LINE) ---------------------------------------
 
 @pytest.fixture
-def town(jurisdiction_app, jurisdiction, database_url):
-    """The test jurisdiction's demo town alone, its plan imported from tests/world.py."""
-    from world import PLUGIN
+def town(kitchen):
+    """The test jurisdiction's demo town with its plan imported from tests/world.py."""
     from world import plan_document as town_document
 
-    from core.db import get_session
     from core.services.imports import import_plan
 
-    app = jurisdiction_app(database_url)
-    with app.test_request_context():
-        session = get_session()
-        registry = app.extensions["socialplan.registry"]
-        jurisdiction.socialplan_demo_data(session, registry.context(PLUGIN, session))
-        plan = import_plan(session, registry, town_document(), None)
-        session.commit()
-        spec = next(s for s in registry.plan_kind(plan.kind).sections if s.key == "services")
-        yield SimpleNamespace(session=session, registry=registry, plan=plan, spec=spec, document=town_document())
+    plan = import_plan(kitchen.session, kitchen.registry, town_document(), None)
+    kitchen.session.commit()
+    spec = next(s for s in kitchen.registry.plan_kind(plan.kind).sections if s.key == "services")
+    return SimpleNamespace(**vars(kitchen), plan=plan, spec=spec, document=town_document())
 
 
 def test_budget_lines_are_columns_schema_and_document_of_their_spec(town):
@@ -240,24 +233,26 @@ def test_the_budget_form_is_built_from_the_spec_and_keeps_what_it_does_not_edit(
 
     from core.web import forms
 
-    row = interchange.section_rows(town.session, town.plan, RowType.SERVICE, "services")[0]
-    row["budget"][1]["note"] = {"ro": "donație & „sponsorizare”"}
-    ctx = forms.FormContext(town.registry.funding_sources("xx"), town.plan.year, "RON")
-    form_class = forms.generic_row_form(town.spec, ctx)
-    data = forms.row_to_form_data(town.spec, row)
-    form = form_class(data=data)
-    forms.ensure_budget_slots(form)
-    line = form.budget.entries[0].form
-    assert [sub.short_name for sub in line] == ["source", "amount", "scale", "year"] == list(BUDGET_LINE.form_order)
-    with force_locale("sv"):
-        assert [str(sub.label.text) for sub in line] == ["Finansieringskälla", "Belopp", "Enhet", "År"]
-    posted = MultiDict({key: value for key, value in _posted(form).items()})
-    posted["budget-0-amount"] = "1500"
-    edited = form_class(posted)
-    assert edited.validate(), edited.errors
-    lines = forms.form_to_row(town.spec, edited, row, ctx)["budget"]
-    assert lines[0]["amount"] == "1500" and lines[0]["scale"] == 1000
-    assert lines[1] == row["budget"][1]  # untouched: its note and currency kept
+    with town.app.test_request_context():  # a page's form
+        row = interchange.section_rows(town.session, town.plan, RowType.SERVICE, "services")[0]
+        row["budget"][1]["note"] = {"ro": "donație & „sponsorizare”"}
+        sources = town.registry.funding_sources(town.registry.plan_kind(town.plan.kind).jurisdiction)
+        ctx = forms.FormContext(sources, town.plan.year, "RON")
+        form_class = forms.generic_row_form(town.spec, ctx)
+        data = forms.row_to_form_data(town.spec, row)
+        form = form_class(data=data)
+        forms.ensure_budget_slots(form)
+        line = form.budget.entries[0].form
+        assert [sub.short_name for sub in line] == ["source", "amount", "scale", "year"] == list(BUDGET_LINE.form_order)
+        with force_locale("sv"):
+            assert [str(sub.label.text) for sub in line] == ["Finansieringskälla", "Belopp", "Enhet", "År"]
+        posted = MultiDict({key: value for key, value in _posted(form).items()})
+        posted["budget-0-amount"] = "1500"
+        edited = form_class(posted)
+        assert edited.validate(), edited.errors
+        lines = forms.form_to_row(town.spec, edited, row, ctx)["budget"]
+        assert lines[0]["amount"] == "1500" and lines[0]["scale"] == 1000
+        assert lines[1] == row["budget"][1]  # untouched: its note and currency kept
 
 
 def _posted(form) -> dict[str, str]:

@@ -154,6 +154,54 @@ def test_admin_changes_of_municipalities_users_and_plugins_say_what_changed(web_
     assert all(password_hash not in str(tuple(row)) and PASSWORD not in str(tuple(row)) for row in rows)
 
 
+def _trail_row(page: str, label: str) -> str:
+    """The visible text of the audit page's first row that names ``label`` (its action)."""
+    rows = [visible_text(row) for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)]
+    found = [row for row in rows if label in row]
+    assert found, visible_text(page)
+    return " ".join(found[0].split())
+
+
+# The Romanian name changed, the English one did not: the line names the language whose text changed, for a
+# reader in any language.
+@pytest.mark.parametrize(("locale", "words"), [
+    ("en", ("Municipality changed", "Currency: RON → EUR", "Default language: Română → English",
+            f"Name (Română): Alfa → {ODD_NAME}")),
+    ("ro", ("UAT modificat", "Moneda: RON → EUR", "Limba implicită: Română → English",
+            f"Denumire (Română): Alfa → {ODD_NAME}")),
+])
+def test_editing_a_municipality_records_what_changed_and_the_trail_shows_it(web_app, web_client, world, locale,
+                                                                             words):
+    admin = user_id(web_app, "admin@example.org")
+    sign_in(web_client, "admin@example.org")
+    form = {"name__en": "Alpha", "name__ro": ODD_NAME, "name__sv": "", "default_locale": "en", "currency": "EUR"}
+    saved = web_client.post("/admin/municipalities/alpha/edit", data=form)
+    assert saved.status_code == 302, saved.text
+    again = web_client.post("/admin/municipalities/alpha/edit", data=form)
+    assert again.status_code == 302  # saved again unchanged: nothing to record
+
+    [changed] = events(web_app, "municipality.changed")
+    with web_app.app_context():
+        from core.models import Municipality
+
+        alpha = get_session().scalar(select(Municipality).where(Municipality.slug == "alpha"))
+        assert (alpha.name, alpha.currency, alpha.default_locale) == ({"en": "Alpha", "ro": ODD_NAME}, "EUR", "en")
+        alpha_id = alpha.id
+    assert (changed.user_id, changed.actor, changed.municipality_id, changed.subject) == (
+        admin, "user", alpha_id, f"municipality:{alpha_id}")
+    assert changed.detail == {"changes": [
+        {"field": "name", "old": {"en": "Alpha", "ro": "Alfa"}, "new": {"en": "Alpha", "ro": ODD_NAME}},
+        {"field": "default_locale", "old": "ro", "new": "en"},
+        {"field": "currency", "old": "RON", "new": "EUR"}]}
+
+    web_client.post("/locale", data={"locale": locale})
+    page = web_client.get("/admin/municipalities/alpha/audit?kind=municipality.changed")
+    assert page.status_code == 200
+    row = _trail_row(page.text, words[0])
+    assert "admin@example.org" in row and not [word for word in words if word not in row], row
+    assert not [raw for raw in RAW if raw in row] and "Alpha → Alpha" not in row, row
+
+
 # --- the page -----------------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from core.i18n import format_date, format_number, format_percent, locale_display_name, translated
 from core.models import AnnualPlan, AuditEvent, Municipality, PlanRevision, User
+from core.services.tables import language_label
 
 if TYPE_CHECKING:
     from core.plugin_manager import Registry
@@ -225,10 +226,21 @@ def describe(event: AuditEvent, known: Mapping[str, AuditAction]) -> Description
              for key in spec.fields if key in detail]
     for change in detail.get("changes") or ():
         name = change.get("field")
-        kind = spec.values.get(name)
-        label = spec.fields.get(name, _("Other field"))
-        lines.append(f"{label}: {_format(change.get('old'), kind)} → {_format(change.get('new'), kind)}")
+        lines += _change_lines(spec.fields.get(name, _("Other field")), change.get("old"), change.get("new"),
+                               spec.values.get(name))
     return Description(str(spec.label), tuple(lines))
+
+
+def _change_lines(label: Any, old: Any, new: Any, kind: ValueKind | None) -> list[str]:
+    """A change's lines. A text in several languages gets a line per language whose text changed ('Name
+    (Română): Alfa → Alfa Nouă'): its text in the reader's language alone may be the same on both sides."""
+    if kind == "translated" and isinstance(old or {}, dict) and isinstance(new or {}, dict):
+        old, new = old or {}, new or {}
+        languages = [code for code in {**old, **new} if old.get(code) != new.get(code)]
+        if languages:
+            return [f"{language_label(label, code)}: {_format(old.get(code), None)} → {_format(new.get(code), None)}"
+                    for code in languages]
+    return [f"{label}: {_format(old, kind)} → {_format(new, kind)}"]
 
 
 def who(event: AuditEvent) -> str:

@@ -6,7 +6,7 @@ by year ('Legii nr. 292 din 2011', 'HG 867/2015', 'Legea nr. 197/2012') and a st
 present: Chapter I.A-D (a contracting and a subsidy programme with rows), Chapter II, Chapter III.1.a-d
 (III.1.b as 'nu este cazul' with its reason). Its campaigns and meetings use every period kind the
 schema allows (monthly, quarterly, half-yearly, yearly, a half-year, a month, months, a date range, a
-named day); I.A states its amounts in thousand lei, I.B in lei.
+named day, permanent); I.A states its amounts in thousand lei, I.B in lei.
 """
 
 from __future__ import annotations
@@ -113,6 +113,8 @@ _SECTIONS: dict[str, Any] = {
     "tripartite-meetings": _section([
         {"participants": _ro("DAS, furnizori privați & ONG-uri"), "description": _ro("Întâlniri de lucru"),
          "frequency": {"kind": "recurrence", "every": "half-yearly"}},
+        {"participants": _ro("Comitetul Comunitar Consultativ „Șase & Țară” <CCC>"),
+         "description": _ro("Punct de sprijin deschis tot anul"), "frequency": {"kind": "permanent"}},
     ]),
     "community-assistance": _section([{"topic": _ro("Consiliere la domiciliu în satele „Ștefănești” & Țigănași")}]),
     "press-messages": _section(text="Comunicate în presa locală pe parcursul anului 2022."),

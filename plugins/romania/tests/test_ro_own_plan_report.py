@@ -43,11 +43,11 @@ FIGURES = {
 }
 PERIODS = {
     "ro": ["Semestrul I 2022", "Lunar", "Trimestrial", "Anual", "1–31 mar. 2022", "Iunie 2022",
-           "Iulie și august 2022", "1 Iunie", "Semestrial"],
+           "Iulie și august 2022", "1 Iunie", "Semestrial", "Punct de sprijin deschis tot anul Permanent"],
     "en": ["First half of the year 2022", "Monthly", "Quarterly", "Yearly", "Mar 1 – 31, 2022", "June 2022",
-           "July and August 2022", "1 June", "Half-yearly"],
+           "July and August 2022", "1 June", "Half-yearly", "Punct de sprijin deschis tot anul Permanent"],
     "sv": ["Första halvåret 2022", "Varje månad", "Kvartalsvis", "Varje år", "1–31 mars 2022", "Juni 2022",
-           "Juli och augusti 2022", "1 juni"],
+           "Juli och augusti 2022", "1 juni", "Varje halvår", "Punct de sprijin deschis tot anul Löpande"],
 }
 HEADINGS = {
     "ro": ["Personalul de specialitate", "Programe de voluntariat", "Buget județean*", "Capacitate necesară",

@@ -86,13 +86,18 @@ class _Plan:
     def code(self, row: dict[str, Any]) -> str:
         """The service code as the Nomenclator spells it, whatever spelling a row stored before import
         normalised it ('8790CR-II' prints '8790 CRT-II')."""
-        entry = load_nomenclature().lookup(row.get("code") or "")
-        return entry.code if entry else row.get("code") or ""
+        written = str(row.get("code") or "")
+        entry = load_nomenclature().lookup(written)
+        return entry.code if entry else written
 
     def capacity(self, row: dict[str, Any]) -> str:
         """A number of places; a negative one is no capacity at all and is never printed."""
-        value = document_decimal(row.get("capacity"))
-        return "" if value is None or value < 0 else format_number(value, self.locale)
+        return self.figure(row.get("capacity"))
+
+    def figure(self, value: Any) -> str:
+        """A count or an area (places, m², staff): a negative one, or one that is no number, is never printed."""
+        number = document_decimal(value)
+        return "" if number is None or number < 0 else format_number(number, self.locale)
 
     def section(self, key: str) -> dict[str, Any]:
         return self.doc["sections"].get(key) or {"rows": []}
@@ -281,10 +286,10 @@ def _existing(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
 
 
 def _staff(plan: _Plan, extra: dict[str, Any]) -> str:
-    roles = [f"{r['count']} {plan.t(r.get('role'))}" if int(r.get("count") or 1) > 1 else plan.t(r.get("role"))
+    roles = [f"{plan.figure(r['count'])} {plan.t(r.get('role'))}".strip()
+             if (document_decimal(r.get("count")) or 1) > 1 else plan.t(r.get("role"))
              for r in extra.get("staff_roles") or []]
-    total = extra.get("staff_total")
-    text = plan.number(total) if total not in (None, "") else ""
+    text = plan.figure(extra.get("staff_total"))
     return f"{text} ({', '.join(roles)})" if roles else text
 
 
@@ -319,7 +324,7 @@ def _proposed(report: ReportBuilder, plan: _Plan) -> dict[str, Decimal]:
             cells.append(f"{format_decimal(amounts[code], 2, plan.locale)} ({share}{extra_note})")
         extra = row.get("extra") or {}
         capacity = " ".join(p for p in (plan.capacity(row), plan.t(row.get("capacity_unit"))) if p)
-        floor = plan.number(extra.get("floor_space"))
+        floor = plan.figure(extra.get("floor_space"))
         body.append([plan.t(row.get("name")), plan.code(row), plan.t(row.get("beneficiary_category")), capacity,
                      plan.t(extra.get("building_capacity")), floor, _staff(plan, extra), *cells,
                      plan.t(extra.get("justification"))])
@@ -353,6 +358,8 @@ def _programme(report: ReportBuilder, plan: _Plan, key: str, columns: list[tuple
             return plan.amount(document_decimal(value), 2) if document_decimal(value) is not None else ""
         if kind == "int":
             return plan.number(value)
+        if field == "code":
+            return plan.code(row)  # as the Nomenclator spells it ('8810ID-I' prints '8810 ID-I')
         return plan.t(value) if isinstance(value, dict) else str(value or "")
 
     header = [[str(label) for _field, label, _kind in columns]]

@@ -13,7 +13,17 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from core.sdk import Finding, RowType, SectionSpec, Severity, ValidationContext, document_decimal, format_date
+from core.sdk import (
+    COUNT_MAX,
+    Finding,
+    RowType,
+    SectionSpec,
+    Severity,
+    ValidationContext,
+    document_decimal,
+    format_date,
+)
+from core.sdk.forms import range_message
 from plugins.romania.budget import CURRENCY
 from plugins.romania.i18n import _
 from plugins.romania.nomenclature import RomanianNomenclature, ascii_fold, load_nomenclature
@@ -22,6 +32,7 @@ from plugins.romania.plan_kind import (
     ACTION_PLAN,
     CAMPAIGN_SECTIONS,
     PLAN_KIND,
+    PROGRAMME_SECTIONS,
     REQUIRED_PARTS,
     SERVICE_SECTIONS,
     SOURCE_CODES,
@@ -47,9 +58,10 @@ DOCUMENT_REACH = 40
 RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)(?!\d)")
 
 
-# Findings that make the data unusable: an import of a document with any of them is refused.
+# Findings that make the data unusable, or that the web form refuses (an import refuses what the form refuses):
+# an import of a document with any of them is refused.
 BLOCKS_IMPORT = {"ro.unknown-code", "ro.budget-amount", "ro.funding-source", "ro.mixed-units", "ro.persons",
-                 "ro.capacity-range"}
+                 "ro.capacity-range", "ro.occupancy-range", "ro.figure-range", "ro.budget-unit"}
 
 
 def _finding(severity: Severity, message: str, field: str, rule: str) -> Finding:
@@ -86,13 +98,35 @@ def _code_findings(section: str, index: int, row: dict, nomenclature: RomanianNo
     return []
 
 
+def _programme_code_findings(sections: dict[str, Any], nomenclature: RomanianNomenclature) -> list[Finding]:
+    """A service contracted (I.C) is a social service of the Nomenclator too: its code, when given, is one of
+    it, and the PDF prints it as the Nomenclator spells it. The row form takes any text, so these never
+    block an import."""
+    findings = []
+    for key in PROGRAMME_SECTIONS:
+        for index, row in enumerate((sections.get(key) or {}).get("rows") or []):
+            code = str(row.get("code") or "").strip()
+            if not code:
+                continue
+            entry, field = nomenclature.lookup(code), f"{key}/{index}/code"
+            if entry is None:
+                findings.append(_finding(Severity.ERROR, _("'%(code)s' is not a code of the Nomenclatorul "
+                                                           "serviciilor sociale.", code=code), field,
+                                         "ro.programme-code"))
+            elif entry.code != code:
+                findings.append(_finding(Severity.INFO, _("The code '%(code)s' is written '%(canonical)s' in the "
+                                                          "Nomenclator.", code=code, canonical=entry.code), field,
+                                         "ro.code-spelling"))
+    return findings
+
+
 def _validity_findings(sections: dict[str, Any], year: int, nomenclature: RomanianNomenclature,
                        locale: str) -> list[Finding]:
     """A code an amendment dropped before the plan's year, with what took its place."""
     findings = []
-    for key in SERVICE_SECTIONS:
+    for key in (*SERVICE_SECTIONS, "contracting"):
         for index, row in enumerate((sections.get(key) or {}).get("rows") or []):
-            entry = nomenclature.lookup(row.get("code") or "")
+            entry = nomenclature.lookup(str(row.get("code") or ""))
             if entry is None or not year or entry.valid_in(year):
                 continue
             detail = nomenclature.details[entry.code]
@@ -150,6 +184,25 @@ def _capacity_findings(section: str, index: int, row: dict) -> list[Finding]:
     return []
 
 
+def _figure_findings(section: str, index: int, row: dict) -> list[Finding]:
+    """I.B's floor space, staff needed and staff by role: the form takes 0 to COUNT_MAX (staff in whole
+    persons), so an import does too; a negative floor space or staff is never printed."""
+    extra = row.get("extra") or {}
+    figures = [("floor_space", extra.get("floor_space"), False), ("staff_total", extra.get("staff_total"), True)]
+    figures += [("staff_roles", role.get("count"), True) for role in extra.get("staff_roles") or []
+                if isinstance(role, dict)]
+    findings, seen = [], set()
+    for key, value, whole in figures:
+        if key in seen or _is_blank(value):
+            continue
+        number = document_decimal(value)
+        if number is None or not 0 <= number <= COUNT_MAX or (whole and number != number.to_integral_value()):
+            seen.add(key)
+            findings.append(_finding(Severity.ERROR, range_message(0, COUNT_MAX), f"{section}/{index}/{key}",
+                                     "ro.figure-range"))
+    return findings
+
+
 def _currency_findings(section: str, index: int, row: dict, currency: str) -> list[Finding]:
     """The plan's amounts are lei: a line in another currency is not added into the lei totals."""
     return [_finding(Severity.ERROR, _("This amount is in %(currency)s, but the plan's amounts are in %(plan)s: "
@@ -175,6 +228,10 @@ def _budget_findings(section: str, index: int, row: dict) -> tuple[list[Finding]
         elif amount < 0:
             findings.append(_finding(Severity.ERROR, _("An amount cannot be negative."), field, "ro.budget-amount"))
         scales.add(int(line.get("scale") or 1))
+    if scales - set(UNITS):  # the form offers lei and thousand lei only: say which, in the form's own words
+        units = " / ".join(str(unit) for unit in UNITS.values())
+        findings.append(_finding(Severity.ERROR, f"{_('Unit of the amounts')}: {units}",
+                                 f"{section}/{index}/budget_unit", "ro.budget-unit"))
     if len(scales) > 1:
         findings.append(_finding(Severity.ERROR, _("The amounts of one service are in different units."),
                                  f"{section}/{index}/budget_unit", "ro.mixed-units"))
@@ -194,6 +251,7 @@ def _service_findings(section: str, rows: list[dict], nomenclature: RomanianNome
         findings += _group_findings(section, index, row, nomenclature, locale)
         findings += _occupancy_findings(section, index, row)
         findings += _capacity_findings(section, index, row)
+        findings += _figure_findings(section, index, row)
         findings += _currency_findings(section, index, row, currency)
         budget, scales = _budget_findings(section, index, row)
         findings += budget
@@ -429,6 +487,7 @@ def validate(document: dict[str, Any], context: ValidationContext | None = None)
     findings += _part_findings(sections, missing)
     findings += _year_findings(document, int(document.get("year") or 0))
     findings += _validity_findings(sections, int(document.get("year") or 0), nomenclature, locale)
+    findings += _programme_code_findings(sections, nomenclature)
     return [replace(finding, path=json_path(document, finding.field)) for finding in findings]
 
 
@@ -450,7 +509,9 @@ def json_path(document: dict[str, Any], field: str) -> str:
         return path
     index, key = int(parts[1]), parts[2]
     path += f".rows[{index}]"
-    if key.startswith(_BUDGET_PREFIX) and key != "budget_unit":
+    if key == "budget_unit":  # the unit is each budget line's scale
+        return f"{path}.budget"
+    if key.startswith(_BUDGET_PREFIX):
         source = key[len(_BUDGET_PREFIX):]
         row = document["sections"][parts[0]]["rows"][index]
         lines = row.get("budget") or []

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from core.sdk import DocumentError, Severity
-from core.sdk.plans import document_of, import_plan, validate_document
+from core.sdk.plans import document_of, import_plan, record_revision, validate_document
 from core.sdk.reports import render_report
 from core.sdk.testing import Service, get_registry, pdf_text
 from plugins.romania.budget import totals
@@ -67,6 +67,7 @@ def test_a_negative_capacity_stored_before_is_flagged_and_never_printed(demo_ses
     demo_session.execute(update(Service).where(Service.plan_id == plan.id, Service.position == 0)
                          .values(capacity=Decimal(-38)))  # written past the import, as bulk SQL would
     demo_session.expire_all()
+    record_revision(demo_session, registry, plan, None, "row-changed")  # the PDF prints a kept revision
     doc = document_of(demo_session, registry, plan)
     found = validate_document(registry, plan, registry.plan_kind("action-plan"), doc)
     assert {f.field for f in found if f.rule == "ro.capacity-range"} == {"existing-services/0/capacity",

@@ -304,6 +304,30 @@ def translated(value: dict[str, str] | str | None, locale: str | None = None, fa
     return next((str(v) for v in value.values() if v), "")
 
 
+class InLanguage(str):
+    """A text that knows the language it is written in: a translatable value read in another language than the
+    page's or the report's (its fallback) keeps its own, so that a report hyphenates its words by their rules."""
+
+    locale: str
+
+    def __new__(cls, text: str, locale: str) -> InLanguage:
+        made = super().__new__(cls, text)
+        made.locale = locale
+        return made
+
+
+def written_in(value: dict[str, str] | str | None, locale: str | None = None,
+               fallback: str | None = None) -> InLanguage:
+    """:func:`translated`, with the language of the text it chose: ``written_in({'ro': 'Dezinstituționalizare'},
+    'en', 'ro').locale == 'ro'``. A value that is no object of texts is taken to be in ``locale``."""
+    locale = locale or current_locale()
+    if isinstance(value, dict):
+        for candidate in (locale, fallback, *value):
+            if candidate and value.get(candidate):
+                return InLanguage(str(value[candidate]), str(candidate))
+    return InLanguage(translated(value, locale, fallback), locale)
+
+
 def is_fallback(value: dict[str, str] | None, locale: str | None = None) -> bool:
     """True when translatable content has no value of its own for ``locale``."""
     locale = locale or current_locale()

@@ -140,3 +140,36 @@ def test_a_rows_total_in_the_editor_leaves_out_a_line_in_another_currency():
     # 100 thousand lei; the 50 euros are shown beside their line, never added into the lei (issue 10).
     assert row_budget_total(row, "RON") == Decimal(100000)
     assert row_budget_total(row) == Decimal(100050)  # without a currency: every line, as before
+
+
+@pytest.mark.parametrize("report_locale", ["en", "sv"])
+def test_a_romanian_text_in_another_languages_report_hyphenates_by_romanian_rules(app, report_locale):
+    # A row typed only in Romanian, printed in an English or Swedish report (its fallback), keeps its language: a word
+    # wider than its column breaks where Romanian allows ('Dezinstituționali-zare'), never where only the report's
+    # language would ('Dezinstituțion-alizare' by English rules); a text in the report's language keeps the report's.
+    import pyphen
+
+    from core.i18n import written_in
+    from core.reports.engine import ReportBuilder, _CellMaker, _hyphenator, styles
+
+    word = "Dezinstituționalizare"
+    text = written_in({"ro": word}, report_locale, "ro")
+    assert text == word and text.locale == "ro"
+    assert written_in({"ro": "x", report_locale: "y"}, report_locale, "ro").locale == report_locale
+    maker = _CellMaker(styles(report_locale), [48.0], frozenset({0}), frozenset(), _hyphenator(report_locale))
+    own, plain = (maker.body([value], bold=False)[0].split("\n") for value in (text, word))
+
+    def cuts(lines):
+        return {sum(len(line) - 1 for line in lines[:n + 1]) for n in range(len(lines) - 1)}
+
+    def points(lang):
+        return {len(first) for first, _rest in pyphen.Pyphen(lang=lang).iterate(word)}
+
+    romanian, theirs = points("ro_RO"), points(pyphen.language_fallback(report_locale))
+    assert len(own) > 1 and cuts(own) <= romanian, own
+    assert cuts(plain) <= theirs and cuts(plain) != cuts(own), (plain, own)  # the report's own rules differ here
+    # Running text too: its paragraph style hyphenates by the text's language.
+    with app.app_context(), force_locale(report_locale):
+        report = ReportBuilder("t", "m", report_locale)
+        assert report._style_of(text, "body").hyphenationLang == "ro_RO"
+        assert report._style_of(word, "body").hyphenationLang == report.styles["body"].hyphenationLang != "ro_RO"

@@ -91,7 +91,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from core.i18n import format_date, format_percent
+from core.i18n import InLanguage, format_date, format_percent
 from core.reports.fonts import BOLD, REGULAR, ensure_fonts
 
 # What ReportLab offers only through its internals, in a module of its own pinned to one ReportLab version.
@@ -401,13 +401,20 @@ class ReportBuilder:
             lead.items.extend(flowables)
             self._lead = lead
 
+    def _style_of(self, text: Any, name: str) -> ParagraphStyle:
+        """The style ``name`` for ``text``: of its own language when it says it is written in one (InLanguage,
+        a translatable value read in its fallback), so that its words hyphenate by that language's rules."""
+        if isinstance(text, InLanguage) and hyphenation_language(text.locale) != hyphenation_language(self.locale):
+            return styles(text.locale)[name]
+        return self.styles[name]
+
     def paragraph(self, text: str) -> None:
+        style = self._style_of(text, "body")
         blocks = [block.strip() for block in str(text or "").replace("\r\n", "\n").split("\n\n")]
-        self._append_lead(*(_para(_markup(block), self.styles["body"]) for block in blocks if block))
+        self._append_lead(*(_para(_markup(block), style) for block in blocks if block))
 
     def bullets(self, items: Iterable[str]) -> None:
-        style = self.styles["bullet"]
-        self._append_lead(*(_para(_markup(item), style, bulletText="•") for item in items))
+        self._append_lead(*(_para(_markup(item), self._style_of(item, "bullet"), bulletText="•") for item in items))
 
     @contextmanager
     def together(self) -> Iterator[None]:
@@ -794,12 +801,14 @@ class _CellMaker:
             # Below this many characters a plain string surely fits (no glyph is wider than 1 em).
             safe_len = int(width // CELL_FONT_SIZE)
             if text and (col in self.wrap or (len(text) > safe_len and self._overflows(text, width, bold))):
-                cells.append(self._wrapped(text, width, bold))
+                # A text written in another language than the report's hyphenates by its own language's rules.
+                own = _hyphenator(value.locale) if isinstance(value, InLanguage) else self.hyphenator
+                cells.append(self._wrapped(text, width, bold, own))
             else:
                 cells.append(text)
         return cells
 
-    def _wrapped(self, text: str, width: float, bold: bool) -> str:
+    def _wrapped(self, text: str, width: float, bold: bool, hyphenator: Any = None) -> str:
         """``text`` broken into lines that fit ``width``, as a plain string cell: it prints like a
         Paragraph of the cell's style, but a Table measures and draws it many times faster (a Paragraph
         is parsed once and wrapped again for every page a long table is split over)."""
@@ -807,7 +816,7 @@ class _CellMaker:
         lines: list[str] = []
         for line in _split_lines(text, font, width):
             while stringWidth(line, font, CELL_FONT_SIZE) > width and len(line) > 1:  # a word wider than the column
-                parts = _hyphenated(line, font, width, self.hyphenator)
+                parts = _hyphenated(line, font, width, hyphenator)
                 if parts is None:  # no hyphenation point fits (a code, an address): cut where the width ends
                     cut = min(_fitting_prefix(line, font, width), len(line) - 1)
                     parts = line[:cut], line[cut:]

@@ -25,6 +25,7 @@ from __future__ import annotations
 from core.hookspecs import hookimpl
 from core.i18n import (
     LOCALES,
+    InLanguage,
     NumberError,
     current_locale,
     format_date,
@@ -35,6 +36,7 @@ from core.i18n import (
     parse_integer,
     translated,
     translations_for,
+    written_in,
 )
 from core.interchange import DocumentError, decimal_from_json, decimal_to_json, document_decimal
 from core.limits import COUNT_MAX, DB_INTEGER_MAX
@@ -88,6 +90,7 @@ DOCS = {
     "RECURRENCE_LABELS": "a form's words for each recurrence a period allows ('monthly' -> 'Lunar' ...)",
     "Column": "a column of a section's table",
     "DashboardPanel": "a panel on a municipality's dashboard",
+    "InLanguage": None,
     "DocumentError": 'a plan document refused, with the JSON path of the problem',
     "Finding": 'one result of a validation rule',
     "FundingSource": "a budget's funding source",
@@ -124,6 +127,8 @@ DOCS = {
     "require_sdk": None,
     "translated": "a translatable value ({'sv': ..., 'en': ...}) in the current language",
     "translations_for": "a plugin's own gettext functions (its i18n.py makes them)",
+    "written_in": "translated, with the language of the text it chose (an InLanguage): a report cell or paragraph "
+                  "of it hyphenates by that language's rules; since 1.3",
 }
 
 __all__ = [
@@ -138,6 +143,7 @@ __all__ = [
     "DocumentError",
     "Finding",
     "FundingSource",
+    "InLanguage",
     "Jurisdiction",
     "MunicipalityRegister",
     "Nomenclature",
@@ -171,4 +177,5 @@ __all__ = [
     "require_sdk",
     "translated",
     "translations_for",
+    "written_in",
 ]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.sdk import (
+    InLanguage,
     ReportKind,
     document_decimal,
     format_date,
@@ -20,7 +21,7 @@ from core.sdk import (
     format_money,
     format_number,
     format_percent,
-    translated,
+    written_in,
 )
 from core.sdk.reports import ReportBuilder, ReportContext
 from plugins.romania.budget import CURRENCY
@@ -81,7 +82,9 @@ class _Plan:
         self.units: dict[str, int] = {}  # each service table's unit (1: lei, 1000: thousand lei) once printed
 
     def t(self, value: Any) -> str:
-        return translated(value, self.locale, self.fallback)
+        """A translatable value in the report's language, else the municipality's: in the language it is written
+        in, so that a Romanian text in an English report hyphenates by Romanian rules."""
+        return written_in(value, self.locale, self.fallback)
 
     def code(self, row: dict[str, Any]) -> str:
         """The service code as the Nomenclator spells it, whatever spelling a row stored before import
@@ -151,24 +154,30 @@ def _section_text(report: ReportBuilder, plan: _Plan, section: dict[str, Any]) -
 
 
 def _text_block(report: ReportBuilder, text: str) -> None:
-    """Typed text: lines starting with '- ' become bullets, the rest paragraphs, in order."""
+    """Typed text: lines starting with '- ' become bullets, the rest paragraphs, in order; each in the language
+    the text is written in (it hyphenates by that language's rules)."""
     paragraph: list[str] = []
     bullets: list[str] = []
     for line in (text or "").splitlines():
         if line.lstrip().startswith(("- ", "• ")):
             if paragraph:
-                report.paragraph("\n".join(paragraph))
+                report.paragraph(_same_language(text, "\n".join(paragraph)))
                 paragraph = []
-            bullets.append(line.lstrip()[2:].strip())
+            bullets.append(_same_language(text, line.lstrip()[2:].strip()))
         else:
             if bullets:
                 report.bullets(bullets)
                 bullets = []
             paragraph.append(line)
     if paragraph:
-        report.paragraph("\n".join(paragraph))
+        report.paragraph(_same_language(text, "\n".join(paragraph)))
     if bullets:
         report.bullets(bullets)
+
+
+def _same_language(source: str, part: str) -> str:
+    """``part`` of ``source`` in the language ``source`` is written in, when it says one (see written_in)."""
+    return InLanguage(part, source.locale) if isinstance(source, InLanguage) else part
 
 
 # --- front matter ----------------------------------------------------------------------------------
@@ -198,7 +207,8 @@ def _legal_basis(report: ReportBuilder, plan: _Plan) -> None:
     _text_block(report, plan.t(section.get("text")))
     objectives = plan.section("objectives")["rows"]
     for row in section["rows"]:
-        report.paragraph(f"{row.get('ref', '')}. {plan.t(row.get('text'))}")
+        text = plan.t(row.get("text"))
+        report.paragraph(_same_language(text, f"{row.get('ref', '')}. {text}"))
         _objectives(report, plan, [o for o in objectives if plan.t(o.get("reference")) == row.get("ref")])
     chapters = [str(CHAPTER_I), str(CHAPTER_II), str(CHAPTER_III)]
     report.paragraph(_("The annual action plan comprises:"))

@@ -99,3 +99,19 @@ def test_nothing_is_printed_that_the_planner_did_not_enter(own_texts):
     assert ro.count("Nu este cazul în 2022: personalul este calificat.") == 1
     assert "Nu este cazul. Nu este cazul în 2022" not in ro
 
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_romanian_words_in_an_english_or_swedish_report_break_where_romanian_allows(own_texts, lang):
+    # The own plan's texts are Romanian only: printed in an English or Swedish report, a Romanian word that breaks at
+    # a line's end breaks at one of Romanian's hyphenation points ('Dezinstituționali-zare'), never at one only the
+    # report's language has ('Dezinstituțion-alizare', by English rules).
+    import pyphen
+
+    romanian = pyphen.Pyphen(lang="ro_RO")
+    breaks = re.findall(r"\b([a-zăâîșțA-ZĂÂÎȘȚ]+)- ([a-zăâîșț]+)\b", own_texts[lang])
+    words = [(first, first + rest) for first, rest in breaks if re.search("[ăâîșțĂÂÎȘȚ]", first + rest)]
+    assert words, "no Romanian word broke at a line's end: the test would prove nothing"
+    wrong = [f"{first}-{word[len(first):]}" for first, word in words
+             if len(first) not in {len(part) for part, _rest in romanian.iterate(word)}]
+    assert wrong == []

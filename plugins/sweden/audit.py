@@ -21,6 +21,12 @@ def record(session: Session, municipality_id: int, action: str, subject: str | N
                  detail=detail, subject=subject)
 
 
+def actor_name() -> str:
+    """Who acts now, as a row of the plugin keeps it (who removed a goal, withdrew a termination): the signed-in
+    user's e-mail address; empty for the command line, whose operator the audit trail names."""
+    return str(getattr(audit.actor(), "email", "") or "")
+
+
 def unit_facts(session: Session, unit: Any) -> dict[str, Any]:
     """A unit's facts as the trail names them (its provider by name)."""
     provider = session.get(Provider, unit.provider_id) if unit.provider_id else None
@@ -135,6 +141,7 @@ def actions() -> list[AuditAction]:
         AuditAction("sweden.goal-added", _l("Quality goal added"), goal, goal_values),
         AuditAction("sweden.goal-changed", _l("Quality goal changed"), goal, goal_values),
         AuditAction("sweden.goal-removed", _l("Quality goal removed"), goal, goal_values),
+        AuditAction("sweden.goal-restored", _l("Removed quality goal restored"), goal, goal_values),
         AuditAction("sweden.goal-part-added", _l("Part of a quality goal added"),
                     {**goal, "scope": _l("What is measured")}, {**goal_values, "scope": "translated"}),
         AuditAction("sweden.goal-value-recorded", _l("Result of a quality goal recorded"),
@@ -173,6 +180,8 @@ def actions() -> list[AuditAction]:
         AuditAction("sweden.case-step", _l("Step taken on a deficiency case"), _step_fields(),
                     _step_values(STEP_LABELS, STATE_LABELS, dict(OUTCOME_CHOICES))),
         AuditAction("sweden.case-closed", _l("Deficiency case closed"), _step_fields(),
+                    _step_values(STEP_LABELS, STATE_LABELS, dict(OUTCOME_CHOICES))),
+        AuditAction("sweden.case-termination-withdrawn", _l("Termination of a contract withdrawn"), _step_fields(),
                     _step_values(STEP_LABELS, STATE_LABELS, dict(OUTCOME_CHOICES))),
         AuditAction("sweden.template-created", _l("Question template created"),
                     {"name": _l("Name"), "district": _l("District"), "version": _l("Version")}),

@@ -2,10 +2,11 @@
 
 Every table of :mod:`plugins.sweden.models` goes into the archive, all of a municipality's rows and
 every column, as :func:`core.services.backup.dump_table` writes them: settings, units, follow-ups,
-deficiency cases and their steps, deficiencies, quality goals of every year with their indicators and
-values, lex Sarah reports, question templates, the individual answers and their per-cell counts.
-Unlike a plan document's extension block (one year, no individual answers), this is everything: it
-is the deployment's own backup, and its manifest says it holds personal data.
+deficiency cases and their steps (a withdrawn termination too), deficiencies, quality goals of every
+year (removed ones too, still restorable) with their indicators and values, lex Sarah reports,
+question templates, the individual answers and their per-cell counts. Unlike a plan document's
+extension block (one year, no individual answers), this is everything: it is the deployment's own
+backup, and its manifest says it holds personal data.
 """
 
 from __future__ import annotations

@@ -29,6 +29,9 @@ name, units by code, templates by name, district and version) is created or upda
 deleted, since other years' follow-ups and answers hang on it. A key left out of the block
 leaves that data as it is. Everything is read and checked before anything is written; bad
 input raises :class:`core.interchange.DocumentError` with its path under ``$.extensions.sweden``.
+
+A removed goal and a withdrawn termination are kept only so that they can be undone: they are not in
+force, so no block holds them (a backup does), and import leaves removed goals restorable.
 """
 
 from __future__ import annotations
@@ -206,7 +209,8 @@ def _cases(session: Session, municipality_id: int, year: int, codes: dict[int, s
                 "next_step_due_on": _iso(case.next_step_due_on), "closed_on": _iso(case.closed_on)}
         steps = [{"step": s.step, "from_state": s.from_state, "to_state": s.to_state, "taken_on": _iso(s.taken_on),
                   "decided_by": s.decided_by, "recorded_at": _iso(s.recorded_at), "due_on": _iso(s.due_on),
-                  "note": s.note or ""} for s in case.steps]  # in the order they were taken
+                  "note": s.note or ""}
+                 for s in case.steps if s.withdrawn_at is None]  # in the order taken; a withdrawn one is not in force
         rows.append(((_sort_key(head), json.dumps(steps)), {**head, "steps": steps}))
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
@@ -230,7 +234,8 @@ def _cells(session: Session, municipality_id: int, year: int, codes: dict[int, s
 
 def _goals(session: Session, municipality_id: int, year: int) -> list[dict[str, Any]]:
     goals = session.scalars(
-        select(QualityGoal).where(QualityGoal.municipality_id == municipality_id, QualityGoal.year == year)
+        select(QualityGoal).where(QualityGoal.municipality_id == municipality_id, QualityGoal.year == year,
+                                  goals_service.LIVE)
         .order_by(QualityGoal.position, QualityGoal.id)
         .options(selectinload(QualityGoal.indicators).selectinload(GoalIndicator.values))
     )
@@ -879,8 +884,9 @@ def _write_cells(session: Session, plan: AnnualPlan, rows: list[dict[str, Any]],
 
 
 def _write_goals(session: Session, plan: AnnualPlan, rows: list[dict[str, Any]]) -> None:
+    """The year's goals as the document gives them; removed goals, which no document holds, stay restorable."""
     for goal in session.scalars(select(QualityGoal).where(QualityGoal.municipality_id == plan.municipality_id,
-                                                          QualityGoal.year == plan.year)):
+                                                          QualityGoal.year == plan.year, goals_service.LIVE)):
         session.delete(goal)
     session.flush()
     for row in rows:

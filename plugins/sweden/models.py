@@ -157,6 +157,9 @@ class CaseStep(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     due_on: Mapped[dt.date | None] = mapped_column(Date)  # deadline this step set for the next
     note: Mapped[str] = mapped_column(Text, default="")
+    # A termination withdrawn (services.cases.withdraw_termination): kept, marked, no longer in force.
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    withdrawn_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     case: Mapped[DeficiencyCase] = relationship(back_populates="steps")
 
@@ -204,6 +207,10 @@ class QualityGoal(Base):
     kind: Mapped[str] = mapped_column(String(20), default=GoalKind.PERCENT, server_default="percent")
     # percent: 86 means 86 %; count: the number to reach; yes/no and text goals have none.
     target: Mapped[Decimal | None] = mapped_column(Percent)
+    # A removed goal is kept, with its parts and results, so that its removal can be undone; every page,
+    # report, document and import reads live goals only (services.goals.LIVE).
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    removed_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     indicators: Mapped[list[GoalIndicator]] = relationship(
         back_populates="goal", cascade="all, delete-orphan", order_by="GoalIndicator.position"

@@ -62,11 +62,14 @@ from plugins.sweden.services.cases import (
     STATE_LABELS,
     STEP_LABELS,
     available_steps,
+    deadline_before,
     is_overdue,
     municipality_ladder,
     next_step,
     open_cases,
     take_step,
+    withdraw_termination,
+    withdrawable_termination,
 )
 from plugins.sweden.services.deficiencies import case_of, deficiencies_of, record_deficiency
 from plugins.sweden.services.errors import SwedenValidationError
@@ -413,7 +416,8 @@ def _case_page(case, posted: FlaskForm | None = None, status: int = 200):
         for code in available_steps(case, ladder):
             step_forms.append(posted if posted is not None and posted.step_code == code
                               else step_form(code, ladder[case.track][code]))
-    return render_template("sweden/case.html", case=case, step_forms=step_forms, is_overdue=is_overdue), status
+    return render_template("sweden/case.html", case=case, step_forms=step_forms, is_overdue=is_overdue,
+                           withdrawable=withdrawable_termination(case) if can_edit() else None), status
 
 
 @blueprint.get("/cases/<int:case_id>")
@@ -472,6 +476,34 @@ def case_step(municipality: str, case_id: int, step: str):
         again = session.get(type(case), case_id)
         return _confirm_step_page(again, form, 400) if step in CONFIRMED_STEPS else _case_page(again, form, 400)
     flash(_("Done: %(step)s.", step=str(STEP_LABELS.get(step, step))), "success")
+    return redirect(url_for("sweden.case_detail", case_id=case_id))
+
+
+@blueprint.route("/cases/<int:case_id>/withdraw-termination", methods=["GET", "POST"])
+def case_withdraw_termination(municipality: str, case_id: int):
+    """Withdraw a termination: GET asks on a page of its own (no JavaScript needed), POST does it. A POST about
+    one that can no longer be withdrawn (a later step, or withdrawn already in another tab) is refused with a
+    sentence on the case's page."""
+    require_editor()
+    session = request_session()
+    case = case_of(session, g.municipality.id, case_id)
+    if case is None:
+        abort(404)
+    if request.method == "GET":
+        step = withdrawable_termination(case)
+        if step is None:
+            abort(404)
+        return render_template("sweden/confirm_withdraw_termination.html", case=case, step=step,
+                               due_on=deadline_before(case))
+    try:
+        withdraw_termination(session, case)
+        session.commit()
+    except SwedenValidationError as error:
+        session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("sweden.case_detail", case_id=case_id))
+    flash(_("The termination was withdrawn: the case is '%(state)s' again.",
+            state=str(STATE_LABELS.get(case.state, case.state))), "success")
     return redirect(url_for("sweden.case_detail", case_id=case_id))
 
 
@@ -664,8 +696,27 @@ def settings_page(municipality: str):
 # --- quality goals ---------------------------------------------------------------------------------------
 
 
+class _GoalRemoved(Exception):
+    """A page or a form of a goal that was removed (an old link, another tab): told so, not a 404."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(year)
+        self.year = year
+
+
+@blueprint.errorhandler(_GoalRemoved)
+def _goal_removed(error: _GoalRemoved):
+    flash(goals.GoalGone().message if request.method == "POST"
+          else _("This quality goal was removed. A planner can restore it from the goals page."), "error")
+    return redirect(url_for("sweden.goal_list", year=error.year))
+
+
 def _goal(goal_id: int) -> QualityGoal:
-    return _owned(QualityGoal, goal_id)
+    """The municipality's goal in force (404 for another's; a removed one: :class:`_GoalRemoved`)."""
+    goal = _owned(QualityGoal, goal_id)
+    if goal.removed_at is not None:
+        raise _GoalRemoved(goal.year)
+    return goal
 
 
 def _goal_aliases() -> dict[str, str]:
@@ -680,7 +731,7 @@ def _goals_year() -> int:
         return asked
     this = dt.date.today().year
     years = set(request_session().scalars(select(QualityGoal.year).where(
-        QualityGoal.municipality_id == g.municipality.id)))
+        QualityGoal.municipality_id == g.municipality.id, goals.LIVE)))
     if not years or this in years:
         return this
     earlier = [y for y in years if y < this]
@@ -704,7 +755,8 @@ def goal_list(municipality: str):
         status = 400
         year = form.year.data if isinstance(form.year.data, int) and 2000 <= form.year.data <= 2100 else year
     return render_template("sweden/goals.html", form=form, year=year, years=YEARS,
-                           rows=goals.attainment(session, g.municipality.id, year), locale=current_locale()), status
+                           rows=goals.attainment(session, g.municipality.id, year), locale=current_locale(),
+                           removed=goals.removed_goals(session, g.municipality.id, year) if can_edit() else []), status
 
 
 def _goal_page(goal: QualityGoal, form: GoalForm | None = None, value_form: GoalValueForm | None = None,
@@ -783,7 +835,8 @@ def goal_indicator(municipality: str, goal_id: int):
 
 @blueprint.route("/goals/<int:goal_id>/delete", methods=["GET", "POST"])
 def goal_delete(municipality: str, goal_id: int):
-    """Remove a quality goal: GET asks on a page of its own, with what goes with it; POST removes it."""
+    """Remove a quality goal: GET asks on a page of its own, with what it keeps; POST removes it (the goals page
+    restores it)."""
     require_editor()
     session = request_session()
     goal = _goal(goal_id)
@@ -793,8 +846,26 @@ def goal_delete(municipality: str, goal_id: int):
     year = goal.year
     goals.remove_goal(session, goal)
     session.commit()
-    flash(_("The quality goal was removed."), "success")
-    return redirect(url_for("sweden.goal_list", year=year))
+    flash(_("The quality goal was removed. It can be restored from the list of removed goals below."), "success")
+    return redirect(url_for("sweden.goal_list", year=year) + "#removed-goals")
+
+
+@blueprint.post("/goals/<int:goal_id>/restore")
+def goal_restore(municipality: str, goal_id: int):
+    """Undo a goal's removal: it is back as it was, with its parts and results."""
+    require_editor()
+    session = request_session()
+    goal = _owned(QualityGoal, goal_id)
+    try:
+        goals.restore_goal(session, goal)
+        session.commit()
+    except SwedenValidationError as error:
+        session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("sweden.goal_list", year=goal.year))
+    flash(_("The quality goal “%(goal)s” is back, with its parts and recorded results.",
+            goal=translated(goal.title, current_locale())), "success")
+    return redirect(url_for("sweden.goal_detail", goal_id=goal.id))
 
 
 # --- question templates and results ----------------------------------------------------------------------

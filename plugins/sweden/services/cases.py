@@ -9,7 +9,8 @@ warning's deficiencies are still not remedied, the administration considers term
 contract (and then terminates it or keeps it), or terminates it at once when the deficiencies
 are serious ("hävs avtalet"). When national or local regulations or the contract's terms are not
 followed, the contract is terminated directly from any step before ("hävs kontraktet"). Every
-outcome is reported to the committee.
+outcome is reported to the committee. A termination can be withdrawn until the next step is taken
+(:func:`withdraw_termination`): the case goes back to where it was.
 
 In-house unit: the unit's manager makes the action plan (the seed gives no deadline for it) ->
 a new follow-up, a visit, within three months of the deficiency (again if not remedied, within
@@ -34,6 +35,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.sdk.models import utcnow
+from plugins.sweden.audit import actor_name
 from plugins.sweden.audit import record as audit_record  # take_step's own 'record' is the case step
 from plugins.sweden.i18n import _l
 from plugins.sweden.models import CaseStep, CaseTrack, DeficiencyCase, OperatingForm, SwedenSettings, Unit
@@ -259,7 +262,7 @@ def _check_dates(case: DeficiencyCase, taken_on: dt.date, deadline: dt.date | No
             "taken_on", _l("The step's date %(date)s is before the case was opened (%(opened)s)."),
             date=taken_on, opened=case.opened_on,
         )
-    last = max((s.taken_on for s in case.steps), default=case.opened_on)
+    last = max((s.taken_on for s in in_force(case)), default=case.opened_on)
     if taken_on < last:
         raise SwedenValidationError(
             "taken_on", _l("The step's date %(date)s is before the previous step's date (%(previous)s)."),
@@ -275,6 +278,47 @@ def _check_dates(case: DeficiencyCase, taken_on: dt.date, deadline: dt.date | No
             "deadline", _l("The deadline %(deadline)s must be after the step's date (%(date)s)."),
             deadline=deadline, date=taken_on,
         )
+
+
+# The steps that terminate a contract: until a later step is taken, such a step can be withdrawn.
+TERMINATIONS = ("terminate_contract", "terminate_for_breach")
+
+
+def in_force(case: DeficiencyCase) -> list[CaseStep]:
+    """The case's steps in the order taken, but for a termination withdrawn."""
+    return [s for s in case.steps if s.withdrawn_at is None]
+
+
+def withdrawable_termination(case: DeficiencyCase) -> CaseStep | None:
+    """The termination that can still be withdrawn: the case's latest step in force, while it is terminated."""
+    steps = in_force(case)
+    last = steps[-1] if steps else None
+    return last if case.state == "terminated" and last is not None and last.step in TERMINATIONS else None
+
+
+def deadline_before(case: DeficiencyCase) -> dt.date | None:
+    """The deadline the case's latest step in force replaced: the one the step before it set, as recorded."""
+    steps = in_force(case)
+    return steps[-2].due_on if len(steps) > 1 else None
+
+
+def withdraw_termination(session: Session, case: DeficiencyCase) -> CaseStep:
+    """Undo a termination: the case is back in the state it was terminated from, with the deadline the step
+    before had set (as recorded); the termination stays among the steps, marked withdrawn. Refused once a later
+    step is taken (or it was withdrawn already, in another tab)."""
+    step = withdrawable_termination(case)
+    if step is None:
+        raise SwedenValidationError("step", _l("There is no termination to withdraw: the case is '%(state)s'. "
+                                               "Nothing was changed."),
+                                    state=str(STATE_LABELS.get(case.state, case.state)))
+    due_on = deadline_before(case)
+    step.withdrawn_at, step.withdrawn_by = utcnow(), actor_name()
+    case.state, case.next_step_due_on = step.from_state, due_on
+    session.flush()
+    audit_record(session, case.municipality_id, "case-termination-withdrawn", f"case:{case.id}",
+                 unit=f"{case.unit.code} {case.unit.name}", step=step.step, taken_on=step.taken_on,
+                 decided_by=step.decided_by, state=case.state, due_on=case.next_step_due_on)
+    return step
 
 
 def _target(spec: dict[str, Any], outcome: str | None) -> str:

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from plugins.sweden.audit import goal_facts, percent, record, record_changes
+from core.sdk.models import utcnow
+from plugins.sweden.audit import actor_name, goal_facts, percent, record, record_changes
 from plugins.sweden.i18n import _l
 from plugins.sweden.models import GoalIndicator, GoalValue, QualityGoal
 from plugins.sweden.services.errors import SwedenValidationError
@@ -28,6 +29,10 @@ def _percent(value: Any, field: str) -> Decimal:
         raise SwedenValidationError(field, _l("A percentage must be between 0 and 100, not %(value)s."), value=value)
     return result
 
+
+# The goals in force: a removed goal (kept so that its removal can be undone) is in no page, report, document
+# or import; only the goals page's list of removed goals and its restore read it.
+LIVE = QualityGoal.removed_at.is_(None)
 
 KINDS = ("percent", "count", "yes_no", "text")
 COUNT_MAX = Decimal(99999)  # what the value columns keep (NUMERIC(7, 2))
@@ -127,6 +132,7 @@ def _check_kpi(kolada_kpi: str | None) -> str | None:
 def create_indicator(session: Session, goal: QualityGoal, scope: dict[str, str],
                      kolada_kpi: str | None = None) -> GoalIndicator:
     """A part of the goal measured on its own (e.g. home care, residential care), after the goal's others."""
+    check_live(goal)
     scope = {locale: text.strip() for locale, text in scope.items() if text and text.strip()}
     if not scope:
         raise SwedenValidationError("scope", _l("Name what is measured in at least one language."))
@@ -144,6 +150,7 @@ def create_goal(session: Session, municipality_id: int, year: int, title: dict[s
                 kolada_kpi: str | None = None, kind: str = "percent") -> QualityGoal:
     """A goal measured as a whole by one indicator, placed after the year's other goals."""
     title, target, kolada_kpi = check_goal(title, target, kolada_kpi, kind)
+    # Removed goals counted too: a goal restored later comes back at a place of its own.
     count = len(session.scalars(select(QualityGoal.id).where(QualityGoal.municipality_id == municipality_id,
                                                              QualityGoal.year == year)).all())
     goal = add_goal(session, municipality_id, year, title, target, count, kind)
@@ -155,6 +162,7 @@ def create_goal(session: Session, municipality_id: int, year: int, title: dict[s
 def update_goal(session: Session, goal: QualityGoal, title: dict[str, str], target: Any,
                 kolada_kpi: str | None = None, kind: str | None = None) -> QualityGoal:
     """Change the title, kind, target and the KPI of the goal's first indicator (the goal as a whole)."""
+    check_live(goal)
     before = goal_facts(goal)
     kind = kind or goal.kind
     goal.title, goal.target, kpi = check_goal(title, target, kolada_kpi, kind)
@@ -169,17 +177,54 @@ def update_goal(session: Session, goal: QualityGoal, title: dict[str, str], targ
     return goal
 
 
+class GoalGone(SwedenValidationError):
+    """A change of a goal removed since the page was opened (another tab, someone else)."""
+
+    def __init__(self) -> None:
+        super().__init__("goal", _l("This quality goal was removed after you opened the page: nothing was "
+                                    "changed. It can be restored from the goals page."))
+
+
+def check_live(goal: QualityGoal) -> QualityGoal:
+    """``goal``, unless it was removed (:class:`GoalGone`)."""
+    if goal.removed_at is not None:
+        raise GoalGone()
+    return goal
+
+
 def remove_goal(session: Session, goal: QualityGoal) -> None:
-    """Remove a quality goal with its parts and their results."""
-    record(session, goal.municipality_id, "goal-removed", f"goal:{goal.id}", goal=goal.title, year=goal.year)
-    session.delete(goal)
+    """Remove a quality goal: it leaves every page, report and document, and is kept with its parts and their
+    results, so that :func:`restore_goal` brings it back as it was."""
+    check_live(goal)
+    goal.removed_at, goal.removed_by = utcnow(), actor_name()
     session.flush()
+    record(session, goal.municipality_id, "goal-removed", f"goal:{goal.id}", goal=goal.title, year=goal.year)
+
+
+def restore_goal(session: Session, goal: QualityGoal) -> QualityGoal:
+    """Undo :func:`remove_goal`: the goal is back with its parts and results; one not removed (restored already,
+    in another tab) is refused."""
+    if goal.removed_at is None:
+        raise SwedenValidationError("goal", _l("This quality goal is not removed (it was restored already, perhaps "
+                                               "in another tab): nothing was changed."))
+    goal.removed_at, goal.removed_by = None, ""
+    session.flush()
+    record(session, goal.municipality_id, "goal-restored", f"goal:{goal.id}", goal=goal.title, year=goal.year)
+    return goal
+
+
+def removed_goals(session: Session, municipality_id: int, year: int) -> list[QualityGoal]:
+    """The year's removed goals, the latest removed first: what the goals page offers to restore."""
+    return list(session.scalars(select(QualityGoal).where(
+        QualityGoal.municipality_id == municipality_id, QualityGoal.year == year, QualityGoal.removed_at.is_not(None))
+        .order_by(QualityGoal.removed_at.desc(), QualityGoal.id.desc())))
 
 
 def record_value(session: Session, indicator: GoalIndicator, year: int, value: Any, national: Any,
                  outcome: bool | None = None, comment: dict[str, str] | None = None) -> GoalValue:
     """A result typed by hand: a figure (a percentage or a count, as the goal's kind), the national figure,
     a yes/no answer or judgement, a text; at least one of them. A yes/no goal's result is its answer."""
+    check_live(indicator.goal)
     comment = {k: v.strip() for k, v in (comment or {}).items() if v and v.strip()}
     kind = indicator.goal.kind
     if value is None and national is None and outcome is None and not comment:
@@ -227,7 +272,7 @@ class Attainment:
 
 def attainment(session: Session, municipality_id: int, year: int) -> list[Attainment]:
     goals = session.scalars(
-        select(QualityGoal).where(QualityGoal.municipality_id == municipality_id, QualityGoal.year == year)
+        select(QualityGoal).where(QualityGoal.municipality_id == municipality_id, QualityGoal.year == year, LIVE)
         .order_by(QualityGoal.position, QualityGoal.id)
         .options(selectinload(QualityGoal.indicators).selectinload(GoalIndicator.values))
     )
@@ -243,7 +288,7 @@ def earlier_indicators(session: Session, municipality_id: int, year: int,
     """The indicators of the goals of the ``years`` years before ``year`` (their results are its history)."""
     return list(session.scalars(
         select(GoalIndicator).join(QualityGoal)
-        .where(QualityGoal.municipality_id == municipality_id, QualityGoal.year.between(year - years, year - 1))
+        .where(QualityGoal.municipality_id == municipality_id, QualityGoal.year.between(year - years, year - 1), LIVE)
         .options(selectinload(GoalIndicator.values), selectinload(GoalIndicator.goal))
     ))
 

@@ -29,6 +29,7 @@ from plugins.sweden.audit import record
 from plugins.sweden.i18n import _, _l, ngettext
 from plugins.sweden.models import GoalIndicator, GoalValue, KoladaFigure, QualityGoal, SwedenSettings
 from plugins.sweden.services.errors import SwedenValidationError
+from plugins.sweden.services.goals import LIVE
 
 NATIONAL = "0000"  # Kolada's id for Sweden as a whole (riket)
 GENDERS = ("T", "K", "M")  # total, kvinnor (women), män (men)
@@ -138,7 +139,8 @@ def _percent(value: Decimal) -> Decimal:
 def _indicators(session: Session, municipality_id: int) -> dict[tuple[str, int], GoalIndicator]:
     indicators = session.scalars(
         select(GoalIndicator).join(QualityGoal)
-        .where(QualityGoal.municipality_id == municipality_id, GoalIndicator.kolada_kpi.is_not(None))
+        .where(QualityGoal.municipality_id == municipality_id, GoalIndicator.kolada_kpi.is_not(None),
+               LIVE)  # a removed goal asks for nothing
     ).all()
     return {(i.kolada_kpi, i.goal.year): i for i in indicators}
 
@@ -263,7 +265,8 @@ def figure_rows(session: Session, municipality_id: int, year: int) -> list[Figur
     """The year's Kolada figures per indicator, in the goals' order."""
     figures = session.scalars(
         select(KoladaFigure).join(GoalIndicator).join(QualityGoal)
-        .where(KoladaFigure.municipality_id == municipality_id, KoladaFigure.year == year)
+        .where(KoladaFigure.municipality_id == municipality_id, KoladaFigure.year == year,
+               LIVE)
         .order_by(QualityGoal.position, QualityGoal.id, GoalIndicator.position, GoalIndicator.id)
     ).all()
     rows: dict[int, FigureRow] = {}

@@ -1,7 +1,8 @@
 """Removing a quality goal or a unit, and terminating a contract, ask first on a page of their own.
 
 Each works without JavaScript: a link leads to a page that says what will happen; a form posted from it
-does it. A unit's removal is undone from its page.
+does it. A unit's removal is undone from its page; a goal's and a termination's undo are in
+test_undo_goal_and_termination.
 """
 
 from __future__ import annotations
@@ -99,11 +100,12 @@ def test_removing_a_goal_asks_first_on_its_own_page(demo_app, demo_client, huddi
     html = confirm.get_data(as_text=True)
     assert confirm.status_code == 200 and "Nöjda &amp; trygga &lt;brukare&gt;" in html
     assert 'id="goal-delete-submit"' in html and 'name="csrf_token"' in html
+    assert "can be restored as it was" in html and "cannot" not in html
     with demo_app.app_context():
-        assert get_session().get(QualityGoal, goal_id) is not None  # asking removed nothing
+        assert get_session().get(QualityGoal, goal_id).removed_at is None  # asking removed nothing
     assert demo_client.post(f"/m/huddinge/sweden/goals/{goal_id}/delete").status_code == 302
     with demo_app.app_context():
-        assert get_session().get(QualityGoal, goal_id) is None
+        assert get_session().get(QualityGoal, goal_id).removed_at is not None  # kept, to be restored
 
 
 def test_terminating_a_contract_asks_first_on_its_own_page(demo_app, demo_client, huddinge):

@@ -54,7 +54,9 @@ def test_add_edit_record_and_remove_a_goal(demo_app, demo_client):
     row = re.search(rf'<tr id="goal-{goal_id}-indicator-{indicator_id}">.*?</tr>', html, re.S).group(0)
     assert "88.4%" in row and "85%" in row and "Yes" in row  # 88.4 >= 87.5: attained
     assert demo_client.post(f"/m/eskilstuna/sweden/goals/{goal_id}/delete").status_code == 302
-    assert _goal(demo_app, goal_id) is None
+    html = demo_client.get("/m/eskilstuna/sweden/goals?year=2018").get_data(as_text=True)
+    assert f'id="goal-{goal_id}-indicator-{indicator_id}"' not in html  # gone from the table
+    assert f'id="restore-goal-{goal_id}"' in html  # kept, to be restored (test_undo_goal_and_termination)
 
 
 def test_bad_goal_input_is_refused_beside_the_field(demo_app, demo_client):

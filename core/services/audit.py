@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import logging
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from core.services.tables import language_label
 
 if TYPE_CHECKING:
     from core.plugin_manager import Registry
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,16 +118,24 @@ def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, An
 ValueKind = str | Mapping[Any, Any] | Callable[[Any], str]
 
 
+# An event's undo: given the event (its ``subject``, e.g. 'goal:12', and ``detail``), a session and the event's
+# municipality, the URL of the page that undoes it while it can still be undone, else None.
+Undo = Callable[[AuditEvent, Session, Municipality], "str | None"]
+
+
 @dataclass(frozen=True)
 class AuditAction:
     """An action code with its label and how its detail reads: ``fields`` are the detail keys shown (and the
     fields a change names), in order, with their labels; ``values`` say how a key's values read ("date",
-    "bool", "number", "percent", "locale", "translated", a mapping of codes to labels, or a function)."""
+    "bool", "number", "percent", "locale", "translated", a mapping of codes to labels, or a function).
+    ``undo`` (since SDK 1.3): for a change that can be undone (a removal, a termination), the URL of the page that
+    undoes it while it still can be, else None; the audit trail links the event to it."""
 
     code: str
     label: Any
     fields: Mapping[str, Any] = field(default_factory=dict)
     values: Mapping[str, ValueKind] = field(default_factory=dict)
+    undo: Undo | None = None
 
 
 ROLE_LABELS = {"admin": _l("Administrator"), "planner": _l("Planner"), "viewer": _l("Council viewer")}
@@ -186,6 +197,22 @@ def actions(registry: Registry | None = None) -> dict[str, AuditAction]:
     if registry is not None:
         found.update((a.code, a) for a in registry.collect("socialplan_audit_actions"))
     return found
+
+
+def undo_url(event: AuditEvent, known: Mapping[str, AuditAction], session: Session) -> str | None:
+    """Where ``event`` is undone, when its action says and it can still be; None otherwise. A plugin's answer
+    that fails is no link, never a failed audit page."""
+    spec = known.get(event.action)
+    if spec is None or spec.undo is None or event.municipality_id is None:
+        return None
+    municipality = session.get(Municipality, event.municipality_id)
+    if municipality is None:
+        return None
+    try:
+        return spec.undo(event, session, municipality)
+    except Exception:  # a plugin's bug must not take the audit trail down with it
+        logger.exception("the undo link of audit event %s (%s) failed", event.id, event.action)
+        return None
 
 
 def _format(value: Any, kind: ValueKind | None) -> str:

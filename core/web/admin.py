@@ -483,13 +483,14 @@ def _trail_page(municipality: Municipality | None):
     for entry in page.entries:
         if isinstance(entry, AuditEvent):
             described = audit.describe(entry, known)
-            rows.append((entry.at, audit.who(entry), described.label, described.lines, None))
+            rows.append((entry.at, audit.who(entry), described.label, described.lines, None,
+                         audit.undo_url(entry, known, session)))
         else:
             plan_kind = registry.plan_kind(entry.plan.kind)
             name = f"{plan_kind.name if plan_kind else entry.plan.kind} {entry.plan.year}"
             rows.append((entry.created_at, entry.user.email if entry.user else _("(system)"),
                          describe_action(entry.action, plan_kind),
-                         (_("Plan: %(plan)s, revision %(number)s", plan=name, number=entry.number),), entry))
+                         (_("Plan: %(plan)s, revision %(number)s", plan=name, number=entry.number),), entry, None))
     return render_template("admin/audit.html", municipality=municipality, rows=rows, page=page, kinds=kinds,
                            kind=kind)
 

@@ -122,6 +122,51 @@ def _settings_action() -> AuditAction:
     return AuditAction("sweden.settings-saved", _l("Follow-up settings saved"), fields, values)
 
 
+def _subject_id(event: Any, kind: str) -> int | None:
+    """The id in an event's subject 'goal:12' of that kind, or None."""
+    prefix, _sep, number = (event.subject or "").partition(":")
+    return int(number) if prefix == kind and number.isdigit() else None
+
+
+def _undo_goal_removal(event: Any, session: Session, municipality: Any) -> str | None:
+    """The goals page's list of removed goals, while the goal is still removed."""
+    from flask import url_for
+
+    from plugins.sweden.models import QualityGoal
+
+    goal = session.get(QualityGoal, _subject_id(event, "goal") or 0)
+    if goal is None or goal.municipality_id != municipality.id or goal.removed_at is None:
+        return None
+    return url_for("sweden.goal_list", municipality=municipality.slug, year=goal.year, _anchor="removed-goals")
+
+
+def _undo_unit_removal(event: Any, session: Session, municipality: Any) -> str | None:
+    """The unit's page, which takes it back into the follow-up, while it is still removed."""
+    from flask import url_for
+
+    from plugins.sweden.models import Unit
+
+    unit = session.get(Unit, _subject_id(event, "unit") or 0)
+    if unit is None or unit.municipality_id != municipality.id or unit.active:
+        return None
+    return url_for("sweden.unit_detail", municipality=municipality.slug, unit_id=unit.id)
+
+
+def _undo_termination(event: Any, session: Session, municipality: Any) -> str | None:
+    """The page that withdraws a termination, while this event's termination is the case's latest step."""
+    from flask import url_for
+
+    from plugins.sweden.models import DeficiencyCase
+    from plugins.sweden.services.cases import withdrawable_termination
+
+    case = session.get(DeficiencyCase, _subject_id(event, "case") or 0)
+    step = withdrawable_termination(case) if case is not None and case.municipality_id == municipality.id else None
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    if step is None or detail.get("step") != step.step or detail.get("taken_on") != step.taken_on.isoformat():
+        return None
+    return url_for("sweden.case_withdraw_termination", municipality=municipality.slug, case_id=case.id)
+
+
 def actions() -> list[AuditAction]:
     """Every action the Swedish services record, with its label and its detail's fields."""
     from plugins.sweden.forms import GOAL_KIND_LABELS, OUTCOME_CHOICES
@@ -140,7 +185,7 @@ def actions() -> list[AuditAction]:
     return [
         AuditAction("sweden.goal-added", _l("Quality goal added"), goal, goal_values),
         AuditAction("sweden.goal-changed", _l("Quality goal changed"), goal, goal_values),
-        AuditAction("sweden.goal-removed", _l("Quality goal removed"), goal, goal_values),
+        AuditAction("sweden.goal-removed", _l("Quality goal removed"), goal, goal_values, undo=_undo_goal_removal),
         AuditAction("sweden.goal-restored", _l("Removed quality goal restored"), goal, goal_values),
         AuditAction("sweden.goal-part-added", _l("Part of a quality goal added"),
                     {**goal, "scope": _l("What is measured")}, {**goal_values, "scope": "translated"}),
@@ -161,7 +206,8 @@ def actions() -> list[AuditAction]:
                                    "skipped_other_municipality", "skipped_deleted"), "number")),
         AuditAction("sweden.unit-added", _l("Unit added"), unit, unit_values),
         AuditAction("sweden.unit-changed", _l("Unit changed"), unit, unit_values),
-        AuditAction("sweden.unit-removed", _l("Unit removed from the follow-up"), unit, unit_values),
+        AuditAction("sweden.unit-removed", _l("Unit removed from the follow-up"), unit, unit_values,
+                    undo=_undo_unit_removal),
         AuditAction("sweden.unit-restored", _l("Unit taken back into the follow-up"), unit, unit_values),
         AuditAction("sweden.followup-recorded", _l("Follow-up recorded"),
                     {"unit": _l("Unit"), "method": _l("Method"), "done_on": _l("Done on"),
@@ -178,7 +224,7 @@ def actions() -> list[AuditAction]:
                      "acute": _l("Acute"), "due_on": _l("Next step due")},
                     {"opened_on": "date", "acute": "bool", "due_on": "date"}),
         AuditAction("sweden.case-step", _l("Step taken on a deficiency case"), _step_fields(),
-                    _step_values(STEP_LABELS, STATE_LABELS, dict(OUTCOME_CHOICES))),
+                    _step_values(STEP_LABELS, STATE_LABELS, dict(OUTCOME_CHOICES)), undo=_undo_termination),
         AuditAction("sweden.case-closed", _l("Deficiency case closed"), _step_fields(),
                     _step_values(STEP_LABELS, STATE_LABELS, dict(OUTCOME_CHOICES))),
         AuditAction("sweden.case-termination-withdrawn", _l("Termination of a contract withdrawn"), _step_fields(),

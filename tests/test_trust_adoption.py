@@ -365,9 +365,7 @@ STATUSES = {
 }
 
 
-@pytest.mark.parametrize("locale", ["en", "sv", pytest.param("ro", marks=pytest.mark.xfail(
-    strict=True, reason="core/reports/engine.py _draw_footer cuts its line at 3/4 of the page's width: the Romanian "
-                        "adopted status loses its decision's date ('hotărârea HCL 7/2032 din 27 fe…')"))])
+@pytest.mark.parametrize("locale", ["en", "sv", "ro"])
 def test_every_page_and_the_metadata_of_a_report_name_the_revision_printed(world, tmp_path, locale):
     """A plan of many services (a report of several pages), adopted, then reopened: each page of the draft's
     PDF and its Subject say it is a working revision, not adopted; each page of the adopted one's and its

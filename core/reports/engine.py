@@ -162,6 +162,7 @@ MARGIN_TOP = 22 * mm
 MARGIN_BOTTOM = 18 * mm
 HEADER_Y = 13 * mm  # from the top edge
 FOOTER_Y = 10 * mm  # from the bottom edge
+FOOTER_LEADING = 3.4 * mm  # a footer's second line (a long revision status) sits this far below the first
 CELL_FONT_SIZE = 8
 CELL_LEADING = 10
 CELL_PADDING = 3
@@ -648,10 +649,15 @@ class ReportBuilder:
         canvas.line(MARGIN_X, FOOTER_Y + 4 * mm, width - MARGIN_X, FOOTER_Y + 4 * mm)
         canvas.setFont(self.regular, 8)
         canvas.setFillColor(MUTED)
-        label = self._generated_label
+        room = (width - 2 * MARGIN_X) * 0.75  # the rest is the page number's
+        lines = [self._generated_label]
         if self.revision_status:
-            label = f"{label} · {self.revision_status}"
-        canvas.drawString(MARGIN_X, FOOTER_Y, _fit(label, self.regular, 8, (width - 2 * MARGIN_X) * 0.75))
+            both = f"{self._generated_label} · {self.revision_status}"
+            # The revision printed is not cut short beside the date: when both do not fit, it has a line of its own
+            # (three quarters of the page wide: a decision's number and date fit with room to spare).
+            lines = [both] if stringWidth(both, self.regular, 8) <= room else [*lines, self.revision_status]
+        for number, line in enumerate(lines):
+            canvas.drawString(MARGIN_X, FOOTER_Y - number * FOOTER_LEADING, _fit(line, self.regular, 8, room))
         canvas.restoreState()
 
     def _templates(self) -> list[PageTemplate]:

@@ -181,17 +181,28 @@ def _working(world, key: str) -> int:
         return session.get(AnnualPlan, world.plan_ids[key]).revision
 
 
-def test_the_annex_is_the_plan_itself_and_pdf_only(world):
+@pytest.mark.parametrize("lang", ["ro", "en", "sv"])
+def test_the_annex_is_the_plan_itself_as_pdf_and_as_docx(world, lang):
+    # The annex is the plan's own report: its PDF, and the same report as a DOCX a secretariat files or edits, each
+    # with the plan's basis typed with quotes, &, < and every Romanian diacritic and its chapters in the document's
+    # language; the DOCX's chapters are Word headings, each of them a heading the PDF prints too.
+    from docx import Document
+
     from core.models import AnnualPlan
-    from core.services.council_documents import NoSuchDocument
     from core.services.council_documents import render as render_document
 
-    text = flat(render(world, "tandarei", "annex", "pdf", "ro"))
-    assert RO_BASIS in text and "Capitolul" in text  # the plan's own PDF: its basis and its chapters
+    pdf = flat(render(world, "tandarei", "annex", "pdf", lang))
     with world.db() as session:
         plan = session.get(AnnualPlan, world.plan_ids["tandarei"])
-        with pytest.raises(NoSuchDocument):  # no DOCX of the plan's report
-            render_document(session, world.registry, plan, "annex", "docx", "ro", plan.adopted_revision)
+        rendered = render_document(session, world.registry, plan, "annex", "docx", lang, plan.adopted_revision)
+    assert rendered.mimetype.endswith("document") and rendered.filename.endswith(f"annex-r{plan.adopted_revision}-"
+                                                                                f"{lang}.docx")
+    docx = flat(docx_text(rendered.body))
+    chapter = {"ro": "Capitolul", "en": "Chapter", "sv": "Kapitel"}[lang]
+    assert RO_BASIS in pdf and RO_BASIS in docx
+    headings = [p.text for p in Document(io.BytesIO(rendered.body)).paragraphs if p.style.name.startswith("Heading")]
+    chapters = [heading for heading in headings if heading.startswith(chapter)]
+    assert len(chapters) >= 2 and all(flat(heading) in pdf for heading in chapters), (chapters, headings)
 
 
 def _set(world, slug: str, kind: str, code: str, values: dict) -> int:
@@ -270,7 +281,7 @@ def test_the_public_downloads_the_documents_of_adopted_plans_only(world):
     page = client.get("/public/comuna-tandarei/2023/action-plan/").get_data(as_text=True)
     base = _public_documents(world, "comuna-tandarei", 2023, "action-plan", tandarei)
     assert f'href="{base}draft-decision.docx"' in page and f'href="{base}annex.pdf"' in page  # listed for all
-    for name in ("draft-decision.pdf", "draft-decision.docx", "specialist-report.pdf", "annex.pdf"):
+    for name in ("draft-decision.pdf", "draft-decision.docx", "specialist-report.pdf", "annex.pdf", "annex.docx"):
         answer = client.get(base + name)
         assert answer.status_code == 200 and "Set-Cookie" not in answer.headers, name
         assert answer.headers["Cache-Control"].startswith("public")
@@ -290,7 +301,8 @@ def test_the_public_downloads_the_documents_of_adopted_plans_only(world):
                       + "draft-decision.pdf").status_code == 200
     assert client.get(_public_documents(world, "eskilstuna", 2017, "quality-report", eskilstuna)
                       + "committee-report.pdf").status_code == 404
-    assert client.get(base + "annex.docx").status_code == 404
+    annex = client.get(base + "annex.docx")  # the plan itself, as the public may file it too
+    assert annex.status_code == 200 and RO_BASIS in docx_text(annex.data)
     assert client.get(base + "no-such-document.pdf").status_code == 404
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 
-from core.reports.engine import PRINTED_REVISION, PUBLIC_URL, ReportBuilder, ReportContext
+from core.reports.engine import PRINTED_REVISION, PUBLIC_URL, REPORT_FORMAT, ReportBuilder, ReportContext
 from core.reports.fonts import ensure_fonts
 
 if TYPE_CHECKING:
@@ -35,9 +35,10 @@ class UnknownReportKind(LookupError):
 
 
 def render_report(session: Session, plan: AnnualPlan, report_code: str, locale: str,
-                  revision: int | None = None) -> bytes:
+                  revision: int | None = None, fmt: str = "pdf") -> bytes:
     """The PDF of report kind ``report_code`` for ``plan``, in ``locale``: of the working revision, or of
-    revision number ``revision`` (e.g. the adopted one, ``plan.adopted_revision``)."""
+    revision number ``revision`` (e.g. the adopted one, ``plan.adopted_revision``). ``fmt="docx"``: the same
+    report as DOCX (core.reports.docx_report), for a secretariat to file or edit."""
     from core.plugin_manager import get_registry
     from core.services.plans import revision_document_at
 
@@ -72,6 +73,7 @@ def render_report(session: Session, plan: AnnualPlan, report_code: str, locale: 
             generated_at=dt.datetime.now(),
         )
         printing = PRINTED_REVISION.set(context.revision_status())
+        output = REPORT_FORMAT.set("docx" if fmt == "docx" else "pdf")
         from core.services.publication import public_url
 
         public = PUBLIC_URL.set(public_url(session, plan, plan_kind, number, locale) or "")
@@ -79,4 +81,5 @@ def render_report(session: Session, plan: AnnualPlan, report_code: str, locale: 
             return kind.render(context)
         finally:
             PUBLIC_URL.reset(public)
+            REPORT_FORMAT.reset(output)
             PRINTED_REVISION.reset(printing)

@@ -120,6 +120,8 @@ PRINTED_REVISION: ContextVar[str] = ContextVar("socialplan_printed_revision", de
 # The address of the accessible (HTML) version of the revision being printed, when it is public (a published
 # municipality's adopted revision, core.services.publication.public_url): the cover names it, or the last page.
 PUBLIC_URL: ContextVar[str] = ContextVar("socialplan_public_url", default="")
+# The format core.reports.render_report was asked for: "docx" makes each ReportBuilder of the report write DOCX.
+REPORT_FORMAT: ContextVar[str] = ContextVar("socialplan_report_format", default="pdf")
 
 
 @dataclass
@@ -281,7 +283,16 @@ def _draw_page_label(canvas: Canvas, number: int, pages: int, *, page_label: str
 
 
 class ReportBuilder:
-    """Collects a report's content and builds the PDF; see the module docstring."""
+    """Collects a report's content and builds the PDF; see the module docstring. Inside a
+    ``render_report(..., fmt="docx")`` it is a :class:`core.reports.docx_report.DocxReportBuilder`: the same calls
+    make the report's DOCX."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> ReportBuilder:
+        if cls is ReportBuilder and REPORT_FORMAT.get() == "docx":
+            from core.reports.docx_report import DocxReportBuilder
+
+            return super().__new__(DocxReportBuilder)
+        return super().__new__(cls)
 
     def __init__(
         self,

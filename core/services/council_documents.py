@@ -4,7 +4,8 @@ A plan kind's plugin declares them through the hook ``socialplan_council_documen
 :class:`CouncilDocument` values: a code, a name, the template's fixed texts (:class:`FixedText`, in the plugin's
 catalogs) and a builder that makes the document's content as a neutral :class:`core.reports.blocks.Document`
 from a :class:`DocumentContext`. Core renders that one description as PDF and as DOCX (:func:`render`), so both
-formats say the same. A document may instead be the plan's own report printed as an annex (``report``): PDF only.
+formats say the same. A document may instead be the plan's own report printed as an annex (``report``), as PDF
+and DOCX too (the report kind's calls written as Word writes them, core.reports.docx_report).
 
 A municipality's administrator may override the wording of any fixed text, per language
 (:func:`set_overrides`); overrides live on the municipality (``Municipality.council_texts``, migration
@@ -69,9 +70,9 @@ class CouncilDocument:
     """A document the council decides on, declared by a plan kind's plugin.
 
     ``build(context: DocumentContext) -> core.sdk.documents.Document`` makes its content; ``texts`` are its
-    template's fixed texts; ``report`` instead names a report kind whose PDF is this document (the plan printed as
-    a decision's annex: no DOCX, no texts). ``public_officers``: its officers' names (texts marked ``officer``) are
-    printed in the public copy too."""
+    template's fixed texts; ``report`` instead names a report kind whose report is this document (the plan printed
+    as a decision's annex, in both formats: no texts). ``public_officers``: its officers' names (texts marked
+    ``officer``) are printed in the public copy too."""
 
     code: str
     name: Any
@@ -82,8 +83,8 @@ class CouncilDocument:
 
     @property
     def formats(self) -> tuple[str, ...]:
-        """The formats it downloads as: PDF and DOCX, or PDF alone for a report printed as an annex."""
-        return ("pdf",) if self.build is None else ("pdf", "docx")
+        """The formats it downloads as: PDF and DOCX (a report printed as an annex too)."""
+        return ("pdf", "docx")
 
     def text(self, key: str) -> FixedText | None:
         return next((text for text in self.texts if text.key == key), None)
@@ -243,7 +244,8 @@ def render(session: Session, registry: Registry, plan: AnnualPlan, code: str, fm
 
         _source(session, registry, plan, plan_kind, number, public)  # the revision must be one this copy shows
         try:
-            return Rendered(render_report(session, plan, spec.report, locale, revision=number), FORMATS["pdf"], name)
+            return Rendered(render_report(session, plan, spec.report, locale, revision=number, fmt=fmt), FORMATS[fmt],
+                            name)
         except UnknownReportKind as error:
             raise NoSuchDocument(code) from error
     with force_locale(locale):

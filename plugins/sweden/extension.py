@@ -17,11 +17,15 @@ its providers and its units (identified by their code; districts are the units' 
   themselves never travel: they are a million rows of interview data.
 - ``quality-report``: the quality goals of the year (their kind: a percentage, a count, yes/no or
   described in words) with their indicators and yearly values (the result, the national figure,
-  the yes/no answer or judgement, the result in words and where it came from), the lex Sarah
+  the yes/no answer or judgement, the result in words and where it came from) and Kolada's figures as
+  it gave them (``kolada_figures``: for women and men too, and its status of a missing one, "Saknas";
+  a document written before carries none, and then none is kept), the lex Sarah
   reports of the year, and ``quality_report``: the cover's facts (administration, date, persons
   responsible) and the year's own list of sections, which the ``quality-work`` rows name by key; a
   default section (services.quality_report.DEFAULT_SECTIONS) whose title was never typed has no
-  ``title``: it reads in the reader's language from the plugin's catalog.
+  ``title``: it reads in the reader's language from the plugin's catalog. The quality report prints
+  its goals, Kolada's figures and the lex Sarah table from this block (:mod:`plugins.sweden.printed`), so
+  a revision's PDF, the adopted one's above all, prints what that revision kept.
 
 Import replaces what the block names: data of the plan's year (follow-ups, cases, answer cells,
 goals, lex Sarah reports) is replaced as a whole; municipality-wide data (settings, providers by
@@ -57,6 +61,7 @@ from plugins.sweden.models import (
     FollowUp,
     GoalIndicator,
     GoalValue,
+    KoladaFigure,
     LexSarahReport,
     OperatingForm,
     QualityGoal,
@@ -73,6 +78,7 @@ from plugins.sweden.services.cases import DEFAULT_LADDER, STATE_LABELS, STEP_LAB
 from plugins.sweden.services.errors import SwedenValidationError
 from plugins.sweden.services.followups import default_settings, special_review_areas
 from plugins.sweden.services.individual import validate_definition
+from plugins.sweden.services.kolada import GENDERS as KOLADA_GENDERS
 from plugins.sweden.services.lex_sarah import AREAS
 from plugins.sweden.services.reference import methods
 from plugins.sweden.services.schedule import PRESETS, ROTATION_YEARS
@@ -240,6 +246,7 @@ def _goals(session: Session, municipality_id: int, year: int) -> list[dict[str, 
         .options(selectinload(QualityGoal.indicators).selectinload(GoalIndicator.values))
     )
     earlier = goals_service.earlier_indicators(session, municipality_id, year)
+    figures = _kolada_figures(session, municipality_id, year)
 
     def values(indicator: GoalIndicator) -> list[GoalValue]:
         # The earlier years' results the report prints beside the year's travel with it (they belong to
@@ -260,8 +267,24 @@ def _goals(session: Session, municipality_id: int, year: int) -> list[dict[str, 
                         "national_value": decimal_to_json(v.national_value), "source": v.source,
                         "outcome": v.outcome, "comment": v.comment or {}}
                        for v in values(indicator)],
+            "kolada_figures": figures.get(indicator.id, []),
         } for indicator in sorted(goal.indicators, key=lambda i: (i.position, i.id))],
     } for goal in goals]
+
+
+def _kolada_figures(session: Session, municipality_id: int, year: int) -> dict[int, list[dict[str, Any]]]:
+    """Per indicator of the year's goals, Kolada's figures as it gave them: for women and men too, and its
+    status of a missing one ("Saknas"), which the report prints (one query)."""
+    rows = session.scalars(
+        select(KoladaFigure).join(GoalIndicator).join(QualityGoal)
+        .where(KoladaFigure.municipality_id == municipality_id, QualityGoal.year == year, goals_service.LIVE)
+        .order_by(KoladaFigure.year, KoladaFigure.national, KoladaFigure.gender))
+    figures: dict[int, list[dict[str, Any]]] = {}
+    for f in rows:
+        figures.setdefault(f.indicator_id, []).append({
+            "year": f.year, "national": bool(f.national), "gender": f.gender, "value": decimal_to_json(f.value),
+            "status": f.status or ""})
+    return figures
 
 
 def _quality_report(session: Session, municipality_id: int, year: int) -> dict[str, Any]:
@@ -543,17 +566,33 @@ def _read_value(value: Any, path: str, kind: str = "percent") -> dict[str, Any]:
     return row
 
 
+def _read_figure(value: Any, path: str) -> dict[str, Any]:
+    data = _fields(value, path, ("year", "national", "gender", "value", "status"))
+    return {"year": _int(data.get("year"), f"{path}.year", 1900),
+            "national": _bool(data.get("national", False), f"{path}.national"),
+            "gender": _choice(data.get("gender"), f"{path}.gender", KOLADA_GENDERS),
+            "value": _percent(data.get("value"), f"{path}.value"),
+            "status": _text(data.get("status"), f"{path}.status", max_length=40)}
+
+
 def _read_indicator(value: Any, path: str, kind: str = "percent") -> dict[str, Any]:
-    data = _fields(value, path, ("scope", "kolada_kpi", "values"))
+    data = _fields(value, path, ("scope", "kolada_kpi", "values", "kolada_figures"))
     values = [_read_value(v, f"{path}.values[{i}]", kind)
               for i, v in enumerate(_list(data.get("values") or [], f"{path}.values"))]
     years = [v["year"] for v in values]
     for i, year in enumerate(years):
         if year in years[:i]:
             raise DocumentError(f"{path}.values[{i}].year", f"the year {year} is given twice")
+    # Left out of documents written before the block carried them: then no figure of Kolada's is kept.
+    figures = [_read_figure(f, f"{path}.kolada_figures[{i}]")
+               for i, f in enumerate(_list(data.get("kolada_figures") or [], f"{path}.kolada_figures"))]
+    keys = [(f["year"], f["national"], f["gender"]) for f in figures]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            raise DocumentError(f"{path}.kolada_figures[{i}]", "this figure is given twice")
     return {"scope": _translated(data.get("scope"), f"{path}.scope"),
             "kolada_kpi": _optional_text(data.get("kolada_kpi"), f"{path}.kolada_kpi", 20) or None,
-            "values": values}
+            "values": values, "kolada_figures": figures}
 
 
 def _read_goal(value: Any, path: str) -> dict[str, Any]:
@@ -898,6 +937,9 @@ def _write_goals(session: Session, plan: AnnualPlan, rows: list[dict[str, Any]])
             goal.indicators.append(indicator)
         session.add(goal)
         session.flush()  # one goal at a time: ids follow the document's order, which reports sort by
+        session.add_all(KoladaFigure(municipality_id=plan.municipality_id, indicator_id=indicator.id, **figure)
+                        for indicator, item in zip(goal.indicators, row["indicators"], strict=True)
+                        for figure in item["kolada_figures"])
 
 
 def _write_quality_report(session: Session, plan: AnnualPlan, data: dict[str, Any]) -> None:

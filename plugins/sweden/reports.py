@@ -14,6 +14,7 @@ from typing import Any
 
 from core.sdk import format_date, format_decimal, format_percent, translated
 from core.sdk.reports import ReportBuilder, ReportContext
+from plugins.sweden import printed
 from plugins.sweden import results as results_views
 from plugins.sweden.i18n import _, _l, ngettext
 from plugins.sweden.services import goals, individual, kolada, lex_sarah, quality_report
@@ -261,11 +262,18 @@ def _history_years(rows: list[goals.Attainment]) -> list[int]:
     return sorted({year for row in rows for year, *_rest in row.history}, reverse=True)
 
 
-def quality_goals_data(context: ReportContext) -> dict[str, Any]:
+def _printed_goals(context: ReportContext) -> printed.PrintedGoals:
+    """The goals of the revision printed: as its document kept them (an adopted one's, as adopted)."""
+    return printed.goals_for(printed.swedish_block(context.document), context.session, context.municipality.id,
+                             context.plan.year)
+
+
+def quality_goals_data(context: ReportContext, printed_goals: printed.PrintedGoals | None = None) -> dict[str, Any]:
     """The attainment table: each goal and part, its target, the year's result, earlier years' results and
     the national figures, attained or not; then the results described in words."""
     locale, year = context.locale, context.plan.year
-    rows = goals.attainment(context.session, context.municipality.id, year)
+    printed_goals = printed_goals or _printed_goals(context)
+    rows, missing = printed_goals.rows, printed_goals.missing
     earlier = _history_years(rows)
     national_earlier = [y for y in earlier if any(h[0] == y and h[2] is not None for r in rows for h in r.history)]
     table, comments = [], []
@@ -275,10 +283,9 @@ def quality_goals_data(context: ReportContext) -> dict[str, Any]:
             _tr(context, row.goal.title),
             _tr(context, row.indicator.scope) or _("All"),
             goal_target(row.goal, locale),
-            result_text(row, row.value, row.outcome, locale,
-                         kolada.missing_result(context.session, row.indicator.id, year)),
-            (kolada.missing_result(context.session, row.indicator.id, year, national=True) or DASH)
-            if row.national_value is None else percent(row.national_value, locale),
+            result_text(row, row.value, row.outcome, locale, missing(row.indicator, False)),
+            (missing(row.indicator, True) or DASH) if row.national_value is None else percent(row.national_value,
+                                                                                            locale),
         ]
         for y in earlier:
             cells.append(result_text(row, past[y][1], past[y][3], locale) if y in past else DASH)
@@ -303,21 +310,22 @@ def quality_goals_data(context: ReportContext) -> dict[str, Any]:
 
 def quality_report_data(context: ReportContext) -> dict[str, Any]:
     session, municipality_id, year = context.session, context.municipality.id, context.plan.year
-    sarah = lex_sarah.table(session, municipality_id, year)
+    document_block = printed.swedish_block(context.document)
+    sarah = printed.lex_sarah_of(document_block, session, municipality_id, year)
     sarah_rows = [[str(lex_sarah.AREAS[r.area]), str(r.reports), str(r.women) if r.women else "",
                    str(r.men) if r.men else ""] for r in sarah.rows]
-    block = ((context.document.get("extensions") or {}).get("sweden") or {}).get("quality_report") or {}
+    block = document_block.get("quality_report") or {}
     sections = (quality_report.resolved(block["sections"]) if block.get("sections")
                 else quality_report.sections_for(session, municipality_id, year))
     cover = quality_report.cover_of(session, municipality_id, year)
     if block:  # the document's (a revision's) cover, as it was kept
         cover = {"organisation": block.get("organisation") or {}, "responsible": block.get("responsible") or [],
                  "report_date": dt.date.fromisoformat(block["report_date"]) if block.get("report_date") else None}
-    figures = [r for r in kolada.figure_rows(session, municipality_id, year) if r.by_sex]
+    printed_goals = _printed_goals(context)
     by_sex = kolada.table_rows(
-        figures, lambda value: percent(value, context.locale),
+        printed_goals.by_sex, lambda value: percent(value, context.locale),
         lambda i: " – ".join(t for t in (_tr(context, i.goal.title), _tr(context, i.scope)) if t))
-    return {"goals": quality_goals_data(context), "kolada_by_sex": by_sex, "lex_sarah": sarah_rows,
+    return {"goals": quality_goals_data(context, printed_goals), "kolada_by_sex": by_sex, "lex_sarah": sarah_rows,
             "lex_sarah_total": sarah.total,
             "lex_sarah_ivo": sarah.to_ivo, "sections": sections, "cover": cover,
             "lex_sarah_women": sum(r.women for r in sarah.rows), "lex_sarah_men": sum(r.men for r in sarah.rows)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -69,9 +70,13 @@ class LexSarahTable:
 
 
 def table(session: Session, municipality_id: int, year: int) -> LexSarahTable:
-    reports = session.scalars(
+    return count(session.scalars(
         select(LexSarahReport).where(LexSarahReport.municipality_id == municipality_id, LexSarahReport.year == year)
-    ).all()
+    ).all())
+
+
+def count(reports: Sequence[LexSarahReport]) -> LexSarahTable:
+    """The table of ``reports``: stored ones, or those a plan document kept (never added to a session)."""
     rows = []
     for area in AREAS:
         mine = [r for r in reports if r.area == area]

@@ -239,12 +239,16 @@ class PlanKind:
 
 @dataclass(frozen=True)
 class ReportKind:
-    """A PDF layout. ``render(context)`` returns the PDF as bytes; see core.reports."""
+    """A PDF layout. ``render(context)`` returns the PDF as bytes; see core.reports.
+    ``public`` (since SDK 1.3): offered on the public page of an adopted plan, beside the plan's own report,
+    rendered for the adopted revision; a plugin declares it only for a report that holds nothing a viewer outside
+    the municipality may not read."""
 
     code: str  # e.g. 'action-plan'
     name: Any
     plan_kind: str
     render: Callable[..., bytes]
+    public: bool = False
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,11 @@ def test_an_anonymous_walk_of_every_public_address_finds_nothing_private(world):
     pages = [path for path in seen if re.search(r"/r\d+/(\?lang=\w+)?$", path)]
     assert len(pages) >= 5 * len(LOCALES)  # Piatra Neamț twice, Sânmartin, Stockholm, Publicville
     assert any("publicville/2026/example-plan/r" in path for path in pages)
+    # A report its plugin declares public (ReportKind.public): Stockholm's individuppföljning results, walked as a
+    # PDF in every language (plugins/sweden/tests/test_public_results.py reads their figures).
+    results = {urlsplit(path).query or "lang=sv" for path in seen
+               if urlsplit(path).path.endswith("/reports/followup-results.pdf")}
+    assert results == {f"lang={lang}" for lang in LOCALES}, results
     html = client.get("/public/publicville/2026/example-plan/?lang=en").get_data(as_text=True)
     assert "What everybody may read." in html and "Internal notes" not in html  # the public section is shown
 

@@ -4,7 +4,8 @@
 kind; ``/public/<slug>/<year>/<kind>/`` the latest adopted revision of a plan and ``…/r<N>/`` adopted revision N,
 each as accessible HTML (headings in order, tables with header cells and captions, figures in the page's
 language, the budget as an SVG chart with its figures as text, the council decision and the history of
-adoptions; no JavaScript), with its PDF, plan document and Frictionless Data Package (a zip, or the package's
+adoptions; no JavaScript), with its PDF, the reports its plugins declare public (``…/r<N>/reports/<code>.pdf``,
+``ReportKind.public``), plan document and Frictionless Data Package (a zip, or the package's
 folder ``…/r<N>/data/``). ``/public/catalogue.json`` and ``/public/feed.atom`` list every adopted revision;
 ``/public/accessibility`` is the deployment's accessibility statement. What is public is decided in
 :mod:`core.services.publication`.
@@ -38,7 +39,7 @@ from sqlalchemy import select
 from core.db import get_session
 from core.i18n import LOCALES, format_money, format_percent, locale_display_name, translated
 from core.models import AnnualPlan, Municipality, MunicipalityPlugin
-from core.plugin_api import PlanKind, RowType, SectionSpec
+from core.plugin_api import PlanKind, ReportKind, RowType, SectionSpec
 from core.plugin_manager import get_registry
 from core.services import publication
 from core.web.cache import LRU
@@ -269,6 +270,13 @@ def _report_code(plan_kind: PlanKind, municipality: Municipality) -> str | None:
     return own or (kinds[0].code if kinds else None)
 
 
+def public_reports(plan_kind: PlanKind, municipality: Municipality) -> list[ReportKind]:
+    """The reports offered beside the plan's own PDF: those its plugins declare public (``ReportKind.public``)."""
+    own = _report_code(plan_kind, municipality)
+    return [kind for kind in get_registry().report_kinds_for(municipality.enabled_plugins, plan_kind.code)
+            if kind.public and kind.code != own]
+
+
 @bp.route("/<slug>/")
 @public_view(_municipality_locale)
 def municipality(slug: str):
@@ -302,7 +310,7 @@ def _municipality_page(slug: str) -> Answer | None:
         years.setdefault(plan.year, []).append({
             "plan": plan, "plan_kind": plan_kind, "adoption": latest, "history": history,
             "title": publication.plan_title(document, plan_kind, g.public_lang) if document else str(plan_kind.name),
-            "pdf": _report_code(plan_kind, found) is not None,
+            "pdf": _report_code(plan_kind, found) is not None, "reports": public_reports(plan_kind, found),
         })
     return _html("public/municipality.html", m=found, years=sorted(years.items(), reverse=True),
                  licence=publication.LICENCES.get(found.licence or ""),
@@ -450,6 +458,7 @@ def _plan_page(key: tuple, number: int, latest: bool) -> Answer | None:
         number=number, latest=latest, adoption=adoption, history=history, groups=_outline(document, plan_kind),
         chart=budget_chart(document, plan_kind, list(publication.public_sections(plan_kind))),
         title=publication.plan_title(document, plan_kind, g.public_lang), values=values, report=report,
+        reports=public_reports(plan_kind, municipality),
         currency=municipality.currency, licence=publication.LICENCES.get(municipality.licence or ""),
         written_names=", ".join(locale_display_name(code) for code in written_in),
         languages=_languages(_path_in(municipality.default_locale)),
@@ -469,12 +478,27 @@ def pdf(slug: str, year: int, kind: str, number: int):
     return _answer(_cached(("pdf", key, number, g.public_lang, base), lambda: _pdf(key, number), files=True))
 
 
-def _pdf(key: tuple, number: int) -> Answer | None:
+@bp.route("/<slug>/<int(min=1900, max=2200):year>/<kind>/r<int:number>/reports/<report>.pdf")
+@public_view(_plan_locale)
+def report_pdf(slug: str, year: int, kind: str, number: int, report: str):
+    """A public report of adopted revision ``number`` (``ReportKind.public``), in the URL's language; any other
+    report code answers 404."""
+    key = _plan_key(slug, year, kind)
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    cached = ("report", key, number, report, g.public_lang, base)
+    return _answer(_cached(cached, lambda: _pdf(key, number, report), files=True))
+
+
+def _pdf(key: tuple, number: int, public: str | None = None) -> Answer | None:
+    """The PDF of adopted revision ``number``: the plan's own report, or the public report ``public``."""
     from core.reports import UnknownReportKind, render_report
 
     session = get_session()
     plan, plan_kind = _load(key)
-    report = _report_code(plan_kind, plan.municipality)
+    if public is None:
+        report = _report_code(plan_kind, plan.municipality)
+    else:
+        report = public if public in {kind.code for kind in public_reports(plan_kind, plan.municipality)} else None
     if report is None or publication.public_document(session, plan, plan_kind, number) is None:
         return None
     try:

@@ -114,8 +114,9 @@ def socialplan_report_kinds():
 
     return [
         ReportKind("followup-plan", _l("Follow-up plan"), "followup-plan", reports.render_followup_plan),
+        # Public: it prints only published_results' figures (suppressed jointly, no count under the threshold).
         ReportKind("followup-results", _l("Individual follow-up results"), "followup-plan",
-                   reports.render_followup_results),
+                   reports.render_followup_results, public=True),
         ReportKind("quality-report", _l("Quality report"), "quality-report", reports.render_quality_report),
     ]
 

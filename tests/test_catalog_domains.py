@@ -298,6 +298,8 @@ SKIPPED = {
     "public.council_document": "the demo publishes no municipality; a PDF or DOCX holds no page text: "
                                "tests/test_council_documents.py reads each in every language",
     "public.unknown": "the public catch-all answers its 404 page to any other address: no link leads there",
+    "public.report_pdf": "the demo publishes no municipality; a public report is a PDF: "
+                         "plugins/sweden/tests/test_public_results.py reads it in every language",
 }
 # The plugins' own ids a URL takes, by the table that holds them per municipality (two of each are enough).
 PLUGIN_IDS = {"unit_id": "se_unit", "case_id": "se_deficiency_case", "goal_id": "se_quality_goal",
